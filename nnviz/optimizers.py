@@ -1,0 +1,134 @@
+"""Optimizers: how a gradient becomes a weight update. Each owns its state.
+
+All work on the flat parameter vector θ (every weight and bias) and its gradient g:
+
+* ``sgd``       θ ← θ − η·g                                   the seeds' ``w2 = w2 - delta_w2``
+* ``momentum``  v ← μ·v − η·g;  θ ← θ + v                      (classical momentum)
+* ``adam``      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
+                θ ← θ − η·m̂ / (√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
+
+An update is two-phase so that a step that would diverge leaves no trace:
+``propose(params, grad, lr, out)`` writes the candidate θ into ``out`` and keeps
+the would-be state aside; ``accept()`` makes that state current. A rejected
+proposal is simply never accepted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Optimizer:
+    name = "optimizer"
+    formula = ""
+
+    def __init__(self, n_params: int, **_):
+        self.n_params = n_params
+        self.t = 0  # accepted updates
+        self._delta = np.empty(n_params)
+
+    def propose(self, params, grad, lr: float, out) -> np.ndarray:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        self.t += 1
+
+    def state(self) -> dict:
+        return {"t": self.t}
+
+    def __repr__(self) -> str:
+        return f"<optimizer {self.name}>"
+
+
+class SGD(Optimizer):
+    name = "sgd"
+    formula = "θ ← θ − η·∇L"
+
+    def __init__(self, n_params, **_):
+        super().__init__(n_params)
+        self._lr = None
+        self._neg_lr = np.array(0.0)
+
+    def propose(self, params, grad, lr, out):
+        if lr != self._lr:  # a 0-d array: cheaper than a Python float in every call
+            self._lr = lr
+            self._neg_lr[()] = -lr
+        np.multiply(grad, self._neg_lr, out=out)
+        return np.add(out, params, out=out)
+
+
+class Momentum(Optimizer):
+    name = "momentum"
+    formula = "v ← μ·v − η·∇L;  θ ← θ + v"
+
+    def __init__(self, n_params, momentum=0.9, **_):
+        super().__init__(n_params)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1); got {momentum}")
+        self.momentum = float(momentum)
+        self.velocity = np.zeros(n_params)
+        self._velocity_new = np.zeros(n_params)
+
+    def propose(self, params, grad, lr, out):
+        v = self._velocity_new
+        np.multiply(self.velocity, self.momentum, out=v)
+        np.multiply(grad, lr, out=self._delta)
+        np.subtract(v, self._delta, out=v)
+        return np.add(params, v, out=out)
+
+    def accept(self):
+        self.velocity, self._velocity_new = self._velocity_new, self.velocity
+        self.t += 1
+
+    def state(self):
+        return {"t": self.t, "velocity": self.velocity.copy()}
+
+
+class Adam(Optimizer):
+    name = "adam"
+    formula = "m ← β₁m + (1−β₁)∇L;  v ← β₂v + (1−β₂)∇L²;  θ ← θ − η·m̂/(√v̂ + ε)"
+
+    def __init__(self, n_params, beta1=0.9, beta2=0.999, epsilon=1e-8, **_):
+        super().__init__(n_params)
+        self.beta1, self.beta2, self.epsilon = float(beta1), float(beta2), float(epsilon)
+        self.m = np.zeros(n_params)
+        self.v = np.zeros(n_params)
+        self._m_new = np.zeros(n_params)
+        self._v_new = np.zeros(n_params)
+
+    def propose(self, params, grad, lr, out):
+        b1, b2 = self.beta1, self.beta2
+        m, v, d = self._m_new, self._v_new, self._delta
+        np.multiply(self.m, b1, out=m)
+        np.multiply(grad, 1.0 - b1, out=d)
+        np.add(m, d, out=m)  # m = β₁m + (1−β₁)g
+        np.multiply(grad, grad, out=d)
+        np.multiply(d, 1.0 - b2, out=d)
+        np.multiply(self.v, b2, out=v)
+        np.add(v, d, out=v)  # v = β₂v + (1−β₂)g²
+        t = self.t + 1
+        # θ − η·m̂/(√v̂ + ε), with the bias corrections folded into two scalars
+        np.sqrt(v, out=d)
+        np.multiply(d, 1.0 / np.sqrt(1.0 - b2**t), out=d)
+        np.add(d, self.epsilon, out=d)
+        np.divide(m, d, out=d)
+        np.multiply(d, -lr / (1.0 - b1**t), out=d)
+        return np.add(params, d, out=out)
+
+    def accept(self):
+        self.m, self._m_new = self._m_new, self.m
+        self.v, self._v_new = self._v_new, self.v
+        self.t += 1
+
+    def state(self):
+        return {"t": self.t, "m": self.m.copy(), "v": self.v.copy()}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {c.name: c for c in (SGD, Momentum, Adam)}
+
+
+def make_optimizer(name: str, n_params: int, **kwargs) -> Optimizer:
+    key = str(name).strip().lower()
+    if key not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}.")
+    return OPTIMIZERS[key](n_params, **kwargs)

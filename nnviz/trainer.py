@@ -1,0 +1,318 @@
+"""Training, one step at a time: ``Trainer.step()`` is the unit, ``run(n)`` is n steps.
+
+A step (the seeds' loop body) is: take a batch → forward pass → loss →
+backward pass → add the L1/L2 terms → let the optimizer propose new
+parameters → check that they are finite → accept them. The loss recorded for
+a step is the one measured in its forward pass, before its update, as the seeds
+print it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from ._quiet import quiet_enter, quiet_exit
+from .errors import TrainingDiverged
+from .history import History
+from .losses import get_loss
+from .network import BackpropTrace, Network
+from .optimizers import make_optimizer
+
+
+class StepRecord(NamedTuple):
+    """What one step did."""
+
+    iteration: int  # the weights of this iteration were measured, then updated
+    loss: float  # data loss on the batch, before the update
+    test_loss: float  # loss on the test rows with the same weights (NaN without them)
+    penalty: float  # the L1/L2 term added to the loss being minimized
+    learning_rate: float
+    batch: np.ndarray | None  # row indices of the batch (None: all rows)
+
+
+@dataclass
+class StepTrace:
+    """One step, taken apart: the backprop trace and the update it would make."""
+
+    iteration: int
+    backprop: BackpropTrace
+    learning_rate: float
+    optimizer: str
+    dW_total: list  # dW plus the L1/L2 terms: what the optimizer receives
+    W_new: list  # W after this step's update
+    b_new: list
+
+
+class Trainer:
+    """Trains ``network`` on (X, y); remembers every step in ``history``."""
+
+    def __init__(
+        self,
+        network: Network,
+        X,
+        y,
+        loss: str = "half_sse",
+        optimizer: str = "sgd",
+        learning_rate: float = 1.0,
+        batch_size: int | None = None,
+        momentum: float = 0.9,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        seed: int | None = None,
+        X_test=None,
+        y_test=None,
+        history_options: dict | None = None,
+    ):
+        self.network = net = network
+        self.X = net._check_X(X)
+        if self.X.shape[0] == 0:
+            raise ValueError("X has no rows to train on")
+        self.Y = net._check_Y(y, self.X.shape[0])
+        self._loss = get_loss(loss)
+        self._loss.check_output(net.output_activation)
+        self.momentum = float(momentum)
+        self._set_lr(learning_rate)
+        self._optimizer = make_optimizer(optimizer, net.n_params, momentum=self.momentum)
+        self.l1 = self._check_penalty("l1", l1)
+        self.l2 = self._check_penalty("l2", l2)
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0])
+        self.seed = int(seed)
+        self._rng = np.random.default_rng(self.seed)
+        self.batch_size = self._check_batch_size(batch_size)
+        self._perm = None
+        self._pos = 0
+
+        if X_test is not None and y_test is not None and len(X_test):
+            self.X_test = net._check_X(X_test)
+            self.Y_test = net._check_Y(y_test, self.X_test.shape[0])
+        else:
+            self.X_test = self.Y_test = None
+
+        self.iteration = 0
+        self.diverged = False
+        self.divergence_message = ""
+        self._cand = np.empty(net.n_params)
+        self._zeros = np.zeros(net.n_params)
+        self._ws = {}  # batch size -> work arrays, kept alive here
+        self._ws_full = self._work(self.X.shape[0])
+        self.history = History(
+            net.params,
+            current=lambda: (self.iteration, self.network.params),
+            unflatten=lambda flat: tuple(
+                [a.copy() for a in part] for part in net._views(np.asarray(flat, dtype=float))
+            ),
+            **(history_options or {}),
+        )
+
+    # ---------------------------------------------------------------- settings
+    @staticmethod
+    def _check_penalty(name, value) -> float:
+        value = float(value)
+        if not (value >= 0.0 and math.isfinite(value)):
+            raise ValueError(f"{name} must be a finite number >= 0; got {value}")
+        return value
+
+    def _check_batch_size(self, batch_size):
+        if batch_size is None:
+            return None
+        batch_size = int(batch_size)
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1; got {batch_size}")
+        return None if batch_size >= self.X.shape[0] else batch_size
+
+    def _set_lr(self, lr) -> None:
+        lr = float(lr)
+        if not (lr > 0.0 and math.isfinite(lr)):
+            raise ValueError(f"learning_rate must be a positive number; got {lr}")
+        self._lr = lr
+
+    @property
+    def loss_name(self) -> str:
+        return self._loss.name
+
+    @property
+    def learning_rate(self) -> float:
+        return self._lr
+
+    @learning_rate.setter
+    def learning_rate(self, lr) -> None:
+        old = self._lr
+        self._set_lr(lr)
+        if self._lr != old:
+            self.history.add_event(self.iteration, "learning_rate", f"η {old:g} → {self._lr:g}")
+
+    @property
+    def optimizer(self) -> str:
+        return self._optimizer.name
+
+    @optimizer.setter
+    def optimizer(self, name: str) -> None:
+        """Switch optimizer (its state starts afresh); the weights are untouched."""
+        new = make_optimizer(name, self.network.n_params, momentum=self.momentum)
+        if new.name != self._optimizer.name:
+            old = self._optimizer.name
+            self._optimizer = new
+            self.history.add_event(self.iteration, "optimizer", f"{old} → {new.name}")
+
+    @property
+    def optimizer_state(self) -> dict:
+        return self._optimizer.state()
+
+    def set_regularization(self, l1: float | None = None, l2: float | None = None) -> None:
+        """Change L1/L2 mid-run; marked on the loss curve."""
+        for name, value in (("l1", l1), ("l2", l2)):
+            if value is None:
+                continue
+            value = self._check_penalty(name, value)
+            if value != getattr(self, name):
+                old = getattr(self, name)
+                setattr(self, name, value)
+                self.history.add_event(self.iteration, name, f"{name} {old:g} → {value:g}")
+
+    # ---------------------------------------------------------------- batches
+    def _batch_rows(self, advance: bool) -> np.ndarray | None:
+        bs = self.batch_size
+        if bs is None:
+            return None
+        n = self.X.shape[0]
+        perm, pos = self._perm, self._pos
+        rng_state = None
+        if perm is None or pos >= n:
+            if not advance:
+                rng_state = self._rng.bit_generator.state
+            perm, pos = self._rng.permutation(n), 0
+            if not advance:
+                self._rng.bit_generator.state = rng_state
+        rows = perm[pos : pos + bs]
+        if advance:
+            self._perm, self._pos = perm, pos + bs
+        return rows
+
+    def _work(self, n: int):
+        ws = self._ws.get(n)
+        if ws is None:
+            ws = self._ws[n] = self.network._workspace(n, True)
+        return ws
+
+    # ---------------------------------------------------------------- training
+    def _penalty(self) -> float:
+        """Add the L1/L2 terms to the weight gradients; return their loss term."""
+        net = self.network
+        W = net.params[: net.n_weights]
+        dW = net.grad[: net.n_weights]
+        penalty = 0.0
+        if self.l2:
+            penalty += 0.5 * self.l2 * float(np.vdot(W, W))  # (l2/2)·ΣW²
+            dW += self.l2 * W
+        if self.l1:
+            penalty += self.l1 * float(np.abs(W).sum())  # l1·Σ|W|
+            dW += self.l1 * np.sign(W)
+        return penalty
+
+    def test_loss(self) -> float:
+        if self.X_test is None:
+            return math.nan
+        with np.errstate(all="ignore"):
+            return self.network.loss(self.X_test, self.Y_test, self._loss)
+
+    def _diverge(self, reason: str):
+        k = self.iteration
+        msg = (
+            f"Training diverged at iteration {k}: {reason}. The step was not applied; "
+            f"the network keeps the weights of iteration {k}. "
+            f"Try a smaller learning rate (now {self._lr:g})."
+        )
+        if not self.diverged:
+            self.history.add_event(k, "diverged", reason)
+        self.diverged = True
+        self.divergence_message = msg
+        raise TrainingDiverged(msg)
+
+    def _step(self) -> StepRecord:
+        net = self.network
+        k = self.iteration
+        if self.batch_size is None:
+            rows, Xb, Yb = None, self.X, self.Y
+            ws = self._ws_full
+        else:
+            rows = self._batch_rows(advance=True)
+            Xb, Yb = self.X[rows], self.Y[rows]
+            ws = self._work(rows.shape[0])
+        loss = net._backward(Xb, Yb, self._loss, ws)
+        penalty = self._penalty() if (self.l1 or self.l2) else 0.0
+        if not math.isfinite(loss + penalty):
+            self._diverge(f"the loss became {loss + penalty}")
+        cand = self._optimizer.propose(net.params, net.grad, self._lr, self._cand)
+        if not math.isfinite(cand.dot(self._zeros)):  # inf·0 and nan·0 are nan
+            self._diverge("a weight would have become infinite or NaN")
+        test = math.nan if self.X_test is None else self.test_loss()
+        self._optimizer.accept()
+        np.copyto(net.params, cand)
+        self.iteration = k + 1
+        history = self.history
+        history.record_loss(k, loss, test)
+        if not (k + 1) % history.snapshot_stride:
+            history.record_params(k + 1, net.params)
+        return StepRecord(k, loss, test, penalty, self._lr, rows)
+
+    def step(self) -> StepRecord:
+        """One update on one batch. Raises TrainingDiverged (weights kept) if it would diverge."""
+        token = quiet_enter()  # np.errstate(all="ignore"), cheaper
+        try:
+            return self._step()
+        finally:
+            quiet_exit(token)
+
+    def run(self, n: int) -> StepRecord | None:
+        """``n`` steps, exactly as ``n`` calls of ``step()``; returns the last record."""
+        record = None
+        token = quiet_enter()
+        try:
+            for _ in range(int(n)):
+                record = self._step()
+        finally:
+            quiet_exit(token)
+        return record
+
+    # ---------------------------------------------------------------- inspection
+    def trace(self) -> StepTrace:
+        """The next step taken apart, without taking it: the seeds' steps 1–8 with numbers."""
+        net = self.network
+        rows = self._batch_rows(advance=False)
+        Xb, Yb = (self.X, self.Y) if rows is None else (self.X[rows], self.Y[rows])
+        params = net.params.copy()
+        with np.errstate(all="ignore"):
+            backprop = net.backprop_trace(Xb, Yb, self._loss)
+            if self.l1 or self.l2:
+                self._penalty()
+            dW_total = [g.copy() for g in net._dW]
+            # a throw-away optimizer with the same state proposes the update
+            probe = copy.deepcopy(self._optimizer)
+            new = probe.propose(params, net.grad.copy(), self._lr, np.empty_like(params))
+        W_new, b_new = net._views(new)
+        return StepTrace(
+            iteration=self.iteration,
+            backprop=backprop,
+            learning_rate=self._lr,
+            optimizer=self.optimizer,
+            dW_total=dW_total,
+            W_new=[w.copy() for w in W_new],
+            b_new=[b.copy() for b in b_new],
+        )
+
+    def accuracy(self, X=None, Y=None) -> float:
+        """Share of rows whose predicted class is right (argmax; one output: its midpoint)."""
+        X = self.X if X is None else X
+        Y = self.Y if Y is None else Y
+        A = self.network.forward(X)
+        if A.shape[1] == 1:
+            lo, hi = (-1.0, 1.0) if self.network.output_activation == "tanh" else (0.0, 1.0)
+            mid = (lo + hi) / 2
+            return float(np.mean((A[:, 0] > mid) == (Y[:, 0] > mid)))
+        return float(np.mean(A.argmax(axis=1) == Y.argmax(axis=1)))

@@ -1,0 +1,275 @@
+"""Training: steps, runs, optimizers, regularization, history, divergence."""
+
+import contextlib
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+
+import nnviz
+
+
+def xor_data():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
+    return X, y
+
+
+def make(net_seed=0, **kw):
+    X, y = xor_data()
+    net = nnviz.Network([2, 4, 1], activation="tanh", seed=net_seed)
+    return nnviz.Trainer(net, X, y, **kw)
+
+
+def test_step_returns_record_measured_before_update():
+    t = make(learning_rate=0.5)
+    before = t.network.loss(t.X, t.Y, "half_sse")
+    rec = t.step()
+    assert rec.iteration == 0 and t.iteration == 1
+    assert rec.loss == before  # measured in the step's own forward pass
+    assert t.history.train_loss[0] == before
+    assert t.network.loss(t.X, t.Y, "half_sse") < before
+
+
+@pytest.mark.parametrize("kw", [
+    {},
+    {"optimizer": "momentum", "learning_rate": 0.1},
+    {"optimizer": "adam", "learning_rate": 0.01, "l2": 0.01},
+    {"batch_size": 3, "seed": 4, "l1": 0.001},
+])
+def test_n_steps_equal_run_n(kw):
+    a, b = make(**kw), make(**kw)
+    for _ in range(57):
+        a.step()
+    b.run(57)
+    assert np.array_equal(a.network.params, b.network.params)
+    assert np.array_equal(a.history.train_loss, b.history.train_loss)
+    assert np.array_equal(a.history.iterations, np.arange(57))
+    assert a.iteration == b.iteration == 57
+
+
+def test_same_seed_same_run_with_minibatches_and_other_seed_differs():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)), rng.uniform(size=(40, 1))
+
+    def run(seed):
+        net = nnviz.Network([2, 5, 1], seed=1)
+        t = nnviz.Trainer(net, X, y, batch_size=8, seed=seed, learning_rate=0.3)
+        batches = [t.step().batch.copy() for _ in range(12)]
+        return net.params.copy(), batches
+
+    p1, b1 = run(5)
+    p2, b2 = run(5)
+    p3, b3 = run(6)
+    assert np.array_equal(p1, p2) and all(np.array_equal(x, z) for x, z in zip(b1, b2))
+    assert not np.array_equal(p1, p3)
+    # each epoch (5 batches of 8) visits every row exactly once
+    assert sorted(np.concatenate(b1[:5]).tolist()) == list(range(40))
+
+
+def test_minibatch_step_uses_only_its_rows():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(10, 2)), rng.uniform(size=(10, 1))
+    net = nnviz.Network([2, 3, 1], seed=0)
+    t = nnviz.Trainer(net, X, y, batch_size=4, seed=1, learning_rate=0.1)
+    ref = net.copy()
+    rec = t.step()
+    loss, dW, db = ref.loss_and_gradients(X[rec.batch], y[rec.batch], "half_sse")
+    assert rec.loss == loss
+    assert np.allclose(net.weights[0], ref.weights[0] - 0.1 * dW[0], rtol=0, atol=1e-15)
+
+
+def first_step_gradient(t):
+    net = t.network.copy()
+    _, dW, db = net.loss_and_gradients(t.X, t.Y, t.loss_name)
+    return net, np.concatenate([g.ravel() for g in dW] + [g.ravel() for g in db])
+
+
+def test_sgd_first_step_by_hand():
+    t = make(learning_rate=0.7)
+    net0, g = first_step_gradient(t)
+    t.step()
+    assert np.allclose(t.network.params, net0.params - 0.7 * g, rtol=0, atol=1e-15)
+
+
+def test_momentum_two_steps_by_hand():
+    t = make(optimizer="momentum", learning_rate=0.2, momentum=0.8)
+    net0, g0 = first_step_gradient(t)
+    t.step()
+    v1 = -0.2 * g0
+    assert np.allclose(t.network.params, net0.params + v1, atol=1e-15)
+    net1, g1 = first_step_gradient(t)
+    t.step()
+    v2 = 0.8 * v1 - 0.2 * g1
+    assert np.allclose(t.network.params, net1.params + v2, atol=1e-15)
+
+
+def test_adam_two_steps_by_hand():
+    t = make(optimizer="adam", learning_rate=0.05)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    net0, g0 = first_step_gradient(t)
+    t.step()
+    # first step: m̂ = g, v̂ = g², so the update is −η·g/(|g| + ε)
+    assert np.allclose(t.network.params, net0.params - 0.05 * g0 / (np.abs(g0) + eps), atol=1e-15)
+    net1, g1 = first_step_gradient(t)
+    t.step()
+    m = b1 * (1 - b1) * g0 + (1 - b1) * g1
+    v = b2 * (1 - b2) * g0**2 + (1 - b2) * g1**2
+    m_hat, v_hat = m / (1 - b1**2), v / (1 - b2**2)
+    assert np.allclose(t.network.params, net1.params - 0.05 * m_hat / (np.sqrt(v_hat) + eps),
+                       atol=1e-14)
+
+
+def test_l2_and_l1_add_their_terms_to_weights_only():
+    t = make(learning_rate=0.1, l2=0.3, l1=0.05)
+    net0, g = first_step_gradient(t)
+    W = net0.params[: net0.n_weights]
+    rec = t.step()
+    expected = net0.params - 0.1 * g
+    expected[: net0.n_weights] -= 0.1 * (0.3 * W + 0.05 * np.sign(W))
+    assert np.allclose(t.network.params, expected, atol=1e-15)
+    assert rec.penalty == pytest.approx(0.15 * np.sum(W**2) + 0.05 * np.sum(np.abs(W)))
+
+
+def test_learning_rate_and_optimizer_change_mid_run_keep_weights_and_are_marked():
+    t = make(learning_rate=0.5)
+    t.run(10)
+    params = t.network.params.copy()
+    t.learning_rate = 0.05
+    t.optimizer = "adam"
+    t.set_regularization(l2=0.01)
+    assert np.array_equal(t.network.params, params)
+    kinds = [(it, kind) for it, kind, _ in t.history.events]
+    assert kinds == [(10, "learning_rate"), (10, "optimizer"), (10, "l2")]
+    t.run(5)
+    assert t.iteration == 15 and t.optimizer_state["t"] == 5
+
+
+def test_bias_false_biases_never_change():
+    X, y = xor_data()
+    net = nnviz.Network([2, 3, 1], bias=False, seed=0)
+    t = nnviz.Trainer(net, X, y, optimizer="adam", learning_rate=0.1, l2=0.1)
+    t.run(50)
+    assert all(np.all(b == 0) for b in net.biases)
+
+
+def test_test_loss_recorded_with_same_weights():
+    X, y = xor_data()
+    net = nnviz.Network([2, 3, 1], seed=0)
+    t = nnviz.Trainer(net, X[:3], y[:3], X_test=X[3:], y_test=y[3:])
+    before = net.loss(X[3:], y[3:], "half_sse")
+    rec = t.step()
+    assert rec.test_loss == before == t.history.test_loss[0]
+    assert np.isnan(make().step().test_loss)
+
+
+def test_divergence_keeps_last_finite_weights_and_says_so():
+    X = np.array([[1.0, 2.0], [3.0, -1.0], [-2.0, 0.5]])
+    y = np.array([[1.0], [-2.0], [0.5]])
+    net = nnviz.Network([2, 8, 1], activation="relu", output_activation="linear", seed=0)
+    t = nnviz.Trainer(net, X, y, learning_rate=1e3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy warning escapes
+        with pytest.raises(nnviz.TrainingDiverged, match="diverged at iteration"):
+            t.run(10_000)
+    assert t.diverged and "learning rate" in t.divergence_message
+    assert np.all(np.isfinite(net.params))
+    assert np.all(np.isfinite(t.history.train_loss))
+    stuck = t.iteration
+    snapshot = net.params.copy()
+    with pytest.raises(nnviz.TrainingDiverged):
+        t.step()
+    assert t.iteration == stuck and np.array_equal(net.params, snapshot)
+    assert [kind for _, kind, _ in t.history.events] == ["diverged"]
+
+
+def test_sigmoid_network_at_huge_learning_rate_stays_finite():
+    X, y = xor_data()
+    t = nnviz.Trainer(nnviz.Network([2, 4, 1], seed=0), X, y, learning_rate=1e3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with contextlib.suppress(nnviz.TrainingDiverged):
+            t.run(2000)
+    assert np.all(np.isfinite(t.network.params))
+
+
+def test_snapshots_replay_the_run():
+    t = make(learning_rate=0.5, history_options={"max_snapshots": 8, "min_snapshots": 4})
+    seen = {0: t.network.params.copy()}
+    for _ in range(40):
+        t.step()
+        seen[t.iteration] = t.network.params.copy()
+    its = t.history.snapshot_iterations
+    assert its[0] == 0 and its[-1] == 40 and len(its) <= 9
+    assert np.all(np.diff(its[:-1]) == np.diff(its[:-1])[0])  # evenly thinned
+    for i, it in enumerate(its):
+        k, flat = t.history.snapshot_params(i)
+        assert k == it and np.array_equal(flat, seen[it])
+    k, W, b = t.history.snapshot_at(13)
+    assert k <= 13 and np.array_equal(W[0], seen[k][:8].reshape(2, 4))
+
+
+def test_loss_history_thins_evenly_past_its_capacity():
+    t = make(learning_rate=0.5, history_options={"loss_capacity": 16})
+    t.run(100)
+    its = t.history.iterations
+    assert its[0] == 0 and its[-1] == 99
+    body = its[:-1]
+    assert len(body) <= 16 and np.all(np.diff(body) == np.diff(body)[0])
+    assert len(t.history.train_loss) == len(its) == len(t.history.test_loss)
+
+
+def test_history_bounded_over_a_million_steps():
+    X = np.array([[2 / 3, 1.0], [1 / 3, 5 / 9], [1.0, 2 / 3]])
+    y = np.array([[0.92], [0.86], [0.89]])
+    t = nnviz.Trainer(nnviz.Network([2, 3, 1], bias=False, seed=0), X, y)
+    tracemalloc.start()
+    t.run(1_000_000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    h = t.history
+    assert h.nbytes < 64 * 2**20
+    assert peak < 64 * 2**20
+    assert h.iterations[0] == 0 and h.iterations[-1] == 999_999
+    assert h.snapshot_iterations[0] == 0 and h.snapshot_iterations[-1] == 1_000_000
+    assert len(h.snapshot_iterations) >= 200
+    assert len(h.iterations) >= 2**18
+
+
+def test_history_budget_holds_for_a_big_network():
+    X = np.zeros((2, 300))
+    y = np.zeros((2, 10))
+    net = nnviz.Network([300, 200, 10], output_activation="linear", seed=0)  # 62k params
+    t = nnviz.Trainer(net, X, y, learning_rate=0.01)
+    t.run(1500)
+    assert t.history.nbytes < 64 * 2**20
+    assert len(t.history.snapshot_iterations) >= 2
+
+
+def test_trace_shows_the_next_step_without_taking_it():
+    t = make(learning_rate=0.3, l2=0.1)
+    t.run(3)
+    params = t.network.params.copy()
+    tr = t.trace()
+    assert np.array_equal(t.network.params, params) and t.iteration == 3
+    rec = t.step()
+    assert tr.backprop.loss == rec.loss
+    for l in range(2):
+        assert np.allclose(tr.W_new[l], t.network.weights[l], atol=1e-15)
+        assert np.allclose(tr.W_new[l], tr.backprop.layers[l].W - 0.3 * tr.dW_total[l], atol=1e-15)
+
+
+def test_bad_settings_are_rejected():
+    X, y = xor_data()
+    net = nnviz.Network([2, 2, 1])
+    with pytest.raises(ValueError, match="learning_rate"):
+        nnviz.Trainer(net, X, y, learning_rate=0)
+    with pytest.raises(ValueError, match="Unknown optimizer"):
+        nnviz.Trainer(net, X, y, optimizer="rmsprop")
+    with pytest.raises(ValueError, match="X must have 2 columns"):
+        nnviz.Trainer(net, np.ones((4, 3)), y)
+    with pytest.raises(ValueError, match=r"y must have shape \(4, 1\)"):
+        nnviz.Trainer(net, X, np.ones((3, 1)))
+    with pytest.raises(ValueError, match="l2"):
+        nnviz.Trainer(net, X, y, l2=-1)
