@@ -1,7 +1,27 @@
-"""nnviz — placeholder page until the network explorer lands."""
+"""nnviz — build a small neural network, edit its data, watch it learn.
+
+Run with `make run` (or `streamlit run app.py`). This file only lays the page out;
+the pieces live in nnviz/ui, the maths in nnviz.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="nnviz", layout="wide")
+from nnviz.ui import controls, live, panels, sidebar, state
+
+st.set_page_config(page_title="nnviz", page_icon="🧠", layout="wide",
+                   initial_sidebar_state="expanded")
+
+state.init()
+settings = sidebar.sidebar()
+explorer = state.explorer()
+for note in explorer.update(st.session_state.table, settings):
+    st.toast(note)
+for message in st.session_state.flash:
+    st.toast(message)
+st.session_state.flash = []
+
 st.title("nnviz")
-st.write("Build a small neural network, edit its data in a table and watch it learn.")
+st.caption("A neural network you can watch learn: every step, every matrix, every number.")
+controls.control_bar()
+live.live_view()
+panels.tabs()

@@ -124,7 +124,24 @@ class Trainer:
         batch_size = int(batch_size)
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1; got {batch_size}")
-        return None if batch_size >= self.X.shape[0] else batch_size
+        return batch_size
+
+    def _batch(self):
+        """The rows of the next batch (None: all rows, as the seeds train)."""
+        if self.batch_size is None or self.batch_size >= self.X.shape[0]:
+            return None
+        return self._batch_rows(advance=True)
+
+    def set_batch_size(self, batch_size: int | None) -> None:
+        """Change the batch size mid-run (None: full batch); marked on the loss curve."""
+        new = self._check_batch_size(batch_size)
+        if new != self.batch_size:
+            old = "all" if self.batch_size is None else self.batch_size
+            self.batch_size = new
+            self._perm, self._pos = None, 0
+            self.history.add_event(
+                self.iteration, "batch_size", f"batch {old} → {'all' if new is None else new}"
+            )
 
     def _set_lr(self, lr) -> None:
         lr = float(lr)
@@ -160,6 +177,16 @@ class Trainer:
             self._optimizer = new
             self.history.add_event(self.iteration, "optimizer", f"{old} → {new.name}")
 
+    def set_momentum(self, momentum: float) -> None:
+        """Change μ of the momentum optimizer (its velocity starts afresh)."""
+        momentum = float(momentum)
+        if momentum == self.momentum:
+            return
+        old, self.momentum = self.momentum, momentum
+        if self._optimizer.name == "momentum":
+            self._optimizer = make_optimizer("momentum", self.network.n_params, momentum=momentum)
+            self.history.add_event(self.iteration, "momentum", f"μ {old:g} → {momentum:g}")
+
     @property
     def optimizer_state(self) -> dict:
         return self._optimizer.state()
@@ -175,10 +202,31 @@ class Trainer:
                 setattr(self, name, value)
                 self.history.add_event(self.iteration, name, f"{name} {old:g} → {value:g}")
 
+    def set_data(self, X, y, X_test=None, y_test=None, note: str = "data edited") -> None:
+        """Train on new rows from here on (the weights and the optimizer state stay).
+
+        The column counts must match the network; marked on the loss curve.
+        """
+        net = self.network
+        X = net._check_X(X)
+        if X.shape[0] == 0:
+            raise ValueError("X has no rows to train on")
+        Y = net._check_Y(y, X.shape[0])
+        if X_test is not None and y_test is not None and len(X_test):
+            X_test = net._check_X(X_test)
+            Y_test = net._check_Y(y_test, X_test.shape[0])
+        else:
+            X_test = Y_test = None
+        self.X, self.Y, self.X_test, self.Y_test = X, Y, X_test, Y_test
+        self._perm, self._pos = None, 0
+        self._ws = {}
+        self._ws_full = self._work(X.shape[0])
+        self.history.add_event(self.iteration, "data", note)
+
     # ---------------------------------------------------------------- batches
     def _batch_rows(self, advance: bool) -> np.ndarray | None:
         bs = self.batch_size
-        if bs is None:
+        if bs is None or bs >= self.X.shape[0]:
             return None
         n = self.X.shape[0]
         perm, pos = self._perm, self._pos
@@ -237,11 +285,11 @@ class Trainer:
     def _step(self) -> StepRecord:
         net = self.network
         k = self.iteration
-        if self.batch_size is None:
-            rows, Xb, Yb = None, self.X, self.Y
+        rows = None if self.batch_size is None else self._batch()
+        if rows is None:
+            Xb, Yb = self.X, self.Y
             ws = self._ws_full
         else:
-            rows = self._batch_rows(advance=True)
             Xb, Yb = self.X[rows], self.Y[rows]
             ws = self._work(rows.shape[0])
         loss = net._backward(Xb, Yb, self._loss, ws)

@@ -1,0 +1,164 @@
+"""The loss curve: train and test loss over iterations, events marked, runs overlaid."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ._style import BLUE, GREY, GRID, ORANGE, RUN_COLORS, SMALL_FONT, base_layout, rgba
+
+
+def downsample_indices(key: np.ndarray, max_points: int) -> np.ndarray:
+    """Indices of at most ``max_points`` points that keep the shape of ``key``.
+
+    Min/max per bucket: the interior points are cut into ``(max_points - 2) // 2``
+    equal buckets and each keeps its lowest and its highest value, so spikes and
+    dips survive (a plain stride would drop them); the first and last points are
+    always kept. Returned in increasing order; ``arange(n)`` if no thinning is needed.
+    """
+    key = np.asarray(key, dtype=float)
+    n = key.shape[0]
+    max_points = int(max_points)
+    if max_points < 2:
+        raise ValueError(f"max_points must be at least 2; got {max_points}")
+    if n <= max_points:
+        return np.arange(n)
+    n_buckets = max(1, (max_points - 2) // 2)
+    interior = key[1 : n - 1]
+    m = interior.shape[0]
+    size = -(-m // n_buckets)  # ceil
+    n_buckets = -(-m // size)
+    padded_lo = np.full(n_buckets * size, np.inf)
+    padded_hi = np.full(n_buckets * size, -np.inf)
+    finite = np.where(np.isnan(interior), np.inf, interior)
+    padded_lo[:m] = finite
+    padded_hi[:m] = np.where(np.isnan(interior), -np.inf, interior)
+    rows = np.arange(n_buckets) * size
+    lo = rows + np.argmin(padded_lo.reshape(n_buckets, size), axis=1)
+    hi = rows + np.argmax(padded_hi.reshape(n_buckets, size), axis=1)
+    picked = np.concatenate([lo, hi])
+    picked = picked[picked < m] + 1
+    idx = np.unique(np.concatenate([[0, n - 1], picked]))
+    return idx
+
+
+def _series(iterations, train, test, max_points):
+    its = np.asarray(iterations)
+    tr = np.asarray(train, dtype=float)
+    if its.shape != tr.shape:
+        raise ValueError(f"iterations {its.shape} and train_loss {tr.shape} differ in length")
+    te = None
+    if test is not None:
+        te = np.asarray(test, dtype=float)
+        if te.shape != tr.shape:
+            raise ValueError(f"test_loss {te.shape} and train_loss {tr.shape} differ in length")
+        if not np.any(np.isfinite(te)):
+            te = None
+    idx = downsample_indices(tr, max_points)
+    return its[idx], tr[idx], (None if te is None else te[idx])
+
+
+def _event_list(events) -> list[tuple[float, str]]:
+    out = []
+    for ev in events or ():
+        if isinstance(ev, dict):
+            out.append((float(ev["iteration"]), str(ev.get("text", ev.get("kind", "")))))
+        elif len(ev) >= 3:
+            out.append((float(ev[0]), str(ev[2])))
+        else:
+            out.append((float(ev[0]), str(ev[1])))
+    return sorted(out, key=lambda e: e[0])
+
+
+def loss_figure(
+    iterations: Sequence | None,
+    train_loss: Sequence | None,
+    test_loss: Sequence | None = None,
+    *,
+    events: Iterable = (),
+    log_y: bool = False,
+    max_points: int = 2000,
+    height: int = 320,
+    runs: list[dict] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Train (solid) and test (dotted) loss against the iteration.
+
+    Long series are thinned to at most ``max_points`` points per line with
+    :func:`downsample_indices` (min/max per bucket: spikes stay visible; first
+    and last points kept). ``events`` are ``(iteration, kind, text)`` tuples as in
+    ``History.events`` (or ``(iteration, text)`` / dicts): each becomes a dashed
+    vertical line with its text ("η 0.1 → 0.5") at the top. A test series that is
+    all NaN (no test rows) is left out. ``runs``: extra runs to overlay, dicts
+    ``{name, iterations, train_loss, test_loss}``; each run has its own colour,
+    train solid and test dotted. ``iterations``/``train_loss`` may be None when
+    only ``runs`` are drawn. Fixed height and a constant ``uirevision``.
+    """
+    fig = go.Figure()
+    series = []
+    if iterations is not None and train_loss is not None:
+        series.append({"name": None, "iterations": iterations, "train_loss": train_loss,
+                       "test_loss": test_loss})
+    for run in runs or ():
+        series.append(run)
+    compare = bool(runs)
+    for k, run in enumerate(series):
+        its, tr, te = _series(run["iterations"], run["train_loss"], run.get("test_loss"),
+                              max_points)
+        name = run.get("name") or ("this run" if compare else None)
+        color = RUN_COLORS[k % len(RUN_COLORS)] if compare else BLUE
+        test_color = color if compare else ORANGE
+        prefix = f"{name} · " if compare else ""
+        group = f"run{k}"
+        fig.add_trace(go.Scatter(
+            x=its, y=tr, mode="lines", name=f"{prefix}train", legendgroup=group,
+            line=dict(color=color, width=2.5),
+            hovertemplate="%{y:.4g}",
+        ))
+        if te is not None:
+            fig.add_trace(go.Scatter(
+                x=its, y=te, mode="lines", name=f"{prefix}test", legendgroup=group,
+                line=dict(color=test_color, width=2.5, dash="dot"),
+                hovertemplate="%{y:.4g}",
+            ))
+
+    all_its = [np.asarray(s["iterations"]) for s in series if len(s["iterations"])]
+    span = 1.0
+    if all_its:
+        lo = min(float(a.min()) for a in all_its)
+        hi = max(float(a.max()) for a in all_its)
+        span = max(hi - lo, 1.0)
+    shapes, annotations = [], []
+    level, last_x = 0, None
+    for x, text in _event_list(events):
+        if last_x is not None and x - last_x < 0.15 * span:
+            level = (level + 1) % 3
+        else:
+            level = 0
+        last_x = x
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                           line=dict(color=GREY, width=1.5, dash="dash")))
+        annotations.append(dict(
+            x=x, xref="x", y=1 - 0.11 * level, yref="paper", yanchor="top", xanchor="left",
+            text=text, showarrow=False, xshift=3,
+            font=dict(size=SMALL_FONT, color=GREY), bgcolor=rgba("#ffffff", 0.8),
+        ))
+
+    base_layout(fig, height=height, title=title, margin=dict(t=40 if title else 10, b=45))
+    fig.update_layout(
+        shapes=shapes,
+        annotations=annotations,
+        hovermode="x unified",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0,
+                    bgcolor="rgba(255,255,255,0)"),
+        showlegend=True,
+    )
+    fig.update_xaxes(title=dict(text="iteration", standoff=4), gridcolor=GRID, zeroline=False,
+                     rangemode="tozero")
+    fig.update_yaxes(title=dict(text="loss", standoff=4), gridcolor=GRID, zeroline=False,
+                     type="log" if log_y else "linear", exponentformat="power")
+    if not log_y:
+        fig.update_yaxes(rangemode="tozero")
+    return fig

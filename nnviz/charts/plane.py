@@ -1,0 +1,399 @@
+"""The input plane: the network's output over two inputs (TensorFlow Playground's main
+view), each neuron's activation over the same plane (its thumbnails), and a
+predicted-vs-actual scatter for regression."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._style import (
+    BLUE,
+    DIVERGING,
+    DIVERGING_LIGHT,
+    GREY,
+    GRID,
+    INK,
+    ORANGE,
+    PALETTE,
+    SEQUENTIAL,
+    WHITE,
+    base_layout,
+    symmetric_max,
+    tint,
+)
+
+#: output activation → (low, high) of its range, centre in the middle
+OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
+def plane_grid(x_range, y_range, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(xs, ys, XY): the grid axes and its points as an (resolution², 2) array, rows
+    in the order ``z.ravel()`` of a heatmap ``z[i, j]`` at ``(xs[j], ys[i])``."""
+    n = int(resolution)
+    if n < 2:
+        raise ValueError(f"resolution must be at least 2; got {resolution}")
+    xs = np.linspace(float(x_range[0]), float(x_range[1]), n)
+    ys = np.linspace(float(y_range[0]), float(y_range[1]), n)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _class_scale(k: int, discretize: bool) -> list:
+    """Colourscale over z in [0, k]: band c runs from a light to a full tint of class c."""
+    scale = []
+    for c in range(k):
+        color = PALETTE[c % len(PALETTE)]
+        lo, hi = c / k, (c + 1) / k
+        scale.append([lo, tint(color, 0.72 if discretize else 0.08)])
+        scale.append([hi, tint(color, 0.72)])
+    return scale
+
+
+def _class_index(labels, class_names) -> np.ndarray:
+    labels = np.asarray(labels, dtype=object)
+    out = np.full(labels.shape, -1, dtype=int)
+    names = [str(c) for c in class_names] if class_names is not None else None
+    for i, lab in enumerate(labels):
+        if names is not None and str(lab) in names:
+            out[i] = names.index(str(lab))
+            continue
+        try:
+            f = float(lab)
+        except (TypeError, ValueError):
+            continue
+        if np.isfinite(f):
+            out[i] = int(round(f))
+    return out
+
+
+def decision_plane(
+    predict_fn: Callable[[np.ndarray], np.ndarray],
+    *,
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    points: dict | None = None,
+    resolution: int = 80,
+    output_activation: str = "sigmoid",
+    title: str | None = None,
+    discretize: bool = False,
+    class_names: Sequence | None = None,
+    x_label: str = "x1",
+    y_label: str = "x2",
+    output: int = 0,
+    height: int = 480,
+) -> go.Figure:
+    """The network's output over a plane of two inputs, with the data on top.
+
+    ``predict_fn`` gets the grid as an (resolution², 2) array in the table's input
+    units and returns (m, k) outputs. Single output (column ``output``):
+
+    * sigmoid / tanh: light orange ↔ white ↔ light blue (lighter than the
+      points, as in TensorFlow Playground) centred at 0.5 / 0 over the
+      activation's range; ``discretize`` thresholds at the centre (two colours).
+      ``z`` holds the outputs themselves.
+    * linear (or anything else): a sequential scale ("Viridis"); regression
+      points are coloured on the same scale, so a mismatch shows.
+
+    softmax (k > 1): each cell takes the colour of its argmax class, from a light
+    tint (probability 1/k, unsure) to the full colour (probability 1);
+    ``discretize`` draws the full colours only. The colourbar names the classes.
+
+    ``points``: dict of arrays ``x``, ``y``, ``label`` and optionally ``split``
+    ("train" → filled circles with a white ring, "test" → diamonds with a dark
+    ring, others → grey crosses). Labels are classes (0/1, −1/1, class index or
+    name from ``class_names``) or target values for a linear output.
+    """
+    xs, ys, XY = plane_grid(x_range, y_range, resolution)
+    n = xs.shape[0]
+    out = np.asarray(predict_fn(XY), dtype=float)
+    if out.ndim == 1:
+        out = out.reshape(-1, 1)
+    if out.shape[0] != XY.shape[0]:
+        raise ValueError(f"predict_fn returned {out.shape[0]} rows for {XY.shape[0]} grid points")
+    act = str(output_activation).lower()
+    softmax = act == "softmax" and out.shape[1] > 1
+    fig = go.Figure()
+    hover_xy = f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.3g}}<br>"
+    coloraxis = None
+    if softmax:
+        k = out.shape[1]
+        names = [str(c) for c in class_names] if class_names is not None else [
+            str(c) for c in range(k)]
+        if len(names) != k:
+            raise ValueError(f"class_names has {len(names)} names for {k} outputs")
+        cls = out.argmax(axis=1)
+        p = out.max(axis=1)
+        conf = np.ones_like(p) if discretize else np.clip((p - 1 / k) / (1 - 1 / k), 0, 1)
+        z = (cls + np.minimum(conf, 0.999)).reshape(n, n)
+        text = [[f"{names[c]} (p = {q:.2f})" for c, q in zip(crow, prow, strict=True)]
+                for crow, prow in zip(cls.reshape(n, n), p.reshape(n, n), strict=True)]
+        fig.add_trace(go.Heatmap(
+            x=xs, y=ys, z=z, zmin=0, zmax=k, colorscale=_class_scale(k, discretize), text=text,
+            hovertemplate=hover_xy + "%{text}<extra></extra>", name="output",
+            colorbar=dict(title=dict(text="class", side="right"), tickvals=np.arange(k) + 0.5,
+                          ticktext=names, thickness=14, tickfont=dict(size=14)),
+        ))
+    else:
+        col = int(output)
+        if not 0 <= col < out.shape[1]:
+            raise ValueError(f"output {output} out of range for {out.shape[1]} outputs")
+        z = out[:, col].reshape(n, n)
+        if act in ("sigmoid", "tanh", "softmax"):
+            lo, hi = OUTPUT_RANGES[act]
+            mid = (lo + hi) / 2
+            if discretize:
+                z = np.where(z >= mid, hi, lo)
+            fig.add_trace(go.Heatmap(
+                x=xs, y=ys, z=z, zmin=lo, zmax=hi, zmid=mid, colorscale=DIVERGING_LIGHT,
+                name="output",
+                hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
+                colorbar=dict(title=dict(text="output", side="right"), thickness=14,
+                              tickfont=dict(size=14)),
+            ))
+        else:
+            vals = [z.ravel()]
+            if points is not None and len(points.get("label", [])):
+                lab = np.asarray(points["label"], dtype=float)
+                vals.append(lab[np.isfinite(lab)])
+            allv = np.concatenate(vals)
+            allv = allv[np.isfinite(allv)]
+            lo, hi = (float(allv.min()), float(allv.max())) if allv.size else (0.0, 1.0)
+            if hi <= lo:
+                hi = lo + 1.0
+            coloraxis = "coloraxis"
+            fig.add_trace(go.Heatmap(
+                x=xs, y=ys, z=z, coloraxis=coloraxis, name="output",
+                hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
+            ))
+            fig.update_layout(coloraxis=dict(
+                colorscale=SEQUENTIAL, cmin=lo, cmax=hi,
+                colorbar=dict(title=dict(text="output", side="right"), thickness=14,
+                              tickfont=dict(size=14))))
+
+    if points is not None:
+        _add_points(fig, points, act=act, softmax=softmax, out_width=out.shape[1],
+                    class_names=class_names, coloraxis=coloraxis, x_label=x_label,
+                    y_label=y_label)
+
+    base_layout(fig, height=height, title=title, margin=dict(t=50 if title else 36, r=10))
+    fig.update_xaxes(title=dict(text=str(x_label), standoff=6), range=[xs[0], xs[-1]],
+                     showgrid=False, zeroline=False, constrain="domain", ticks="outside")
+    fig.update_yaxes(title=dict(text=str(y_label), standoff=6), range=[ys[0], ys[-1]],
+                     showgrid=False, zeroline=False, ticks="outside")
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
+                                  bgcolor="rgba(255,255,255,0)", font=dict(size=14)),
+                      hovermode="closest")
+    return fig
+
+
+_SPLIT_STYLE = {
+    "train": dict(symbol="circle", size=9, line=dict(color=WHITE, width=1.2)),
+    "test": dict(symbol="diamond", size=10, line=dict(color=INK, width=1.5)),
+}
+_OTHER_STYLE = dict(symbol="x", size=9, line=dict(color=WHITE, width=0.8))
+
+
+def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis, x_label,
+                y_label):
+    x = np.asarray(points["x"], dtype=float)
+    y = np.asarray(points["y"], dtype=float)
+    labels = np.asarray(points.get("label", np.full(x.shape, np.nan)), dtype=object)
+    split = np.asarray(points.get("split", ["train"] * len(x)), dtype=object).astype(str)
+    if not (x.shape == y.shape == labels.shape == split.shape):
+        raise ValueError("points x, y, label and split must have the same length")
+    hover = (f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.3g}}<br>%{{text}}"
+             "<extra>%{fullData.name}</extra>")
+    order = ["train", "test"] + sorted(set(split) - {"train", "test"})
+    regression = coloraxis is not None
+    for s in order:
+        m = split == s
+        if not m.any():
+            continue
+        style = dict(_SPLIT_STYLE.get(s, _OTHER_STYLE))
+        if regression:
+            lab = labels[m].astype(float)
+            style.update(color=np.where(np.isfinite(lab), lab, np.nan), coloraxis=coloraxis)
+            if s not in _SPLIT_STYLE:
+                style.update(color=GREY)
+                style.pop("coloraxis")
+            style["line"] = dict(color=INK, width=1.2)
+            fig.add_trace(go.Scatter(
+                x=x[m], y=y[m], mode="markers", name=s, marker=style,
+                text=[f"target = {v:.4g}" for v in lab], hovertemplate=hover))
+            continue
+        # classification: one trace per class so the legend names them
+        if softmax:
+            idx = _class_index(labels[m], class_names)
+            names = ([str(c) for c in class_names] if class_names is not None
+                     else [str(c) for c in range(out_width)])
+            groups = [(c, names[c] if c < len(names) else str(c), PALETTE[c % len(PALETTE)])
+                      for c in range(len(names))]
+        else:
+            lo, hi = OUTPUT_RANGES.get(act, (0.0, 1.0))
+            mid = (lo + hi) / 2
+            vals = np.array([float(v) if _is_number(v) else np.nan for v in labels[m]])
+            idx = np.where(np.isnan(vals), -1, (vals >= mid).astype(int))
+            low_name = f"{lo:g}" if class_names is None else str(class_names[0])
+            high_name = f"{hi:g}" if class_names is None else str(class_names[-1])
+            groups = [(0, low_name, ORANGE), (1, high_name, BLUE)]
+        groups.append((-1, "no label", GREY))
+        for c, name, color in groups:
+            mm = idx == c
+            if not mm.any():
+                continue
+            st = dict(style, color=color)
+            if s not in _SPLIT_STYLE:
+                st["color"] = GREY
+            fig.add_trace(go.Scatter(
+                x=x[m][mm], y=y[m][mm], mode="markers", name=f"{name} · {s}", marker=st,
+                text=[f"label {name}"] * int(mm.sum()), hovertemplate=hover,
+            ))
+
+
+def _is_number(v) -> bool:
+    try:
+        return np.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _activation_range(act: str | None, values: list[np.ndarray]):
+    """(zmin, zmax, zmid) for one layer's thumbnails."""
+    if act in ("sigmoid", "softmax"):
+        return 0.0, 1.0, 0.5
+    if act == "tanh":
+        return -1.0, 1.0, 0.0
+    if act is None:
+        v = np.concatenate([a.ravel() for a in values])
+        v = v[np.isfinite(v)]
+        if v.size and v.min() >= 0 and v.max() <= 1:
+            return 0.0, 1.0, 0.5
+    z = symmetric_max(*values)
+    return -z, z, 0.0
+
+
+def neuron_thumbnails(
+    network_or_forward_layers_fn,
+    *,
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    resolution: int = 24,
+    layer_names: Sequence[Sequence] | None = None,
+    activations: Sequence[str] | None = None,
+    height: int | None = None,
+    cell_px: int = 78,
+) -> go.Figure:
+    """Every hidden and output neuron's activation over the input plane, as small heatmaps.
+
+    One subplot column per layer (hidden 1 … output), neurons stacked top-down,
+    titled with their labels; no ticks. ``network_or_forward_layers_fn`` is a
+    ``Network`` with two inputs (its ``forward_layers`` is used) or a function
+    taking an (m, 2) array of input-plane points and returning ``[A_1, …, A_L]``
+    (so the app can scale the inputs first). Colours: orange ↔ white ↔ blue, over
+    the activation's range (sigmoid/softmax [0, 1] white at 0.5, tanh [−1, 1],
+    ReLU/linear ±max|A| of the layer). ``activations`` defaults to the network's.
+    The figure has a fixed width (``cell_px`` per thumbnail): show it with
+    ``st.plotly_chart(fig, width="content")`` or it is stretched with white space.
+    """
+    obj = network_or_forward_layers_fn
+    if hasattr(obj, "forward_layers"):
+        if activations is None:
+            activations = list(obj.activations)
+        fn = obj.forward_layers
+    elif callable(obj):
+        fn = obj
+    else:
+        raise TypeError("pass a Network or a function returning the layer activations")
+    xs, ys, XY = plane_grid(x_range, y_range, resolution)
+    n = xs.shape[0]
+    layers = [np.asarray(A, dtype=float) for A in fn(XY)]
+    L = len(layers)
+    sizes = [A.shape[1] for A in layers]
+    if layer_names is None:
+        from .diagram import default_layer_names
+
+        layer_names = default_layer_names([2] + sizes)
+    layer_names = [list(x) for x in layer_names]
+    if len(layer_names) == L + 1:  # drop the input layer's names
+        layer_names = layer_names[1:]
+    if [len(x) for x in layer_names] != sizes:
+        raise ValueError(f"layer_names has {[len(x) for x in layer_names]} labels per layer; "
+                         f"the layers have {sizes} neurons")
+    rows = max(sizes)
+    specs = [[{} if r < sizes[c] else None for c in range(L)] for r in range(rows)]
+    titles = [str(layer_names[c][r]) for r in range(rows) for c in range(L) if r < sizes[c]]
+    fig = make_subplots(rows=rows, cols=L, specs=specs, subplot_titles=titles,
+                        horizontal_spacing=0.04, vertical_spacing=min(0.3 / rows, 0.08))
+    for c, A in enumerate(layers):
+        act = activations[c] if activations is not None else None
+        zmin, zmax, zmid = _activation_range(act, [A])
+        for r in range(sizes[c]):
+            fig.add_trace(go.Heatmap(
+                x=xs, y=ys, z=np.round(A[:, r].reshape(n, n), 4).astype(np.float32),
+                zmin=zmin, zmax=zmax, zmid=zmid, colorscale=DIVERGING, showscale=False,
+                name=str(layer_names[c][r]),
+                hovertemplate=f"{layer_names[c][r]} = %{{z:.3g}}<extra></extra>",
+            ), row=r + 1, col=c + 1)
+    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False,
+                     constrain="domain", showline=True, linecolor=GRID, mirror=True)
+    fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False,
+                     constrain="domain", showline=True, linecolor=GRID, mirror=True)
+    # square thumbnails
+    for trace in fig.data:
+        fig.update_yaxes(selector=dict(anchor=trace.xaxis), scaleanchor=trace.xaxis)
+    for ann in fig.layout.annotations:
+        ann.font = dict(size=14, color=INK)
+    base_layout(fig, height=height or int(40 + rows * (cell_px + 26)),
+                margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_layout(width=int(20 + L * (cell_px + 60)))
+    return fig
+
+
+def prediction_scatter(
+    y_true,
+    y_pred,
+    *,
+    split: Sequence | None = None,
+    target_name: str = "target",
+    height: int = 380,
+) -> go.Figure:
+    """Predicted against actual values (regression, in the user's units) with the
+    y = x diagonal: points on the line are predicted exactly. Train rows are blue
+    circles, test rows orange diamonds."""
+    t = np.asarray(y_true, dtype=float).reshape(-1)
+    p = np.asarray(y_pred, dtype=float).reshape(-1)
+    if t.shape != p.shape:
+        raise ValueError(f"y_true {t.shape} and y_pred {p.shape} differ in length")
+    split = np.asarray(split if split is not None else ["train"] * t.shape[0]).astype(str)
+    both = np.concatenate([t, p])
+    both = both[np.isfinite(both)]
+    lo, hi = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
+    pad = 0.05 * (hi - lo if hi > lo else 1.0)
+    lo, hi = lo - pad, hi + pad
+    fig = go.Figure(go.Scatter(
+        x=[lo, hi], y=[lo, hi], mode="lines", name="predicted = actual",
+        line=dict(color=GREY, dash="dash", width=1.5), hoverinfo="skip",
+    ))
+    styles = {"train": (BLUE, "circle"), "test": (ORANGE, "diamond")}
+    for s in ["train", "test"] + sorted(set(split) - {"train", "test"}):
+        m = split == s
+        if not m.any():
+            continue
+        color, symbol = styles.get(s, (GREY, "x"))
+        fig.add_trace(go.Scatter(
+            x=t[m], y=p[m], mode="markers", name=s,
+            marker=dict(color=color, symbol=symbol, size=9, line=dict(color=WHITE, width=1)),
+            hovertemplate=f"actual {target_name} = %{{x:.4g}}<br>predicted = %{{y:.4g}}"
+                          "<extra>%{fullData.name}</extra>",
+        ))
+    base_layout(fig, height=height, margin=dict(t=36))
+    fig.update_xaxes(title=dict(text=f"actual {target_name}"), range=[lo, hi], gridcolor=GRID,
+                     zeroline=False, constrain="domain")
+    fig.update_yaxes(title=dict(text=f"predicted {target_name}"), range=[lo, hi], gridcolor=GRID,
+                     zeroline=False, scaleanchor="x", constrain="domain")
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    return fig

@@ -1,0 +1,391 @@
+"""The explorer's model: a table, the settings chosen for it, and the run they make.
+
+This is what the app shows, without the app: ``Explorer`` turns a table and a
+``Settings`` into prepared data, a network and a trainer; applies changes the way
+a user expects (a new learning rate keeps the weights, a new architecture rebuilds
+the network, an edited cell keeps the run); trains in time-budgeted chunks for
+live play; and answers what the views need — metrics, per-row predictions in
+the user's units, a prediction for a new row. Bad input never replaces the last
+good state: the message is kept in ``error`` instead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from .data import PRESETS, PreparedData, load_preset, prepare
+from .errors import DataError, TrainingDiverged
+from .network import Network
+from .trainer import Trainer
+
+MAX_HIDDEN_LAYERS = 6
+MAX_NEURONS = 16
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a user chooses; the same names feed the widgets and the URL."""
+
+    dataset: str = "exam_scores"
+    inputs: tuple = ("hours_studied", "hours_slept")
+    targets: tuple = ("test_score",)
+    scaling: str = "max"
+    target_max: float | None = 100.0
+    hidden: tuple = (3,)
+    activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
+    bias: bool = True
+    init: str = "normal"
+    seed: int = 0
+    loss: str = "half_sse"
+    optimizer: str = "sgd"
+    learning_rate: float = 1.0
+    batch_size: int | None = None  # None: every training row in each step
+    momentum: float = 0.9
+    l1: float = 0.0
+    l2: float = 0.0
+
+    @classmethod
+    def for_preset(cls, name: str, **overrides) -> Settings:
+        """The settings a preset was made for (seed 002's network for exam_scores)."""
+        p = PRESETS[name]
+        seeds = name in ("three_bits", "exam_scores")
+        base = cls(
+            dataset=name,
+            inputs=tuple(p.inputs),
+            targets=tuple(p.targets),
+            scaling=p.scaling,
+            target_max=p.target_max,
+            hidden=tuple(p.hidden),
+            activation="sigmoid" if seeds else "tanh",
+            output_activation=p.output_activation,
+            bias=name != "exam_scores",  # seed 002's network has no biases
+            init="normal" if seeds else "xavier",
+            loss=p.loss,
+            learning_rate=p.learning_rate,
+        )
+        return replace(base, **overrides)
+
+    @property
+    def layer_sizes(self) -> tuple:
+        return (len(self.inputs), *self.hidden, -1)  # -1: the output width comes from the data
+
+    def data_key(self) -> tuple:
+        return (self.inputs, self.targets, self.scaling, self.target_max, self.output_activation)
+
+    def network_key(self) -> tuple:
+        return (*self.data_key(), self.hidden, self.activation, self.bias, self.init, self.seed,
+                self.loss)
+
+    def check(self) -> None:
+        """Raise ValueError for settings no widget should produce."""
+        if not 0 <= len(self.hidden) <= MAX_HIDDEN_LAYERS:
+            raise ValueError(f"0 to {MAX_HIDDEN_LAYERS} hidden layers; got {len(self.hidden)}")
+        if any(not 1 <= int(h) <= MAX_NEURONS for h in self.hidden):
+            raise ValueError(f"1 to {MAX_NEURONS} neurons per layer; got {self.hidden}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ChunkResult:
+    steps: int
+    seconds: float
+    stopped: str = ""  # why play should stop ("" = keep going)
+
+
+@dataclass
+class Metrics:
+    iteration: int
+    train_loss: float
+    test_loss: float
+    kind: str  # "accuracy" | "rmse"
+    train_score: float
+    test_score: float
+
+
+def infer_task(data: PreparedData, output_activation: str) -> str:
+    """ "multiclass", "binary" (0/1 or ±1 labels) or "regression"."""
+    if data.classes is not None:
+        return "multiclass"
+    if output_activation in ("sigmoid", "tanh") and data.n_outputs == 1:
+        lo = 0.0 if output_activation == "sigmoid" else -1.0
+        ys = np.concatenate([data.y_train.ravel(), data.y_test.ravel()])
+        if np.all((ys == lo) | (ys == 1.0)):
+            return "binary"
+    return "regression"
+
+
+class Explorer:
+    """One user's table, settings, network and run."""
+
+    def __init__(self, table: pd.DataFrame | None = None, settings: Settings | None = None):
+        settings = settings or Settings.for_preset("exam_scores")
+        if table is None:
+            table = load_preset(settings.dataset)
+        self.notes: list[str] = []
+        self.error: str = ""
+        self.table = table.copy()
+        self.settings = settings
+        self.data = self._prepare(self.table, settings)  # raises DataError for a bad start
+        self.trainer = self._build(settings)
+        self.last_chunk = ChunkResult(0, 0.0)
+        self.steps_per_second = math.nan
+
+    # ------------------------------------------------------------------ building
+    @staticmethod
+    def _prepare(table: pd.DataFrame, s: Settings) -> PreparedData:
+        return prepare(table, list(s.inputs), list(s.targets), scaling=s.scaling,
+                       target_max=s.target_max, output_activation=s.output_activation)
+
+    def _build(self, s: Settings, net: Network | None = None) -> Trainer:
+        s.check()
+        if net is None:
+            sizes = [self.data.n_inputs, *s.hidden, self.data.n_outputs]
+            net = Network(sizes, activation=s.activation, output_activation=s.output_activation,
+                          bias=s.bias, init=s.init, seed=s.seed)
+        return Trainer(net, self.data.X_train, self.data.y_train, loss=s.loss,
+                       optimizer=s.optimizer, learning_rate=s.learning_rate,
+                       batch_size=s.batch_size, momentum=s.momentum, l1=s.l1, l2=s.l2,
+                       seed=s.seed, X_test=self.data.X_test, y_test=self.data.y_test)
+
+    @property
+    def network(self) -> Network:
+        return self.trainer.network
+
+    @property
+    def task(self) -> str:
+        return infer_task(self.data, self.settings.output_activation)
+
+    # ------------------------------------------------------------------ changes
+    def update(self, table: pd.DataFrame, settings: Settings) -> list[str]:
+        """Apply a new table and/or settings; returns what happened, in words.
+
+        On bad data or settings the last good state stays and ``error`` says why.
+        """
+        old = self.settings
+        notes: list[str] = []
+        table_changed = not _same_table(table, self.table)
+        try:
+            settings.check()
+            if table_changed or settings.data_key() != old.data_key():
+                data = self._prepare(table, settings)
+            else:
+                data = self.data
+        except (DataError, ValueError) as exc:
+            self.error = str(exc)
+            return []
+        self.error = ""
+        structure_same = (
+            data.n_inputs == self.data.n_inputs and data.n_outputs == self.data.n_outputs
+        )
+        self.table, self.data = table.copy(), data
+        if settings.network_key() != old.network_key() or not structure_same:
+            if settings.dataset != old.dataset:
+                why = f"new data set '{settings.dataset}'"
+            elif settings.data_key() != old.data_key():
+                why = "new input/target columns or scaling"
+            elif settings.seed != old.seed:
+                why = f"new seed {settings.seed}"
+            else:
+                why = "the network changed"
+            self.settings = settings
+            self.trainer = self._build(settings)
+            notes.append(f"Network rebuilt ({why}): training starts again from iteration 0.")
+        else:
+            self.settings = settings
+            t = self.trainer
+            if table_changed:
+                t.set_data(data.X_train, data.y_train, data.X_test, data.y_test)
+                notes.append("Table edited: training continues on the new rows.")
+            if settings.learning_rate != t.learning_rate:
+                t.learning_rate = settings.learning_rate
+            if settings.optimizer != t.optimizer:
+                t.optimizer = settings.optimizer
+            t.set_momentum(settings.momentum)
+            t.set_regularization(l1=settings.l1, l2=settings.l2)
+            t.set_batch_size(settings.batch_size)
+        self.notes = notes
+        return notes
+
+    def reset(self) -> None:
+        """Back to iteration 0 with the same initial weights (same seed)."""
+        self.trainer = self._build(self.settings)
+        self.error = ""
+        self.notes = [f"Reset: the initial weights of seed {self.settings.seed} again."]
+
+    def new_seed(self, seed: int | None = None) -> int:
+        """Draw new initial weights; returns the new seed."""
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1)[0] % 1_000_000)
+        self.settings = replace(self.settings, seed=int(seed))
+        self.reset()
+        self.notes = [f"New initial weights from seed {seed}."]
+        return int(seed)
+
+    def adopt(self, net: Network) -> None:
+        """Continue from given weights (an uploaded model): a new run that starts from them."""
+        sizes = net.layer_sizes
+        if sizes[0] != self.data.n_inputs or sizes[-1] != self.data.n_outputs:
+            raise ValueError(
+                f"The model has {sizes[0]} inputs and {sizes[-1]} outputs; the table gives "
+                f"{self.data.n_inputs} inputs and {self.data.n_outputs} outputs."
+            )
+        self.settings = replace(
+            self.settings, hidden=tuple(sizes[1:-1]), activation=net.activation,
+            output_activation=net.output_activation, bias=net.bias, init=net.init, seed=net.seed,
+        )
+        self.trainer = self._build(self.settings, net)
+        self.error = ""
+        self.notes = ["Continuing from the uploaded weights."]
+
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Edit one weight by hand (layer is 1-based, as W1, W2 …)."""
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError("a weight must be a finite number")
+        self.network.weights[layer - 1][i, j] = value
+        self.trainer.history.add_event(self.trainer.iteration, "edit",
+                                       f"W{layer}[{i}, {j}] = {value:g}")
+
+    # ------------------------------------------------------------------ training
+    def step(self, n: int = 1) -> int:
+        """Train n steps; returns how many were made (fewer if training diverged)."""
+        start = self.trainer.iteration
+        t0 = time.perf_counter()
+        try:
+            self.trainer.run(n)
+        except TrainingDiverged as exc:
+            self.error = str(exc)
+        done = self.trainer.iteration - start
+        self._measure(done, time.perf_counter() - t0)
+        return done
+
+    def train_chunk(self, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,
+                    target_loss: float = 0.0) -> ChunkResult:
+        """One live-training tick; see :func:`train_chunk`."""
+        result = train_chunk(self.trainer, max_steps, budget_s, stop_at, target_loss)
+        if result.stopped.startswith("Training diverged"):
+            self.error = result.stopped
+        self._measure(result.steps, result.seconds)
+        self.last_chunk = result
+        return result
+
+    def _measure(self, steps: int, seconds: float) -> None:
+        if steps >= 10 and seconds > 0:
+            self.steps_per_second = steps / seconds
+
+    # ------------------------------------------------------------------ reading
+    def metrics(self) -> Metrics:
+        t, data = self.trainer, self.data
+        train_loss = t.network.loss(data.X_train, data.y_train, t.loss_name)
+        test_loss = (t.network.loss(data.X_test, data.y_test, t.loss_name)
+                     if len(data.X_test) else math.nan)
+        if self.task == "regression":
+            kind = "rmse"
+            score = self._rmse
+        else:
+            kind = "accuracy"
+            score = self._accuracy
+        return Metrics(t.iteration, train_loss, test_loss, kind,
+                       score(data.X_train, data.y_train), score(data.X_test, data.y_test))
+
+    def _rmse(self, X, y) -> float:
+        if not len(X):
+            return math.nan
+        inv = self.data.scaler.inverse_y
+        return float(np.sqrt(np.mean((inv(self.network.forward(X)) - inv(y)) ** 2)))
+
+    def _accuracy(self, X, y) -> float:
+        if not len(X):
+            return math.nan
+        return self.trainer.accuracy(X, y)
+
+    def predictions(self) -> pd.DataFrame:
+        """Per table row, in the user's units: the network's prediction and its error."""
+        data = self.data
+        out = self.network.forward(data.X_all())
+        frame = pd.DataFrame(index=pd.Index(data.index, name=self.table.index.name))
+        if data.classes is not None:
+            frame["prediction"] = [str(data.classes[k]) for k in out.argmax(axis=1)]
+            frame["confidence"] = out.max(axis=1)
+            target = self.table.loc[data.index, data.targets[0]].astype(str)
+            frame["correct"] = np.where(np.asarray(data.splits) == "predict", "",
+                                        np.where(frame["prediction"] == target, "✓", "✗"))
+            return frame
+        pred = data.scaler.inverse_y(out)
+        task = self.task
+        for k, name in enumerate(data.targets):
+            col = f"predicted {name}" if len(data.targets) > 1 else "prediction"
+            frame[col] = pred[:, k]
+            truth = pd.to_numeric(self.table.loc[data.index, name], errors="coerce").to_numpy()
+            err_col = f"error {name}" if len(data.targets) > 1 else "error"
+            frame[err_col] = pred[:, k] - truth
+            if task == "binary" and len(data.targets) == 1:
+                mid = 0.5 if self.settings.output_activation == "sigmoid" else 0.0
+                hit = (pred[:, 0] > mid) == (truth > mid)
+                frame["correct"] = np.where(np.isnan(truth), "", np.where(hit, "✓", "✗"))
+        return frame
+
+    def predict_row(self, values) -> np.ndarray:
+        """The prediction for one new row given in the user's units (seed 002: (4, 8) → ~92)."""
+        X = self.data.scaler.transform_X(np.asarray(values, dtype=float).reshape(1, -1))
+        out = self.network.forward(X)
+        if self.data.classes is not None:
+            return out[0]
+        return self.data.scaler.inverse_y(out)[0]
+
+
+def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,
+                target_loss: float = 0.0) -> ChunkResult:
+    """Train up to ``max_steps`` steps or ``budget_s`` seconds, whichever ends first.
+
+    ``stop_at`` (an iteration count, 0 = never) and ``target_loss`` (0 = never) end
+    play; so does divergence. Time is checked every few steps, so a tick stays
+    close to its budget whatever the network's size.
+    """
+    t0 = time.perf_counter()
+    done = 0
+    stopped = ""
+    block = 1
+    while done < max_steps:
+        n = min(block, max_steps - done)
+        if stop_at:
+            n = min(n, stop_at - trainer.iteration)
+            if n <= 0:
+                stopped = f"Reached iteration {stop_at}."
+                break
+        try:
+            rec = trainer.run(n)
+        except TrainingDiverged as exc:
+            stopped = str(exc)
+            break
+        done += n
+        if target_loss and rec is not None and rec.loss <= target_loss:
+            stopped = f"Loss {rec.loss:.4g} reached the target {target_loss:g}."
+            break
+        elapsed = time.perf_counter() - t0
+        if elapsed >= budget_s:
+            break
+        # grow the block while steps are cheap, so the clock is read rarely
+        per_step = elapsed / done
+        block = max(1, min(block * 2, int((budget_s - elapsed) / max(per_step, 1e-9) / 4) or 1))
+    if stop_at and not stopped and trainer.iteration >= stop_at:
+        stopped = f"Reached iteration {stop_at}."
+    return ChunkResult(done, time.perf_counter() - t0, stopped)
+
+
+def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    try:
+        return a.shape == b.shape and a.columns.equals(b.columns) and a.equals(b)
+    except (TypeError, ValueError):
+        return False
+
+
+__all__ = ["ChunkResult", "Explorer", "Metrics", "Settings", "infer_task", "train_chunk"]

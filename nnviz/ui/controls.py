@@ -1,0 +1,62 @@
+"""The control bar: Step, Step ×N, Play/Pause, Reset, New seed.
+
+Buttons act through on_click callbacks, which run before the script: the page then
+draws the state after the click. Play only flips a flag; the live fragment trains.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import state
+
+SS = st.session_state
+STEP_COUNTS = (10, 100, 1000)
+
+
+def _step(n: int) -> None:
+    SS.playing = False
+    done = state.explorer().step(n)
+    if done < n and state.explorer().error:
+        state.flash(state.explorer().error)
+
+
+def _step_n() -> None:
+    _step(int(SS.get("step_n_count", 100)))
+
+
+def _toggle_play() -> None:
+    ex = state.explorer()
+    if not SS.playing and ex.error.startswith("Training diverged"):
+        ex.error = ""
+    SS.playing = not SS.playing
+
+
+def _reset() -> None:
+    SS.playing = False
+    state.explorer().reset()
+    state.flash(state.explorer().notes[-1])
+
+
+def _new_seed() -> None:
+    SS.playing = False
+    seed = state.explorer().new_seed()
+    SS.seed = seed  # the seed widget shows it (callbacks run before widgets are drawn)
+    state.flash(f"New initial weights from seed {seed}.")
+
+
+def control_bar() -> None:
+    cols = st.columns([1, 1, 0.8, 1.2, 1, 1.1])
+    cols[0].button("Step", key="step", on_click=_step, args=(1,), width="stretch",
+                   help="One update on one batch.")
+    cols[1].button("Step ×N", key="step_n", on_click=_step_n, width="stretch",
+                   help="N steps at once (N on the right).")
+    cols[2].selectbox("N", STEP_COUNTS, index=1, key="step_n_count", label_visibility="collapsed",
+                      format_func=lambda n: f"N = {n}")
+    cols[3].button("⏸ Pause" if SS.playing else "▶ Play", key="play", on_click=_toggle_play,
+                   type="primary", width="stretch",
+                   help="Train live; the charts refresh several times a second.")
+    cols[4].button("Reset", key="reset", on_click=_reset, width="stretch",
+                   help="Back to iteration 0 with the same initial weights.")
+    cols[5].button("New seed", key="new_seed", on_click=_new_seed, width="stretch",
+                   help="Draw new initial weights.")

@@ -1,0 +1,96 @@
+"""The live part of the page: metrics, loss curve, network diagram and output plane.
+
+It is one ``st.fragment``. While playing it reruns itself every ``TICK`` seconds and
+trains one time-budgeted chunk first (``Explorer.train_chunk``); paused, it is drawn
+once per page run. The buttons live outside it, so a click is never stuck behind a
+long loop: a chunk lasts at most ``BUDGET`` seconds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from .. import views
+from . import state
+
+SS = st.session_state
+TICK = 0.25  # seconds between refreshes while playing
+BUDGET = 0.12  # seconds of training per refresh, at most
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def _fmt(v: float, digits: int = 4) -> str:
+    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{digits}g}"
+
+
+def tick() -> str:
+    """Train one chunk if playing; returns why play stopped ("" if it goes on)."""
+    ex = state.explorer()
+    if not SS.get("playing"):
+        return ""
+    result = ex.train_chunk(int(SS.get("speed", 100)), BUDGET, int(SS.get("stop_at") or 0),
+                            float(SS.get("target_loss") or 0.0))
+    if result.stopped:
+        SS.playing = False
+        state.flash(result.stopped)
+    return result.stopped
+
+
+def metrics_row() -> None:
+    ex = state.explorer()
+    m = ex.metrics()
+    cols = st.columns(5)
+    cols[0].metric("Iteration", f"{m.iteration:,}")
+    cols[1].metric("Train loss", _fmt(m.train_loss))
+    cols[2].metric("Test loss", _fmt(m.test_loss))
+    if m.kind == "accuracy":
+        cols[3].metric("Accuracy train / test",
+                       f"{m.train_score:.0%} / " + ("—" if math.isnan(m.test_score)
+                                                   else f"{m.test_score:.0%}"))
+    else:
+        target = ex.data.targets[0]
+        cols[3].metric(f"RMSE ({target}) train / test",
+                       f"{_fmt(m.train_score, 3)} / {_fmt(m.test_score, 3)}")
+    sps = ex.steps_per_second
+    cols[4].metric("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}")
+
+
+def charts_area() -> None:
+    ex = state.explorer()
+    left, right = st.columns([1, 1.15])
+    with left:
+        st.plotly_chart(views.loss_view(ex, log_y=bool(SS.get("log_y"))), key="loss_chart",
+                        theme=None, config=CHART_CONFIG)
+        if views.has_plane(ex):
+            st.plotly_chart(views.plane_view(ex, resolution=60 if SS.get("playing") else 90,
+                                             discretize=bool(SS.get("discretize")),
+                                             height=440),
+                            key="plane_chart", theme=None, config=CHART_CONFIG)
+        elif ex.task == "regression":
+            st.plotly_chart(views.fit_view(ex), key="fit_chart", theme=None, config=CHART_CONFIG)
+    with right:
+        row = SS.get("diagram_row", 0)
+        st.plotly_chart(views.diagram_view(ex, row=row, height=520), key="diagram_chart",
+                        theme=None, config=CHART_CONFIG)
+        if views.has_plane(ex) and ex.network.n_layers > 1:
+            st.plotly_chart(views.thumbnails_view(ex), key="thumbs_chart", theme=None,
+                            config=CHART_CONFIG)
+
+
+def live_view() -> None:
+    """Declare and draw the fragment (its refresh interval depends on playing)."""
+
+    @st.fragment(run_every=TICK if SS.get("playing") else None)
+    def _live():
+        stopped = tick()
+        if stopped:
+            st.rerun()  # the whole page: Play's label and the fragment's timer change
+        ex = state.explorer()
+        if ex.error:
+            st.error(ex.error)
+        metrics_row()
+        charts_area()
+
+    _live()

@@ -1,0 +1,91 @@
+"""The data table: edit, add and delete rows; upload and download CSV; see predictions.
+
+The editor shows the base table plus read-only prediction columns. An edit is
+folded into the base table by the editor's on_change, under a new editor key
+(see ``state``). A bad cell never reaches the run: the core's DataError message
+is shown beside the table and the last valid data keeps training.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..data import DataError, read_csv_table, to_csv_bytes
+from . import state
+
+SS = st.session_state
+PRED_COLUMNS = ("prediction", "error", "confidence", "correct")
+
+
+def _editor_frame() -> pd.DataFrame:
+    """The base table with the network's prediction and error beside each valid row."""
+    ex = state.explorer()
+    table = SS.table.copy()
+    try:
+        pred = ex.predictions()
+    except Exception:  # noqa: BLE001 - predictions are a courtesy; never block editing
+        return table
+    if not ex.error:
+        for col in pred.columns:
+            table[col] = pred[col].reindex(table.index)
+    return table
+
+
+def _column_config(frame: pd.DataFrame) -> dict:
+    config = {
+        "split": st.column_config.SelectboxColumn(
+            "split", options=["train", "test", "predict"], required=True, default="train",
+            help="train: the network learns from the row; test: it is scored on it; "
+                 "predict: just shown its prediction."),
+    }
+    for col in frame.columns:
+        if col in PRED_COLUMNS or str(col).startswith(("predicted ", "error ")):
+            config[col] = st.column_config.NumberColumn(col, format="%.4g", disabled=True) \
+                if pd.api.types.is_numeric_dtype(frame[col]) else \
+                st.column_config.TextColumn(col, disabled=True)
+    return config
+
+
+def _upload() -> None:
+    file = SS.get("upload_csv")
+    if file is None:
+        return
+    try:
+        table = read_csv_table(file)
+    except DataError as exc:
+        state.flash(f"Upload not used: {exc}")
+        return
+    columns = [c for c in table.columns if c != "split"]
+    if len(columns) < 2:
+        state.flash("Upload not used: the file needs at least an input and a target column.")
+        return
+    SS.playing = False
+    SS.dataset = "custom"
+    state.set_table(table)
+    SS.inputs, SS.targets = columns[:-1], columns[-1:]
+    inputs = ", ".join(map(str, columns[:-1]))
+    state.flash(f"Loaded {len(table)} rows from {file.name}: inputs {inputs}, "
+                f"target {columns[-1]} (change them in the sidebar).")
+
+
+def data_table() -> None:
+    ex = state.explorer()
+    frame = _editor_frame()
+    st.caption("Edit cells, add rows at the bottom, delete with the row checkbox. "
+               "Prediction and error (in your units) are the network's, read-only.")
+    st.data_editor(
+        frame, key=state.editor_key(), num_rows="dynamic", on_change=state.fold_editor_edits,
+        column_config=_column_config(frame),
+        disabled=[c for c in frame.columns if c not in SS.table.columns],
+        height=min(38 + 35 * (len(frame) + 1), 460), width="stretch",
+    )
+    if ex.error and not ex.error.startswith("Training diverged"):
+        st.error(f"{ex.error}  \nTraining keeps the last valid table until this is fixed.",
+                 icon="⚠️")
+    c1, c2 = st.columns(2)
+    c1.file_uploader("Upload a CSV table", type=["csv", "txt"], key="upload_csv",
+                     on_change=_upload,
+                     help="First line: column names. Optional 'split' column: train/test/predict.")
+    c2.download_button("Download the table as CSV", to_csv_bytes(SS.table),
+                       file_name=f"{SS.dataset}.csv", mime="text/csv", key="download_csv")

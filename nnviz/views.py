@@ -1,0 +1,159 @@
+"""What the explorer shows, as figures: an Explorer in, Plotly figures out.
+
+The glue between the run (``nnviz.explorer``) and the pure chart builders
+(``nnviz.charts``): node names from the table's columns, the input plane's range
+from the data, the replayed weights from the history. No Streamlit here, so every
+view is tested without a browser.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import charts
+from .explorer import Explorer
+
+PLANE_MARGIN = 0.1  # the plane reaches this share of the data's range beyond it
+
+
+def layer_names(ex: Explorer) -> list[list[str]]:
+    data = ex.data
+    outputs = [str(c) for c in data.classes] if data.classes is not None else data.targets
+    return charts.default_layer_names(ex.network.layer_sizes, data.inputs, outputs)
+
+
+def loss_view(ex: Explorer, *, log_y: bool = False, height: int = 320) -> go.Figure:
+    h = ex.trainer.history
+    test = h.test_loss if len(ex.data.X_test) else None
+    return charts.loss_figure(h.iterations, h.train_loss, test, events=h.events, log_y=log_y,
+                              height=height, title=f"Loss ({ex.trainer.loss_name})")
+
+
+def row_activations(ex: Explorer, row: int | None, weights=None, biases=None) -> list | None:
+    """Node values for one table row (by position): its scaled inputs and every layer's A."""
+    X = ex.data.X_all()
+    if row is None or not len(X):
+        return None
+    row = int(np.clip(row, 0, len(X) - 1))
+    x = X[row : row + 1]
+    net = ex.network
+    if weights is not None:
+        net = net.copy()
+        net.weights, net.biases = weights, biases
+    return [x[0]] + [A[0] for A in net.forward_layers(x)]
+
+
+def diagram_view(ex: Explorer, *, row: int | None = 0, height: int = 460,
+                 edge_values=None, edge_label: str = "weight") -> go.Figure:
+    net = ex.network
+    return charts.network_diagram(
+        net.weights, net.biases, layer_names=layer_names(ex), activations=net.activations,
+        node_values=row_activations(ex, row), edge_values=edge_values, edge_label=edge_label,
+        height=height,
+        title=f"Iteration {ex.trainer.iteration}" + ("" if row is None else f" · row {row}"),
+    )
+
+
+def heatmaps_view(ex: Explorer) -> go.Figure:
+    net = ex.network
+    return charts.layer_heatmaps(net.weights, net.biases, layer_names(ex),
+                                 title=f"Weights and biases at iteration {ex.trainer.iteration}")
+
+
+def animation_view(ex: Explorer, *, row: int | None = 0, max_frames: int = 200,
+                   height: int = 500) -> go.Figure:
+    h = ex.trainer.history
+    its = h.snapshot_iterations
+    picks = np.unique(np.linspace(0, len(its) - 1, min(len(its), max_frames)).round().astype(int))
+    snaps = [h.snapshot(int(i)) for i in picks]
+
+    def node_values(W, b):
+        return row_activations(ex, row, W, b)
+
+    return charts.network_animation(
+        snaps, layer_names=layer_names(ex), activations=ex.network.activations,
+        node_values_fn=node_values if row is not None else None, max_frames=max_frames,
+        height=height, title="Replay of the run (press ▶ in the chart)",
+    )
+
+
+def has_plane(ex: Explorer) -> bool:
+    return ex.data.n_inputs == 2
+
+
+def plane_ranges(ex: Explorer) -> tuple[tuple, tuple]:
+    """The input plane, in the table's units: the data's range plus a margin."""
+    data = ex.data
+    raw = data.scaler.inverse_X(data.X_all())
+    lo, hi = raw.min(axis=0), raw.max(axis=0)
+    pad = np.maximum((hi - lo) * PLANE_MARGIN, 1e-9)
+    return (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
+
+
+def _predict_units(ex: Explorer):
+    scaler = ex.data.scaler
+
+    def predict(XY):
+        out = ex.network.forward(scaler.transform_X(XY))
+        if ex.task == "regression":
+            return scaler.inverse_y(out)  # the plane shows the user's units
+        return out
+
+    return predict
+
+
+def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
+               height: int = 480) -> go.Figure:
+    """TensorFlow Playground's main view: the output over the plane, the rows on top."""
+    data = ex.data
+    xr, yr = plane_ranges(ex)
+    raw = data.scaler.inverse_X(data.X_all())
+    table = ex.table.loc[data.index]
+    target = data.targets[0]
+    if data.classes is not None:
+        labels = table[target].astype(str).to_numpy()
+    else:
+        labels = np.asarray(pd_numeric(table[target]), dtype=float)
+    act = ex.settings.output_activation
+    regression = ex.task == "regression"
+    return charts.decision_plane(
+        _predict_units(ex), x_range=xr, y_range=yr,
+        points={"x": raw[:, 0], "y": raw[:, 1], "label": labels,
+                "split": np.asarray(data.splits)},
+        resolution=resolution, output_activation="linear" if regression else act,
+        discretize=discretize, class_names=data.classes, x_label=data.inputs[0],
+        y_label=data.inputs[1], height=height,
+        title=f"Output over ({data.inputs[0]}, {data.inputs[1]}) · iteration "
+              f"{ex.trainer.iteration}",
+    )
+
+
+def thumbnails_view(ex: Explorer, *, resolution: int = 24) -> go.Figure:
+    """Every neuron's activation over the input plane (the playground's thumbnails)."""
+    xr, yr = plane_ranges(ex)
+    scaler = ex.data.scaler
+
+    def layers(XY):
+        return ex.network.forward_layers(scaler.transform_X(XY))
+
+    return charts.neuron_thumbnails(layers, x_range=xr, y_range=yr, resolution=resolution,
+                                    layer_names=layer_names(ex)[1:],
+                                    activations=ex.network.activations)
+
+
+def fit_view(ex: Explorer) -> go.Figure:
+    """Regression: predicted against actual, in the user's units."""
+    data = ex.data
+    pred = ex.predictions()
+    target = data.targets[0]
+    truth = pd_numeric(ex.table.loc[data.index, target])
+    col = "prediction" if "prediction" in pred else f"predicted {target}"
+    keep = np.asarray(data.splits) != "predict"
+    return charts.prediction_scatter(np.asarray(truth)[keep], pred[col].to_numpy()[keep],
+                                     split=np.asarray(data.splits)[keep], target_name=target)
+
+
+def pd_numeric(series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
