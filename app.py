@@ -6,7 +6,7 @@ the pieces live in nnviz/ui, the maths in nnviz.
 
 import streamlit as st
 
-from nnviz.ui import controls, live, panels, sidebar, state
+from nnviz.ui import controls, live, panels, replay, sidebar, state
 
 st.set_page_config(page_title="nnviz", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")
@@ -19,9 +19,17 @@ for note in explorer.update(st.session_state.table, settings):
 for message in st.session_state.flash:
     st.toast(message)
 st.session_state.flash = []
+state.sync_link()
 
 st.title("nnviz")
 st.caption("A neural network you can watch learn: every step, every matrix, every number.")
+if st.session_state.link_notes:
+    with st.container(border=True):
+        for note in st.session_state.link_notes:
+            st.markdown(f"🔗 {note}")
+        st.button("Dismiss", key="dismiss_link_notes",
+                  on_click=lambda: st.session_state.update(link_notes=[]))
 controls.control_bar()
+replay.replay_bar()
 live.live_view()
 panels.tabs()

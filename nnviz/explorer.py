@@ -11,6 +11,7 @@ good state: the message is kept in ``error`` instead.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import asdict, dataclass, replace
@@ -144,12 +145,15 @@ class Explorer:
         return prepare(table, list(s.inputs), list(s.targets), scaling=s.scaling,
                        target_max=s.target_max, output_activation=s.output_activation)
 
+    def _network(self, s: Settings) -> Network:
+        sizes = [self.data.n_inputs, *s.hidden, self.data.n_outputs]
+        return Network(sizes, activation=s.activation, output_activation=s.output_activation,
+                       bias=s.bias, init=s.init, seed=s.seed)
+
     def _build(self, s: Settings, net: Network | None = None) -> Trainer:
         s.check()
         if net is None:
-            sizes = [self.data.n_inputs, *s.hidden, self.data.n_outputs]
-            net = Network(sizes, activation=s.activation, output_activation=s.output_activation,
-                          bias=s.bias, init=s.init, seed=s.seed)
+            net = self._network(s)
         return Trainer(net, self.data.X_train, self.data.y_train, loss=s.loss,
                        optimizer=s.optimizer, learning_rate=s.learning_rate,
                        batch_size=s.batch_size, momentum=s.momentum, l1=s.l1, l2=s.l2,
@@ -244,6 +248,32 @@ class Explorer:
         self.trainer = self._build(self.settings, net)
         self.error = ""
         self.notes = ["Continuing from the uploaded weights."]
+
+    def replay(self, index: int) -> Explorer:
+        """A read-only view of the run at snapshot ``index``: every view can draw it.
+
+        The live trainer is untouched; the view shares the table, data and history.
+        """
+        view = copy.copy(self)
+        view.trainer = self.trainer.frozen_at(index)
+        return view
+
+    def continue_from(self, index: int) -> int:
+        """Make the replayed snapshot ``index`` the live state and train on from there."""
+        iteration = self.trainer.continue_from(index)
+        self.error = ""
+        self.notes = [f"Continuing from iteration {iteration}."]
+        return iteration
+
+    def start_over_from(self, params) -> None:
+        """A fresh run (iteration 0) from the given initial weights and the current settings.
+
+        This is how a variant of a kept run starts from exactly its initial weights.
+        """
+        net = self._network(self.settings)
+        net.set_params(params)  # raises ValueError if the architecture changed
+        self.trainer = self._build(self.settings, net)
+        self.error = ""
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         """Edit one weight by hand (layer is 1-based, as W1, W2 …)."""

@@ -105,6 +105,22 @@ class History:
         self._snap_its.append(iteration)
         self._snaps.append(params.copy())
 
+    def truncate(self, iteration: int) -> None:
+        """Forget everything after ``iteration`` (to continue a run from a replayed point).
+
+        Losses of steps before it stay, snapshots up to it stay, later events go.
+        """
+        keep = int(np.searchsorted(self._its[: self._n], iteration, side="left"))
+        self._n = keep
+        self.last = (
+            (int(self._its[keep - 1]), float(self._train[keep - 1]), float(self._test[keep - 1]))
+            if keep else None
+        )
+        n_snaps = sum(1 for it in self._snap_its if it <= iteration)
+        self._snap_its = self._snap_its[:n_snaps]
+        self._snaps = self._snaps[:n_snaps]
+        self.events = [e for e in self.events if e[0] <= iteration]
+
     def add_event(self, iteration: int, kind: str, text: str) -> None:
         self.events.append((int(iteration), kind, text))
 

@@ -328,6 +328,41 @@ class Trainer:
             quiet_exit(token)
         return record
 
+    # ---------------------------------------------------------------- replay
+    def frozen_at(self, index: int) -> Trainer:
+        """A read-only view of this run at snapshot ``index``: for replaying, never stepped.
+
+        It shares the history; its network is a copy holding the snapshot's weights.
+        The optimizer's state is not recorded, so a replayed trace proposes the update
+        of a fresh optimizer (exact for sgd).
+        """
+        iteration, flat = self.history.snapshot_params(index)
+        view = copy.copy(self)
+        view.network = self.network.copy()
+        view.network.set_params(flat)
+        view.iteration = iteration
+        view._optimizer = make_optimizer(self.optimizer, self.network.n_params,
+                                         momentum=self.momentum)
+        view._ws = {}
+        view._ws_full = view._work(self.X.shape[0])
+        view._cand = np.empty(self.network.n_params)
+        return view
+
+    def continue_from(self, index: int) -> int:
+        """Rewind the run to snapshot ``index`` and go on from there; returns its iteration.
+
+        Later losses and snapshots are forgotten; the optimizer starts afresh.
+        """
+        iteration, flat = self.history.snapshot_params(index)
+        self.network.set_params(flat)
+        self.history.truncate(iteration)
+        self.iteration = iteration
+        self._optimizer = make_optimizer(self.optimizer, self.network.n_params,
+                                         momentum=self.momentum)
+        self.diverged, self.divergence_message = False, ""
+        self.history.add_event(iteration, "continue", f"continued from iteration {iteration}")
+        return iteration
+
     # ---------------------------------------------------------------- inspection
     def trace(self) -> StepTrace:
         """The next step taken apart, without taking it: the seeds' steps 1–8 with numbers."""

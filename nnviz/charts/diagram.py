@@ -260,7 +260,8 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
         marker.update(color=_f32(node_color), colorscale=DIVERGING, cmin=-node_max, cmax=node_max,
                       showscale=True, colorbar=dict(
                           title=dict(text="node value", side="right"), thickness=14, len=0.75,
-                          tickfont=dict(size=13), x=1.0, xpad=4))
+                          tickfont=dict(size=13), x=1.0, xref="container", xanchor="right",
+                          xpad=10))
     traces.append(go.Scatter(
         x=geom.node_x, y=geom.node_y, mode="markers", text=s["node_names"],
         customdata=_f32(node_cd), hovertemplate=s["node_templates"], showlegend=False,
@@ -289,7 +290,6 @@ def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label
     else:
         template = "%{text} = %{customdata:.4g}<extra></extra>"
     n_in = geom.sizes[0]
-    L = len(geom.sizes) - 1
     bias_names = []
     node_templates = []
     for l, n in enumerate(geom.sizes):
@@ -304,7 +304,6 @@ def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label
             if l > 0:
                 lines.append(f"bias b{l} = %{{customdata[1]:.4g}}")
             node_templates.append("<br>".join(lines) + "<extra></extra>")
-    del L
     t = HOVER_AT
     return dict(
         edge_names=edge_names, edge_template=template, bias_names=bias_names,
@@ -335,7 +334,8 @@ def _layout(fig, geom, layer_names, activations, *, height, title, edge_label,
         act = activations[l - 1] if (activations and l > 0) else None
         annotations.append(dict(
             x=l, y=(n_max - 1) / 2, xref="x", yref="y", showarrow=False, yshift=node_px / 2 + 18,
-            text=f"<b>{head}</b>" + (f"<br>{act}" if act else ""), yanchor="bottom",
+            text=f"<b>{head}</b>" + (f"<br>{act or '&nbsp;'}" if activations else ""),
+            yanchor="bottom",
             font=dict(size=FONT_SIZE, color=INK),
         ))
         for j in range(n):

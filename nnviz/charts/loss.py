@@ -25,7 +25,9 @@ def downsample_indices(key: np.ndarray, max_points: int) -> np.ndarray:
         raise ValueError(f"max_points must be at least 2; got {max_points}")
     if n <= max_points:
         return np.arange(n)
-    n_buckets = max(1, (max_points - 2) // 2)
+    n_buckets = (max_points - 2) // 2
+    if n_buckets == 0:
+        return np.array([0, n - 1])
     interior = key[1 : n - 1]
     m = interior.shape[0]
     size = -(-m // n_buckets)  # ceil

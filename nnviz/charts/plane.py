@@ -149,7 +149,7 @@ def decision_plane(
                 z = np.where(z >= mid, hi, lo)
             fig.add_trace(go.Heatmap(
                 x=xs, y=ys, z=z, zmin=lo, zmax=hi, zmid=mid, colorscale=DIVERGING_LIGHT,
-                name="output",
+                name="output", zsmooth=False if discretize else "best",
                 hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
                 colorbar=dict(title=dict(text="output", side="right"), thickness=14,
                               tickfont=dict(size=14)),
@@ -166,7 +166,7 @@ def decision_plane(
                 hi = lo + 1.0
             coloraxis = "coloraxis"
             fig.add_trace(go.Heatmap(
-                x=xs, y=ys, z=z, coloraxis=coloraxis, name="output",
+                x=xs, y=ys, z=z, coloraxis=coloraxis, name="output", zsmooth="best",
                 hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
             ))
             fig.update_layout(coloraxis=dict(
@@ -179,7 +179,7 @@ def decision_plane(
                     class_names=class_names, coloraxis=coloraxis, x_label=x_label,
                     y_label=y_label)
 
-    base_layout(fig, height=height, title=title, margin=dict(t=50 if title else 36, r=10))
+    base_layout(fig, height=height, title=title, margin=dict(t=78 if title else 36, r=10))
     fig.update_xaxes(title=dict(text=str(x_label), standoff=6), range=[xs[0], xs[-1]],
                      showgrid=False, zeroline=False, constrain="domain", ticks="outside")
     fig.update_yaxes(title=dict(text=str(y_label), standoff=6), range=[ys[0], ys[-1]],

@@ -28,7 +28,7 @@ def _fmt(v: float, digits: int = 4) -> str:
 def tick() -> str:
     """Train one chunk if playing; returns why play stopped ("" if it goes on)."""
     ex = state.explorer()
-    if not SS.get("playing"):
+    if not SS.get("playing") or SS.get("replay_index") is not None:
         return ""
     result = ex.train_chunk(int(SS.get("speed", 100)), BUDGET, int(SS.get("stop_at") or 0),
                             float(SS.get("target_loss") or 0.0))
@@ -39,7 +39,7 @@ def tick() -> str:
 
 
 def metrics_row() -> None:
-    ex = state.explorer()
+    ex = state.view()
     m = ex.metrics()
     cols = st.columns(5)
     cols[0].metric("Iteration", f"{m.iteration:,}")
@@ -58,7 +58,7 @@ def metrics_row() -> None:
 
 
 def charts_area() -> None:
-    ex = state.explorer()
+    ex = state.view()
     left, right = st.columns([1, 1.15])
     with left:
         st.plotly_chart(views.loss_view(ex, log_y=bool(SS.get("log_y"))), key="loss_chart",
@@ -88,7 +88,7 @@ def live_view() -> None:
         if stopped:
             st.rerun()  # the whole page: Play's label and the fragment's timer change
         ex = state.explorer()
-        if ex.error:
+        if ex.error.startswith("Training diverged"):
             st.error(ex.error)
         metrics_row()
         charts_area()

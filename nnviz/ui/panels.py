@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import numpy as np
 import streamlit as st
 
 from .. import export, views
+from ..urlstate import write_link
 from . import state
 from .live import CHART_CONFIG
 
@@ -26,29 +29,15 @@ def view_options() -> None:
 
 
 def weights_tab() -> None:
-    ex = state.explorer()
+    ex = state.view()
     st.plotly_chart(views.heatmaps_view(ex), key="heatmaps_chart", theme=None,
                     config=CHART_CONFIG)
     st.caption("Each W maps the neurons of one layer (rows) to the next (columns); "
                "blue is positive, orange negative, the colour range is symmetric around 0.")
 
 
-def replay_tab() -> None:
-    ex = state.explorer()
-    if SS.get("playing"):
-        st.info("Pause to build the replay of the whole run.")
-        return
-    if ex.trainer.iteration == 0:
-        st.info("Train a few steps: the replay shows the recorded weights, iteration by iteration.")
-        return
-    st.plotly_chart(views.animation_view(ex, row=SS.get("diagram_row", 0)),
-                    key="animation_chart", theme=None, config=CHART_CONFIG)
-    st.caption(f"{len(ex.trainer.history.snapshot_iterations)} recorded snapshots; "
-               "at most 200 frames, evenly spread from iteration 0 to now.")
-
-
 def predict_tab() -> None:
-    ex = state.explorer()
+    ex = state.view()
     data = ex.data
     raw = data.scaler.inverse_X(data.X_all()) if len(data.index) else np.zeros((1, data.n_inputs))
     defaults = SS.get("predict_row_defaults")
@@ -126,19 +115,66 @@ def _load_model() -> None:
     state.flash(f"Loaded {file.name}: training continues from its weights.")
 
 
-def tabs() -> None:
-    view_options()
-    data_tab, weights, replay, predict, exp = st.tabs(
-        ["Data", "Weights", "Replay", "Predict", "Export / import"])
+def share_panel() -> None:
+    ex = state.explorer()
+    params = write_link(ex.settings, SS.table, steps=ex.trainer.iteration,
+                        classroom=SS.get("classroom", False),
+                        hide=tuple(sorted(SS.get("hide", ()))))
+    base = st.context.url or "http://localhost:8501/"
+    link = f"{base}?{urlencode(params)}"
+    st.markdown("**Link to this run** — opening it rebuilds the same network from the same "
+                "initial weights and trains the same number of steps.")
+    st.code(link, language=None, wrap_lines=True)
+    st.caption("For a classroom exercise, add `&classroom=1&hide=optimizer,loss,learning_rate` "
+               "(any controls) to hide what the students should not change.")
+
+
+TABS = (
+    ("Data", "table", lambda: _data_table()),
+    ("Weights", "weights", lambda: weights_tab()),
+    ("Backprop inspector", "inspector", lambda: _inspector()),
+    ("Animation", "replay", lambda: _animation()),
+    ("Compare runs", "compare", lambda: _compare()),
+    ("Predict", None, lambda: predict_tab()),
+    ("Check & edit", None, lambda: _tools()),
+    ("Export / share", "export", lambda: (export_tab(), share_panel())),
+)
+
+
+def _data_table():
     from .table import data_table
 
-    with data_tab:
-        data_table()
-    with weights:
-        weights_tab()
-    with replay:
-        replay_tab()
-    with predict:
-        predict_tab()
-    with exp:
-        export_tab()
+    data_table()
+
+
+def _inspector():
+    from .inspect import inspector_tab
+
+    inspector_tab()
+
+
+def _animation():
+    from .replay import animation_tab
+
+    animation_tab()
+
+
+def _compare():
+    from .compare import compare_tab
+
+    compare_tab()
+
+
+def _tools():
+    from .tools import tools_tab
+
+    tools_tab()
+
+
+def tabs() -> None:
+    view_options()
+    shown = [(title, draw) for title, control, draw in TABS
+             if control is None or not state.hidden(control)]
+    for tab, (_, draw) in zip(st.tabs([title for title, _ in shown]), shown):
+        with tab:
+            draw()

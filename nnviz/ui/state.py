@@ -13,28 +13,71 @@ import pandas as pd
 import streamlit as st
 
 from ..data import PRESETS, load_preset
+from ..errors import DataError
 from ..explorer import Explorer, Settings
+from ..urlstate import read_link, write_link
 
 DEFAULT_DATASET = "exam_scores"
 SS = st.session_state
 
 
 def init() -> None:
-    """Create this session's state on its first run (the default data set, ready to train)."""
+    """Create this session's state on its first run: from the link's parameters if any,
+    else the default data set, ready to train."""
     if "explorer" in SS:
         return
-    settings = Settings.for_preset(DEFAULT_DATASET)
-    table = load_preset(DEFAULT_DATASET)
-    SS.explorer = Explorer(table, settings)
-    SS.table = table
+    SS.flash = []  # notes to show once on the next run
+    link = read_link(st.query_params.to_dict())
+    try:
+        ex = Explorer(link.table, link.settings)
+    except (DataError, ValueError) as exc:
+        link.notes.append(f"The link's settings do not fit its table ({exc}); "
+                          f"showing {DEFAULT_DATASET} instead.")
+        link = read_link({})
+        ex = Explorer(link.table, link.settings)
+    if link.steps:
+        ex.step(link.steps)
+        link.notes.append(f"Trained {link.steps} steps, as the link asks.")
+    SS.explorer = ex
+    SS.table = link.table
     SS.table_version = 0
     SS.playing = False
-    SS.flash = []  # notes to show once on the next run
-    write_settings(settings)
+    SS.classroom = link.classroom
+    SS.hide = set(link.hide)
+    SS.replay_index = None
+    SS.runs = []
+    SS.link_notes = link.notes
+    write_settings(link.settings)
 
 
 def explorer() -> Explorer:
+    """The live explorer (the one that trains)."""
     return SS.explorer
+
+
+def view() -> Explorer:
+    """What the views show: the live explorer, or the replayed snapshot."""
+    ex = SS.explorer
+    index = SS.get("replay_index")
+    if index is None:
+        return ex
+    n = len(ex.trainer.history.snapshot_iterations)
+    return ex.replay(min(int(index), n - 1))
+
+
+def hidden(control: str) -> bool:
+    """A classroom link hides this control."""
+    return control in SS.get("hide", ())
+
+
+def sync_link() -> None:
+    """Keep the address bar's parameters in step with the settings (no retraining)."""
+    ex = explorer()
+    params = write_link(ex.settings, SS.table, classroom=SS.get("classroom", False),
+                        hide=tuple(sorted(SS.get("hide", ()))))
+    if params != SS.get("_link_params"):
+        SS._link_params = params
+        st.query_params.from_dict(params)
 
 
 def editor_key() -> str:

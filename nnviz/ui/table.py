@@ -20,7 +20,7 @@ PRED_COLUMNS = ("prediction", "error", "confidence", "correct")
 
 def _editor_frame() -> pd.DataFrame:
     """The base table with the network's prediction and error beside each valid row."""
-    ex = state.explorer()
+    ex = state.view()
     table = SS.table.copy()
     try:
         pred = ex.predictions()

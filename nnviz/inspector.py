@@ -1,0 +1,196 @@
+"""The seeds' "steps 1–8" for any depth: one training step as a sequence to step through.
+
+``inspect_step(trace)`` turns a ``Trainer.trace()`` into an ordered list of
+``InspectorStep``: the forward pass (Z, A per layer), the loss, the backward pass
+from the output back (dL/dA, dA/dZ, dZ, dW, db per layer), then the update
+W ← W − η·dW. Each step carries the real matrix, its shape, its name in the
+seeds' code and in matrix notation, and one line of plain words. Backward steps
+also carry the gradients dW, so the network diagram can colour its edges by them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .trainer import StepTrace
+
+
+@dataclass
+class InspectorStep:
+    phase: str  # "forward" | "loss" | "backward" | "update"
+    layer: int  # 1-based; 0 for the loss
+    quantity: str  # "Z", "A", "loss", "dA", "dAdZ", "dZ", "dW", "db", "W_new", "b_new"
+    notation: str  # matrix notation, e.g. "dW₂ = A₁ᵀ · dZ₂"
+    seed_name: str  # the seeds' variable, e.g. "delta_w2"
+    value: np.ndarray
+    words: str  # what it means, in one line
+    edge_gradients: list | None = None  # dW of every layer, for a diagram coloured by gradient
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(np.shape(self.value))
+
+    @property
+    def title(self) -> str:
+        return f"{self.notation}   ({self.seed_name}, shape {self.shape})"
+
+
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _s(k: int) -> str:
+    return str(k).translate(SUB)
+
+
+def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
+    """The ordered steps of one training step, forward → loss → backward → update.
+
+    ``bias=False`` leaves out the bias steps (the network has none).
+    """
+    bp = trace.backprop
+    layers = bp.layers
+    L = len(layers)
+    eta = trace.learning_rate
+    grads = [layer.dW for layer in layers]
+    steps: list[InspectorStep] = []
+    for layer in layers:
+        k = layer.layer
+        prev = "X" if k == 1 else f"A{_s(k - 1)}"
+        seed_prev = "inputs" if k == 1 else f"a{k - 1}"
+        steps.append(
+            InspectorStep(
+                "forward",
+                k,
+                "Z",
+                f"Z{_s(k)} = {prev} · W{_s(k)} + b{_s(k)}",
+                f"z{k} = np.dot({seed_prev}, w{k}) + b{k}",
+                layer.Z,
+                f"Each neuron of layer {k} sums its inputs times their weights, plus its bias: "
+                f"one row per example, one column per neuron.",
+            )
+        )
+        steps.append(
+            InspectorStep(
+                "forward",
+                k,
+                "A",
+                f"A{_s(k)} = {layer.activation}(Z{_s(k)})",
+                f"a{k} = {layer.activation}(z{k})",
+                layer.A,
+                f"The activation squashes each sum: this is what layer {k} passes on"
+                + (" — the network's prediction ŷ." if k == L else "."),
+            )
+        )
+    steps.append(
+        InspectorStep(
+            "loss",
+            0,
+            "loss",
+            f"L = {bp.loss_name}(Y, A{_s(L)}) = {bp.loss:.6g}",
+            "error",
+            np.array([[bp.loss]]),
+            "One number says how wrong the predictions are; training makes it smaller.",
+        )
+    )
+    for layer in reversed(layers):
+        k = layer.layer
+        prev = "X" if k == 1 else f"A{_s(k - 1)}"
+        names = layer.seed_names(L)
+        out = k == L
+        steps.append(
+            InspectorStep(
+                "backward",
+                k,
+                "dA",
+                f"dL/dA{_s(k)}" + ("" if out else f" = dZ{_s(k + 1)} · W{_s(k + 1)}ᵀ"),
+                names["dA"],
+                layer.dA,
+                "How the loss changes when each output moves (ŷ − y for ½·SSE)."
+                if out
+                else f"The error sent back through W{_s(k + 1)}: how much each neuron of layer {k} "
+                f"is to blame.",
+                grads,
+            )
+        )
+        steps.append(
+            InspectorStep(
+                "backward",
+                k,
+                "dAdZ",
+                f"dA{_s(k)}/dZ{_s(k)} = {layer.activation}'(Z{_s(k)})",
+                names["dAdZ"],
+                layer.dAdZ,
+                "The activation's slope at each sum: flat (saturated) neurons pass little back.",
+                grads,
+            )
+        )
+        steps.append(
+            InspectorStep(
+                "backward",
+                k,
+                "dZ",
+                f"dZ{_s(k)} = dL/dA{_s(k)} ⊙ dA{_s(k)}/dZ{_s(k)}",
+                names["dZ"],
+                layer.dZ,
+                "The chain rule, elementwise: the error at each neuron's sum.",
+                grads,
+            )
+        )
+        steps.append(
+            InspectorStep(
+                "backward",
+                k,
+                "dW",
+                f"dW{_s(k)} = {prev}ᵀ · dZ{_s(k)}",
+                names["dW"],
+                layer.dW,
+                f"Each weight's gradient: its input times the error it feeds, summed over the "
+                f"rows. The diagram colours the edges of W{_s(k)} by it.",
+                grads,
+            )
+        )
+        if bias:
+            steps.append(
+                InspectorStep(
+                    "backward",
+                    k,
+                    "db",
+                    f"db{_s(k)} = Σ_rows dZ{_s(k)}",
+                    names["db"],
+                    layer.db,
+                    "Each bias's gradient: the error at its neuron, summed over the rows.",
+                    grads,
+                )
+            )
+
+    for k, (W_new, b_new) in enumerate(zip(trace.W_new, trace.b_new), start=1):
+        if trace.optimizer == "sgd":
+            rule = f"W{_s(k)} ← W{_s(k)} − η·dW{_s(k)},  η = {eta:g}"
+            words = "Gradient descent: each weight moves a step against its gradient."
+        else:
+            rule = f"W{_s(k)} ← {trace.optimizer} update (η = {eta:g})"
+            words = (
+                f"{trace.optimizer} turns the gradient into a step using its own memory "
+                f"of earlier gradients."
+            )
+        steps.append(
+            InspectorStep(
+                "update", k, "W_new", rule, f"w{k} = w{k} - delta_w{k}", W_new, words, grads
+            )
+        )
+        if bias:
+            steps.append(
+                InspectorStep(
+                    "update",
+                    k,
+                    "b_new",
+                    f"b{_s(k)} ← b{_s(k)} − η·db{_s(k)}",
+                    f"b{k} = b{k} - delta_b{k}",
+                    b_new,
+                    "The biases move the same way.",
+                    grads,
+                )
+            )
+    return steps

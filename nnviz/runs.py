@@ -1,0 +1,87 @@
+"""Runs kept for comparison: settings, initial weights, loss history and how fast it went."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .charts import downsample_indices
+
+MAX_RUNS = 8
+MAX_POINTS = 2000  # loss points kept per run (evenly thinned)
+
+
+@dataclass
+class RunRecord:
+    name: str
+    settings: dict
+    initial_params: np.ndarray
+    iterations: np.ndarray
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    iteration: int
+    final_train_loss: float
+    final_test_loss: float
+    steps_per_second: float
+    n_params: int
+
+    def as_row(self) -> dict:
+        s = self.settings
+        return {
+            "run": self.name,
+            "hidden": "-".join(map(str, s["hidden"])) or "none",
+            "activation": f"{s['activation']} → {s['output_activation']}",
+            "loss": s["loss"],
+            "optimizer": s["optimizer"],
+            "learning rate": s["learning_rate"],
+            "batch": s["batch_size"] or "all",
+            "l1": s["l1"],
+            "l2": s["l2"],
+            "seed": s["seed"],
+            "iterations": self.iteration,
+            "final train loss": self.final_train_loss,
+            "final test loss": self.final_test_loss,
+            "steps/s": None if math.isnan(self.steps_per_second) else round(self.steps_per_second),
+            "parameters": self.n_params,
+        }
+
+    def as_curve(self) -> dict:
+        return {"name": self.name, "iterations": self.iterations, "train_loss": self.train_loss,
+                "test_loss": self.test_loss}
+
+
+def record_run(name: str, explorer) -> RunRecord:
+    """Capture the explorer's current run."""
+    t = explorer.trainer
+    h = t.history
+    its, train, test = h.iterations, h.train_loss, h.test_loss
+    keep = downsample_indices(its, MAX_POINTS) if len(its) > MAX_POINTS else slice(None)
+    m = explorer.metrics()
+    return RunRecord(
+        name=name,
+        settings=explorer.settings.to_dict(),
+        initial_params=h.snapshot_params(0)[1],
+        iterations=np.asarray(its)[keep],
+        train_loss=np.asarray(train)[keep],
+        test_loss=np.asarray(test)[keep],
+        iteration=t.iteration,
+        final_train_loss=m.train_loss,
+        final_test_loss=m.test_loss,
+        steps_per_second=explorer.steps_per_second,
+        n_params=t.network.n_params,
+    )
+
+
+def runs_table(runs: list[RunRecord]) -> pd.DataFrame:
+    return pd.DataFrame([r.as_row() for r in runs])
+
+
+def changed_settings(runs: list[RunRecord]) -> list[str]:
+    """The settings that differ between the runs (what the comparison is about)."""
+    if len(runs) < 2:
+        return []
+    keys = runs[0].settings.keys()
+    return [k for k in keys if any(r.settings[k] != runs[0].settings[k] for r in runs[1:])]

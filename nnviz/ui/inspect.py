@@ -1,0 +1,85 @@
+"""The backprop inspector: one training step as a sequence to step through.
+
+Forward (Z, A per layer) → loss → backward from the output (dL/dA, dA/dZ, dZ, dW,
+db) → update (W ← W − η·dW), each with its real numbers, its shape, its name in
+the seeds' code and in matrix notation, and a line of plain words. On backward
+and update steps the diagram beside it colours the edges by the gradient dL/dW.
+Works on the live run or on the replayed snapshot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from .. import charts, views
+from ..inspector import inspect_step
+from . import state
+from .live import CHART_CONFIG
+
+SS = st.session_state
+PHASE_ICONS = {"forward": "➡️ forward", "loss": "🎯 loss", "backward": "⬅️ backward",
+               "update": "🔧 update"}
+
+
+def _labels(ex, step):
+    names = views.layer_names(ex)
+    q, k = step.quantity, step.layer
+    value = np.asarray(step.value)
+    rows = cols = None
+    if q in ("dW", "W_new"):
+        rows, cols = names[k - 1], names[k]
+    elif q in ("Z", "A", "dA", "dAdZ", "dZ") and value.ndim == 2 or q in ("db", "b_new"):
+        cols = names[k]
+    return rows, cols
+
+
+def _move(delta: int, n: int) -> None:
+    SS.inspector_step = int(np.clip(int(SS.get("inspector_step", 0)) + delta, 0, n - 1))
+
+
+def inspector_tab() -> None:
+    ex = state.view()
+    trace = ex.trainer.trace()
+    steps = inspect_step(trace, bias=ex.network.bias)
+    n = len(steps)
+    SS.inspector_step = min(int(SS.get("inspector_step", 0)), n - 1)
+    where = "replayed" if SS.get("replay_index") is not None else "current"
+    st.caption(f"The step the trainer would take next from the {where} weights "
+               f"(iteration {ex.trainer.iteration}), taken apart — nothing is applied.")
+    c1, c2, c3 = st.columns([1, 6, 1])
+    c1.button("◀ Back", key="inspector_prev", on_click=_move, args=(-1, n), width="stretch",
+              disabled=SS.inspector_step == 0)
+    c2.slider("Step of the calculation", 0, n - 1, key="inspector_step",
+              format="%d", label_visibility="collapsed")
+    c3.button("Next ▶", key="inspector_next", on_click=_move, args=(1, n), width="stretch",
+              disabled=SS.inspector_step == n - 1)
+    step = steps[SS.inspector_step]
+    st.markdown(f"**{PHASE_ICONS[step.phase]} · step {SS.inspector_step + 1} of {n}** — "
+                f"`{step.notation}`")
+    st.markdown(f"{step.words}  \nIn the seeds' code: `{step.seed_name}` · shape "
+                f"`{step.shape}`")
+    left, right = st.columns([1.1, 1])
+    with left:
+        value = np.asarray(step.value)
+        if value.ndim == 3:  # softmax's Jacobian: one k×k matrix per row
+            row = st.number_input("Row of the batch", 0, value.shape[0] - 1, 0,
+                                  key="inspector_row")
+            value = value[row]
+        rows, cols = _labels(ex, step)
+        diverging = step.quantity not in ("A",) or ex.network.activations[step.layer - 1] in (
+            "tanh", "linear", "leaky_relu")
+        fig = charts.matrix_figure(value, title=step.notation, row_labels=rows,
+                                   col_labels=cols, diverging=diverging)
+        st.plotly_chart(fig, key="inspector_matrix", theme=None, config=CHART_CONFIG)
+    with right:
+        gradient = step.phase in ("backward", "update")
+        net = ex.network
+        weights = trace.W_new if step.phase == "update" else net.weights
+        fig = charts.network_diagram(
+            weights, net.biases, layer_names=views.layer_names(ex), activations=net.activations,
+            edge_values=step.edge_gradients if gradient else None,
+            edge_label="dL/dW" if gradient else "weight", height=440,
+            title="Edges coloured by the gradient dL/dW" if gradient else "Edges by weight",
+        )
+        st.plotly_chart(fig, key="inspector_diagram", theme=None, config=CHART_CONFIG)

@@ -1,0 +1,72 @@
+"""Trust and touch: a gradient check on the current network, and editing one weight."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import views
+from ..gradcheck import gradient_details
+from . import state
+
+SS = st.session_state
+
+
+def _check() -> None:
+    ex = state.view()
+    data = ex.data
+    result = gradient_details(ex.network, data.X_train, data.y_train, ex.trainer.loss_name)
+    SS.gradcheck = (ex.trainer.iteration, result)
+
+
+def _set_weight() -> None:
+    ex = state.explorer()
+    layer, i, j = int(SS.edit_layer), int(SS.edit_from), int(SS.edit_to)
+    try:
+        ex.set_weight(layer, i, j, float(SS.edit_value))
+    except (ValueError, IndexError) as exc:
+        state.flash(f"Weight not set: {exc}")
+        return
+    state.flash(f"W{layer}[{i}, {j}] set to {float(SS.edit_value):g}: every view shows it.")
+
+
+def gradient_check_panel() -> None:
+    st.markdown("**Gradient check** — backprop's dL/dW against numerical derivatives of the "
+                "loss (Ridders' extrapolation) on the training rows.")
+    st.button("Run the gradient check", key="run_gradcheck", on_click=_check)
+    found = SS.get("gradcheck")
+    if found:
+        iteration, r = found
+        ok = r.max_relative_error < 1e-6
+        (st.success if ok else st.warning)(
+            f"Iteration {iteration}: largest relative error {r.max_relative_error:.2e} at "
+            f"{r.where} (backprop {r.analytic:.6g}, numerical {r.numeric:.6g}). "
+            + ("Backprop is the exact derivative." if ok else
+               "Larger than 1e-6: a kink (relu at 0) or a saturated unit can cause this."))
+
+
+def edit_weight_panel() -> None:
+    ex = state.explorer()
+    names = views.layer_names(ex)
+    st.markdown("**Edit one weight** — pick a connection and type its value; the change is "
+                "applied at once and marked on the loss curve.")
+    L = ex.network.n_layers
+    SS.setdefault("edit_layer", 1)
+    SS.edit_layer = min(int(SS.edit_layer), L)
+    c1, c2, c3, c4, c5 = st.columns([0.8, 1.2, 1.2, 1, 0.8])
+    c1.selectbox("Layer", list(range(1, L + 1)), key="edit_layer", format_func=lambda k: f"W{k}")
+    k = int(SS.edit_layer)
+    rows, cols = names[k - 1], names[k]
+    SS.edit_from = min(int(SS.get("edit_from", 0)), len(rows) - 1)
+    SS.edit_to = min(int(SS.get("edit_to", 0)), len(cols) - 1)
+    c2.selectbox("From", list(range(len(rows))), key="edit_from", format_func=lambda i: rows[i])
+    c3.selectbox("To", list(range(len(cols))), key="edit_to", format_func=lambda j: cols[j])
+    current = float(ex.network.weights[k - 1][int(SS.edit_from), int(SS.edit_to)])
+    c4.number_input("Value", value=current, key="edit_value", format="%.4f")
+    c5.button("Set", key="set_weight", on_click=_set_weight, width="stretch")
+    st.caption(f"Now W{k}[{rows[int(SS.edit_from)]} → {cols[int(SS.edit_to)]}] = {current:.6g}")
+
+
+def tools_tab() -> None:
+    gradient_check_panel()
+    st.divider()
+    edit_weight_panel()
