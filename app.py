@@ -24,11 +24,10 @@ state.sync_link()
 st.title("nnviz")
 st.caption("A neural network you can watch learn: every step, every matrix, every number.")
 if st.session_state.link_notes:
-    with st.container(border=True):
-        for note in st.session_state.link_notes:
-            st.markdown(f"🔗 {note}")
-        st.button("Dismiss", key="dismiss_link_notes",
-                  on_click=lambda: st.session_state.update(link_notes=[]))
+    for note in st.session_state.link_notes:
+        (st.warning if note.startswith("Ignored") else st.info)(note, icon="🔗")
+    st.button("Dismiss the link notes", key="dismiss_link_notes",
+              on_click=lambda: st.session_state.update(link_notes=[]))
 controls.control_bar()
 replay.replay_bar()
 live.live_view()

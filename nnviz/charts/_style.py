@@ -61,7 +61,9 @@ def base_layout(fig: go.Figure, *, height: int | None = None, title: str | None 
         uirevision="nnviz",
     )
     if title:
-        fig.update_layout(title=dict(text=title, x=0.01, xanchor="left",
+        # pinned to the top edge, so it never meets what sits above the plot area
+        fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", y=1, yref="container",
+                                     yanchor="top", pad=dict(t=12),
                                      font=dict(size=FONT_SIZE + 2)))
     if height is not None:
         fig.update_layout(height=int(height))

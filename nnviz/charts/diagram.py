@@ -42,6 +42,7 @@ HOVER_AT = 0.35  # hover point position along an edge, from its source (no two c
 NODE_SIZE = 28  # px, the largest; shrunk when a layer is crowded
 N_TRACES = 2 * N_BINS + 3
 EDGE_HOVER, NODE_TRACE, BIAS_TRACE = 2 * N_BINS, 2 * N_BINS + 1, 2 * N_BINS + 2
+MIN_LABEL_GAP_PX = 36  # hidden-node labels are drawn only when nodes are this far apart
 Y_BELOW, Y_ABOVE = 0.7, 1.5  # y range beyond the outer nodes (room for layer titles above)
 
 
@@ -111,7 +112,7 @@ def _plot_px(height: int, title) -> float:
 
 
 def _margins_tb(title, animated: bool = False) -> tuple[int, int]:
-    return (50 if title else 12), (150 if animated else 34)
+    return (50 if title else 12), (112 if animated else 34)
 
 
 def _node_size(sizes, plot_px: float) -> tuple[float, float]:
@@ -260,7 +261,7 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
         marker.update(color=_f32(node_color), colorscale=DIVERGING, cmin=-node_max, cmax=node_max,
                       showscale=True, colorbar=dict(
                           title=dict(text="node value", side="right"), thickness=14, len=0.75,
-                          tickfont=dict(size=13), x=1.0, xref="container", xanchor="right",
+                          tickfont=dict(size=14), x=1.0, xref="container", xanchor="right",
                           xpad=10))
     traces.append(go.Scatter(
         x=geom.node_x, y=geom.node_y, mode="markers", text=s["node_names"],
@@ -317,7 +318,7 @@ def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label
 
 
 def _layout(fig, geom, layer_names, activations, *, height, title, edge_label,
-            has_node_values, node_px, animated=False):
+            has_node_values, node_px, unit_px, animated=False):
     L = len(geom.sizes) - 1
     n_max = max(geom.sizes)
     in_len = max(len(str(n)) for n in layer_names[0])
@@ -346,8 +347,10 @@ def _layout(fig, geom, layer_names, activations, *, height, title, edge_label,
                 pos = dict(xanchor="right", xshift=-(r + 4))
             elif l == L:
                 pos = dict(xanchor="left", xshift=r + 4)
-            else:  # upper right of the node, clear of its neighbours
+            elif unit_px >= MIN_LABEL_GAP_PX:  # upper right of the node, clear of its neighbours
                 pos = dict(xanchor="left", yanchor="bottom", xshift=0.55 * r, yshift=0.45 * r)
+            else:  # too crowded: hidden names only in the hover, as in the playground
+                continue
             annotations.append(dict(
                 x=geom.node_x[k], y=geom.node_y[k], xref="x", yref="y", text=label,
                 showarrow=False, font=dict(size=FONT_SIZE, color=INK),
@@ -356,7 +359,7 @@ def _layout(fig, geom, layer_names, activations, *, height, title, edge_label,
     what = "|w|" if edge_label == "weight" else f"|{edge_label}|"
     annotations.append(dict(
         x=0, y=0, xref="paper", yref="paper", yanchor="top", xanchor="left", yshift=-6,
-        showarrow=False, font=dict(size=FONT_SIZE - 1, color=GREY),
+        showarrow=False, font=dict(size=FONT_SIZE, color=GREY),
         text=(f"<span style='color:{BLUE}'><b>blue</b></span> positive · "
               f"<span style='color:{ORANGE}'><b>orange</b></span> negative · "
               f"line width ∝ {what}"),
@@ -437,7 +440,7 @@ def network_diagram(
     fig = go.Figure(data=traces)
     return _layout(fig, geom, layer_names, activations, height=height, title=title,
                    edge_label=edge_label, has_node_values=nv is not None,
-                   node_px=statics["node_px"])
+                   node_px=statics["node_px"], unit_px=statics["unit_px"])
 
 
 def network_animation(
@@ -504,23 +507,24 @@ def network_animation(
             "transition": {"duration": 0}}]))
     fig.frames = frames
     _layout(fig, geom, layer_names, activations, height=height, title=title, edge_label="weight",
-            has_node_values=has_nodes, node_px=statics["node_px"], animated=True)
+            has_node_values=has_nodes, node_px=statics["node_px"], unit_px=statics["unit_px"],
+            animated=True)
     fig.update_layout(
         sliders=[dict(
-            active=0, steps=steps, x=0.0, len=1.0, y=0, yanchor="top", pad=dict(t=78, b=0),
+            active=0, steps=steps, x=0.24, len=0.76, y=0, yanchor="top", pad=dict(t=28, b=0),
             currentvalue=dict(prefix="iteration ", font=dict(size=FONT_SIZE + 1),
                               xanchor="right", offset=12),
-            font=dict(size=13), ticklen=4, minorticklen=2,
+            font=dict(size=14), ticklen=4, minorticklen=2,
         )],
         updatemenus=[dict(
             type="buttons", direction="left", showactive=False, x=0.0, y=0, xanchor="left",
-            yanchor="top", pad=dict(t=34, r=8), font=dict(size=FONT_SIZE),
+            yanchor="top", pad=dict(t=56, r=8), font=dict(size=FONT_SIZE),
             buttons=[
-                dict(label="▶ Play", method="animate", args=[None, {
+                dict(label="▶", method="animate", args=[None, {
                     "mode": "immediate", "fromcurrent": True,
                     "frame": {"duration": int(frame_ms), "redraw": False},
                     "transition": {"duration": 0}}]),
-                dict(label="❚❚ Pause", method="animate", args=[[None], {
+                dict(label="❚❚", method="animate", args=[[None], {
                     "mode": "immediate", "frame": {"duration": 0, "redraw": False},
                     "transition": {"duration": 0}}]),
             ],

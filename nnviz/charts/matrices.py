@@ -26,6 +26,8 @@ from ._style import (
 )
 
 MAX_TEXT_CELLS = 12  # print values when rows and columns are both at most this
+MAX_TEXT_COLUMNS = 14  # layer_heatmaps: values only while all matrices have ≤ this many columns
+TYPICAL_WIDTH_PX = 900  # plot width assumed when deciding whether labels need turning
 
 
 def _as_matrix(M, what: str) -> np.ndarray:
@@ -89,7 +91,7 @@ def weight_heatmap(
         textfont=dict(size=14),
         hovertemplate=f"from %{{y}} → to %{{x}}: {value_name} = %{{z:.4g}}<extra></extra>",
         xgap=1, ygap=1,
-        colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=13)),
+        colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=14)),
     ))
     top = 80 if title else 40
     base_layout(fig, height=_matrix_height(n_in, height, top), title=title,
@@ -127,7 +129,7 @@ def bias_heatmap(
         hovertemplate="bias of %{x}: %{z:.4g}<extra></extra>",
         xgap=1, ygap=1,
         colorbar=dict(orientation="h", thickness=10, len=0.5, x=1.0, xanchor="right", y=-0.15,
-                      yanchor="top", tickfont=dict(size=13)),
+                      yanchor="top", tickfont=dict(size=14)),
     ))
     top = 80 if title else 40
     base_layout(fig, height=height or top + 44 + 60, title=title, margin=dict(t=top, l=80, b=60))
@@ -153,8 +155,10 @@ def layer_heatmaps(
     largest |w| or |b| of all layers), one colourbar, so the layers compare
     directly. Every matrix has the same cell height (a 2-row W_1 is short, an
     8-row W_2 tall); column widths follow the number of "to" neurons. Cell text,
-    when a matrix is at most 12 × 12, is compact (two decimals, ≤ 5 characters:
-    the exact value is in the hover) because the cells are narrow.
+    when a matrix is at most 12 × 12 and all layers together have at most 14
+    columns, is compact (two decimals, ≤ 5 characters: the exact value is in the
+    hover) because the cells are narrow; column labels turn vertical when they
+    would not fit side by side.
     """
     weights = [_as_matrix(W, "layer_heatmaps") for W in weights]
     L = len(weights)
@@ -170,14 +174,25 @@ def layer_heatmaps(
     cell = float(np.clip(520 / max_rows, 10, 36))
     gap = 8.0
     plot_px = cell * (max_rows + 1) + gap
-    top = 100 if title else 64
+    n_cols = sum(W.shape[1] for W in weights)
+    crowded = n_cols > MAX_TEXT_COLUMNS
+    # turn a matrix's "to" labels when they cannot sit side by side (Plotly's auto-rotation
+    # would run them into the W titles); its title then moves up by the labels' length
+    cell_px = TYPICAL_WIDTH_PX / (n_cols + 1.5 * L)
+    label_px = []
+    for l in range(L):
+        longest = max(len(str(n)) for n in names[l + 1])
+        turn = crowded or longest * 8.5 > cell_px
+        label_px.append(int(longest * 8.5 + 8) if turn else 22)
+    top = max(label_px) + 34 + (40 if title else 0)
     fig = make_subplots(rows=2, cols=L, column_widths=[w / sum(widths) for w in widths],
                         horizontal_spacing=min(0.08, 0.5 / max(L, 1)))
     annotations = []
     for l, (W, b) in enumerate(zip(weights, biases, strict=True)):
         rows = unique_labels(names[l], W.shape[0], "in ")
         cols = unique_labels(names[l + 1], W.shape[1], "out ")
-        small = show_values and W.shape[0] <= MAX_TEXT_CELLS and W.shape[1] <= MAX_TEXT_CELLS
+        small = (show_values and not crowded and W.shape[0] <= MAX_TEXT_CELLS
+                 and W.shape[1] <= MAX_TEXT_CELLS)
         fig.add_trace(go.Heatmap(
             z=W, x=cols, y=rows, coloraxis="coloraxis",
             text=[[fmt_compact(v) for v in r] for r in W] if small else None,
@@ -193,6 +208,7 @@ def layer_heatmaps(
             hovertemplate=f"b{l + 1}: bias of %{{x}}: %{{z:.4g}}<extra></extra>",
         ), row=2, col=l + 1)
         _category_axes(fig, row=1, col=l + 1)
+        fig.update_xaxes(tickangle=0 if label_px[l] == 22 else -90, row=1, col=l + 1)
         _category_axes(fig, row=2, col=l + 1, show_x=False)
         # same cell height everywhere: W_l from the top, b_l just under it
         w_bottom = 1 - W.shape[0] * cell / plot_px
@@ -203,12 +219,13 @@ def layer_heatmaps(
         xdom = fig.get_subplot(1, l + 1).xaxis.domain
         annotations.append(dict(
             x=(xdom[0] + xdom[1]) / 2, y=1, xref="paper", yref="paper", yanchor="bottom",
-            yshift=26, showarrow=False, text=f"<b>W{l + 1}</b>", font=dict(size=15)))
+            yshift=max(label_px) + 6, showarrow=False, text=f"<b>W{l + 1}</b>",
+            font=dict(size=15)))
     base_layout(fig, height=height or int(top + plot_px + 12), title=title,
                 margin=dict(t=top, l=80, b=12))
     fig.update_layout(annotations=annotations, coloraxis=dict(
         colorscale=_colorscale(colorscale), cmin=-z, cmax=z, cmid=0,
-        colorbar=dict(thickness=14, len=1.0, tickfont=dict(size=13)),
+        colorbar=dict(thickness=14, len=1.0, tickfont=dict(size=14)),
     ))
     return fig
 
@@ -258,7 +275,7 @@ def matrix_figure(
         text=fmt_array(M) if small else None, texttemplate="%{text}" if small else None,
         textfont=dict(size=14), xgap=1 if small else 0, ygap=1 if small else 0,
         hovertemplate="%{y}, %{x}: %{z:.4g}<extra></extra>",
-        colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=13)),
+        colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=14)),
     ))
     top = 80 if title else 40
     base_layout(fig, height=_matrix_height(n, height, top), title=title,

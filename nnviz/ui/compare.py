@@ -26,8 +26,10 @@ def _keep() -> None:
     record = record_run(name, ex)
     runs.append(record)
     ex.start_over_from(record.initial_params)
-    state.flash(f"Kept {name}. A new run starts from the same initial weights: change one "
-                "setting and train to compare.")
+    state.flash(
+        f"Kept {name}. A new run starts from the same initial weights: change one "
+        "setting and train to compare."
+    )
 
 
 def _remove() -> None:
@@ -40,17 +42,34 @@ def compare_tab() -> None:
     ex = state.explorer()
     runs = SS.runs
     c1, c2 = st.columns([1.3, 3])
-    c1.button("📌 Keep this run", key="keep_run", on_click=_keep, width="stretch",
-              help="Store this run and start a new one from the same initial weights.")
-    c2.caption("Keep a run, change one setting (learning rate, optimizer, activation, "
-               "batch size …) and train again: the new run starts from the same initial "
-               "weights, so the curves compare fairly.")
+    c1.button(
+        "Keep this run",
+        key="keep_run",
+        icon=":material/push_pin:",
+        on_click=_keep,
+        width="stretch",
+        help="Store this run and start a new one from the same initial weights.",
+    )
+    c2.caption(
+        "Keep a run, change one setting (learning rate, optimizer, activation, "
+        "batch size …) and train again: the new run starts from the same initial "
+        "weights, so the curves compare fairly."
+    )
     h = ex.trainer.history
-    current = {"name": "current", "iterations": h.iterations, "train_loss": h.train_loss,
-               "test_loss": h.test_loss}
-    fig = charts.loss_figure(None, None, runs=[r.as_curve() for r in runs] + [current],
-                             log_y=bool(SS.get("log_y")), height=380,
-                             title="Loss of the kept runs and the current one")
+    current = {
+        "name": "current",
+        "iterations": h.iterations,
+        "train_loss": h.train_loss,
+        "test_loss": h.test_loss,
+    }
+    fig = charts.loss_figure(
+        None,
+        None,
+        runs=[r.as_curve() for r in runs] + [current],
+        log_y=bool(SS.get("log_y")),
+        height=380,
+        title="Loss of the kept runs and the current one",
+    )
     st.plotly_chart(fig, key="compare_chart", theme=None, config=CHART_CONFIG)
     if not runs:
         st.info("No run kept yet.")
@@ -61,8 +80,19 @@ def compare_tab() -> None:
         st.caption("Settings that differ between the kept runs: " + ", ".join(diff))
     st.dataframe(table, hide_index=True, width="stretch", key="runs_table")
     c1, c2, c3 = st.columns([2, 1, 1.2])
-    c1.multiselect("Runs to remove", [r.name for r in runs], key="runs_to_remove",
-                   label_visibility="collapsed", placeholder="Choose runs to remove")
+    c1.multiselect(
+        "Runs to remove",
+        [r.name for r in runs],
+        key="runs_to_remove",
+        label_visibility="collapsed",
+        placeholder="Choose runs to remove",
+    )
     c2.button("Remove", key="remove_runs", on_click=_remove, width="stretch")
-    c3.download_button("Runs table (.csv)", table.to_csv(index=False), file_name="nnviz-runs.csv",
-                       mime="text/csv", key="dl_runs", width="stretch")
+    c3.download_button(
+        "Runs table (.csv)",
+        table.to_csv(index=False),
+        file_name="nnviz-runs.csv",
+        mime="text/csv",
+        key="dl_runs",
+        width="stretch",
+    )

@@ -53,7 +53,8 @@ def control_bar() -> None:
                    help="N steps at once (N on the right).")
     cols[2].selectbox("N", STEP_COUNTS, index=1, key="step_n_count", label_visibility="collapsed",
                       format_func=lambda n: f"N = {n}")
-    cols[3].button("⏸ Pause" if SS.playing else "▶ Play", key="play", on_click=_toggle_play,
+    cols[3].button("Pause" if SS.playing else "Play", key="play", on_click=_toggle_play,
+                   icon=":material/pause:" if SS.playing else ":material/play_arrow:",
                    type="primary", width="stretch",
                    help="Train live; the charts refresh several times a second.")
     cols[4].button("Reset", key="reset", on_click=_reset, width="stretch",

@@ -18,8 +18,12 @@ from . import state
 from .live import CHART_CONFIG
 
 SS = st.session_state
-PHASE_ICONS = {"forward": "➡️ forward", "loss": "🎯 loss", "backward": "⬅️ backward",
-               "update": "🔧 update"}
+PHASE_ICONS = {
+    "forward": "Forward pass",
+    "loss": "Loss",
+    "backward": "Backward pass",
+    "update": "Update",
+}
 
 
 def _labels(ex, step):
@@ -45,41 +49,70 @@ def inspector_tab() -> None:
     n = len(steps)
     SS.inspector_step = min(int(SS.get("inspector_step", 0)), n - 1)
     where = "replayed" if SS.get("replay_index") is not None else "current"
-    st.caption(f"The step the trainer would take next from the {where} weights "
-               f"(iteration {ex.trainer.iteration}), taken apart — nothing is applied.")
+    st.caption(
+        f"The step the trainer would take next from the {where} weights "
+        f"(iteration {ex.trainer.iteration}), taken apart — nothing is applied."
+    )
     c1, c2, c3 = st.columns([1, 6, 1])
-    c1.button("◀ Back", key="inspector_prev", on_click=_move, args=(-1, n), width="stretch",
-              disabled=SS.inspector_step == 0)
-    c2.slider("Step of the calculation", 0, n - 1, key="inspector_step",
-              format="%d", label_visibility="collapsed")
-    c3.button("Next ▶", key="inspector_next", on_click=_move, args=(1, n), width="stretch",
-              disabled=SS.inspector_step == n - 1)
+    c1.button(
+        "Back",
+        key="inspector_prev",
+        icon=":material/chevron_left:",
+        on_click=_move,
+        args=(-1, n),
+        width="stretch",
+        disabled=SS.inspector_step == 0,
+    )
+    c2.slider(
+        "Step of the calculation",
+        0,
+        n - 1,
+        key="inspector_step",
+        format="%d",
+        label_visibility="collapsed",
+    )
+    c3.button(
+        "Next",
+        key="inspector_next",
+        icon=":material/chevron_right:",
+        on_click=_move,
+        args=(1, n),
+        width="stretch",
+        disabled=SS.inspector_step == n - 1,
+    )
     step = steps[SS.inspector_step]
-    st.markdown(f"**{PHASE_ICONS[step.phase]} · step {SS.inspector_step + 1} of {n}** — "
-                f"`{step.notation}`")
-    st.markdown(f"{step.words}  \nIn the seeds' code: `{step.seed_name}` · shape "
-                f"`{step.shape}`")
+    st.markdown(
+        f"**{PHASE_ICONS[step.phase]} · step {SS.inspector_step + 1} of {n}** — `{step.notation}`"
+    )
+    st.markdown(f"{step.words}  \nIn the seeds' code: `{step.seed_name}` · shape `{step.shape}`")
     left, right = st.columns([1.1, 1])
     with left:
         value = np.asarray(step.value)
         if value.ndim == 3:  # softmax's Jacobian: one k×k matrix per row
-            row = st.number_input("Row of the batch", 0, value.shape[0] - 1, 0,
-                                  key="inspector_row")
+            row = st.number_input("Row of the batch", 0, value.shape[0] - 1, 0, key="inspector_row")
             value = value[row]
         rows, cols = _labels(ex, step)
         diverging = step.quantity not in ("A",) or ex.network.activations[step.layer - 1] in (
-            "tanh", "linear", "leaky_relu")
-        fig = charts.matrix_figure(value, title=step.notation, row_labels=rows,
-                                   col_labels=cols, diverging=diverging)
+            "tanh",
+            "linear",
+            "leaky_relu",
+        )
+        fig = charts.matrix_figure(
+            value, title=step.notation, row_labels=rows, col_labels=cols, diverging=diverging
+        )
         st.plotly_chart(fig, key="inspector_matrix", theme=None, config=CHART_CONFIG)
     with right:
         gradient = step.phase in ("backward", "update")
         net = ex.network
         weights = trace.W_new if step.phase == "update" else net.weights
         fig = charts.network_diagram(
-            weights, net.biases, layer_names=views.layer_names(ex), activations=net.activations,
+            weights,
+            net.biases,
+            layer_names=views.layer_names(ex),
+            activations=net.activations,
             edge_values=step.edge_gradients if gradient else None,
-            edge_label="dL/dW" if gradient else "weight", height=440,
+            edge_label="dL/dW" if gradient else "weight",
+            height=440,
             title="Edges coloured by the gradient dL/dW" if gradient else "Edges by weight",
         )
         st.plotly_chart(fig, key="inspector_diagram", theme=None, config=CHART_CONFIG)

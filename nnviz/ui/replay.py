@@ -51,22 +51,57 @@ def replay_bar() -> None:
     its = [int(i) for i in ex.trainer.history.snapshot_iterations]
     if SS.get("replay_index") is None:
         c1, c2, _ = st.columns([1.2, 1.3, 4])
-        c1.button("🕘 Replay the run", key="replay", on_click=_start_replay,
-                  disabled=len(its) < 2, width="stretch",
-                  help="Scrub back through the recorded weights; every view follows.")
-        c2.button("⏮ Back to start", key="back_to_start", on_click=_back_to_start,
-                  disabled=len(its) < 2, width="stretch", help="Show the initial weights.")
+        c1.button(
+            "Replay the run",
+            key="replay",
+            icon=":material/history:",
+            on_click=_start_replay,
+            disabled=len(its) < 2,
+            width="stretch",
+            help="Scrub back through the recorded weights; every view follows.",
+        )
+        c2.button(
+            "Back to start",
+            key="back_to_start",
+            on_click=_back_to_start,
+            icon=":material/first_page:",
+            disabled=len(its) < 2,
+            width="stretch",
+            help="Show the initial weights.",
+        )
         return
     SS.replay_index = min(int(SS.replay_index), len(its) - 1)
     SS.replay_at = its[SS.replay_index]
-    st.select_slider(f"Replaying iteration (of {its[-1]:,}; {len(its)} snapshots)", its,
-                     key="replay_at", on_change=_slider_moved)
+    st.select_slider(
+        f"Replaying iteration (of {its[-1]:,}; {len(its)} snapshots)",
+        its,
+        key="replay_at",
+        on_change=_slider_moved,
+    )
     c1, c2, c3, _ = st.columns([1.1, 1.3, 1.4, 3])
-    c1.button("⏮ Back to start", key="back_to_start", on_click=_back_to_start, width="stretch")
-    c2.button("⏵ Back to live", key="back_to_live", on_click=_live, width="stretch",
-              help="Leave the replay; the live run is as you left it.")
-    c3.button("↪ Continue from here", key="continue_here", on_click=_continue,
-              width="stretch", help="Make this snapshot the live state and train on from it.")
+    c1.button(
+        "Back to start",
+        key="back_to_start",
+        on_click=_back_to_start,
+        width="stretch",
+        icon=":material/first_page:",
+    )
+    c2.button(
+        "Back to live",
+        key="back_to_live",
+        on_click=_live,
+        width="stretch",
+        icon=":material/last_page:",
+        help="Leave the replay; the live run is as you left it.",
+    )
+    c3.button(
+        "Continue from here",
+        key="continue_here",
+        on_click=_continue,
+        icon=":material/call_split:",
+        width="stretch",
+        help="Make this snapshot the live state and train on from it.",
+    )
 
 
 def animation_tab() -> None:
@@ -75,11 +110,18 @@ def animation_tab() -> None:
         st.info("Pause to build the animation of the whole run.")
         return
     if ex.trainer.iteration == 0:
-        st.info("Train a few steps: the animation plays the recorded weights, "
-                "iteration by iteration.")
+        st.info(
+            "Train a few steps: the animation plays the recorded weights, iteration by iteration."
+        )
         return
-    st.plotly_chart(views.animation_view(ex, row=SS.get("diagram_row", 0)),
-                    key="animation_chart", theme=None, config=CHART_CONFIG)
-    st.caption(f"{len(ex.trainer.history.snapshot_iterations)} recorded snapshots; "
-               "at most 200 frames, evenly spread from iteration 0 to now. "
-               "Press ▶ in the chart or drag its slider.")
+    st.plotly_chart(
+        views.animation_view(ex, row=SS.get("diagram_row", 0)),
+        key="animation_chart",
+        theme=None,
+        config=CHART_CONFIG,
+    )
+    st.caption(
+        f"{len(ex.trainer.history.snapshot_iterations)} recorded snapshots; "
+        "at most 200 frames, evenly spread from iteration 0 to now. "
+        "Press ▶ in the chart or drag its slider."
+    )

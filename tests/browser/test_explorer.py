@@ -1,0 +1,307 @@
+"""The explorer in a real browser: load, Step, Play/Pause, a grid edit, the animation, presets.
+
+Each test gets a fresh page, hence a fresh Streamlit session on the default data set
+(Exam scores: 2 inputs → 3 sigmoid → 1 sigmoid, seed 0, three training rows).
+
+While the live view plays, its fragment reruns every 0.25 s and the app's script
+state flips constantly, so these tests poll for values (metric texts, chart data,
+grid cells) instead of waiting for the app to be idle.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import screenshot, wait_idle
+
+EXCEPTION = "[data-testid='stException']"
+METRIC = "[data-testid='stMetricValue']"
+GRID_CANVAS = "[data-testid='data-grid-canvas']"
+TALL = {"width": 1600, "height": 2600}  # the app scrolls inside stMain: tall shots need a tall viewport
+POLL_MS = 30_000
+
+# Plotly figures in the page, as plain data: title, trace count, sliders/frames if any.
+CHARTS_JS = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')]
+  .map(el => {
+    const L = el._fullLayout || {};
+    const title = L.title && L.title.text;
+    const s = (L.sliders || [])[0];
+    return {
+      title: title ? String(title) : '',
+      traces: (el.data || []).length,
+      visible: el.offsetParent !== null,
+      sliderSteps: s ? s.steps.length : 0,
+      sliderActive: s ? s.active : null,
+      frames: (el._transitionData && el._transitionData._frames || []).length,
+    };
+  })"""
+
+ANIMATION_ACTIVE_JS = """() => {
+  const el = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(e => e._fullLayout && (e._fullLayout.sliders || []).length);
+  return el ? el._fullLayout.sliders[0].active : null;
+}"""
+
+
+# ----------------------------------------------------------------------------- helpers
+def metrics(page) -> list[str]:
+    return page.locator(METRIC).all_inner_texts()
+
+
+def iteration(page) -> int:
+    return int(page.locator(METRIC).first.inner_text().replace(",", ""))
+
+
+def wait_iteration(page, value: int, timeout: float = POLL_MS) -> None:
+    page.wait_for_function(
+        "v => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+        " return m && m.innerText.replace(/,/g, '') === String(v); }",
+        arg=value, timeout=timeout)
+
+
+def wait_ready(page) -> None:
+    """The first run is drawn: metrics and the live charts hold data."""
+    page.wait_for_selector(METRIC, timeout=POLL_MS)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".filter(e => e.data && e.data.length).length >= 3", timeout=POLL_MS)
+    wait_idle(page)
+
+
+def charts(page) -> list[dict]:
+    return page.evaluate(CHARTS_JS)
+
+
+def button(page, name: str):
+    """A button by its exact label (``.st-key-x button`` may match two elements)."""
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def click_and_settle(page, name: str) -> None:
+    button(page, name).click()
+    time.sleep(0.2)  # let the rerun start before waiting for idle
+    wait_idle(page)
+
+
+def no_exception(page) -> None:
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def tall_screenshot(page, name: str):
+    """A shot of the whole page: temporarily a tall viewport (stMain scrolls, not the page)."""
+    page.set_viewport_size(TALL)
+    time.sleep(0.8)  # Plotly charts resize to the new width/height
+    path = screenshot(page, name)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    return path
+
+
+# --- the data grid (glide data grid: a canvas with an accessible <table> inside it)
+def grid_column(page, name: str) -> int:
+    """aria-colindex of the grid column headed ``name`` (glide-cell-<col>-<row> test ids)."""
+    idx = page.evaluate(
+        "name => { const th = [...document.querySelectorAll("
+        "\"[data-testid='data-grid-canvas'] th[role=columnheader]\")]"
+        ".find(h => h.innerText.trim() === name); return th ? +th.getAttribute('aria-colindex') : -1; }",
+        name)
+    assert idx > 0, f"no grid column {name!r}"
+    return idx
+
+
+def grid_cell(page, col: int, row: int) -> str:
+    return page.locator(f"[data-testid='glide-cell-{col}-{row}']").inner_text()
+
+
+def selected_cell(page) -> tuple[int, int] | None:
+    ident = page.evaluate(
+        "() => { const td = document.querySelector("
+        "\"[data-testid='data-grid-canvas'] td[aria-selected=true]\"); return td ? td.id : null; }")
+    m = re.fullmatch(r"glide-cell-(\d+)-(\d+)", ident or "")
+    return (int(m[1]), int(m[2])) if m else None
+
+
+def select_grid_cell(page, col: int, row: int) -> None:
+    """Click into the first body row, then walk with the arrow keys to (col, row).
+
+    The canvas has no per-cell boxes, and column widths depend on the content, so the
+    click only has to land in some cell of row 0; the accessible table says which.
+    """
+    canvas = page.locator(GRID_CANVAS).first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box, "the data grid has no box"
+    page.mouse.click(box["x"] + box["width"] * 0.15, box["y"] + 35 + 17)  # header ≈ 35 px, rows ≈ 35 px
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        at = selected_cell(page)
+        if at == (col, row):
+            return
+        if at is None:
+            time.sleep(0.1)
+            continue
+        keys = ("ArrowRight" if at[0] < col else "ArrowLeft") if at[0] != col else \
+               ("ArrowDown" if at[1] < row else "ArrowUp")
+        page.keyboard.press(keys)
+        time.sleep(0.15)  # glide ignores keys pressed faster than it redraws
+    raise AssertionError(f"could not select grid cell {(col, row)}; selected {selected_cell(page)}")
+
+
+def edit_grid_cell(page, col: int, row: int, text: str) -> None:
+    select_grid_cell(page, col, row)
+    page.keyboard.press("Enter")  # opens the cell editor on the current value
+    editor = page.locator("input.gdg-input, textarea.gdg-input").first
+    editor.wait_for(timeout=5_000)
+    editor.fill(text)
+    page.keyboard.press("Enter")  # commits; the editor's on_change reruns the app
+
+
+# ----------------------------------------------------------------------------- tests
+def test_page_loads_with_charts_and_iteration_zero(page):
+    wait_ready(page)
+    no_exception(page)
+    drawn = [c for c in charts(page) if c["traces"] > 0]
+    assert len(drawn) >= 4, f"expected ≥ 4 Plotly charts with data, got {drawn}"
+    assert iteration(page) == 0
+    values = metrics(page)
+    assert len(values) >= 5, values  # iteration, train loss, test loss, score, steps/s
+    assert values[1] not in ("", "—", "nan"), f"train loss at iteration 0: {values[1]!r}"
+    assert tall_screenshot(page, "explorer-01-loaded").stat().st_size > 0
+
+
+def test_step_raises_iteration_and_changes_loss(page):
+    wait_ready(page)
+    loss_before = metrics(page)[1]
+    button(page, "Step").click()
+    wait_iteration(page, 1)
+    page.wait_for_function(
+        "before => { const m = document.querySelectorAll(\"[data-testid='stMetricValue']\");"
+        " return m.length > 1 && m[1].innerText !== before; }", arg=loss_before, timeout=POLL_MS)
+    wait_idle(page)
+    no_exception(page)
+    assert iteration(page) == 1
+    assert metrics(page)[1] != loss_before
+    titles = [c["title"] for c in charts(page)]
+    assert any("Iteration 1" in t or "iteration 1" in t for t in titles), titles
+
+
+def test_play_trains_and_pause_freezes(page):
+    wait_ready(page)
+    button(page, "▶ Play").click()
+    expect(button(page, "⏸ Pause")).to_be_visible(timeout=POLL_MS)
+    # Playing: the count goes up, and keeps going up (more than one refresh).
+    page.wait_for_function(
+        "() => +document.querySelector(\"[data-testid='stMetricValue']\").innerText"
+        ".replace(/,/g, '') > 0", timeout=POLL_MS)
+    first = iteration(page)
+    deadline = time.monotonic() + 10
+    while iteration(page) <= first and time.monotonic() < deadline:
+        time.sleep(0.1)
+    second = iteration(page)
+    assert second > first > 0, f"iteration did not keep rising while playing ({first} → {second})"
+    screenshot(page, "explorer-03-playing")
+
+    button(page, "⏸ Pause").click()
+    expect(button(page, "▶ Play")).to_be_visible(timeout=POLL_MS)
+    wait_idle(page)  # the last fragment run, if one was under way, has finished
+    paused_at = iteration(page)
+    time.sleep(1.5)
+    assert iteration(page) == paused_at, "the iteration kept moving after Pause"
+    assert paused_at >= second
+    no_exception(page)
+    screenshot(page, "explorer-03-paused")
+
+
+def test_grid_edit_reaches_the_app(page):
+    """Row 0's test_score 92 → 40: the table, the loss, the error column and training follow.
+
+    The grid is a canvas, but glide renders an accessible <table> inside it with a
+    ``glide-cell-<col>-<row>`` test id per cell: the test reads the cells there. Checks,
+    from direct to indirect: the cell shows 40 after the app's rerun (the edit was folded
+    into the base table, which the editor is rebuilt from); the train loss at iteration 0
+    changed (same weights, new target); the error column is prediction − 40; the output
+    plane's training points carry the value 40; and 100 steps later row 0's prediction has
+    moved toward 40 (the unedited run drives it toward 92).
+    """
+    wait_ready(page)
+    page.get_by_role("tab", name="Data", exact=True).click()
+    page.locator(GRID_CANVAS).first.wait_for(timeout=POLL_MS)
+    target, pred, err = (grid_column(page, n) for n in ("test_score", "prediction", "error"))
+    assert grid_cell(page, target, 0) == "92"
+    pred0 = float(grid_cell(page, pred, 0))
+    loss_before = metrics(page)[1]
+
+    edit_grid_cell(page, target, 0, "40")
+    page.wait_for_function(
+        "([c, before]) => { const td = document.querySelector(`[data-testid='glide-cell-${c}-0']`);"
+        " const m = document.querySelectorAll(\"[data-testid='stMetricValue']\");"
+        " return td && td.innerText === '40' && m.length > 1 && m[1].innerText !== before; }",
+        arg=[target, loss_before], timeout=POLL_MS)
+    wait_idle(page)
+    no_exception(page)
+    assert iteration(page) == 0
+    assert float(grid_cell(page, err, 0)) == pytest.approx(float(grid_cell(page, pred, 0)) - 40, abs=1e-6)
+    colors = page.evaluate(
+        """() => { const el = [...document.querySelectorAll('.js-plotly-plot')].find(e =>
+             e._fullLayout && String((e._fullLayout.title || {}).text || '').startsWith('Output over'));
+           const t = el && el._fullData.find(d => d.name === 'train');
+           return t ? Array.from(t.marker.color) : null; }""")
+    assert colors is not None and 40 in colors, f"plane chart's training points: {colors}"
+    screenshot(page, "explorer-04-edited")
+
+    button(page, "Step ×N").click()  # N = 100 by default
+    wait_iteration(page, 100)
+    wait_idle(page)
+    page.locator(GRID_CANVAS).first.wait_for(timeout=POLL_MS)
+    pred100 = float(grid_cell(page, pred, 0))
+    assert grid_cell(page, target, 0) == "40"
+    assert abs(pred100 - 40) < abs(pred0 - 40) - 5, (
+        f"row 0's prediction did not move toward the edited target: {pred0} → {pred100}")
+    no_exception(page)
+    screenshot(page, "explorer-04-trained")
+
+
+def test_animation_slider_moves(page):
+    wait_ready(page)
+    button(page, "Step ×N").click()
+    wait_iteration(page, 100)
+    wait_idle(page)
+    page.get_by_role("tab", name=re.compile(r"^(Animation|Replay)$")).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".some(e => e._fullLayout && (e._fullLayout.sliders || []).length)", timeout=POLL_MS)
+    anim = next(c for c in charts(page) if c["sliderSteps"])
+    assert anim["visible"], "the animation chart is not shown in its tab"
+    assert anim["sliderSteps"] >= 2 and anim["frames"] >= 2, anim
+    assert anim["sliderActive"] == 0, anim
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(
+        has=page.locator(".slider-container")).first
+    chart.scroll_into_view_if_needed()
+    play = chart.locator(".updatemenu-button").filter(has_text="Play").first
+    play.click()
+    page.wait_for_function(f"() => ({ANIMATION_ACTIVE_JS})() > 2", timeout=POLL_MS)
+    screenshot(page, "explorer-05-animation")
+    no_exception(page)
+
+
+def test_preset_change_rebuilds(page):
+    wait_ready(page)
+    button(page, "Step").click()
+    wait_iteration(page, 1)
+    wait_idle(page)
+    page.locator(".st-key-dataset").click()
+    page.get_by_role("option", name="Exclusive or", exact=True).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].some(e => e._fullLayout &&"
+        " String((e._fullLayout.title || {}).text || '').startsWith('Output over (x1, x2)'))",
+        timeout=POLL_MS)
+    wait_iteration(page, 0)
+    wait_idle(page)
+    no_exception(page)
+    plane = next(c for c in charts(page) if c["title"].startswith("Output over (x1, x2)"))
+    assert plane["traces"] >= 2, plane  # the output heatmap and the data points
+    expect(page.locator(".st-key-dataset")).to_contain_text("Exclusive or")
+    tall_screenshot(page, "explorer-06-xor")
