@@ -1,0 +1,80 @@
+"""Links: settings and tables survive a round trip; bad parameters are noted, not fatal."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import nnviz
+from nnviz.data import load_preset
+from nnviz.explorer import Explorer, Settings
+from nnviz.urlstate import decode_table, encode_table, read_link, write_link
+
+
+def test_defaults_give_a_short_link_and_back():
+    s = Settings.for_preset("exam_scores")
+    params = write_link(s, load_preset("exam_scores"))
+    assert params == {"dataset": "exam_scores"}
+    link = read_link(params)
+    assert link.settings == s and link.notes == [] and link.steps == 0
+
+
+@pytest.mark.parametrize("changes", [
+    {"learning_rate": 0.3, "optimizer": "adam"},
+    {"hidden": (5, 2), "activation": "relu", "init": "he", "seed": 42},
+    {"batch_size": 16, "l2": 0.001, "l1": 0.01, "momentum": 0.5, "loss": "mse"},
+    {"hidden": (), "bias": False, "scaling": "standard"},
+])
+def test_round_trip_of_settings(changes):
+    s = replace(Settings.for_preset("xor"), **changes)
+    link = read_link(write_link(s, load_preset("xor"), steps=120))
+    assert link.settings == s
+    assert link.steps == 120 and link.notes == []
+
+
+def test_edited_and_custom_tables_travel_compressed():
+    t = load_preset("xor")
+    t.loc[3, "x1"] = 1.25
+    params = write_link(Settings.for_preset("xor"), t)
+    assert "table" in params
+    assert read_link(params).table.equals(t)
+    custom = nnviz.data.table_from_arrays(np.array([[1.0, 2.0], [3.0, 4.0]]),
+                                          np.array([[0.5], [0.7]]), ["a", "b"], ["y"])
+    s = replace(Settings.for_preset("xor"), dataset="custom", inputs=("a", "b"), targets=("y",))
+    link = read_link(write_link(s, custom))
+    assert link.table.equals(custom) and link.settings.inputs == ("a", "b")
+    assert decode_table(encode_table(custom)).equals(custom)
+
+
+def test_a_link_reproduces_the_run():
+    s = replace(Settings.for_preset("circle"), learning_rate=0.3, seed=7, batch_size=10)
+    a = Explorer(load_preset("circle"), s)
+    a.step(60)
+    link = read_link(write_link(a.settings, a.table, steps=a.trainer.iteration))
+    b = Explorer(link.table, link.settings)
+    first = Explorer(link.table, link.settings).network.params
+    assert np.array_equal(first, a.trainer.history.snapshot_params(0)[1])
+    b.step(link.steps)
+    assert np.array_equal(a.network.params, b.network.params)
+    assert np.array_equal(a.trainer.history.train_loss, b.trainer.history.train_loss)
+
+
+def test_bad_parameters_are_ignored_with_a_note():
+    link = read_link({"dataset": "xor", "learning_rate": "fast", "hidden": "4-99",
+                      "seed": "-3", "activation": "swish", "inputs": "x1,nope", "wat": "1",
+                      "steps": "1e9", "table": "@@@"})
+    s = Settings.for_preset("xor")
+    assert link.settings == s  # nothing bad got through
+    text = " ".join(link.notes)
+    for name in ("learning_rate='fast'", "hidden='4-99'", "seed='-3'", "activation='swish'",
+                 "inputs", "'wat'", "steps", "table"):
+        assert name in text, name
+    assert read_link({"dataset": "nope"}).settings.dataset == "exam_scores"
+
+
+def test_classroom_mode():
+    link = read_link({"dataset": "xor", "classroom": "1", "hide": "loss,optimizer,zzz"})
+    assert link.classroom and link.hide == ("loss", "optimizer")
+    assert any("zzz" in n for n in link.notes)
+    params = write_link(link.settings, link.table, classroom=True, hide=link.hide)
+    assert params["classroom"] == "1" and params["hide"] == "loss,optimizer"
