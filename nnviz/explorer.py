@@ -280,7 +280,13 @@ class Explorer:
         value = float(value)
         if not math.isfinite(value):
             raise ValueError("a weight must be a finite number")
-        self.network.weights[layer - 1][i, j] = value
+        L = self.network.n_layers
+        if not 1 <= layer <= L:
+            raise ValueError(f"layer must be 1 to {L} (W1 … W{L}); got {layer}")
+        W = self.network.weights[layer - 1]
+        if not (0 <= i < W.shape[0] and 0 <= j < W.shape[1]):
+            raise ValueError(f"W{layer} has shape {W.shape}; there is no [{i}, {j}]")
+        W[i, j] = value
         self.trainer.history.add_event(self.trainer.iteration, "edit",
                                        f"W{layer}[{i}, {j}] = {value:g}")
 

@@ -42,7 +42,7 @@ HOVER_AT = 0.35  # hover point position along an edge, from its source (no two c
 NODE_SIZE = 28  # px, the largest; shrunk when a layer is crowded
 N_TRACES = 2 * N_BINS + 3
 EDGE_HOVER, NODE_TRACE, BIAS_TRACE = 2 * N_BINS, 2 * N_BINS + 1, 2 * N_BINS + 2
-MIN_LABEL_GAP_PX = 36  # hidden-node labels are drawn only when nodes are this far apart
+MIN_LABEL_GAP_PX = 34  # hidden-node labels are drawn only when nodes are this far apart
 Y_BELOW, Y_ABOVE = 0.7, 1.5  # y range beyond the outer nodes (room for layer titles above)
 
 
@@ -112,7 +112,7 @@ def _plot_px(height: int, title) -> float:
 
 
 def _margins_tb(title, animated: bool = False) -> tuple[int, int]:
-    return (50 if title else 12), (112 if animated else 34)
+    return (50 if title else 12), (120 if animated else 34)
 
 
 def _node_size(sizes, plot_px: float) -> tuple[float, float]:
@@ -511,20 +511,21 @@ def network_animation(
             animated=True)
     fig.update_layout(
         sliders=[dict(
-            active=0, steps=steps, x=0.24, len=0.76, y=0, yanchor="top", pad=dict(t=28, b=0),
+            active=0, steps=steps, x=0.0, len=1.0, y=0, yanchor="top", pad=dict(t=34, b=0),
             currentvalue=dict(prefix="iteration ", font=dict(size=FONT_SIZE + 1),
                               xanchor="right", offset=12),
             font=dict(size=14), ticklen=4, minorticklen=2,
         )],
         updatemenus=[dict(
+            # on the row of the slider's "iteration N" (which sits at the right)
             type="buttons", direction="left", showactive=False, x=0.0, y=0, xanchor="left",
-            yanchor="top", pad=dict(t=56, r=8), font=dict(size=FONT_SIZE),
+            yanchor="top", pad=dict(t=30, r=8), font=dict(size=FONT_SIZE),
             buttons=[
-                dict(label="▶", method="animate", args=[None, {
+                dict(label="▶ Play", method="animate", args=[None, {
                     "mode": "immediate", "fromcurrent": True,
                     "frame": {"duration": int(frame_ms), "redraw": False},
                     "transition": {"duration": 0}}]),
-                dict(label="❚❚", method="animate", args=[[None], {
+                dict(label="❚❚ Pause", method="animate", args=[[None], {
                     "mode": "immediate", "frame": {"duration": 0, "redraw": False},
                     "transition": {"duration": 0}}]),
             ],

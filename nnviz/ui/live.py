@@ -76,7 +76,7 @@ def charts_area() -> None:
                         theme=None, config=CHART_CONFIG)
         if views.has_plane(ex) and ex.network.n_layers > 1:
             st.plotly_chart(views.thumbnails_view(ex), key="thumbs_chart", theme=None,
-                            config=CHART_CONFIG)
+                            config=CHART_CONFIG, width="content")
 
 
 def live_view() -> None:
