@@ -80,8 +80,8 @@ class Settings:
         return (self.inputs, self.targets, self.scaling, self.target_max, self.output_activation)
 
     def network_key(self) -> tuple:
-        return (*self.data_key(), self.hidden, self.activation, self.bias, self.init, self.seed,
-                self.loss)
+        return (self.dataset, *self.data_key(), self.hidden, self.activation, self.bias,
+                self.init, self.seed, self.loss)
 
     def check(self) -> None:
         """Raise ValueError for settings no widget should produce."""
@@ -145,19 +145,22 @@ class Explorer:
         return prepare(table, list(s.inputs), list(s.targets), scaling=s.scaling,
                        target_max=s.target_max, output_activation=s.output_activation)
 
-    def _network(self, s: Settings) -> Network:
-        sizes = [self.data.n_inputs, *s.hidden, self.data.n_outputs]
+    def _network(self, s: Settings, data: PreparedData | None = None) -> Network:
+        data = data or self.data
+        sizes = [data.n_inputs, *s.hidden, data.n_outputs]
         return Network(sizes, activation=s.activation, output_activation=s.output_activation,
                        bias=s.bias, init=s.init, seed=s.seed)
 
-    def _build(self, s: Settings, net: Network | None = None) -> Trainer:
+    def _build(self, s: Settings, net: Network | None = None,
+               data: PreparedData | None = None) -> Trainer:
         s.check()
+        data = data or self.data
         if net is None:
-            net = self._network(s)
-        return Trainer(net, self.data.X_train, self.data.y_train, loss=s.loss,
+            net = self._network(s, data)
+        return Trainer(net, data.X_train, data.y_train, loss=s.loss,
                        optimizer=s.optimizer, learning_rate=s.learning_rate,
                        batch_size=s.batch_size, momentum=s.momentum, l1=s.l1, l2=s.l2,
-                       seed=s.seed, X_test=self.data.X_test, y_test=self.data.y_test)
+                       seed=s.seed, X_test=data.X_test, y_test=data.y_test)
 
     @property
     def network(self) -> Network:
@@ -171,39 +174,40 @@ class Explorer:
     def update(self, table: pd.DataFrame, settings: Settings) -> list[str]:
         """Apply a new table and/or settings; returns what happened, in words.
 
-        On bad data or settings the last good state stays and ``error`` says why.
+        Everything is checked, and a rebuilt trainer made, before any state changes:
+        on bad data or settings the last good state stays whole and ``error`` says why.
         """
         old = self.settings
-        notes: list[str] = []
         table_changed = not _same_table(table, self.table)
+        if not table_changed and settings == old:
+            if not self.error.startswith("Training diverged"):
+                self.error = ""  # e.g. a bad cell was put back as it was
+            return []  # nothing changed: a divergence message stays on the page
+        rebuild = settings.network_key() != old.network_key()
         try:
             settings.check()
             if table_changed or settings.data_key() != old.data_key():
                 data = self._prepare(table, settings)
             else:
                 data = self.data
+            rebuild = rebuild or data.n_inputs != self.data.n_inputs or (
+                data.n_outputs != self.data.n_outputs)
+            if rebuild:
+                trainer = self._build(settings, data=data)
+            else:
+                _check_hot_settings(settings, data)
         except (DataError, ValueError) as exc:
             self.error = str(exc)
             return []
         self.error = ""
-        structure_same = (
-            data.n_inputs == self.data.n_inputs and data.n_outputs == self.data.n_outputs
-        )
-        self.table, self.data = table.copy(), data
-        if settings.network_key() != old.network_key() or not structure_same:
-            if settings.dataset != old.dataset:
-                why = f"new data set '{settings.dataset}'"
-            elif settings.data_key() != old.data_key():
-                why = "new input/target columns or scaling"
-            elif settings.seed != old.seed:
-                why = f"new seed {settings.seed}"
-            else:
-                why = "the network changed"
-            self.settings = settings
-            self.trainer = self._build(settings)
-            notes.append(f"Network rebuilt ({why}): training starts again from iteration 0.")
+        self.table, self.data, self.settings = table.copy(), data, settings
+        notes: list[str] = []
+        if rebuild:
+            self.trainer = trainer
+            self.steps_per_second = math.nan
+            notes.append(f"Network rebuilt ({_why_rebuilt(old, settings)}): training starts "
+                         "again from iteration 0.")
         else:
-            self.settings = settings
             t = self.trainer
             if table_changed:
                 t.set_data(data.X_train, data.y_train, data.X_test, data.y_test)
@@ -215,6 +219,7 @@ class Explorer:
             t.set_momentum(settings.momentum)
             t.set_regularization(l1=settings.l1, l2=settings.l2)
             t.set_batch_size(settings.batch_size)
+            t.diverged = False
         self.notes = notes
         return notes
 
@@ -222,6 +227,7 @@ class Explorer:
         """Back to iteration 0 with the same initial weights (same seed)."""
         self.trainer = self._build(self.settings)
         self.error = ""
+        self._measure_reset()
         self.notes = [f"Reset: the initial weights of seed {self.settings.seed} again."]
 
     def new_seed(self, seed: int | None = None) -> int:
@@ -303,6 +309,9 @@ class Explorer:
         self._measure(done, time.perf_counter() - t0)
         return done
 
+    def _measure_reset(self) -> None:
+        self.steps_per_second = math.nan
+
     def train_chunk(self, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,
                     target_loss: float = 0.0) -> ChunkResult:
         """One live-training tick; see :func:`train_chunk`."""
@@ -349,11 +358,17 @@ class Explorer:
         out = self.network.forward(data.X_all())
         frame = pd.DataFrame(index=pd.Index(data.index, name=self.table.index.name))
         if data.classes is not None:
-            frame["prediction"] = [str(data.classes[k]) for k in out.argmax(axis=1)]
+            predicted = out.argmax(axis=1)
+            frame["prediction"] = [str(data.classes[k]) for k in predicted]
             frame["confidence"] = out.max(axis=1)
-            target = self.table.loc[data.index, data.targets[0]].astype(str)
-            frame["correct"] = np.where(np.asarray(data.splits) == "predict", "",
-                                        np.where(frame["prediction"] == target, "✓", "✗"))
+            # the true class of each train/test row, from the one-hot targets (table order)
+            splits = np.asarray(data.splits)
+            truth = np.full(len(splits), -1)
+            for name, Y in (("train", data.y_train), ("test", data.y_test)):
+                if len(Y):
+                    truth[splits == name] = Y.argmax(axis=1)
+            frame["correct"] = np.where(splits == "predict", "",
+                                        np.where(predicted == truth, "✓", "✗"))
             return frame
         pred = data.scaler.inverse_y(out)
         task = self.task
@@ -387,34 +402,64 @@ def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_a
     close to its budget whatever the network's size.
     """
     t0 = time.perf_counter()
-    done = 0
+    start = trainer.iteration
     stopped = ""
     block = 1
-    while done < max_steps:
-        n = min(block, max_steps - done)
+    while trainer.iteration - start < max_steps:
+        n = min(block, max_steps - (trainer.iteration - start))
         if stop_at:
             n = min(n, stop_at - trainer.iteration)
             if n <= 0:
                 stopped = f"Reached iteration {stop_at}."
                 break
         try:
-            rec = trainer.run(n)
+            if target_loss:
+                # one step at a time, so play stops at the first step below the target
+                for _ in range(n):
+                    rec = trainer.step()
+                    if rec.loss <= target_loss:
+                        stopped = f"Loss {rec.loss:.4g} reached the target {target_loss:g}."
+                        break
+            else:
+                trainer.run(n)
         except TrainingDiverged as exc:
             stopped = str(exc)
-            break
-        done += n
-        if target_loss and rec is not None and rec.loss <= target_loss:
-            stopped = f"Loss {rec.loss:.4g} reached the target {target_loss:g}."
+        if stopped:
             break
         elapsed = time.perf_counter() - t0
         if elapsed >= budget_s:
             break
         # grow the block while steps are cheap, so the clock is read rarely
-        per_step = elapsed / done
+        per_step = elapsed / max(trainer.iteration - start, 1)
         block = max(1, min(block * 2, int((budget_s - elapsed) / max(per_step, 1e-9) / 4) or 1))
     if stop_at and not stopped and trainer.iteration >= stop_at:
         stopped = f"Reached iteration {stop_at}."
+    done = trainer.iteration - start
     return ChunkResult(done, time.perf_counter() - t0, stopped)
+
+
+def _why_rebuilt(old: Settings, new: Settings) -> str:
+    if new.dataset != old.dataset:
+        return f"new data set '{new.dataset}'"
+    if new.data_key() != old.data_key():
+        return "new input/target columns or scaling"
+    if new.seed != old.seed:
+        return f"new seed {new.seed}"
+    return "the network changed"
+
+
+def _check_hot_settings(s: Settings, data: PreparedData) -> None:
+    """Raise ValueError for settings a running trainer would refuse."""
+    for name in ("l1", "l2"):
+        value = getattr(s, name)
+        if not (value >= 0 and math.isfinite(value)):
+            raise ValueError(f"{name} must be a number >= 0; got {value}")
+    if not (s.learning_rate > 0 and math.isfinite(s.learning_rate)):
+        raise ValueError(f"The learning rate must be a positive number; got {s.learning_rate}")
+    if s.batch_size is not None and s.batch_size < 1:
+        raise ValueError(f"The batch size must be at least 1; got {s.batch_size}")
+    if not 0 <= s.momentum < 1:
+        raise ValueError(f"Momentum must be in [0, 1); got {s.momentum}")
 
 
 def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:

@@ -70,6 +70,16 @@ def base_layout(fig: go.Figure, *, height: int | None = None, title: str | None 
     return fig
 
 
+F32_MAX = float(np.finfo(np.float32).max)
+
+
+def to_f32(a) -> np.ndarray:
+    """float32 for compact JSON; values beyond its range (a diverged run) are clipped,
+    and NaN stays NaN, without a NumPy warning."""
+    a = np.asarray(a, dtype=np.float64)
+    return np.clip(a, -F32_MAX, F32_MAX).astype(np.float32)
+
+
 def fmt3(value: float) -> str:
     """A number with 3 significant digits, as cell text ("0.123", "-4.56", "1.23e+04")."""
     v = float(value)

@@ -33,6 +33,7 @@ from ._style import (
     even_indices,
     rgba,
     symmetric_max,
+    to_f32,
 )
 
 N_BINS = 4
@@ -216,7 +217,7 @@ def _bias_array(biases, sizes) -> np.ndarray:
 
 def _f32(a) -> np.ndarray:
     """Frame payloads as float32 typed arrays (half the JSON of float64)."""
-    return np.asarray(a, dtype=np.float32)
+    return to_f32(a)
 
 
 def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_scale, node_max,

@@ -24,6 +24,7 @@ from ._style import (
     base_layout,
     symmetric_max,
     tint,
+    to_f32,
 )
 
 #: output activation → (low, high) of its range, centre in the middle
@@ -333,7 +334,7 @@ def neuron_thumbnails(
         zmin, zmax, zmid = _activation_range(act, [A])
         for r in range(sizes[c]):
             fig.add_trace(go.Heatmap(
-                x=xs, y=ys, z=np.round(A[:, r].reshape(n, n), 4).astype(np.float32),
+                x=xs, y=ys, z=to_f32(np.round(A[:, r].reshape(n, n), 4)),
                 zmin=zmin, zmax=zmax, zmid=zmid, colorscale=DIVERGING, showscale=False,
                 name=str(layer_names[c][r]),
                 hovertemplate=f"{layer_names[c][r]} = %{{z:.3g}}<extra></extra>",

@@ -16,6 +16,7 @@ STEP_COUNTS = (10, 100, 1000)
 
 def _step(n: int) -> None:
     SS.playing = False
+    SS.replay_index = None  # stepping trains the live run: show it
     done = state.explorer().step(n)
     if done < n and state.explorer().error:
         state.flash(state.explorer().error)
@@ -30,6 +31,7 @@ def _toggle_play() -> None:
     if not SS.playing and ex.error.startswith("Training diverged"):
         ex.error = ""
     SS.playing = not SS.playing
+    SS.replay_index = None  # playing trains the live run: show it
 
 
 def _reset() -> None:

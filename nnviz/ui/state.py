@@ -88,6 +88,9 @@ def set_table(table: pd.DataFrame) -> None:
     """A new base table for the editor (drops the editor's pending edit record)."""
     SS.table = table.reset_index(drop=True) if not table.index.is_unique else table
     SS.table_version += 1
+    SS.pop("predict_row_defaults", None)
+    for key in [k for k in SS if str(k).startswith("pred_in_")]:
+        del SS[key]  # the Predict tab's inputs start from the new table's rows
 
 
 def flash(message: str) -> None:

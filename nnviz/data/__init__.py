@@ -1,0 +1,85 @@
+"""Training data: ready-made tables (presets) and the step from a table to arrays.
+
+A *table* is a pandas DataFrame with named numeric columns and an optional
+``split`` column whose values are ``"train"``, ``"test"`` or ``"predict"``:
+
+* ``train`` rows are what the network learns from (and what scaling is fitted on);
+* ``test`` rows are scored but never learned from;
+* ``predict`` rows only need their inputs: the app shows what the network says
+  for them (the seed tutorial's "studied 4 hours, slept 8 — what score?").
+
+:func:`prepare` checks a table the way a person typed it (text in a number
+column, empty cells, a score of 92 for a sigmoid output …), raises
+:class:`~nnviz.errors.DataError` with a message that names the row, the column
+and the value, and otherwise returns float64 arrays scaled by a JSON-friendly
+:class:`Scaler`.
+
+:data:`PRESETS` holds the example tables: the two seed tutorials
+(``three_bits``, ``exam_scores``), the TensorFlow Playground's data sets
+(``circle``, ``xor``, ``gaussian``, ``spiral``, ``plane``) and a few more
+(``moons``, ``blobs3``, ``sine``). Every generator is deterministic for a seed.
+
+The package's modules: :mod:`~nnviz.data.presets` (the example tables),
+:mod:`~nnviz.data.tables` (CSV in and out, arrays → table),
+:mod:`~nnviz.data.scaling` (:data:`SCALINGS`, :class:`Scaler`),
+:mod:`~nnviz.data.preparation` (:func:`prepare`, :class:`PreparedData`) and
+:mod:`~nnviz.data.limits`; everything public is importable from ``nnviz.data``.
+"""
+
+from __future__ import annotations
+
+from nnviz.errors import DataError as DataError  # as before: nnviz.data.DataError
+
+from .limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, MAX_TABLE_COLUMNS
+from .preparation import OUTPUT_RANGES, SPLITS, PreparedData, prepare
+from .presets import (
+    BLOB_CENTERS,
+    PRESETS,
+    Preset,
+    UnknownPresetError,
+    load_preset,
+    make_blobs3,
+    make_circle,
+    make_exam_scores,
+    make_gaussian,
+    make_moons,
+    make_plane,
+    make_sine,
+    make_spiral,
+    make_three_bits,
+    make_xor,
+)
+from .scaling import SCALINGS, Scaler, Scaling
+from .tables import read_csv_table, table_from_arrays, to_csv_bytes
+
+__all__ = [
+    "BLOB_CENTERS",
+    "MAX_COLUMNS",
+    "MAX_CSV_BYTES",
+    "MAX_ROWS",
+    "MAX_TABLE_COLUMNS",
+    "OUTPUT_RANGES",
+    "PRESETS",
+    "SCALINGS",
+    "SPLITS",
+    "Preset",
+    "PreparedData",
+    "Scaler",
+    "Scaling",
+    "UnknownPresetError",
+    "load_preset",
+    "make_blobs3",
+    "make_circle",
+    "make_exam_scores",
+    "make_gaussian",
+    "make_moons",
+    "make_plane",
+    "make_sine",
+    "make_spiral",
+    "make_three_bits",
+    "make_xor",
+    "prepare",
+    "read_csv_table",
+    "table_from_arrays",
+    "to_csv_bytes",
+]
