@@ -84,6 +84,28 @@ def bare_large_loop(X, y, Ws, bs, lr):
     return step
 
 
+def torch_seed_loop(X, y, W1, W2):
+    """The same seed-002 step with PyTorch's CPU autograd (if PyTorch is installed)."""
+    import torch
+
+    torch.set_num_threads(1)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    w1 = torch.tensor(W1, requires_grad=True)
+    w2 = torch.tensor(W2, requires_grad=True)
+
+    def step():
+        o = torch.sigmoid(torch.sigmoid(Xt @ w1) @ w2)
+        loss = 0.5 * ((yt - o) ** 2).sum()
+        loss.backward()
+        with torch.no_grad():
+            for w in (w1, w2):
+                w.sub_(w.grad)
+                w.grad.zero_()
+        return loss
+
+    return step
+
+
 def rate(fn, n):
     t0 = time.perf_counter()
     for _ in range(n):
@@ -98,7 +120,8 @@ def compare(name, ours, bare, n, rounds):
         r_ours.append(rate(ours, n))
     m_ours, m_bare = statistics.median(r_ours), statistics.median(r_bare)
     print(
-        f"{name:<8} Trainer.step {m_ours:>10,.0f} steps/s   bare loop {m_bare:>10,.0f} steps/s"
+        f"{name:<8} Trainer.step {m_ours:>10,.0f} steps/s   "
+        f"{'autograd' if name == 'torch' else 'bare loop':<9} {m_bare:>10,.0f} steps/s"
         f"   ratio {m_ours / m_bare:5.2f}x   (median of {rounds} rounds of {n:,} steps)"
     )
     return m_ours / m_bare
@@ -117,6 +140,15 @@ def main(argv=None):
     net.weights = [W1, W2]
     trainer = nnviz.Trainer(net, X, y, loss="half_sse", learning_rate=1.0)
     compare("seed", trainer.step, bare_seed_loop(X, y, W1.copy(), W2.copy()), 20_000, rounds)
+    try:
+        torch_step = torch_seed_loop(X, y, W1, W2)
+    except ImportError:
+        print("torch    (PyTorch not installed: no autograd comparison)")
+    else:
+        net_t = nnviz.Network([2, 3, 1], bias=False)
+        net_t.weights = [W1, W2]
+        ours = nnviz.Trainer(net_t, X, y, loss="half_sse", learning_rate=1.0)
+        compare("torch", ours.step, torch_step, 5_000, rounds)
 
     Xl = rng.uniform(-1, 1, (4096, 2))
     yl = (Xl[:, :1] * Xl[:, 1:] > 0).astype(float)
