@@ -52,6 +52,7 @@ def data_section() -> None:
                      help="'max' divides each column by its largest value, as seed 002 does.")
     if not state.hidden("target_max"):
         c2.number_input("Target max", min_value=0.0, key="target_max", step=10.0,
+                        disabled=SS.scaling != "max",
                         help="Under 'max' scaling, divide the target by this (seed 002: 100). "
                              "0: by the column's largest value.")
 
