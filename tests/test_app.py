@@ -1,142 +1,36 @@
 """The Streamlit app through AppTest: every control path runs without an exception.
 
-Each ``run()`` is a full script run (~0.2 s). Notes on AppTest (Streamlit 1.67):
-
-* ``AppTest.from_file`` resolves a relative path against the *calling file*, so the
-  app is given by absolute path.
-* ``run_every`` never fires, but the live fragment also runs in every full run, so a
-  run with ``playing`` set trains one chunk (``tick``): that is how Play is tested.
-* Seeding ``at.session_state["table_<v>"]`` with an edit record does not call the
-  data editor's ``on_change`` (``fold_editor_edits``), so the app ignores it.
-  ``edit_table`` below sends the record the way the browser does — as the editor's
-  widget state — and then ``on_change`` runs as in a real session.
-* ``.streamlit/config.toml`` sets ``showErrorDetails = "none"``, which redacts
-  ``at.exception`` too; the fixture switches details on.
-* Download buttons only carry a media URL; ``downloads`` records the bytes that
-  Streamlit stores behind each URL.
+Each ``run()`` is a full script run (~0.2 s). The fixtures (``at``, ``downloads``) and
+helpers live in ``conftest.py``, with notes on AppTest's quirks.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit import config
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from conftest import (
+    click,
+    edit_table,
+    errors,
+    explorer,
+    iteration,
+    metric,
+    params,
+    play_label,
+    run,
+    step_n,
+    toasts,
+)
 from streamlit.testing.v1 import AppTest
 
 from nnviz import export
 from nnviz.data import read_csv_table
 from nnviz.explorer import Explorer
 from nnviz.network import Network
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app.py"
-
-
-# ---------------------------------------------------------------------------- helpers
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, "\n".join(
-        e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception)
-    return at
-
-
-def run(at: AppTest) -> AppTest:
-    return ok(at.run())
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    return ok(at.button(key=key).click().run())
-
-
-def metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, (label, [m.label for m in at.metric])
-    return found[0]
-
-
-def step_n(at: AppTest, n: int = 10) -> AppTest:
-    """Step ×N with N chosen in the same run (short runs keep the animation tab cheap)."""
-    at.selectbox(key="step_n_count").set_value(n)
-    return click(at, "step_n")
-
-
-def play_label(at: AppTest) -> str:
-    label = at.button(key="play").label
-    assert ("Play" in label) != ("Pause" in label), label
-    return "Pause" if "Pause" in label else "Play"
-
-
-def iteration(at: AppTest) -> int:
-    return int(metric(at, "Iteration").replace(",", ""))
-
-
-def explorer(at: AppTest) -> Explorer:
-    return at.session_state["explorer"]
-
-
-def params(at: AppTest) -> np.ndarray:
-    return explorer(at).network.params.copy()
-
-
-def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
-
-
-def toasts(at: AppTest) -> list[str]:
-    return [t.value for t in at.toast]
-
-
-def edit_table(at: AppTest, record: dict) -> AppTest:
-    """Edit the data editor as the browser does: its widget state is the edit record (JSON).
-
-    Unlike seeding ``at.session_state[key]``, this makes Streamlit call the editor's
-    on_change, as a real edit does. Uses AppTest internals (``_tree``, ``_run``).
-    """
-    key = f"table_{at.session_state['table_version']}"
-    editor = at.data_editor(key=key)
-    states = at._tree.get_widget_states()
-    state = states.widgets.add()
-    state.id = editor.proto.id
-    state.string_value = json.dumps({"edited_rows": {}, "added_rows": [], "deleted_rows": [],
-                                     **record})
-    return ok(at._run(states))
-
-
-@pytest.fixture
-def at(monkeypatch) -> AppTest:
-    monkeypatch.chdir(ROOT)
-    # .streamlit/config.toml hides error details (showErrorDetails = "none"), which also
-    # redacts at.exception: show them while testing.
-    old = config.get_option("client.showErrorDetails")
-    config.set_option("client.showErrorDetails", "full")
-    try:
-        yield run(AppTest.from_file(str(APP), default_timeout=60))
-    finally:
-        config.set_option("client.showErrorDetails", old)
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict:
-    """url → bytes of every file Streamlit stores for a download button."""
-    stored = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        stored[self.get_url(file_id)] = path_or_data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return stored
-
 
 # ---------------------------------------------------------------------------- first run
 

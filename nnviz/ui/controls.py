@@ -62,4 +62,4 @@ def control_bar() -> None:
     cols[4].button("Reset", key="reset", on_click=_reset, width="stretch",
                    help="Back to iteration 0 with the same initial weights.")
     cols[5].button("New seed", key="new_seed", on_click=_new_seed, width="stretch",
-                   help="Draw new initial weights.")
+                   help="Draw new initial weights.", disabled=state.hidden("seed"))

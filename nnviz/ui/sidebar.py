@@ -98,10 +98,10 @@ def training_section() -> None:
         "Loss", list(LOSSES), key="loss",
         help="half_sse = ½·Σ(y−ŷ)² (seeds 000/001), mse = mean (y−ŷ)² (seed 002's print)."))
     _widget(c2, "optimizer", lambda: st.selectbox("Optimizer", list(OPTIMIZERS), key="optimizer"))
-    if SS.learning_rate not in LEARNING_RATES:
-        SS.learning_rate = min(LEARNING_RATES, key=lambda v: abs(v - SS.learning_rate))
+    # a link may carry a rate between the ladder's steps: it joins the ladder, unchanged
+    rates = tuple(sorted({*LEARNING_RATES, float(SS.learning_rate)}))
     _widget(st.container(), "learning_rate", lambda: st.select_slider(
-        "Learning rate η", LEARNING_RATES, key="learning_rate", format_func=_lr_label,
+        "Learning rate η", rates, key="learning_rate", format_func=_lr_label,
         help="Log scale. Changing it mid-run keeps the weights."))
     c1, c2 = st.columns(2)
     _widget(c1, "batch_size", lambda: st.number_input(

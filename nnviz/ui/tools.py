@@ -61,7 +61,11 @@ def edit_weight_panel() -> None:
     c2.selectbox("From", list(range(len(rows))), key="edit_from", format_func=lambda i: rows[i])
     c3.selectbox("To", list(range(len(cols))), key="edit_to", format_func=lambda j: cols[j])
     current = float(ex.network.weights[k - 1][int(SS.edit_from), int(SS.edit_to)])
-    c4.number_input("Value", value=current, key="edit_value", format="%.4f")
+    shown = (k, int(SS.edit_from), int(SS.edit_to), current)
+    if SS.get("_edit_shown") != shown:  # another weight, or this one moved: show its value
+        SS._edit_shown = shown
+        SS.edit_value = current
+    c4.number_input("Value", key="edit_value", format="%.4f")
     c5.button("Set", key="set_weight", on_click=_set_weight, width="stretch")
     st.caption(f"Now W{k}[{rows[int(SS.edit_from)]} → {cols[int(SS.edit_to)]}] = {current:.6g}")
 

@@ -1,0 +1,193 @@
+"""Shared AppTest fixtures and helpers for the app's tests (test_app*.py).
+
+Notes on AppTest (Streamlit 1.67):
+
+* ``AppTest.from_file`` resolves a relative path against the *calling file*, so the
+  app is given by absolute path.
+* ``run_every`` never fires, but the live fragment also runs in every full run, so a
+  run with ``playing`` set trains one chunk (``tick``): that is how Play is tested.
+* Seeding ``at.session_state["table_<v>"]`` with an edit record does not call the
+  data editor's ``on_change`` (``fold_editor_edits``), so the app ignores it.
+  ``edit_table`` below sends the record the way the browser does — as the editor's
+  widget state — and then ``on_change`` runs as in a real session.
+* ``.streamlit/config.toml`` sets ``showErrorDetails = "none"``, which redacts
+  ``at.exception`` too; the ``app_config`` fixture switches details on.
+* Download buttons only carry a media URL; ``downloads`` records the bytes that
+  Streamlit stores behind each URL.
+* Plotly charts are ``UnknownElement``s (``at.get("plotly_chart")``): the element id
+  ends with ``-<key>`` and ``proto.spec`` is the figure's JSON, where NumPy arrays are
+  typed arrays (``{"dtype", "bdata", "shape"}``): ``figure`` and ``array`` decode them.
+* ``at.query_params`` set before the first ``run()`` is the URL the session opens
+  with; after each run it holds what the app wrote back (``st.query_params``).
+* ``st.dataframe`` without ``on_select`` drops its ``key`` (empty element id), so a
+  read-only table is found by ``editing_mode == "read_only"``, not by key.
+* A keyed ``number_input`` keeps its state when its ``value=`` argument changes (the
+  key alone is its identity), in AppTest as in the browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit import config
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from nnviz.explorer import Explorer
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, "\n".join(
+        e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception)
+    return at
+
+
+def run(at: AppTest) -> AppTest:
+    return ok(at.run())
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return ok(at.button(key=key).click().run())
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, (label, [m.label for m in at.metric])
+    return found[0]
+
+
+def step_n(at: AppTest, n: int = 10) -> AppTest:
+    """Step ×N with N chosen in the same run (short runs keep the animation tab cheap)."""
+    at.selectbox(key="step_n_count").set_value(n)
+    return click(at, "step_n")
+
+
+def play_label(at: AppTest) -> str:
+    label = at.button(key="play").label
+    assert ("Play" in label) != ("Pause" in label), label
+    return "Pause" if "Pause" in label else "Play"
+
+
+def iteration(at: AppTest) -> int:
+    return int(metric(at, "Iteration").replace(",", ""))
+
+
+def explorer(at: AppTest) -> Explorer:
+    return at.session_state["explorer"]
+
+
+def params(at: AppTest) -> np.ndarray:
+    return explorer(at).network.params.copy()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+def toasts(at: AppTest) -> list[str]:
+    return [t.value for t in at.toast]
+
+
+def edit_table(at: AppTest, record: dict) -> AppTest:
+    """Edit the data editor as the browser does: its widget state is the edit record (JSON).
+
+    Unlike seeding ``at.session_state[key]``, this makes Streamlit call the editor's
+    on_change, as a real edit does. Uses AppTest internals (``_tree``, ``_run``).
+    """
+    key = f"table_{at.session_state['table_version']}"
+    editor = at.data_editor(key=key)
+    states = at._tree.get_widget_states()
+    state = states.widgets.add()
+    state.id = editor.proto.id
+    state.string_value = json.dumps({"edited_rows": {}, "added_rows": [], "deleted_rows": [],
+                                     **record})
+    return ok(at._run(states))
+
+
+def array(value) -> np.ndarray:
+    """A figure's data array: a Plotly typed array ({dtype, bdata, shape}) or a list."""
+    if isinstance(value, dict) and "bdata" in value:
+        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if shape is not None:
+            out = out.reshape([int(s) for s in str(shape).split(",")])
+        return out
+    return np.asarray(value, dtype=float)
+
+
+def figure(at: AppTest, key: str) -> dict:
+    """The Plotly figure (as JSON) of the chart drawn with ``key``."""
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, (key, [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")])
+    return json.loads(found[0].proto.spec)
+
+
+def trace_named(fig: dict, name: str) -> dict:
+    found = [t for t in fig["data"] if t.get("name") == name]
+    assert len(found) == 1, (name, [t.get("name") for t in fig["data"]])
+    return found[0]
+
+
+def title(fig: dict) -> str:
+    return (fig["layout"].get("title") or {}).get("text") or ""
+
+
+def open_app(query: dict | None = None) -> AppTest:
+    """A new session of the app, opened with ``query`` as the URL's parameters."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if query:
+        at.query_params.update({k: str(v) for k, v in query.items()})
+    return run(at)
+
+
+@pytest.fixture
+def app_config(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    # .streamlit/config.toml hides error details (showErrorDetails = "none"), which also
+    # redacts at.exception: show them while testing.
+    old = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    try:
+        yield
+    finally:
+        config.set_option("client.showErrorDetails", old)
+
+
+@pytest.fixture
+def new_app(app_config):
+    """``new_app(query=None)``: open another session (e.g. with URL parameters)."""
+    return open_app
+
+
+@pytest.fixture
+def at(new_app) -> AppTest:
+    return new_app()
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """url → bytes of every file Streamlit stores for a download button."""
+    stored = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        stored[self.get_url(file_id)] = path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return stored
