@@ -70,6 +70,8 @@ class Settings:
             loss=p.loss,
             learning_rate=p.learning_rate,
         )
+        if name == "spiral":  # plain sgd needs many thousands of steps here
+            base = replace(base, optimizer="adam", learning_rate=0.01)
         return replace(base, **overrides)
 
     @property
@@ -440,7 +442,8 @@ def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_a
 
 def _why_rebuilt(old: Settings, new: Settings) -> str:
     if new.dataset != old.dataset:
-        return f"new data set '{new.dataset}'"
+        title = PRESETS[new.dataset].title if new.dataset in PRESETS else "your table"
+        return f"new data set: {title}"
     if new.data_key() != old.data_key():
         return "new input/target columns or scaling"
     if new.seed != old.seed:

@@ -24,11 +24,22 @@ def layer_names(ex: Explorer) -> list[list[str]]:
     return charts.default_layer_names(ex.network.layer_sizes, data.inputs, outputs)
 
 
-def loss_view(ex: Explorer, *, log_y: bool = False, height: int = 320) -> go.Figure:
+def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320) -> go.Figure:
+    """Train and test loss per iteration. Before the first step: the loss of the initial
+    weights as one point. ``log_y=None`` picks a log axis once the loss spans 2 decades."""
     h = ex.trainer.history
+    its, train = h.iterations, h.train_loss
     test = h.test_loss if len(ex.data.X_test) else None
-    return charts.loss_figure(h.iterations, h.train_loss, test, events=h.events, log_y=log_y,
-                              height=height, title=f"Loss ({ex.trainer.loss_name})")
+    if len(its) == 0:
+        m = ex.metrics()
+        its, train = np.array([ex.trainer.iteration]), np.array([m.train_loss])
+        test = np.array([m.test_loss]) if test is not None else None
+    if log_y is None:
+        positive = train[np.isfinite(train) & (train > 0)]
+        log_y = bool(len(positive)) and positive.max() > 100 * positive.min()
+    return charts.loss_figure(its, train, test, events=h.events, log_y=log_y,
+                              height=height, title=f"Loss ({ex.trainer.loss_name})"
+                              + (" · log scale" if log_y else ""))
 
 
 def row_activations(ex: Explorer, row: int | None, weights=None, biases=None) -> list | None:
@@ -41,7 +52,9 @@ def row_activations(ex: Explorer, row: int | None, weights=None, biases=None) ->
     net = ex.network
     if weights is not None:
         net = net.copy()
-        net.weights, net.biases = weights, biases
+        net.weights = weights
+        if biases is not None:
+            net.biases = biases
     return [x[0]] + [A[0] for A in net.forward_layers(x)]
 
 
@@ -49,7 +62,8 @@ def diagram_view(ex: Explorer, *, row: int | None = 0, height: int = 460,
                  edge_values=None, edge_label: str = "weight") -> go.Figure:
     net = ex.network
     return charts.network_diagram(
-        net.weights, net.biases, layer_names=layer_names(ex), activations=net.activations,
+        net.weights, net.biases if net.bias else None, layer_names=layer_names(ex),
+        activations=net.activations,
         node_values=row_activations(ex, row), edge_values=edge_values, edge_label=edge_label,
         height=height,
         title=f"Iteration {ex.trainer.iteration}" + ("" if row is None else f" · row {row}"),
@@ -68,6 +82,8 @@ def animation_view(ex: Explorer, *, row: int | None = 0, max_frames: int = 200,
     its = h.snapshot_iterations
     picks = np.unique(np.linspace(0, len(its) - 1, min(len(its), max_frames)).round().astype(int))
     snaps = [h.snapshot(int(i)) for i in picks]
+    if not ex.network.bias:
+        snaps = [(it, W, None) for it, W, _ in snaps]
 
     def node_values(W, b):
         return row_activations(ex, row, W, b)
@@ -75,7 +91,7 @@ def animation_view(ex: Explorer, *, row: int | None = 0, max_frames: int = 200,
     return charts.network_animation(
         snaps, layer_names=layer_names(ex), activations=ex.network.activations,
         node_values_fn=node_values if row is not None else None, max_frames=max_frames,
-        height=height, title="Replay of the run (press ▶ in the chart)",
+        height=height, title="Animation of the run (press ▶ in the chart)",
     )
 
 
@@ -131,16 +147,40 @@ def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
 
 
 def thumbnails_view(ex: Explorer, *, resolution: int = 24) -> go.Figure:
-    """Every neuron's activation over the input plane (the playground's thumbnails)."""
+    """Every neuron's activation over the input plane (the playground's thumbnails).
+
+    Cells shrink for wide layers so the figure stays about as tall as the diagram."""
     xr, yr = plane_ranges(ex)
     scaler = ex.data.scaler
 
     def layers(XY):
         return ex.network.forward_layers(scaler.transform_X(XY))
 
+    widest = max(ex.network.layer_sizes[1:])
     return charts.neuron_thumbnails(layers, x_range=xr, y_range=yr, resolution=resolution,
                                     layer_names=layer_names(ex)[1:],
-                                    activations=ex.network.activations)
+                                    activations=ex.network.activations,
+                                    cell_px=int(np.clip(420 // widest, 44, 78)))
+
+
+def has_curve(ex: Explorer) -> bool:
+    return ex.data.n_inputs == 1 and ex.data.n_outputs == 1 and ex.task == "regression"
+
+
+def curve_view(ex: Explorer, *, points: int = 200, height: int = 400) -> go.Figure:
+    """One input: the network's output as a curve over the input, the rows on top."""
+    data = ex.data
+    raw = data.scaler.inverse_X(data.X_all())[:, 0]
+    lo, hi = float(raw.min()), float(raw.max())
+    pad = max((hi - lo) * PLANE_MARGIN, 1e-9)
+    grid = np.linspace(lo - pad, hi + pad, points)
+    curve = _predict_units(ex)(grid.reshape(-1, 1))[:, 0]
+    target = data.targets[0]
+    truth = pd_numeric(ex.table.loc[data.index, target])
+    return charts.fit_curve(grid, curve, x=raw, y=truth, split=np.asarray(data.splits),
+                            x_label=data.inputs[0], y_label=target, height=height,
+                            title=f"The network's {target} over {data.inputs[0]} · iteration "
+                                  f"{ex.trainer.iteration}")
 
 
 def fit_view(ex: Explorer) -> go.Figure:

@@ -270,7 +270,7 @@ def test_new_data_set_with_the_same_columns_rebuilds():
     ex = preset("xor", 50)
     notes = ex.update(load_preset("circle"), Settings.for_preset("circle"))
     assert ex.trainer.iteration == 0
-    assert any("new data set 'circle'" in n for n in notes)
+    assert any("new data set: Circle" in n for n in notes)
 
 
 # ---------------------------------------------------------------------------- reset and seeds

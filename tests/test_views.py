@@ -219,9 +219,22 @@ def test_learning_rate_change_is_marked_on_the_loss_curve():
     assert any("η" in t and "0.3" in t for t in texts), texts
 
 
-def test_loss_view_of_an_untrained_network_is_empty():
-    fig = views.loss_view(Explorer())
-    assert len(fig.data[0].x) == 0
+def test_loss_view_of_an_untrained_network_shows_its_initial_loss():
+    ex = Explorer()
+    fig = views.loss_view(ex)
+    assert list(fig.data[0].x) == [0]
+    assert fig.data[0].y[0] == ex.metrics().train_loss
+    assert fig.data[0].mode == "markers"  # one point: a line would not show
+
+
+def test_loss_view_switches_to_log_once_the_loss_spans_two_decades():
+    ex = Explorer()
+    assert views.loss_view(ex).layout.yaxis.type != "log"
+    ex.step(3000)
+    h = ex.trainer.history
+    assert h.train_loss.max() > 100 * h.train_loss.min()
+    assert views.loss_view(ex).layout.yaxis.type == "log"
+    assert views.loss_view(ex, log_y=False).layout.yaxis.type != "log"
 
 
 # ---------------------------------------------------------------------------- plane

@@ -24,7 +24,13 @@ from .diagram import (
 )
 from .loss import downsample_indices, loss_figure
 from .matrices import bias_heatmap, layer_heatmaps, matrix_figure, weight_heatmap
-from .plane import decision_plane, neuron_thumbnails, plane_grid, prediction_scatter
+from .plane import (
+    decision_plane,
+    fit_curve,
+    neuron_thumbnails,
+    plane_grid,
+    prediction_scatter,
+)
 
 __all__ = [
     "BLUE",
@@ -39,6 +45,7 @@ __all__ = [
     "default_layer_names",
     "downsample_indices",
     "edge_bins",
+    "fit_curve",
     "layer_heatmaps",
     "loss_figure",
     "matrix_figure",

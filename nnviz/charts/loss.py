@@ -115,13 +115,15 @@ def loss_figure(
         prefix = f"{name} · " if compare else ""
         group = f"run{k}"
         fig.add_trace(go.Scatter(
-            x=its, y=tr, mode="lines", name=f"{prefix}train", legendgroup=group,
+            x=its, y=tr, mode="lines" if len(its) > 1 else "markers", name=f"{prefix}train",
+            legendgroup=group,
             line=dict(color=color, width=2.5),
             hovertemplate="%{y:.4g}",
         ))
         if te is not None:
             fig.add_trace(go.Scatter(
-                x=its, y=te, mode="lines", name=f"{prefix}test", legendgroup=group,
+                x=its, y=te, mode="lines" if len(its) > 1 else "markers", name=f"{prefix}test",
+                legendgroup=group,
                 line=dict(color=test_color, width=2.5, dash="dot"),
                 hovertemplate="%{y:.4g}",
             ))

@@ -195,7 +195,7 @@ _SPLIT_STYLE = {
     "train": dict(symbol="circle", size=9, line=dict(color=WHITE, width=1.2)),
     "test": dict(symbol="diamond", size=10, line=dict(color=INK, width=1.5)),
 }
-_OTHER_STYLE = dict(symbol="x", size=9, line=dict(color=WHITE, width=0.8))
+_OTHER_STYLE = dict(symbol="x", size=11, line=dict(color=INK, width=1.2))
 
 
 def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis, x_label,
@@ -397,4 +397,45 @@ def prediction_scatter(
     fig.update_yaxes(title=dict(text=f"predicted {target_name}"), range=[lo, hi], gridcolor=GRID,
                      zeroline=False, scaleanchor="x", constrain="domain")
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
+    return fig
+
+
+def fit_curve(
+    x_grid,
+    y_grid,
+    *,
+    x,
+    y,
+    split: Sequence | None = None,
+    x_label: str = "x",
+    y_label: str = "y",
+    title: str | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """One input, one output: the network's curve over the input with the rows on top
+    (train blue circles, test orange diamonds), in the user's units."""
+    x = np.asarray(x, dtype=float).reshape(-1)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    split = np.asarray(split if split is not None else ["train"] * x.shape[0]).astype(str)
+    fig = go.Figure(go.Scatter(
+        x=np.asarray(x_grid, dtype=float), y=np.asarray(y_grid, dtype=float), mode="lines",
+        name="network", line=dict(color=INK, width=2.5),
+        hovertemplate=f"{x_label} = %{{x:.3g}}<br>network: {y_label} = %{{y:.4g}}<extra></extra>",
+    ))
+    styles = {"train": (BLUE, "circle"), "test": (ORANGE, "diamond")}
+    for s in ["train", "test"] + sorted(set(split) - {"train", "test"}):
+        m = split == s
+        if not m.any():
+            continue
+        color, symbol = styles.get(s, (GREY, "x"))
+        fig.add_trace(go.Scatter(
+            x=x[m], y=y[m], mode="markers", name=s,
+            marker=dict(color=color, symbol=symbol, size=8, line=dict(color=WHITE, width=1)),
+            hovertemplate=f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.4g}}"
+                          "<extra>%{fullData.name}</extra>",
+        ))
+    base_layout(fig, height=height, title=title, margin=dict(t=60 if title else 36))
+    fig.update_xaxes(title=dict(text=x_label), gridcolor=GRID, zeroline=False)
+    fig.update_yaxes(title=dict(text=y_label), gridcolor=GRID, zeroline=False)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
     return fig

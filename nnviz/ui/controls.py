@@ -26,11 +26,12 @@ def _step_n() -> None:
     _step(int(SS.get("step_n_count", 100)))
 
 
-def _toggle_play() -> None:
+def _set_playing(playing: bool) -> None:
+    """Play/Pause's callback. It sets, not toggles: a click delivered twice stays one."""
     ex = state.explorer()
-    if not SS.playing and ex.error.startswith("Training diverged"):
+    if playing and ex.error.startswith("Training diverged"):
         ex.error = ""
-    SS.playing = not SS.playing
+    SS.playing = playing
     SS.replay_index = None  # playing trains the live run: show it
 
 
@@ -55,7 +56,8 @@ def control_bar() -> None:
                    help="N steps at once (N on the right).")
     cols[2].selectbox("N", STEP_COUNTS, index=1, key="step_n_count", label_visibility="collapsed",
                       format_func=lambda n: f"N = {n}")
-    cols[3].button("Pause" if SS.playing else "Play", key="play", on_click=_toggle_play,
+    cols[3].button("Pause" if SS.playing else "Play", key="play", on_click=_set_playing,
+                   args=(not SS.playing,),
                    icon=":material/pause:" if SS.playing else ":material/play_arrow:",
                    type="primary", width="stretch",
                    help="Train live; the charts refresh several times a second.")

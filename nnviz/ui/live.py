@@ -41,7 +41,7 @@ def tick() -> str:
 def metrics_row() -> None:
     ex = state.view()
     m = ex.metrics()
-    cols = st.columns(5)
+    cols = st.columns(6)
     cols[0].metric("Iteration", f"{m.iteration:,}")
     cols[1].metric("Train loss", _fmt(m.train_loss))
     cols[2].metric("Test loss", _fmt(m.test_loss))
@@ -51,36 +51,56 @@ def metrics_row() -> None:
                                                    else f"{m.test_score:.0%}"))
     else:
         target = ex.data.targets[0]
-        cols[3].metric(f"RMSE ({target}) train / test",
-                       f"{_fmt(m.train_score, 3)} / {_fmt(m.test_score, 3)}")
+        cols[3].metric(f"RMSE train ({target})", _fmt(m.train_score, 3),
+                       help="Root mean squared error in the table's units.")
+        cols[4].metric("RMSE test", _fmt(m.test_score, 3))
     sps = ex.steps_per_second
-    cols[4].metric("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}")
+    cols[5].metric("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}",
+                   help="Steps per second of the last Step ×N or live chunk (computing only).")
+
+
+LOSS_AXES = {"auto": None, "linear": False, "log": True}
 
 
 def charts_area() -> None:
     ex = state.view()
+    playing = bool(SS.get("playing"))
     left, right = st.columns([1, 1.15])
     with left:
-        st.plotly_chart(views.loss_view(ex, log_y=bool(SS.get("log_y"))), key="loss_chart",
+        log_y = LOSS_AXES[SS.get("loss_axis") or "auto"]
+        st.plotly_chart(views.loss_view(ex, log_y=log_y), key="loss_chart",
                         theme=None, config=CHART_CONFIG)
         if views.has_plane(ex):
-            st.plotly_chart(views.plane_view(ex, resolution=60 if SS.get("playing") else 90,
+            st.plotly_chart(views.plane_view(ex, resolution=60 if playing else 90,
                                              discretize=bool(SS.get("discretize")),
                                              height=440),
                             key="plane_chart", theme=None, config=CHART_CONFIG)
+        elif views.has_curve(ex):
+            st.plotly_chart(views.curve_view(ex), key="curve_chart", theme=None,
+                            config=CHART_CONFIG)
         elif ex.task == "regression":
             st.plotly_chart(views.fit_view(ex), key="fit_chart", theme=None, config=CHART_CONFIG)
+        else:
+            st.plotly_chart(views.heatmaps_view(ex), key="live_heatmaps_chart", theme=None,
+                            config=CHART_CONFIG)
     with right:
         row = SS.get("diagram_row", 0)
         st.plotly_chart(views.diagram_view(ex, row=row, height=520), key="diagram_chart",
                         theme=None, config=CHART_CONFIG)
         if views.has_plane(ex) and ex.network.n_layers > 1:
-            st.plotly_chart(views.thumbnails_view(ex), key="thumbs_chart", theme=None,
-                            config=CHART_CONFIG, width="content")
+            st.caption(f"Each neuron's output over ({ex.data.inputs[0]}, {ex.data.inputs[1]}), "
+                       "layer by layer: how the network builds its answer.")
+            st.plotly_chart(views.thumbnails_view(ex, resolution=16 if playing else 24),
+                            key="thumbs_chart", theme=None, config=CHART_CONFIG,
+                            width="content")
 
 
 def live_view() -> None:
     """Declare and draw the fragment (its refresh interval depends on playing)."""
+
+    if SS.get("playing"):
+        # Streamlit's running indicator would flicker on every refresh
+        st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
 
     @st.fragment(run_every=TICK if SS.get("playing") else None)
     def _live():

@@ -19,7 +19,9 @@ def view_options() -> None:
     ex = state.explorer()
     n_rows = len(ex.data.index)
     cols = st.columns([1, 1, 2])
-    cols[0].toggle("Log-scale loss", key="log_y")
+    cols[0].segmented_control("Loss axis", list(("auto", "linear", "log")), key="loss_axis",
+                              default="auto",
+                              help="auto: a log axis once the loss spans two decades.")
     cols[1].toggle("Discretize output", key="discretize", disabled=not views.has_plane(ex))
     if n_rows:
         SS.diagram_row = min(int(SS.get("diagram_row", 0)), n_rows - 1)

@@ -114,8 +114,14 @@ def animation_tab() -> None:
             "Train a few steps: the animation plays the recorded weights, iteration by iteration."
         )
         return
+    row = SS.get("diagram_row", 0)
+    # built once per state of the run: other clicks (tabs, options) reuse it
+    stamp = (id(ex.trainer), ex.trainer.iteration, row, len(ex.trainer.history.events))
+    if SS.get("_animation_stamp") != stamp:
+        SS._animation = views.animation_view(ex, row=row)
+        SS._animation_stamp = stamp
     st.plotly_chart(
-        views.animation_view(ex, row=SS.get("diagram_row", 0)),
+        SS._animation,
         key="animation_chart",
         theme=None,
         config=CHART_CONFIG,
