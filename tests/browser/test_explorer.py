@@ -16,12 +16,13 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot, wait_idle
+from .conftest import SCREENSHOTS, screenshot, wait_idle
 
 EXCEPTION = "[data-testid='stException']"
 METRIC = "[data-testid='stMetricValue']"
 GRID_CANVAS = "[data-testid='data-grid-canvas']"
-TALL = {"width": 1600, "height": 2600}  # the app scrolls inside stMain: tall shots need a tall viewport
+# The app scrolls inside stMain, not the page: a whole-page shot needs a tall viewport.
+TALL = {"width": 1600, "height": 2600}
 POLL_MS = 30_000
 
 # Plotly figures in the page, as plain data: title, trace count, sliders/frames if any.
@@ -60,7 +61,9 @@ def wait_iteration(page, value: int, timeout: float = POLL_MS) -> None:
     page.wait_for_function(
         "v => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
         " return m && m.innerText.replace(/,/g, '') === String(v); }",
-        arg=value, timeout=timeout)
+        arg=value,
+        timeout=timeout,
+    )
 
 
 def wait_ready(page) -> None:
@@ -68,7 +71,9 @@ def wait_ready(page) -> None:
     page.wait_for_selector(METRIC, timeout=POLL_MS)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot')]"
-        ".filter(e => e.data && e.data.length).length >= 3", timeout=POLL_MS)
+        ".filter(e => e.data && e.data.length).length >= 3",
+        timeout=POLL_MS,
+    )
     wait_idle(page)
 
 
@@ -99,6 +104,7 @@ def no_exception(page) -> None:
 def tall_screenshot(page, name: str):
     """A shot of the whole page: temporarily a tall viewport (stMain scrolls, not the page)."""
     page.set_viewport_size(TALL)
+    page.mouse.move(1, 1)  # no tooltip in the shot
     time.sleep(0.8)  # Plotly charts resize to the new width/height
     path = screenshot(page, name)
     page.set_viewport_size({"width": 1600, "height": 1000})
@@ -112,7 +118,8 @@ def grid_column(page, name: str) -> int:
         "name => { const th = [...document.querySelectorAll("
         "\"[data-testid='data-grid-canvas'] th[role=columnheader]\")]"
         ".find(h => h.innerText.trim() === name); return th ? +th.getAttribute('aria-colindex') : -1; }",
-        name)
+        name,
+    )
     assert idx > 0, f"no grid column {name!r}"
     return idx
 
@@ -123,8 +130,10 @@ def wait_grid(page, column: str) -> None:
     page.wait_for_function(
         "name => [...document.querySelectorAll(\"[data-testid='data-grid-canvas'] th\")]"
         ".some(h => h.innerText.trim() === name)"
-        " && document.querySelector(\"[data-testid='glide-cell-1-0']\")", arg=column,
-        timeout=POLL_MS)
+        " && document.querySelector(\"[data-testid='glide-cell-1-0']\")",
+        arg=column,
+        timeout=POLL_MS,
+    )
 
 
 def grid_cell(page, col: int, row: int) -> str:
@@ -134,7 +143,8 @@ def grid_cell(page, col: int, row: int) -> str:
 def selected_cell(page) -> tuple[int, int] | None:
     ident = page.evaluate(
         "() => { const td = document.querySelector("
-        "\"[data-testid='data-grid-canvas'] td[aria-selected=true]\"); return td ? td.id : null; }")
+        "\"[data-testid='data-grid-canvas'] td[aria-selected=true]\"); return td ? td.id : null; }"
+    )
     m = re.fullmatch(r"glide-cell-(\d+)-(\d+)", ident or "")
     return (int(m[1]), int(m[2])) if m else None
 
@@ -145,27 +155,34 @@ def select_grid_cell(page, col: int, row: int) -> None:
     The canvas has no per-cell boxes and column widths depend on the content, so the click
     aims just right of the row-marker column (≈ 35 px), in the first body row (the header
     and the rows are ≈ 35 px high); the accessible table then says which cell is selected.
+    Glide drops a click that no pointer move preceded and arrow keys pressed in quick
+    succession, so the walk waits for each move to show before the next key.
     """
     canvas = page.locator(GRID_CANVAS).first
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     assert box, "the data grid has no box"
-    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+    x, y = box["x"] + 60, box["y"] + 35 + 17
+    page.mouse.move(x - 10, y - 5)
+    time.sleep(0.2)
+    page.mouse.click(x, y)
+    deadline = time.monotonic() + 20
+    at = None
+    while at is None and time.monotonic() < deadline:
+        time.sleep(0.1)
         at = selected_cell(page)
-        if at == (col, row):
-            return
-        if at is None:
-            time.sleep(0.1)
-            continue
+    while at is not None and at != (col, row) and time.monotonic() < deadline:
         if at[0] != col:
             key = "ArrowRight" if at[0] < col else "ArrowLeft"
         else:
             key = "ArrowDown" if at[1] < row else "ArrowUp"
+        time.sleep(0.3)
         page.keyboard.press(key)
-        time.sleep(0.15)  # glide drops keys pressed faster than it redraws
-    raise AssertionError(f"could not select grid cell {(col, row)}; selected {selected_cell(page)}")
+        moved = time.monotonic() + 2
+        while selected_cell(page) == at and time.monotonic() < moved:
+            time.sleep(0.1)
+        at = selected_cell(page)
+    assert at == (col, row), f"could not select grid cell {(col, row)}; selected {at}"
 
 
 def edit_grid_cell(page, col: int, row: int, text: str) -> None:
@@ -197,7 +214,10 @@ def test_step_raises_iteration_and_changes_loss(page):
     wait_iteration(page, 1)
     page.wait_for_function(
         "before => { const m = document.querySelectorAll(\"[data-testid='stMetricValue']\");"
-        " return m.length > 1 && m[1].innerText !== before; }", arg=loss_before, timeout=POLL_MS)
+        " return m.length > 1 && m[1].innerText !== before; }",
+        arg=loss_before,
+        timeout=POLL_MS,
+    )
     wait_idle(page)
     no_exception(page)
     assert iteration(page) == 1
@@ -213,13 +233,16 @@ def test_play_trains_and_pause_freezes(page):
     # Playing: the count goes up, and keeps going up (more than one refresh).
     page.wait_for_function(
         "() => +document.querySelector(\"[data-testid='stMetricValue']\").innerText"
-        ".replace(/,/g, '') > 0", timeout=POLL_MS)
+        ".replace(/,/g, '') > 0",
+        timeout=POLL_MS,
+    )
     first = iteration(page)
     deadline = time.monotonic() + 10
     while iteration(page) <= first and time.monotonic() < deadline:
         time.sleep(0.1)
     second = iteration(page)
     assert second > first > 0, f"iteration did not keep rising while playing ({first} → {second})"
+    page.mouse.move(1, 1)
     screenshot(page, "explorer-03-playing")
 
     play_button(page, "Pause").click()
@@ -235,23 +258,44 @@ def test_play_trains_and_pause_freezes(page):
     screenshot(page, "explorer-03-paused")
 
 
+def wait_cell_change(page, col: int, row: int, before: str) -> str:
+    page.wait_for_function(
+        "([c, r, before]) => { const td = document.querySelector("
+        "`[data-testid='glide-cell-${c}-${r}']`); return td && td.innerText !== before; }",
+        arg=[col, row, before],
+        timeout=POLL_MS,
+    )
+    return grid_cell(page, col, row)
+
+
 def test_grid_edit_reaches_the_app(page):
-    """Row 0's test_score 92 → 40: the table, the loss, the error column and training follow.
+    """Row 0's test_score 92 → 40 in the grid: the table, loss, error column and training follow.
 
     The grid is a canvas, but glide renders an accessible <table> inside it with a
     ``glide-cell-<col>-<row>`` test id per cell: the test reads the cells there. Checks,
-    from direct to indirect: the cell shows 40 after the app's rerun (the edit was folded
-    into the base table, which the editor is rebuilt from); the train loss at iteration 0
-    changed (same weights, new target); the error column is prediction − 40; the output
-    plane's training points carry the value 40; and 100 steps later row 0's prediction has
-    moved toward 40 (the unedited run drives it toward 92).
+    from direct to indirect: after the app's rerun the cell shows 40 (the edit was folded
+    into the base table, which the editor is rebuilt from); at iteration 0 the train loss
+    changed (same weights, new target) and the error column is prediction − 40; the output
+    plane's training points carry the value 40; and trained for 100 steps, row 0's
+    prediction ends well below where the same 100 steps from the same initial weights
+    take it on the unedited table (the run is deterministic: seed 0, full batch).
     """
     wait_ready(page)
     page.get_by_role("tab", name="Data", exact=True).click()
     wait_grid(page, "test_score")
     target, pred, err = (grid_column(page, n) for n in ("test_score", "prediction", "error"))
     assert grid_cell(page, target, 0) == "92"
-    pred0 = float(grid_cell(page, pred, 0))
+    pred_initial = grid_cell(page, pred, 0)
+
+    # The reference: 100 steps on the unedited table, then Reset (same initial weights).
+    button(page, "Step ×N").click()  # N = 100 by default
+    wait_iteration(page, 100)
+    unedited = wait_cell_change(page, pred, 0, pred_initial)
+    pred_unedited = float(unedited)
+    click_and_settle(page, "Reset")
+    wait_iteration(page, 0)
+    wait_grid(page, "test_score")
+    assert wait_cell_change(page, pred, 0, unedited) == pred_initial, "Reset: other weights"
     loss_before = metrics(page)[1]
 
     edit_grid_cell(page, target, 0, "40")
@@ -259,28 +303,35 @@ def test_grid_edit_reaches_the_app(page):
         "([c, before]) => { const td = document.querySelector(`[data-testid='glide-cell-${c}-0']`);"
         " const m = document.querySelectorAll(\"[data-testid='stMetricValue']\");"
         " return td && td.innerText === '40' && m.length > 1 && m[1].innerText !== before; }",
-        arg=[target, loss_before], timeout=POLL_MS)
+        arg=[target, loss_before],
+        timeout=POLL_MS,
+    )
     wait_idle(page)
     no_exception(page)
     assert iteration(page) == 0
-    assert float(grid_cell(page, err, 0)) == pytest.approx(float(grid_cell(page, pred, 0)) - 40, abs=1e-6)
+    assert grid_cell(page, pred, 0) == pred_initial
+    assert float(grid_cell(page, err, 0)) == pytest.approx(float(pred_initial) - 40, abs=1e-6)
     colors = page.evaluate(
         """() => { const el = [...document.querySelectorAll('.js-plotly-plot')].find(e =>
              e._fullLayout && String((e._fullLayout.title || {}).text || '').startsWith('Output over'));
            const t = el && el._fullData.find(d => d.name === 'train');
-           return t ? Array.from(t.marker.color) : null; }""")
+           return t ? Array.from(t.marker.color) : null; }"""
+    )
     assert colors is not None and 40 in colors, f"plane chart's training points: {colors}"
+    page.mouse.move(1, 1)
     screenshot(page, "explorer-04-edited")
 
-    button(page, "Step ×N").click()  # N = 100 by default
+    button(page, "Step ×N").click()
     wait_iteration(page, 100)
+    pred_edited = float(wait_cell_change(page, pred, 0, pred_initial))
     wait_idle(page)
-    wait_grid(page, "prediction")
-    pred100 = float(grid_cell(page, pred, 0))
     assert grid_cell(page, target, 0) == "40"
-    assert abs(pred100 - 40) < abs(pred0 - 40) - 5, (
-        f"row 0's prediction did not move toward the edited target: {pred0} → {pred100}")
+    assert pred_edited < pred_unedited - 5, (
+        f"row 0's prediction after 100 steps: {pred_edited} with target 40, "
+        f"{pred_unedited} with 92 — the edit did not reach training"
+    )
     no_exception(page)
+    page.mouse.move(1, 1)
     screenshot(page, "explorer-04-trained")
 
 
@@ -292,18 +343,24 @@ def test_animation_slider_moves(page):
     page.get_by_role("tab", name=re.compile(r"^(Animation|Replay)$")).click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot')]"
-        ".some(e => e._fullLayout && (e._fullLayout.sliders || []).length)", timeout=POLL_MS)
+        ".some(e => e._fullLayout && (e._fullLayout.sliders || []).length)",
+        timeout=POLL_MS,
+    )
     anim = next(c for c in charts(page) if c["sliderSteps"])
     assert anim["visible"], "the animation chart is not shown in its tab"
     assert anim["sliderSteps"] >= 2 and anim["frames"] >= 2, anim
     assert anim["sliderActive"] == 0, anim
-    chart = page.locator("[data-testid='stPlotlyChart']").filter(
-        has=page.locator(".slider-container")).first
+    chart = (
+        page.locator("[data-testid='stPlotlyChart']")
+        .filter(has=page.locator(".slider-container"))
+        .first
+    )
     chart.scroll_into_view_if_needed()
     play = chart.locator(".updatemenu-button").filter(has_text="Play").first
     play.click()
     page.wait_for_function(f"() => ({ANIMATION_ACTIVE_JS})() > 2", timeout=POLL_MS)
-    screenshot(page, "explorer-05-animation")
+    page.mouse.move(1, 1)
+    chart.screenshot(path=str(SCREENSHOTS / "explorer-05-animation.png"))
     no_exception(page)
 
 
@@ -317,7 +374,8 @@ def test_preset_change_rebuilds(page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot')].some(e => e._fullLayout &&"
         " String((e._fullLayout.title || {}).text || '').startsWith('Output over (x1, x2)'))",
-        timeout=POLL_MS)
+        timeout=POLL_MS,
+    )
     wait_iteration(page, 0)
     wait_idle(page)
     no_exception(page)
