@@ -6,10 +6,10 @@ import streamlit as st
 
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..data import PRESETS, SCALINGS
-from ..explorer import MAX_HIDDEN_LAYERS, MAX_NEURONS, Settings
 from ..initializers import INITS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
+from ..settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, Settings
 from . import state
 
 SS = st.session_state
