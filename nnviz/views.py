@@ -35,11 +35,17 @@ def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320) -> 
         its, train = np.array([ex.trainer.iteration]), np.array([m.train_loss])
         test = np.array([m.test_loss]) if test is not None else None
     if log_y is None:
-        positive = train[np.isfinite(train) & (train > 0)]
-        log_y = bool(len(positive)) and positive.max() > 100 * positive.min()
+        log_y = spans_decades(train)
     return charts.loss_figure(its, train, test, events=h.events, log_y=log_y,
                               height=height, title=f"Loss ({ex.trainer.loss_name})"
                               + (" · log scale" if log_y else ""))
+
+
+def spans_decades(*series, decades: float = 2.0) -> bool:
+    """True when the positive losses span more than ``decades`` powers of ten (log axis)."""
+    values = np.concatenate([np.asarray(s, dtype=float).ravel() for s in series])
+    positive = values[np.isfinite(values) & (values > 0)]
+    return bool(len(positive)) and positive.max() > 10**decades * positive.min()
 
 
 def row_activations(ex: Explorer, row: int | None, weights=None, biases=None) -> list | None:

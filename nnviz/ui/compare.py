@@ -6,10 +6,10 @@ import string
 
 import streamlit as st
 
-from .. import charts
+from .. import charts, views
 from ..runs import MAX_RUNS, changed_settings, record_run, runs_table
 from . import state
-from .live import CHART_CONFIG
+from .live import CHART_CONFIG, LOSS_AXES
 
 SS = st.session_state
 
@@ -36,6 +36,13 @@ def _remove() -> None:
     names = set(SS.get("runs_to_remove") or [])
     SS.runs = [r for r in SS.runs if r.name not in names]
     SS.runs_to_remove = []
+
+
+def _log_axis(runs, current) -> bool:
+    choice = LOSS_AXES[SS.get("loss_axis") or "auto"]
+    if choice is not None:
+        return choice
+    return views.spans_decades(current["train_loss"], *[r.train_loss for r in runs])
 
 
 def compare_tab() -> None:
@@ -66,7 +73,7 @@ def compare_tab() -> None:
         None,
         None,
         runs=[r.as_curve() for r in runs] + [current],
-        log_y=bool(SS.get("log_y")),
+        log_y=_log_axis(runs, current),
         height=380,
         title="Loss of the kept runs and the current one",
     )
