@@ -64,11 +64,12 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 "forward",
                 k,
                 "Z",
-                f"Z{_s(k)} = {prev} · W{_s(k)} + b{_s(k)}",
-                f"z{k} = np.dot({seed_prev}, w{k}) + b{k}",
+                f"Z{_s(k)} = {prev} · W{_s(k)}" + (f" + b{_s(k)}" if bias else ""),
+                f"z{k} = np.dot({seed_prev}, w{k})" + (f" + b{k}" if bias else ""),
                 layer.Z,
-                f"Each neuron of layer {k} sums its inputs times their weights, plus its bias: "
-                f"one row per example, one column per neuron.",
+                f"Each neuron of layer {k} sums its inputs times their weights"
+                + (", plus its bias" if bias else "")
+                + ": one row per example, one column per neuron.",
             )
         )
         steps.append(
@@ -99,6 +100,9 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
         prev = "X" if k == 1 else f"A{_s(k - 1)}"
         names = layer.seed_names(L)
         out = k == L
+        # the diagram shows only the gradients computed so far (from the output back)
+        before = [g if j > k else np.zeros_like(g) for j, g in enumerate(grads, start=1)]
+        upto = [g if j >= k else np.zeros_like(g) for j, g in enumerate(grads, start=1)]
         steps.append(
             InspectorStep(
                 "backward",
@@ -111,7 +115,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 if out
                 else f"The error sent back through W{_s(k + 1)}: how much each neuron of layer {k} "
                 f"is to blame.",
-                grads,
+                before,
             )
         )
         steps.append(
@@ -123,7 +127,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 names["dAdZ"],
                 layer.dAdZ,
                 "The activation's slope at each sum: flat (saturated) neurons pass little back.",
-                grads,
+                before,
             )
         )
         steps.append(
@@ -135,7 +139,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 names["dZ"],
                 layer.dZ,
                 "The chain rule, elementwise: the error at each neuron's sum.",
-                grads,
+                before,
             )
         )
         steps.append(
@@ -148,7 +152,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 layer.dW,
                 f"Each weight's gradient: its input times the error it feeds, summed over the "
                 f"rows. The diagram colours the edges of W{_s(k)} by it.",
-                grads,
+                upto,
             )
         )
         if bias:
@@ -161,7 +165,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                     names["db"],
                     layer.db,
                     "Each bias's gradient: the error at its neuron, summed over the rows.",
-                    grads,
+                    upto,
                 )
             )
 

@@ -24,7 +24,8 @@ def layer_names(ex: Explorer) -> list[list[str]]:
     return charts.default_layer_names(ex.network.layer_sizes, data.inputs, outputs)
 
 
-def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320) -> go.Figure:
+def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320,
+              replay: bool = False) -> go.Figure:
     """Train and test loss per iteration. Before the first step: the loss of the initial
     weights as one point. ``log_y=None`` picks a log axis once the loss spans 2 decades."""
     h = ex.trainer.history
@@ -36,7 +37,10 @@ def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320) -> 
         test = np.array([m.test_loss]) if test is not None else None
     if log_y is None:
         log_y = spans_decades(train)
-    return charts.loss_figure(its, train, test, events=h.events, log_y=log_y,
+    events = list(h.events)
+    if replay:  # "you are here" on the whole run's curve
+        events.append((ex.trainer.iteration, "replay", f"replaying {ex.trainer.iteration}"))
+    return charts.loss_figure(its, train, test, events=events, log_y=log_y,
                               height=height, title=f"Loss ({ex.trainer.loss_name})"
                               + (" · log scale" if log_y else ""))
 

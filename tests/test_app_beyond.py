@@ -73,7 +73,7 @@ def test_inspector_shows_the_cores_numbers_step_by_step(at):
     L = ex.network.n_layers
     where = {(s.phase, s.layer, s.quantity): k for k, s in enumerate(steps)}
     assert len(steps) == 2 * L + 1 + 5 * L + 2 * L  # forward, loss, backward, update
-    assert at.slider(key="inspector_step").max == len(steps) - 1
+    assert at.slider(key="inspector_step").max == len(steps)  # steps are numbered from 1
 
     def shown(k: int):
         fig = figure(at, "inspector_matrix")
@@ -82,7 +82,7 @@ def test_inspector_shows_the_cores_numbers_step_by_step(at):
         return figure(at, "inspector_diagram")
 
     # forward Z of layer 1 (the first step): the diagram is coloured by weight
-    assert at.slider(key="inspector_step").value == 0
+    assert at.slider(key="inspector_step").value == 1
     assert at.button(key="inspector_prev").disabled
     diagram = shown(where["forward", 1, "Z"])
     assert title(diagram) == "Edges by weight"
@@ -92,7 +92,7 @@ def test_inspector_shows_the_cores_numbers_step_by_step(at):
 
     # backward dW of the output layer: coloured by the gradient, the weight in the hover
     k = where["backward", L, "dW"]
-    run(at.slider(key="inspector_step").set_value(k))
+    run(at.slider(key="inspector_step").set_value(k + 1))
     diagram = shown(k)
     assert "dL/dW" in title(diagram)
     edges = trace_named(diagram, "edges")
@@ -100,28 +100,30 @@ def test_inspector_shows_the_cores_numbers_step_by_step(at):
     np.testing.assert_array_equal(hover[:, 0], f32(steps[k].edge_gradients))
     np.testing.assert_array_equal(hover[:, 1], f32(ex.network.weights))
     assert edges["text"][0].startswith("dL/dW1[") and "W = " in edges["hovertemplate"]
-    np.testing.assert_array_equal(flat(steps[k].edge_gradients),
-                                  flat(layer.dW for layer in ex.trainer.trace().backprop.layers))
+    # only the gradients computed so far, from the output back: dW of the output layer
+    dW = [layer.dW for layer in ex.trainer.trace().backprop.layers]
+    np.testing.assert_array_equal(steps[k].edge_gradients[-1], dW[-1])
+    assert all(not g.any() for g in steps[k].edge_gradients[:-1])
 
     # Next and Back move one step
     click(at, "inspector_next")
-    assert at.slider(key="inspector_step").value == k + 1
+    assert at.slider(key="inspector_step").value == k + 2
     shown(k + 1)
     assert steps[k + 1].quantity == "db"
     click(at, "inspector_prev")
-    assert at.slider(key="inspector_step").value == k
+    assert at.slider(key="inspector_step").value == k + 1
     shown(k)
 
     # update W_new of layer 1: the diagram draws the proposed weights …
     k = where["update", 1, "W_new"]
-    run(at.slider(key="inspector_step").set_value(k))
+    run(at.slider(key="inspector_step").set_value(k + 1))
     diagram = shown(k)
     hover = array(trace_named(diagram, "edges")["customdata"])
     W_new = ex.trainer.trace().W_new
     np.testing.assert_array_equal(hover[:, 1], f32(W_new))
     # … which are exactly the weights the next Step makes (nothing was applied before it)
     np.testing.assert_array_equal(params(at), ref.network.params)
-    run(at.slider(key="inspector_step").set_value(len(steps) - 1))
+    run(at.slider(key="inspector_step").set_value(len(steps)))
     assert at.button(key="inspector_next").disabled
     click(at, "step")
     np.testing.assert_array_equal(flat(explorer(at).network.weights), flat(W_new))
@@ -134,7 +136,7 @@ def test_inspector_shows_one_row_of_the_softmax_jacobian(at):
     (k,) = [k for k, s in enumerate(steps) if np.ndim(s.value) == 3]  # dA/dZ of softmax
     assert (steps[k].phase, steps[k].layer, steps[k].quantity) == (
         "backward", ex.network.n_layers, "dAdZ")
-    run(at.slider(key="inspector_step").set_value(k))
+    run(at.slider(key="inspector_step").set_value(k + 1))
     for row in (0, 5):
         if row:
             run(at.number_input(key="inspector_row").set_value(row))
@@ -246,12 +248,14 @@ def test_kept_runs_start_from_the_same_weights_and_compare(at, downloads):
     trace_named(chart, "current · train")
     # st.dataframe without on_select drops its key (empty element id): find it by mode
     (table,) = [d.value for d in at.dataframe if d.editing_mode == "read_only"]
-    assert list(table["run"]) == ["run A", "run B"]
-    assert list(table["learning rate"]) == [1.0, 0.3]
-    assert list(table["iterations"]) == [10, 10]
+    # the kept runs, then the current one (a fresh run from the same initial weights)
+    assert list(table["run"]) == ["run A", "run B", "current"]
+    assert list(table["learning rate"]) == [1.0, 0.3, 0.3]
+    assert list(table["iterations"]) == [10, 10, 0]
     url = next(d.proto.url for d in at.get("download_button") if d.key == "dl_runs")
     csv = pd.read_csv(io.BytesIO(downloads[url]))
-    assert list(csv["run"]) == ["run A", "run B"] and list(csv["learning rate"]) == [1.0, 0.3]
+    assert list(csv["run"]) == ["run A", "run B", "current"]
+    assert list(csv["learning rate"]) == [1.0, 0.3, 0.3]
 
     at.multiselect(key="runs_to_remove").select("run A")
     click(at, "remove_runs")

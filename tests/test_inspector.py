@@ -73,3 +73,14 @@ def test_softmax_output_shows_its_jacobian():
                       loss="cross_entropy")
     dadz = [s for s in inspect_step(t.trace()) if s.quantity == "dAdZ" and s.layer == 2][0]
     assert dadz.shape == (5, 3, 3)
+
+
+def test_diagram_gradients_appear_from_the_output_back():
+    steps = inspect_step(trainer((2, 4, 3, 1)).trace())
+    backward = [s for s in steps if s.phase == "backward"]
+    for s in backward:
+        shown = [bool(np.any(g)) for g in s.edge_gradients]
+        reached = [j > s.layer or (j == s.layer and s.quantity in ("dW", "db"))
+                   for j in (1, 2, 3)]
+        assert shown == reached, (s.quantity, s.layer, shown)
+    assert all(np.any(g) for g in steps[-1].edge_gradients)  # update: every layer

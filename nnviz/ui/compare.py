@@ -81,7 +81,7 @@ def compare_tab() -> None:
     if not runs:
         st.info("No run kept yet.")
         return
-    table = runs_table(runs)
+    table = runs_table([*runs, record_run("current", ex)])
     diff = changed_settings(runs)
     if diff:
         st.caption("Settings that differ between the kept runs: " + ", ".join(diff))

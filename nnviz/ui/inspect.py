@@ -39,7 +39,7 @@ def _labels(ex, step):
 
 
 def _move(delta: int, n: int) -> None:
-    SS.inspector_step = int(np.clip(int(SS.get("inspector_step", 0)) + delta, 0, n - 1))
+    SS.inspector_step = int(np.clip(int(SS.get("inspector_step", 1)) + delta, 1, n))
 
 
 def inspector_tab() -> None:
@@ -47,7 +47,7 @@ def inspector_tab() -> None:
     trace = ex.trainer.trace()
     steps = inspect_step(trace, bias=ex.network.bias)
     n = len(steps)
-    SS.inspector_step = min(int(SS.get("inspector_step", 0)), n - 1)
+    SS.inspector_step = int(np.clip(int(SS.get("inspector_step", 1)), 1, n))  # 1-based
     where = "replayed" if SS.get("replay_index") is not None else "current"
     st.caption(
         f"The step the trainer would take next from the {where} weights "
@@ -61,12 +61,12 @@ def inspector_tab() -> None:
         on_click=_move,
         args=(-1, n),
         width="stretch",
-        disabled=SS.inspector_step == 0,
+        disabled=SS.inspector_step == 1,
     )
     c2.slider(
         "Step of the calculation",
-        0,
-        n - 1,
+        1,
+        n,
         key="inspector_step",
         format="%d",
         label_visibility="collapsed",
@@ -78,11 +78,11 @@ def inspector_tab() -> None:
         on_click=_move,
         args=(1, n),
         width="stretch",
-        disabled=SS.inspector_step == n - 1,
+        disabled=SS.inspector_step == n,
     )
-    step = steps[SS.inspector_step]
+    step = steps[SS.inspector_step - 1]
     st.markdown(
-        f"**{PHASE_ICONS[step.phase]} · step {SS.inspector_step + 1} of {n}** — `{step.notation}`"
+        f"**{PHASE_ICONS[step.phase]} · step {SS.inspector_step} of {n}** — `{step.notation}`"
     )
     st.markdown(f"{step.words}  \nIn the seeds' code: `{step.seed_name}` · shape `{step.shape}`")
     left, right = st.columns([1.1, 1])
@@ -107,11 +107,12 @@ def inspector_tab() -> None:
         weights = trace.W_new if step.phase == "update" else net.weights
         fig = charts.network_diagram(
             weights,
-            net.biases,
+            (trace.b_new if step.phase == "update" else net.biases) if net.bias else None,
             layer_names=views.layer_names(ex),
             activations=net.activations,
             edge_values=step.edge_gradients if gradient else None,
             edge_label="dL/dW" if gradient else "weight",
+            node_values=None if gradient else views.row_activations(ex, 0),
             height=440,
             title="Edges coloured by the gradient dL/dW" if gradient else "Edges by weight",
         )

@@ -54,7 +54,7 @@ def metrics_row() -> None:
         cols[3].metric(f"RMSE train ({target})", _fmt(m.train_score, 3),
                        help="Root mean squared error in the table's units.")
         cols[4].metric("RMSE test", _fmt(m.test_score, 3))
-    sps = ex.steps_per_second
+    sps = math.nan if SS.get("replay_index") is not None else ex.steps_per_second
     cols[5].metric("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}",
                    help="Steps per second of the last Step ×N or live chunk (computing only).")
 
@@ -68,7 +68,9 @@ def charts_area() -> None:
     left, right = st.columns([1, 1.15])
     with left:
         log_y = LOSS_AXES[SS.get("loss_axis") or "auto"]
-        st.plotly_chart(views.loss_view(ex, log_y=log_y), key="loss_chart",
+        st.plotly_chart(views.loss_view(ex, log_y=log_y,
+                                        replay=SS.get("replay_index") is not None),
+                        key="loss_chart",
                         theme=None, config=CHART_CONFIG)
         if views.has_plane(ex):
             st.plotly_chart(views.plane_view(ex, resolution=60 if playing else 90,

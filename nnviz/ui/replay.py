@@ -72,6 +72,9 @@ def replay_bar() -> None:
         return
     SS.replay_index = min(int(SS.replay_index), len(its) - 1)
     SS.replay_at = its[SS.replay_index]
+    st.info(f"Replaying iteration {SS.replay_at:,}: every view shows the run as it was then. "
+            f"The live run waits at iteration {its[-1]:,}; Step or Play goes back to it.",
+            icon=":material/history:")
     st.select_slider(
         f"Replaying iteration (of {its[-1]:,}; {len(its)} snapshots)",
         its,
