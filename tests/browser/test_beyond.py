@@ -285,7 +285,8 @@ def test_compare_overlays_a_kept_run_and_the_current_one(page):
     ids = cells.evaluate_all("tds => tds.map(td => [td.id, td.innerText.trim()])")
     rows = {i.rsplit("-", 1)[1] for i, _ in ids}
     assert dict(ids).get("glide-cell-0-0") == "run A", ids[:5]
-    assert rows == {"0"}, f"the runs table has rows {sorted(rows)}, not one: {ids}"
+    assert dict(ids).get("glide-cell-0-1") == "current", ids[:10]  # the kept run, then this one
+    assert rows == {"0", "1"}, f"the runs table has rows {sorted(rows)}: {ids}"
     assert iteration(page) == 100
     assert page.locator(METRIC).count() >= 5
     no_exception(page)
