@@ -86,6 +86,30 @@ def heatmaps_view(ex: Explorer) -> go.Figure:
                                  title=f"Weights and biases at iteration {ex.trainer.iteration}")
 
 
+def gradient_heatmaps_view(ex: Explorer) -> go.Figure:
+    """dL/dW and dL/db of the next step, laid out like the weights."""
+    trace = ex.trainer.trace()
+    layers = trace.backprop.layers
+    return charts.layer_heatmaps(
+        [layer.dW for layer in layers], [layer.db for layer in layers] if ex.network.bias
+        else None, layer_names(ex),
+        title=f"Gradients dL/dW and dL/db of the next step (iteration {ex.trainer.iteration})")
+
+
+def change_heatmaps_view(ex: Explorer) -> go.Figure:
+    """How much each weight moved since the previous recorded snapshot."""
+    h = ex.trainer.history
+    its = h.snapshot_iterations
+    now = int(np.searchsorted(its, ex.trainer.iteration, side="right")) - 1
+    before = max(now - 1, 0)
+    it0, W0, b0 = h.snapshot(before)
+    W, b = ex.network.weights, ex.network.biases
+    return charts.layer_heatmaps(
+        [w - w0 for w, w0 in zip(W, W0)],
+        [x - x0 for x, x0 in zip(b, b0)] if ex.network.bias else None, layer_names(ex),
+        title=f"Change of every weight from iteration {it0} to {ex.trainer.iteration}")
+
+
 def animation_view(ex: Explorer, *, row: int | None = 0, max_frames: int = 200,
                    height: int = 500) -> go.Figure:
     h = ex.trainer.history

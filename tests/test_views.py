@@ -320,3 +320,21 @@ def test_fit_view_plots_prediction_against_target_in_points():
     np.testing.assert_allclose(xs[order], np.sort([92.0, 86.0, 89.0]))  # the predict row is left out
     pred = ex.predictions()["prediction"].to_numpy()[:3]
     np.testing.assert_allclose(np.sort(ys), np.sort(pred))
+
+
+def test_gradient_and_change_heatmaps_hold_the_real_numbers():
+    ex = Explorer(None, Settings.for_preset("xor"))
+    ex.step(30)
+    trace = ex.trainer.trace()
+    grads = views.gradient_heatmaps_view(ex)
+    W_traces = [t for t in grads.data if t.type == "heatmap" and np.shape(t.z)[0] > 1]
+    assert len(W_traces) >= 1
+    np.testing.assert_allclose(np.asarray(W_traces[0].z, dtype=float),
+                               trace.backprop.layers[0].dW, rtol=1e-6)
+    change = views.change_heatmaps_view(ex)
+    its = ex.trainer.history.snapshot_iterations
+    _, W_before, _ = ex.trainer.history.snapshot(len(its) - 2)
+    C = [t for t in change.data if t.type == "heatmap" and np.shape(t.z)[0] > 1]
+    np.testing.assert_allclose(np.asarray(C[0].z, dtype=float),
+                               ex.network.weights[0] - W_before[0], rtol=1e-6, atol=1e-12)
+    assert "iteration 29 to 30" in change.layout.title.text

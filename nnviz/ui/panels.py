@@ -30,10 +30,19 @@ def view_options() -> None:
             help="Node colours are this row's activations.")
 
 
+WEIGHT_VIEWS = {
+    "weights": ("W and b", views.heatmaps_view),
+    "gradients": ("gradients dL/dW", views.gradient_heatmaps_view),
+    "change": ("change since the last snapshot", views.change_heatmaps_view),
+}
+
+
 def weights_tab() -> None:
     ex = state.view()
-    st.plotly_chart(views.heatmaps_view(ex), key="heatmaps_chart", theme=None,
-                    config=CHART_CONFIG)
+    st.segmented_control("Show", list(WEIGHT_VIEWS), key="weights_view", default="weights",
+                         format_func=lambda k: WEIGHT_VIEWS[k][0])
+    _, build = WEIGHT_VIEWS[SS.get("weights_view") or "weights"]
+    st.plotly_chart(build(ex), key="heatmaps_chart", theme=None, config=CHART_CONFIG)
     st.caption("Each W maps the neurons of one layer (rows) to the next (columns); "
                "blue is positive, orange negative, the colour range is symmetric around 0.")
 
