@@ -10,7 +10,8 @@ set explicitly (Streamlit's theme would replace the defaults).
 * :func:`network_diagram`, :func:`network_animation`: the network as a graph,
   edges by weight (or gradient), a replay with a slider.
 * :func:`decision_plane`, :func:`neuron_thumbnails`: output and neurons over the
-  input plane. :func:`prediction_scatter`: predicted vs actual.
+  input plane. :func:`prediction_scatter`, :func:`fit_curve`: regression in the
+  user's units (predicted vs actual; the curve over one input).
 """
 
 from ._style import BLUE, DIVERGING, ORANGE, PALETTE, SEQUENTIAL
@@ -22,15 +23,10 @@ from .diagram import (
     network_animation,
     network_diagram,
 )
+from .fit import fit_curve, prediction_scatter
 from .loss import downsample_indices, loss_figure
 from .matrices import bias_heatmap, layer_heatmaps, matrix_figure, weight_heatmap
-from .plane import (
-    decision_plane,
-    fit_curve,
-    neuron_thumbnails,
-    plane_grid,
-    prediction_scatter,
-)
+from .plane import decision_plane, neuron_thumbnails, plane_grid
 
 __all__ = [
     "BLUE",

@@ -1,6 +1,5 @@
 """The input plane: the network's output over two inputs (TensorFlow Playground's main
-view), each neuron's activation over the same plane (its thumbnails), and a
-predicted-vs-actual scatter for regression."""
+view) and each neuron's activation over the same plane (its thumbnails)."""
 
 from __future__ import annotations
 
@@ -351,91 +350,4 @@ def neuron_thumbnails(
     base_layout(fig, height=height or int(40 + rows * (cell_px + 26)),
                 margin=dict(l=10, r=10, t=30, b=10))
     fig.update_layout(width=int(20 + L * (cell_px + 60)))
-    return fig
-
-
-def prediction_scatter(
-    y_true,
-    y_pred,
-    *,
-    split: Sequence | None = None,
-    target_name: str = "target",
-    height: int = 380,
-) -> go.Figure:
-    """Predicted against actual values (regression, in the user's units) with the
-    y = x diagonal: points on the line are predicted exactly. Train rows are blue
-    circles, test rows orange diamonds."""
-    t = np.asarray(y_true, dtype=float).reshape(-1)
-    p = np.asarray(y_pred, dtype=float).reshape(-1)
-    if t.shape != p.shape:
-        raise ValueError(f"y_true {t.shape} and y_pred {p.shape} differ in length")
-    split = np.asarray(split if split is not None else ["train"] * t.shape[0]).astype(str)
-    both = np.concatenate([t, p])
-    both = both[np.isfinite(both)]
-    lo, hi = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
-    pad = 0.05 * (hi - lo if hi > lo else 1.0)
-    lo, hi = lo - pad, hi + pad
-    fig = go.Figure(go.Scatter(
-        x=[lo, hi], y=[lo, hi], mode="lines", name="predicted = actual",
-        line=dict(color=GREY, dash="dash", width=1.5), hoverinfo="skip",
-    ))
-    styles = {"train": (BLUE, "circle"), "test": (ORANGE, "diamond")}
-    for s in ["train", "test"] + sorted(set(split) - {"train", "test"}):
-        m = split == s
-        if not m.any():
-            continue
-        color, symbol = styles.get(s, (GREY, "x"))
-        fig.add_trace(go.Scatter(
-            x=t[m], y=p[m], mode="markers", name=s,
-            marker=dict(color=color, symbol=symbol, size=9, line=dict(color=WHITE, width=1)),
-            hovertemplate=f"actual {target_name} = %{{x:.4g}}<br>predicted = %{{y:.4g}}"
-                          "<extra>%{fullData.name}</extra>",
-        ))
-    base_layout(fig, height=height, margin=dict(t=36))
-    fig.update_xaxes(title=dict(text=f"actual {target_name}"), range=[lo, hi], gridcolor=GRID,
-                     zeroline=False, constrain="domain")
-    fig.update_yaxes(title=dict(text=f"predicted {target_name}"), range=[lo, hi], gridcolor=GRID,
-                     zeroline=False, scaleanchor="x", constrain="domain")
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
-    return fig
-
-
-def fit_curve(
-    x_grid,
-    y_grid,
-    *,
-    x,
-    y,
-    split: Sequence | None = None,
-    x_label: str = "x",
-    y_label: str = "y",
-    title: str | None = None,
-    height: int = 380,
-) -> go.Figure:
-    """One input, one output: the network's curve over the input with the rows on top
-    (train blue circles, test orange diamonds), in the user's units."""
-    x = np.asarray(x, dtype=float).reshape(-1)
-    y = np.asarray(y, dtype=float).reshape(-1)
-    split = np.asarray(split if split is not None else ["train"] * x.shape[0]).astype(str)
-    fig = go.Figure(go.Scatter(
-        x=np.asarray(x_grid, dtype=float), y=np.asarray(y_grid, dtype=float), mode="lines",
-        name="network", line=dict(color=INK, width=2.5),
-        hovertemplate=f"{x_label} = %{{x:.3g}}<br>network: {y_label} = %{{y:.4g}}<extra></extra>",
-    ))
-    styles = {"train": (BLUE, "circle"), "test": (ORANGE, "diamond")}
-    for s in ["train", "test"] + sorted(set(split) - {"train", "test"}):
-        m = split == s
-        if not m.any():
-            continue
-        color, symbol = styles.get(s, (GREY, "x"))
-        fig.add_trace(go.Scatter(
-            x=x[m], y=y[m], mode="markers", name=s,
-            marker=dict(color=color, symbol=symbol, size=8, line=dict(color=WHITE, width=1)),
-            hovertemplate=f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.4g}}"
-                          "<extra>%{fullData.name}</extra>",
-        ))
-    base_layout(fig, height=height, title=title, margin=dict(t=60 if title else 36))
-    fig.update_xaxes(title=dict(text=x_label), gridcolor=GRID, zeroline=False)
-    fig.update_yaxes(title=dict(text=y_label), gridcolor=GRID, zeroline=False)
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
     return fig
