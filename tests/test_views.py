@@ -338,3 +338,19 @@ def test_gradient_and_change_heatmaps_hold_the_real_numbers():
     np.testing.assert_allclose(np.asarray(C[0].z, dtype=float),
                                ex.network.weights[0] - W_before[0], rtol=1e-6, atol=1e-12)
     assert "iteration 29 to 30" in change.layout.title.text
+
+
+def test_curve_view_draws_the_network_over_its_one_input():
+    ex = Explorer(None, Settings.for_preset("sine"))
+    ex.step(200)
+    assert views.has_curve(ex) and not views.has_plane(ex)
+    fig = views.curve_view(ex, points=50)
+    line = fig.data[0]
+    x = np.asarray(line.x, dtype=float)
+    expected = ex.data.scaler.inverse_y(ex.network.forward(ex.data.scaler.transform_X(
+        x.reshape(-1, 1))))[:, 0]
+    np.testing.assert_allclose(np.asarray(line.y, dtype=float), expected, rtol=1e-12)
+    names = [t.name for t in fig.data]
+    assert names[:3] == ["network", "train", "test"]
+    n_rows = sum(len(t.x) for t in fig.data[1:])
+    assert n_rows == len(ex.table)
