@@ -25,7 +25,7 @@ st.title("nnviz")
 st.caption("A neural network you can watch learn: every step, every matrix, every number.")
 if st.session_state.link_notes:
     for note in st.session_state.link_notes:
-        (st.warning if note.startswith("Ignored") else st.info)(note, icon="🔗")
+        (st.warning if note.startswith("Ignored") else st.info)(note, icon=":material/link:")
     st.button("Dismiss the link notes", key="dismiss_link_notes",
               on_click=lambda: st.session_state.update(link_notes=[]))
 controls.control_bar()

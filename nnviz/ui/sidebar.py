@@ -134,7 +134,8 @@ def sidebar() -> Settings:
     SS.setdefault("target_loss", 0.0)
     with st.sidebar:
         if SS.get("classroom"):
-            st.info("Classroom exercise: some controls are fixed by the link.", icon="🎓")
+            st.info("Classroom exercise: some controls are fixed by the link.",
+                    icon=":material/school:")
         data_section()
         network_section()
         training_section()

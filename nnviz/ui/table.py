@@ -82,7 +82,7 @@ def data_table() -> None:
     )
     if ex.error and not ex.error.startswith("Training diverged"):
         st.error(f"{ex.error}  \nTraining keeps the last valid table until this is fixed.",
-                 icon="⚠️")
+                 icon=":material/warning:")
     c1, c2 = st.columns(2)
     c1.file_uploader("Upload a CSV table", type=["csv", "txt"], key="upload_csv",
                      on_change=_upload,
