@@ -165,7 +165,7 @@ class Explorer:
         """Back to iteration 0 with the same initial weights (same seed)."""
         self.trainer = self._build(self.settings)
         self.error = ""
-        self._measure_reset()
+        self.steps_per_second = math.nan
         self.notes = [f"Reset: the initial weights of seed {self.settings.seed} again."]
 
     def new_seed(self, seed: int | None = None) -> int:
@@ -246,9 +246,6 @@ class Explorer:
         done = self.trainer.iteration - start
         self._measure(done, time.perf_counter() - t0)
         return done
-
-    def _measure_reset(self) -> None:
-        self.steps_per_second = math.nan
 
     def train_chunk(self, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,
                     target_loss: float = 0.0) -> ChunkResult:

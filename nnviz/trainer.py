@@ -126,12 +126,6 @@ class Trainer:
             raise ValueError(f"batch_size must be at least 1; got {batch_size}")
         return batch_size
 
-    def _batch(self):
-        """The rows of the next batch (None: all rows, as the seeds train)."""
-        if self.batch_size is None or self.batch_size >= self.X.shape[0]:
-            return None
-        return self._batch_rows(advance=True)
-
     def set_batch_size(self, batch_size: int | None) -> None:
         """Change the batch size mid-run (None: full batch); marked on the loss curve."""
         new = self._check_batch_size(batch_size)
@@ -285,7 +279,7 @@ class Trainer:
     def _step(self) -> StepRecord:
         net = self.network
         k = self.iteration
-        rows = None if self.batch_size is None else self._batch()
+        rows = None if self.batch_size is None else self._batch_rows(advance=True)
         if rows is None:
             Xb, Yb = self.X, self.Y
             ws = self._ws_full
