@@ -158,7 +158,7 @@ def apply_edits(table: pd.DataFrame, record: dict) -> pd.DataFrame:
     Cells keep what the user typed (text included), so a bad cell can be named.
     """
     out = table.copy()
-    shown = [c for c in out.columns]
+    shown = list(out.columns)
     for pos, changes in (record.get("edited_rows") or {}).items():
         label = out.index[int(pos)]
         for col, value in changes.items():

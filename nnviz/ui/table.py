@@ -22,13 +22,14 @@ def _editor_frame() -> pd.DataFrame:
     """The base table with the network's prediction and error beside each valid row."""
     ex = state.view()
     table = SS.table.copy()
+    if ex.error:  # the table has a bad cell: the last valid data's rows would not match
+        return table
     try:
         pred = ex.predictions()
     except Exception:  # noqa: BLE001 - predictions are a courtesy; never block editing
         return table
-    if not ex.error:
-        for col in pred.columns:
-            table[col] = pred[col].reindex(table.index)
+    for col in pred.columns:
+        table[col] = pred[col].reindex(table.index)
     return table
 
 
