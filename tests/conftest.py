@@ -37,7 +37,7 @@ from streamlit import config
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from nnviz.explorer import Explorer
+from nnviz.app.explorer import Explorer
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"

@@ -28,8 +28,8 @@ from conftest import (
 from streamlit.testing.v1 import AppTest
 
 from nnviz import export
+from nnviz.app.explorer import Explorer
 from nnviz.data import read_csv_table
-from nnviz.explorer import Explorer
 from nnviz.network import Network
 
 # ---------------------------------------------------------------------------- first run

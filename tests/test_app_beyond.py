@@ -32,10 +32,10 @@ from conftest import (
     warnings,
 )
 
-from nnviz.explorer import Explorer, Settings
+from nnviz.app.explorer import Explorer, Settings
+from nnviz.app.inspector import inspect_step
+from nnviz.app.urlstate import read_link
 from nnviz.gradcheck import gradient_details
-from nnviz.inspector import inspect_step
-from nnviz.urlstate import read_link
 
 
 def flat(arrays) -> np.ndarray:

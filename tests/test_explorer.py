@@ -1,4 +1,4 @@
-"""Tests of nnviz.explorer: the app's model (table + settings → data, network, run), no Streamlit.
+"""Tests of nnviz.app.explorer: the app's model (table + settings → data, network, run), no Streamlit.
 
 Expected numbers are computed by hand from the table (column maxima, ×100 …), not
 through the code under test, wherever the test is about units or scaling.
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nnviz.app.explorer import Explorer, Settings, train_chunk
 from nnviz.data import PRESETS, load_preset
-from nnviz.explorer import Explorer, Settings, train_chunk
 from nnviz.network import Network
 
 EXAM_TRAIN_X = np.array([[2.0, 9.0], [1.0, 5.0], [3.0, 6.0]])

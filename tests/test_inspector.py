@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nnviz
-from nnviz.inspector import inspect_step
+from nnviz.app.inspector import inspect_step
 
 
 def trainer(sizes=(2, 3, 1), bias=True, **kw):

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from nnviz.explorer import Explorer, Settings
-from nnviz.runs import changed_settings, record_run, runs_table
+from nnviz.app.explorer import Explorer, Settings
+from nnviz.app.runs import changed_settings, record_run, runs_table
 
 
 def test_kept_run_and_variant_start_from_identical_weights():

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import nnviz
+from nnviz.app.explorer import Explorer, Settings
+from nnviz.app.urlstate import decode_table, encode_table, read_link, write_link
 from nnviz.data import load_preset
-from nnviz.explorer import Explorer, Settings
-from nnviz.urlstate import decode_table, encode_table, read_link, write_link
 
 
 def test_defaults_give_a_short_link_and_back():

@@ -1,4 +1,4 @@
-"""Tests of nnviz.views: every figure the app shows, built from an Explorer, no browser.
+"""Tests of nnviz.app.views: every figure the app shows, built from an Explorer, no browser.
 
 Expected values (grids, predictions in the user's units) are computed here from the
 table and the network, independently of the chart code.
@@ -14,9 +14,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from nnviz import views
+from nnviz.app import views
+from nnviz.app.explorer import Explorer, Settings
 from nnviz.data import PRESETS
-from nnviz.explorer import Explorer, Settings
 
 TWO_INPUTS = [n for n, p in PRESETS.items() if len(p.inputs) == 2]
 

@@ -6,8 +6,9 @@ import string
 
 import streamlit as st
 
-from .. import charts, views
-from ..runs import MAX_RUNS, changed_settings, record_run, runs_table
+from .. import charts
+from ..app import views
+from ..app.runs import MAX_RUNS, changed_settings, record_run, runs_table
 from . import state
 from .live import CHART_CONFIG, LOSS_AXES
 

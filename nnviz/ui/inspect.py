@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from .. import charts, views
-from ..inspector import inspect_step
+from .. import charts
+from ..app import views
+from ..app.inspector import inspect_step
 from . import state
 from .live import CHART_CONFIG
 

@@ -12,7 +12,7 @@ import math
 
 import streamlit as st
 
-from .. import views
+from ..app import views
 from . import state
 
 SS = st.session_state

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-from .. import export, views
-from ..urlstate import write_link
+from .. import export
+from ..app import views
+from ..app.urlstate import write_link
 from . import state
 from .live import CHART_CONFIG
 

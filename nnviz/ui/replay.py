@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import views
+from ..app import views
 from . import state
 from .live import CHART_CONFIG
 

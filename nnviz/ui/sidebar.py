@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ..app.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, Settings
 from ..data import PRESETS, SCALINGS
 from ..initializers import INITS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
-from ..settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, Settings
 from . import state
 
 SS = st.session_state

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ..app.explorer import Explorer, Settings
+from ..app.urlstate import read_link, write_link
 from ..data import PRESETS, load_preset
 from ..errors import DataError
-from ..explorer import Explorer, Settings
-from ..urlstate import read_link, write_link
 
 DEFAULT_DATASET = "exam_scores"
 SS = st.session_state

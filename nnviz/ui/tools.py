@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import views
+from ..app import views
 from ..gradcheck import gradient_details
 from . import state
 

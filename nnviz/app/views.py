@@ -1,6 +1,6 @@
 """What the explorer shows, as figures: an Explorer in, Plotly figures out.
 
-The glue between the run (``nnviz.explorer``) and the pure chart builders
+The glue between the run (``nnviz.app.explorer``) and the pure chart builders
 (``nnviz.charts``): node names from the table's columns, the input plane's range
 from the data, the replayed weights from the history. No Streamlit here, so every
 view is tested without a browser.
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts
+from .. import charts
 from .explorer import Explorer
 
 PLANE_MARGIN = 0.1  # the plane reaches this share of the data's range beyond it

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .thinning import downsample_indices
+from ..thinning import downsample_indices
 
 MAX_RUNS = 8
 MAX_POINTS = 2000  # loss points kept per run (evenly thinned)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, replace
 
-from .data import PRESETS, PreparedData
+from ..data import PRESETS, PreparedData
 
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16

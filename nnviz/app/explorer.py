@@ -19,9 +19,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .data import PreparedData, load_preset, prepare
-from .errors import DataError, TrainingDiverged
-from .network import Network
+from ..data import PreparedData, load_preset, prepare
+from ..errors import DataError, TrainingDiverged
+from ..network import Network
+from ..trainer import Trainer
 from .settings import (
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
@@ -29,7 +30,6 @@ from .settings import (
     check_hot_settings,
     why_rebuilt,
 )
-from .trainer import Trainer
 
 
 @dataclass

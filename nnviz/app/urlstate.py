@@ -23,12 +23,12 @@ from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
-from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .data import PRESETS, SCALINGS, load_preset, read_csv_table
-from .errors import DataError
-from .initializers import INITS
-from .losses import LOSSES
-from .optimizers import OPTIMIZERS
+from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ..data import PRESETS, SCALINGS, load_preset, read_csv_table
+from ..errors import DataError
+from ..initializers import INITS
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
 from .settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, Settings
 
 MAX_TABLE_PARAM = 6000  # characters of encoded table a link may carry

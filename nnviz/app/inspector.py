@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .trainer import StepTrace
+from ..trainer import StepTrace
 
 
 @dataclass
