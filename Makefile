@@ -1,9 +1,12 @@
-.PHONY: run test lint bench
+.PHONY: run test lint bench lock
 
-# Start the app at http://localhost:8501 (sets up .venv on first use).
+PYTHON ?= python3
+PORT ?= 8501
+
+# Start the app at http://localhost:8501 (make run PORT=8600 for another port);
+# sets up .venv on first use.
 run:
-	@bash scripts/setup.sh
-	exec .venv/bin/streamlit run app.py
+	@bash scripts/run.sh $(PORT)
 
 # Run every test; installs Debian's chromium with apt for the browser tests.
 test:
@@ -11,9 +14,36 @@ test:
 	.venv/bin/python -m pytest $(ARGS)
 
 lint:
-	@bash scripts/setup.sh --dev
+	@bash scripts/setup.sh
 	.venv/bin/ruff check .
 
 bench:
 	@bash scripts/setup.sh
 	.venv/bin/python benchmarks/bench_core.py
+
+# Regenerate requirements.lock from pyproject.toml: the exact versions, with hashes, of
+# everything setup.sh installs (the dependencies, the test and dev extras and the build
+# backend), for every Python from 3.10 and every platform. Versions already in the lock
+# are kept while they still fit pyproject.toml; UPGRADE=1 moves everything to the newest,
+# UPGRADE="streamlit plotly" only those. The tool runs from a venv of its own, outside
+# the project; its version is pinned so that every run writes the same format.
+LOCK_TOOL = uv==0.13.9
+LOCK_TOOL_VENV ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/nnviz/lock-tool-$(subst ==,-,$(LOCK_TOOL))
+# The lowest Python of requires-python, and [build-system] requires, in pyproject.toml.
+LOCK_PYTHON = 3.10
+BUILD_REQUIRES = setuptools>=64
+UPGRADE ?=
+
+lock:
+	@test -x "$(LOCK_TOOL_VENV)/bin/uv" || { \
+		echo "nnviz lock: installing $(LOCK_TOOL) into $(LOCK_TOOL_VENV)" >&2 && \
+		$(PYTHON) -m venv "$(LOCK_TOOL_VENV)" && \
+		"$(LOCK_TOOL_VENV)/bin/python" -m pip install -q --disable-pip-version-check \
+			--no-input "$(LOCK_TOOL)" </dev/null; }
+	@echo "nnviz lock: resolving pyproject.toml into requirements.lock" >&2
+	printf '%s\n' '$(BUILD_REQUIRES)' | "$(LOCK_TOOL_VENV)/bin/uv" pip compile \
+		pyproject.toml - --extra test --extra dev \
+		--universal --python-version $(LOCK_PYTHON) --generate-hashes \
+		--custom-compile-command 'make lock' --quiet -o requirements.lock \
+		$(if $(filter 1 all,$(UPGRADE)),--upgrade,$(foreach p,$(UPGRADE),--upgrade-package $(p)))
+	@echo "nnviz lock: done; run 'make test' with it (setup.sh installs it) before committing requirements.lock" >&2

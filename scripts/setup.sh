@@ -1,30 +1,31 @@
 #!/usr/bin/env bash
 # Prepare everything nnviz needs to run and to be tested.
 #
-#   scripts/setup.sh             .venv with nnviz and its Python dependencies
+#   scripts/setup.sh             .venv with the exact Python packages of requirements.lock
+#                                (app, tests, linter), then nnviz itself (editable)
 #   scripts/setup.sh --browser   ... and Debian's chromium for the browser tests
-#   scripts/setup.sh --dev       ... and the linter (ruff)
 #
-# Idempotent and quiet when there is nothing to do; never reads stdin;
-# never downloads a browser of its own (only Debian's chromium via apt).
+# Reinstalls when requirements.lock or pyproject.toml is newer than .venv/.installed.
+# Says what it does, one line per step and one per package downloaded; never reads
+# stdin; never downloads a browser of its own (only Debian's chromium via apt).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PYTHON="${PYTHON:-python3}"
 VENV=.venv
+LOCK=requirements.lock
 STAMP="$VENV/.installed"
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
 
 want_browser=0
-want_dev=0
 for arg in "$@"; do
     case "$arg" in
         --browser) want_browser=1 ;;
-        --dev) want_dev=1 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-        *) echo "setup.sh: unknown option '$arg' (use --browser or --dev)" >&2; exit 2 ;;
+        --dev) ;;  # the linter is in requirements.lock: always installed
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option '$arg' (use --browser)" >&2; exit 2 ;;
     esac
 done
 
@@ -39,7 +40,51 @@ quietly() {
     fi
 }
 
+# "numpy-2.4.6-cp311-cp311-manylinux_2_28_x86_64.whl" -> "numpy 2.4.6"
+wheel_name() {
+    local file=${1##*/} version
+    file=${file%.whl}; file=${file%.tar.gz}; file=${file%.zip}
+    version=${file#*-}
+    file=${file%%-*}
+    echo "${file//_/-} ${version%%-*}"
+}
+
+# Turn pip's output into one line per package ("[ 7/44] pyarrow 26.0.1, downloading
+# 41.9 MB") and one per phase. Everything pip says is also kept in $LOG for errors.
+pip_progress() {
+    local total=$1 n=0 line spec="" word
+    while IFS= read -r line; do
+        case "$line" in
+            "Ignoring "*) total=$((total - 1)) ;;  # environment markers: another Python/OS
+            "Requirement already satisfied: "*) n=$((n + 1)) ;;
+            "Collecting "*)
+                n=$((n + 1)); spec=${line#Collecting }; spec=${spec%% *}; spec=${spec/==/ } ;;
+            "  Downloading "*)
+                word=${line##* (}
+                printf '  [%2d/%d] %s, downloading %s\n' "$n" "$total" "$spec" "${word%)}" >&2 ;;
+            "  Using cached "*|"  File was already downloaded "*)
+                printf '  [%2d/%d] %s (in the download cache)\n' "$n" "$total" "$spec" >&2 ;;
+            "Processing "*)  # a wheel from a local index or find-links folder
+                n=$((n + 1)); word=${line#Processing }
+                printf '  [%2d/%d] %s\n' "$n" "$total" "$(wheel_name "${word%% *}")" >&2 ;;
+            "Downloading "*)  # pips that resolve from metadata download the wheels after
+                word=${line#Downloading }
+                printf '  downloading %s (%s\n' "$(wheel_name "${word%% *}")" "${line##* (}" >&2 ;;
+            "Installing collected packages: "*)
+                word=${line#*: }; word=${word//[^,]/}
+                say "unpacking and installing $(( ${#word} + 1 )) packages (the longest step)" ;;
+            "WARNING: Location "*"is ignored: it is neither a file nor a directory.") ;;
+            WARNING:*|ERROR:*) echo "  pip: $line" >&2 ;;
+        esac
+    done
+}
+
+needs_install() {
+    [ ! -e "$STAMP" ] || [ "$LOCK" -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]
+}
+
 # --- Python virtual environment -------------------------------------------
+[ -f "$LOCK" ] || die "$LOCK is missing (it pins every package nnviz is tested with): restore it from git."
 if [ -e "$VENV" ] && ! "$VENV/bin/python" -c '' >/dev/null 2>&1 </dev/null; then
     die "$VENV exists but its Python does not run (moved, or made by another user?): delete $VENV and try again."
 fi
@@ -47,7 +92,7 @@ if [ ! -e "$VENV" ]; then
     command -v "$PYTHON" >/dev/null || die "'$PYTHON' not found: install Python 3.10 or newer."
     "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
         || die "Python 3.10 or newer is needed; '$PYTHON' is $("$PYTHON" -V 2>&1)."
-    say "creating $VENV"
+    say "creating the virtual environment $VENV ($("$PYTHON" -V 2>&1))"
     if ! "$PYTHON" -m venv "$VENV" >"$LOG" 2>&1 </dev/null; then
         cat "$LOG" >&2
         rm -rf "$VENV"
@@ -55,15 +100,35 @@ if [ ! -e "$VENV" ]; then
     fi
 fi
 
-if [ ! -e "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
-    say "installing nnviz and its Python dependencies into $VENV"
-    quietly "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[test]'
-    touch "$STAMP"
+if needs_install; then
+    # One setup at a time per .venv (two terminals running make at once).
+    if command -v flock >/dev/null; then
+        exec 9>"$VENV/.setup.lock"
+        if ! flock -n 9; then
+            say "waiting for another setup of $VENV to finish"
+            flock 9
+        fi
+    fi
 fi
-
-if [ "$want_dev" = 1 ] && [ ! -x "$VENV/bin/ruff" ]; then
-    say "installing ruff into $VENV"
-    quietly "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]'
+if needs_install; then
+    started=$SECONDS
+    total=$(grep -c '^[A-Za-z0-9]' "$LOCK")
+    if [ -e "$STAMP" ]; then
+        say "$LOCK or pyproject.toml changed: updating $VENV to the pinned versions"
+    else
+        say "installing the Python packages pinned in $LOCK into $VENV (first time: about 170 MB to download)"
+    fi
+    if ! PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip install --disable-pip-version-check \
+            --no-input --progress-bar off --require-hashes -r "$LOCK" </dev/null 2>&1 \
+            | tee "$LOG" | pip_progress "$total"; then
+        grep -v -e '^Ignoring ' -e 'is ignored: it is neither a file nor a directory' "$LOG" >&2
+        die "installing $LOCK failed (the pip output is above)."
+    fi
+    say "installing nnviz itself into $VENV (editable: edits to nnviz/ take effect at once)"
+    quietly "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input \
+        --no-deps --no-build-isolation -e .
+    touch "$STAMP"
+    say "Python packages ready ($((SECONDS - started)) s)"
 fi
 
 # --- Chromium for the browser tests (Debian's package, via apt) -------------
@@ -72,17 +137,26 @@ if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null; then
         SUDO=()
     elif command -v sudo >/dev/null; then
         # -n: never wait for a password when there is no terminal (CI).
-        if [ -t 0 ]; then SUDO=(sudo); else SUDO=(sudo -n); fi
+        if [ -t 0 ]; then
+            SUDO=(sudo)
+        else
+            SUDO=(sudo -n)
+            sudo -n true 2>/dev/null </dev/null \
+                || die "the browser tests need Debian's chromium, and sudo wants a password (no terminal here): install it first with 'sudo apt-get install chromium', or run as root."
+        fi
     else
         die "the browser tests need Debian's chromium. Run 'make test' as root, or install it: apt-get install chromium"
     fi
     command -v apt-get >/dev/null \
         || die "chromium is missing and apt-get is not available: install a 'chromium' on PATH."
-    say "installing Debian's chromium with apt (for the browser tests)"
-    export DEBIAN_FRONTEND=noninteractive
+    started=$SECONDS
+    say "installing Debian's chromium with apt for the browser tests (about 100 MB: a minute or two)"
+    say "  apt-get update"
     quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get -o DPkg::Lock::Timeout=600 -qq update
+    say "  apt-get install chromium"
     quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get -o DPkg::Lock::Timeout=600 -qq install -y --no-install-recommends chromium
     command -v chromium >/dev/null || die "apt installed chromium but it is not on PATH."
+    say "chromium ready ($((SECONDS - started)) s)"
 fi
