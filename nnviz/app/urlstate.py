@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 import pandas as pd
 
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from ..data import PRESETS, SCALINGS, load_preset, read_csv_table
+from ..data import MAX_CSV_BYTES, PRESETS, SCALINGS, load_preset, read_csv_table
 from ..errors import DataError
 from ..initializers import INITS
 from ..losses import LOSSES
@@ -59,11 +59,26 @@ def encode_table(table: pd.DataFrame) -> str:
 
 
 def decode_table(text: str) -> pd.DataFrame:
+    """A link's ``table`` → a table, read as an upload is (the same checks and limits).
+
+    A link nnviz writes carries at most MAX_TABLE_PARAM characters, and unpacks to
+    at most MAX_CSV_BYTES: anything longer is refused before it is decoded, and
+    the unpacking stops at that size.
+    """
+    if len(text) > MAX_TABLE_PARAM:
+        raise DataError(f"the table in the link is {len(text):,} characters long; a link "
+                        f"carries at most {MAX_TABLE_PARAM:,}")
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        csv = zlib.decompressobj().decompress(raw, 2_000_000)
+        unpack = zlib.decompressobj()
+        csv = unpack.decompress(raw, MAX_CSV_BYTES + 1)
     except (ValueError, zlib.error) as exc:
         raise DataError("the table in the link is damaged (not compressed CSV)") from exc
+    if len(csv) > MAX_CSV_BYTES or unpack.unconsumed_tail:
+        raise DataError(f"the table in the link unpacks to more than {MAX_CSV_BYTES:,} bytes, "
+                        "the largest table nnviz reads")
+    if not unpack.eof:
+        raise DataError("the table in the link is damaged (cut short)")
     return read_csv_table(io.BytesIO(csv))
 
 

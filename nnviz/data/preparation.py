@@ -20,7 +20,7 @@ from nnviz.errors import DataError
 from ._cells import _is_missing, _one_hot, _read_cells
 from ._messages import _col, _fmt, _fmt_bound, _names, _nice_ceiling, _normalize_names, _quote
 from .limits import MAX_COLUMNS, MAX_ROWS
-from .scaling import SCALINGS, Scaler, _fit_none
+from .scaling import SCALINGS, Scaler, _fit_none, check_fit
 
 SPLITS = ("train", "test", "predict")
 """The values of the split column (read case-insensitively)."""
@@ -195,7 +195,9 @@ def _fit(method: str, values: np.ndarray, names: list, divide_by: float | None,
          what: str) -> tuple[np.ndarray, np.ndarray]:
     """Fit one scaling on the training rows; a zero maximum is reported by column."""
     if method == "max" and divide_by is not None:
-        return np.zeros(values.shape[1]), np.full(values.shape[1], float(divide_by))
+        offset, divisor = np.zeros(values.shape[1]), np.full(values.shape[1], float(divide_by))
+        check_fit(method, values, offset, divisor, names)
+        return offset, divisor
     offset, divisor = SCALINGS[method].fit(values)
     if method == "max":
         zero = np.flatnonzero(divisor == 0)
@@ -207,6 +209,7 @@ def _fit(method: str, values: np.ndarray, names: list, divide_by: float | None,
                 f"Column {_col(name)} is 0 in every training row, so scaling 'max' would "
                 f"divide by 0 — {fix}."
             )
+    check_fit(method, values, offset, divisor, names)  # a range too large: infinite results
     return offset, divisor
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from nnviz.errors import DataError
 
-from ._messages import _names, _quote
+from ._messages import _col, _fmt, _names, _quote
 
 
 def _plain(value: Any) -> Any:
@@ -35,14 +35,40 @@ def _fit_max(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _fit_minmax(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     low = np.min(values, axis=0)
-    spread = np.max(values, axis=0) - low
+    with np.errstate(over="ignore"):  # a range beyond float64 is reported by check_fit
+        spread = np.max(values, axis=0) - low
     return low, np.where(spread > 0, spread, 1.0)
 
 
 def _fit_standard(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mean = np.mean(values, axis=0)
-    std = np.std(values, axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported by check_fit
+        mean = np.mean(values, axis=0)
+        std = np.std(values, axis=0)
     return mean, np.where(std > 0, std, 1.0)
+
+
+def check_fit(method: str, values: np.ndarray, offset: np.ndarray, divisor: np.ndarray,
+              names: Sequence[Any]) -> None:
+    """Raise a DataError naming the first column the fitted scaling cannot scale.
+
+    ``values`` are the rows the scaling was fitted on. A column whose numbers are
+    too far apart for float64 (1e308 and −1e308: max − min, or the squares of the
+    standard deviation, overflow) gets an infinite or NaN offset or divisor, or
+    scales to infinity; the network could not learn from it.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = (values - offset) / divisor
+    fine = np.isfinite(offset) & np.isfinite(divisor) & np.all(np.isfinite(scaled), axis=0)
+    bad = np.flatnonzero(~fine)
+    if not bad.size:
+        return
+    j = int(bad[0])
+    low, high = float(np.min(values[:, j])), float(np.max(values[:, j]))
+    raise DataError(
+        f"Column {_col(names[j])} ranges from {_fmt(low)} to {_fmt(high)}: its range is too "
+        f"large to scale with '{method}' (the scaled numbers would be infinite) — use smaller "
+        "numbers, for example other units."
+    )
 
 
 @dataclass(frozen=True)
