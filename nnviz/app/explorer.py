@@ -6,7 +6,13 @@ a user expects (a new learning rate keeps the weights, a new architecture rebuil
 the network, an edited cell keeps the run); trains in time-budgeted chunks for
 live play; and answers what the views need — metrics, per-row predictions in
 the user's units, a prediction for a new row. Bad input never replaces the last
-good state: the message is kept in ``error`` instead.
+good state: the message is kept in ``data_error`` instead; why training stopped
+diverging is in ``divergence``.
+
+It also keeps how the current run came about (``run_log``: the settings and table of
+its iteration 0 and every change since, as ``RunEvent``s), which is what a link
+carries, and replays a link's run in chunks (``start_link_replay``,
+``advance_link_replay``) within the link budget.
 """
 
 from __future__ import annotations
@@ -14,20 +20,23 @@ from __future__ import annotations
 import copy
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from ..data import PreparedData, load_preset, prepare
+from ..data import DEFAULT_PRESET, PreparedData, load_preset, prepare
 from ..errors import DataError, TrainingDiverged
 from ..network import Network
 from ..trainer import Trainer
+from .runs import RunEvent, budget_words, link_cost, replay_cost, train_rows
 from .settings import (
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     Settings,
+    apply_hot_settings,
     check_hot_settings,
+    hot_changes,
     why_rebuilt,
 )
 
@@ -37,6 +46,50 @@ class ChunkResult:
     steps: int
     seconds: float
     stopped: str = ""  # why play should stop ("" = keep going)
+    diverged: bool = False  # it stopped because a step was refused (stopped says why)
+
+
+@dataclass
+class RunLog:
+    """How the current run came about: the table and settings of its iteration 0 and what
+    changed since, in order. Replayed from the seed's weights, it is the same run."""
+
+    table: pd.DataFrame
+    settings: Settings
+    trainer: Trainer  # the run this log is about
+    events: list = field(default_factory=list)  # RunEvents
+    weights: str = ""  # where the initial weights came from if not from the seed
+
+    def foreign_weights(self, trainer: Trainer) -> str:
+        """Why the seed does not give this run's initial weights ("" if it does)."""
+        if trainer is not self.trainer:
+            return "the run started from uploaded weights"
+        return self.weights
+
+
+@dataclass
+class LinkReplay:
+    """A link's run being replayed: its events, how far it has got, where it ends."""
+
+    events: list
+    end: int  # the iteration it ends at
+    total: int  # steps to train in all (with the refused ones)
+    trainer: Trainer
+    next: int = 0  # the next event to apply
+    done: int = 0  # steps trained so far
+
+
+@dataclass
+class LinkReplayProgress:
+    iteration: int
+    done: int  # steps trained so far
+    total: int  # steps to train in all
+    finished: bool
+    note: str = ""  # why it stopped early, if it did
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.finished or not self.total else min(self.done / self.total, 1.0)
 
 
 @dataclass
@@ -65,17 +118,156 @@ class Explorer:
     """One user's table, settings, network and run."""
 
     def __init__(self, table: pd.DataFrame | None = None, settings: Settings | None = None):
-        settings = settings or Settings.for_preset("exam_scores")
+        settings = settings or Settings.for_preset(DEFAULT_PRESET)
         if table is None:
             table = load_preset(settings.dataset)
         self.notes: list[str] = []
-        self.error: str = ""
+        self.data_error: str = ""  # why the last table or settings offered were refused
+        self.divergence: str = ""  # why training stopped: a step was refused
         self.table = table.copy()
         self.settings = settings
         self.data = self._prepare(self.table, settings)  # raises DataError for a bad start
         self.trainer = self._build(settings)
         self.last_chunk = ChunkResult(0, 0.0)
         self.steps_per_second = math.nan
+        self._replay: LinkReplay | None = None
+        self._replaying = False  # the link replay itself is making the changes
+        self._start_run()
+
+    @property
+    def error(self) -> str:
+        """The message to show, if any: the data error, else the divergence (read-only)."""
+        return self.data_error or self.divergence
+
+    def clear_divergence(self) -> None:
+        """Forget why training stopped (e.g. when play is pressed again)."""
+        self.divergence = ""
+
+    # ------------------------------------------------------------------ the run's record
+    def _start_run(self, weights: str = "") -> None:
+        """A new run starts at iteration 0 (weights: where they came from if not the seed)."""
+        self.run_log = RunLog(self.table, self.settings, self.trainer, [], weights)
+
+    def _record(self, iteration: int, kind: str, value) -> None:
+        self.run_log.events.append(RunEvent(int(iteration), kind, value))
+
+    # ------------------------------------------------------------------ a link's run
+    def start_link_replay(self, link) -> list[str]:
+        """Plan the run a link asks for (``read_link``'s LinkState); returns notes.
+
+        The explorer must hold the link's table and settings (``Explorer(link.table,
+        link.settings)``); it goes back to iteration 0. The plan trains up to the link's
+        steps, applying its events at their iterations, within the link budget (cut with
+        a note if over it). Advance it with :meth:`advance_link_replay` while
+        :attr:`link_replay_pending`; any change of the user's ends it.
+        """
+        self._replay = None
+        if link.settings != self.settings or not _same_table(link.table, self.table):
+            return ["The link's run is not replayed: its settings do not fit its table."]
+        if self.trainer.iteration or self.run_log.events:
+            self.reset()
+        events, n_params = list(link.events), self.network.n_params
+        cost = link_cost(events, link.steps, n_params, self.table, self.settings.batch_size)
+        notes = []
+        if cost.cut:
+            rows = train_rows(self.table)
+            full = replay_cost(events, link.steps, n_params, rows, self.settings.batch_size)
+            notes.append(
+                f"The link asks for {full.steps:,} steps of a {n_params:,}-parameter network "
+                f"on up to {rows:,} rows ({full.work:.2g} rows × parameters × steps); "
+                f"{budget_words()}: training up to iteration {cost.end:,}.")
+        if cost.end or cost.events:
+            self._replay = LinkReplay(events[:cost.events], cost.end, cost.steps, self.trainer)
+        return notes
+
+    @property
+    def link_replay_pending(self) -> bool:
+        """A link's run is being replayed: call :meth:`advance_link_replay` until done."""
+        return self._replay is not None
+
+    def advance_link_replay(self, budget_s: float = 0.15) -> LinkReplayProgress:
+        """Train the link's run on for about ``budget_s`` seconds, applying its events at
+        their iterations: a chunk never trains past the next event. Returns the progress;
+        ``finished`` once the whole plan is done (or it stopped, ``note`` says why)."""
+        plan = self._replay
+        if plan is None:
+            return LinkReplayProgress(self.trainer.iteration, 0, 0, True)
+        if plan.trainer is not self.trainer:
+            return self._end_replay("the run was replaced")
+        t0 = time.perf_counter()
+        self._replaying = True
+        try:
+            while True:
+                event = plan.events[plan.next] if plan.next < len(plan.events) else None
+                target = plan.end if event is None else event.iteration
+                it = self.trainer.iteration
+                if it < target:
+                    left = budget_s - (time.perf_counter() - t0)
+                    if left <= 0:
+                        break
+                    r = train_chunk(self.trainer, target - it, left, stop_at=target)
+                    plan.done += r.steps
+                    self._measure(r.steps, r.seconds)
+                    if r.diverged:
+                        self._diverged(it, r.stopped)
+                        return self._end_replay(f"training diverged at iteration "
+                                                f"{self.trainer.iteration:,}")
+                    continue
+                if event is None:
+                    return self._end_replay("")
+                if it > target:
+                    return self._end_replay(f"it is at iteration {it:,} where the link's run "
+                                            f"changed at {target:,}")
+                why = self._apply(event)
+                if why:
+                    return self._end_replay(why)
+                plan.next += 1
+        finally:
+            self._replaying = False
+        return LinkReplayProgress(self.trainer.iteration, plan.done, plan.total, False)
+
+    def _apply(self, e) -> str:
+        """Apply one event of a link's run as the user did; "" or why it could not be."""
+        if e.kind in ("set", "table"):
+            table = e.value if e.kind == "table" else self.table
+            settings = replace(self.settings, **e.value) if e.kind == "set" else self.settings
+            self._update(table, settings, e.kind == "table")
+            return self.data_error
+        if e.kind == "weight":
+            try:
+                self.set_weight(*e.value)
+            except ValueError as exc:
+                return str(exc)
+            return ""
+        if e.kind == "rewind":
+            its = [int(i) for i in self.trainer.history.snapshot_iterations]
+            if e.value not in its:
+                return f"no recorded weights of iteration {e.value:,} to continue from"
+            self.continue_from(its.index(e.value))
+            return ""
+        before = self.trainer.iteration
+        self.step(e.value)  # trains on and is refused a step, as the run was
+        self._replay.done += max(self.trainer.iteration - before, 0) + 1
+        return "" if self.divergence else "training did not diverge where the run did"
+
+    def _end_replay(self, why: str) -> LinkReplayProgress:
+        plan, self._replay = self._replay, None
+        it = self.trainer.iteration
+        note = f"The replay stopped at iteration {it:,}: {why}." if why else ""
+        return LinkReplayProgress(it, plan.done, plan.total, True, note)
+
+    def stop_link_replay(self) -> str:
+        """End a link replay under way; returns a note saying where ("" if none was)."""
+        plan, self._replay = self._replay, None
+        if plan is None:
+            return ""
+        return (f"Stopped replaying the link at iteration {self.trainer.iteration:,} "
+                f"(it ends at {plan.end:,}).")
+
+    def _interrupt(self) -> None:
+        """A change of the user's ends a link replay that is under way."""
+        if self._replay is not None and not self._replaying:
+            self.stop_link_replay()
 
     # ------------------------------------------------------------------ building
     @staticmethod
@@ -113,13 +305,15 @@ class Explorer:
         """Apply a new table and/or settings; returns what happened, in words.
 
         Everything is checked, and a rebuilt trainer made, before any state changes:
-        on bad data or settings the last good state stays whole and ``error`` says why.
+        on bad data or settings the last good state stays whole and ``data_error`` says
+        why. A change ends a link replay under way.
         """
+        return self._update(table, settings, not _same_table(table, self.table))
+
+    def _update(self, table: pd.DataFrame, settings: Settings, table_changed: bool) -> list[str]:
         old = self.settings
-        table_changed = not _same_table(table, self.table)
         if not table_changed and settings == old:
-            if not self.error.startswith("Training diverged"):
-                self.error = ""  # e.g. a bad cell was put back as it was
+            self.data_error = ""  # e.g. a bad cell was put back as it was
             return []  # nothing changed: a divergence message stays on the page
         rebuild = settings.network_key() != old.network_key()
         try:
@@ -133,39 +327,41 @@ class Explorer:
             if rebuild:
                 trainer = self._build(settings, data=data)
             else:
-                check_hot_settings(settings, data)
+                check_hot_settings(settings)
         except (DataError, ValueError) as exc:
-            self.error = str(exc)
+            self.data_error = str(exc)
             return []
-        self.error = ""
+        self._interrupt()
+        self.data_error = self.divergence = ""
         self.table, self.data, self.settings = table.copy(), data, settings
         notes: list[str] = []
         if rebuild:
             self.trainer = trainer
             self.steps_per_second = math.nan
+            self._start_run()
             notes.append(f"Network rebuilt ({why_rebuilt(old, settings)}): training starts "
                          "again from iteration 0.")
         else:
             t = self.trainer
             if table_changed:
                 t.set_data(data.X_train, data.y_train, data.X_test, data.y_test)
+                self._record(t.iteration, "table", self.table)
                 notes.append("Table edited: training continues on the new rows.")
-            if settings.learning_rate != t.learning_rate:
-                t.learning_rate = settings.learning_rate
-            if settings.optimizer != t.optimizer:
-                t.optimizer = settings.optimizer
-            t.set_momentum(settings.momentum)
-            t.set_regularization(l1=settings.l1, l2=settings.l2)
-            t.set_batch_size(settings.batch_size)
+            changes = hot_changes(old, settings)
+            apply_hot_settings(t, settings)
+            if changes:
+                self._record(t.iteration, "set", changes)
             t.diverged = False
         self.notes = notes
         return notes
 
     def reset(self) -> None:
         """Back to iteration 0 with the same initial weights (same seed)."""
+        self._interrupt()
         self.trainer = self._build(self.settings)
-        self.error = ""
+        self.divergence = ""
         self.steps_per_second = math.nan
+        self._start_run()
         self.notes = [f"Reset: the initial weights of seed {self.settings.seed} again."]
 
     def new_seed(self, seed: int | None = None) -> int:
@@ -190,7 +386,7 @@ class Explorer:
             output_activation=net.output_activation, bias=net.bias, init=net.init, seed=net.seed,
         )
         self.trainer = self._build(self.settings, net)
-        self.error = ""
+        self.divergence = ""
         self.notes = ["Continuing from the uploaded weights."]
 
     def replay(self, index: int) -> Explorer:
@@ -204,8 +400,11 @@ class Explorer:
 
     def continue_from(self, index: int) -> int:
         """Make the replayed snapshot ``index`` the live state and train on from there."""
+        self._interrupt()
+        before = self.trainer.iteration
         iteration = self.trainer.continue_from(index)
-        self.error = ""
+        self._record(before, "rewind", iteration)
+        self.divergence = ""
         self.notes = [f"Continuing from iteration {iteration}."]
         return iteration
 
@@ -215,9 +414,14 @@ class Explorer:
         This is how a variant of a kept run starts from exactly its initial weights.
         """
         net = self._network(self.settings)
+        seeded = net.params.copy()
         net.set_params(params)  # raises ValueError if the architecture changed
+        self._interrupt()
         self.trainer = self._build(self.settings, net)
-        self.error = ""
+        self.divergence = ""
+        self._start_run("" if np.array_equal(net.params, seeded) else
+                        "the run started from a kept run's initial weights, which its seed "
+                        f"{self.settings.seed} does not draw")
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         """Edit one weight by hand (layer is 1-based, as W1, W2 …)."""
@@ -230,19 +434,25 @@ class Explorer:
         W = self.network.weights[layer - 1]
         if not (0 <= i < W.shape[0] and 0 <= j < W.shape[1]):
             raise ValueError(f"W{layer} has shape {W.shape}; there is no [{i}, {j}]")
+        self._interrupt()
         W[i, j] = value
         self.trainer.history.add_event(self.trainer.iteration, "edit",
                                        f"W{layer}[{i}, {j}] = {value:g}")
+        self._record(self.trainer.iteration, "weight", (layer, i, j, value))
 
     # ------------------------------------------------------------------ training
     def step(self, n: int = 1) -> int:
         """Train n steps; returns how many were made (fewer if training diverged)."""
+        self._interrupt()
         start = self.trainer.iteration
         t0 = time.perf_counter()
         try:
             self.trainer.run(n)
         except TrainingDiverged as exc:
-            self.error = str(exc)
+            self._diverged(start, str(exc))
+        else:
+            if n > 0:
+                self.divergence = ""
         done = self.trainer.iteration - start
         self._measure(done, time.perf_counter() - t0)
         return done
@@ -250,12 +460,22 @@ class Explorer:
     def train_chunk(self, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,
                     target_loss: float = 0.0) -> ChunkResult:
         """One live-training tick; see :func:`train_chunk`."""
+        self._interrupt()
+        start = self.trainer.iteration
         result = train_chunk(self.trainer, max_steps, budget_s, stop_at, target_loss)
-        if result.stopped.startswith("Training diverged"):
-            self.error = result.stopped
+        if result.diverged:
+            self._diverged(start, result.stopped)
+        elif result.steps:
+            self.divergence = ""
         self._measure(result.steps, result.seconds)
         self.last_chunk = result
         return result
+
+    def _diverged(self, start: int, message: str) -> None:
+        """Training from iteration ``start`` ended in a refused step."""
+        self.divergence = message
+        # replaying: train from ``start`` and the same step is refused within this many
+        self._record(start, "diverge", max(self.trainer.iteration - start, 0) + 2)
 
     def _measure(self, steps: int, seconds: float) -> None:
         if steps >= 10 and seconds > 0:
@@ -338,7 +558,7 @@ def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_a
     """
     t0 = time.perf_counter()
     start = trainer.iteration
-    stopped = ""
+    stopped, diverged = "", False
     block = 1
     while trainer.iteration - start < max_steps:
         n = min(block, max_steps - (trainer.iteration - start))
@@ -358,7 +578,7 @@ def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_a
             else:
                 trainer.run(n)
         except TrainingDiverged as exc:
-            stopped = str(exc)
+            stopped, diverged = str(exc), True
         if stopped:
             break
         elapsed = time.perf_counter() - t0
@@ -370,7 +590,7 @@ def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_a
     if stop_at and not stopped and trainer.iteration >= stop_at:
         stopped = f"Reached iteration {stop_at}."
     done = trainer.iteration - start
-    return ChunkResult(done, time.perf_counter() - t0, stopped)
+    return ChunkResult(done, time.perf_counter() - t0, stopped, diverged)
 
 
 def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:

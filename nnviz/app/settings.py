@@ -1,88 +1,370 @@
 """What a user chooses: one frozen ``Settings`` for the data, the network and training.
 
-The field names are the widgets' keys and the shareable link's parameters. Settings
-know which of their changes rebuild the network (``network_key``) and which a running
-trainer takes as it goes (learning rate, optimizer, batch size, momentum, L1/L2).
+Every setting is declared once, in :data:`SETTINGS` (like TensorFlow Playground's
+``State.PROPS``): its name (the ``Settings`` field, the widget's session key and the
+link's parameter), its type, how it reads from and writes to a link, its range or
+choices, its default for each preset (the :class:`~nnviz.data.Preset` attribute of the
+same name, else one value), its widget, whether a classroom link may hide it, and
+what a change does:
+
+* ``"hot"``: a running trainer takes it and keeps the weights (learning rate,
+  optimizer, batch size, momentum, L1, L2);
+* ``"network"``: the network is rebuilt from its seed;
+* ``"data"``: the table is prepared again and the network rebuilt.
+
+``Settings`` itself, its keys, its checks, the link's reader and writer
+(:mod:`nnviz.app.urlstate`), the hot settings' application to a trainer and the
+widgets' ranges all come from this one table.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, make_dataclass
+from typing import Any
 
-from ..data import PRESETS, PreparedData
+from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ..data import DEFAULT_PRESET, MAX_ROWS, PRESETS, SCALINGS, Preset
+from ..initializers import INITS
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
 
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 16
+CUSTOM = "custom"  # the data set name of a table of the user's own
+# A 1-2-3-5 ladder per decade: the learning rate's log scale from 1e-4 to 10.
+LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 3, 5)) + (10.0,)
+
+HOT, NETWORK, DATA = "hot", "network", "data"
+WIDGETS = ("select", "columns", "layers", "checkbox", "number", "integer", "log_slider")
+
+
+def _number_text(x: float) -> str:
+    """The shortest text that reads back as exactly ``x`` (0.3, 1e-05, 100)."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything a user chooses; the same names feed the widgets and the URL."""
+class Setting:
+    """One row of the settings table: everything the app knows about one setting."""
 
-    dataset: str = "exam_scores"
-    inputs: tuple = ("hours_studied", "hours_slept")
-    targets: tuple = ("test_score",)
-    scaling: str = "max"
-    target_max: float | None = 100.0
-    hidden: tuple = (3,)
-    activation: str = "sigmoid"
-    output_activation: str = "sigmoid"
-    bias: bool = True
-    init: str = "normal"
-    seed: int = 0
-    loss: str = "half_sse"
-    optimizer: str = "sgd"
-    learning_rate: float = 1.0
-    batch_size: int | None = None  # None: every training row in each step
-    momentum: float = 0.9
-    l1: float = 0.0
-    l2: float = 0.0
+    name: str
+    type: Any  # the Settings field's type
+    label: str  # the widget's label
+    widget: str  # one of WIDGETS
+    change: str  # HOT | NETWORK | DATA
+    default: Any = None  # when the preset says nothing (and for a table of the user's)
+    choices: tuple = ()  # the only valid values (widget "select")
+    min: float | None = None  # numbers; for "layers": neurons per layer
+    max: float | None = None
+    step: float | None = None
+    max_items: int | None = None  # "layers": most hidden layers
+    ladder: tuple = ()  # suggested stops of a log slider (any value in range is valid)
+    optional: bool = False  # None is valid; widgets and links write it as none_as
+    none_as: Any = 0
+    number_format: str | None = None  # the number input's format, e.g. "%.4f"
+    hideable: bool = True  # a classroom link may hide its control
+    apply: Callable | None = field(default=None, repr=False)  # hot: (trainer, value) → None
+    help: str = ""
+
+    @property
+    def hot(self) -> bool:
+        """A running trainer takes a change and keeps the weights."""
+        return self.change == HOT
+
+    # ------------------------------------------------------------ presets
+    def default_for(self, preset: Preset | None) -> Any:
+        """This setting's value in the settings a preset was made for."""
+        attr = "name" if self.name == "dataset" else self.name
+        value = getattr(preset, attr, self.default) if preset is not None else self.default
+        if self.widget in ("columns", "layers"):
+            value = tuple(value)
+        return value
+
+    # ------------------------------------------------------------ checks
+    def describe(self) -> str:
+        """What a valid value is, in words."""
+        if self.choices:
+            return f"one of {', '.join(map(str, self.choices))}"
+        if self.widget == "layers":
+            return (f"up to {self.max_items} layers of {self.min:g} to {self.max:g} neurons, "
+                    "like 4-4")
+        if self.widget == "checkbox":
+            return "1 or 0"
+        if self.widget == "columns":
+            return "one or more column names, separated by commas"
+        whole = "a whole number" if self.widget == "integer" else "a number"
+        text = f"{whole} from {_number_text(self.min)} to {_number_text(self.max)}"
+        if self.optional:
+            text += f" ({_number_text(self.none_as)}: {NONE_MEANS.get(self.name, 'none')})"
+        return text
+
+    def check(self, value) -> None:
+        """Raise ValueError unless ``value`` is valid for this setting's field."""
+        if self.admits(value):
+            return
+        raise ValueError(f"{self.label} must be {self.describe()}; got {value!r}")
+
+    def admits(self, value) -> bool:
+        if value is None:
+            return self.optional
+        if self.choices:
+            return isinstance(value, str) and value in self.choices
+        if self.widget == "checkbox":
+            return isinstance(value, bool)
+        if self.widget == "columns":
+            return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+        if self.widget == "layers":
+            return (isinstance(value, tuple) and len(value) <= self.max_items
+                    and all(_is_number(n) and float(n).is_integer()
+                            and self.min <= n <= self.max for n in value))
+        if not _is_number(value) or not math.isfinite(value):
+            return False
+        if self.widget == "integer" and not float(value).is_integer():
+            return False
+        if self.optional and value == self.none_as:
+            return False  # the field holds None for it
+        return self.min <= value <= self.max
+
+    # ------------------------------------------------------------ links
+    def parse(self, text: str):
+        """A link's text → the field's value; ValueError says what a valid value is."""
+        v = str(text).strip()
+        if self.choices:
+            v = v.lower()
+            if v not in self.choices:
+                raise ValueError(f"choose {self.describe()}")
+            return v
+        if self.widget == "columns":
+            names = tuple(n for n in (p.strip() for p in v.split(",")) if n)
+            if not names:
+                raise ValueError(self.describe())
+            return names
+        if self.widget == "layers":
+            try:
+                sizes = () if v.lower() in ("", "0", "none") else tuple(
+                    int(p) for p in v.replace(",", "-").split("-"))
+            except ValueError:
+                raise ValueError(self.describe()) from None
+            if not self.admits(sizes):
+                raise ValueError(self.describe())
+            return sizes
+        if self.widget == "checkbox":
+            if v.lower() in ("1", "true", "yes", "on"):
+                return True
+            if v.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(self.describe())
+        try:
+            x = float(v)
+        except ValueError:
+            raise ValueError(f"not a number ({self.describe()})") from None
+        if self.optional and x == self.none_as:
+            return None
+        value = int(x) if self.widget == "integer" and math.isfinite(x) and x.is_integer() else x
+        if not self.admits(value):
+            raise ValueError(self.describe())
+        return value
+
+    def format(self, value) -> str:
+        """The field's value → a link's text (``parse`` reads it back exactly)."""
+        if value is None:
+            value = self.none_as
+        if self.widget == "columns":
+            return ",".join(map(str, value))
+        if self.widget == "layers":
+            return "-".join(map(str, value)) or "0"
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if self.widget == "integer":
+            return str(int(value))
+        if isinstance(value, float):
+            return _number_text(value)
+        return str(value)
+
+    # ------------------------------------------------------------ widgets
+    def to_widget(self, value):
+        """The field's value → what its widget's session key holds (None → none_as)."""
+        if value is None:
+            return self.none_as
+        if self.widget == "columns":
+            return list(value)
+        if self.widget == "integer":
+            return int(value)
+        if self.widget in ("number", "log_slider"):
+            return float(value)
+        return value
+
+    def from_widget(self, value):
+        """What the widget holds → the field's value."""
+        if self.widget == "columns":
+            return tuple(value)
+        if self.widget == "layers":
+            return tuple(int(n) for n in value)
+        if self.optional and (value is None or value == self.none_as):
+            return None
+        if self.widget == "integer":
+            return int(value)
+        if self.widget in ("number", "log_slider"):
+            return float(value)
+        if self.widget == "checkbox":
+            return bool(value)
+        return value
+
+    def widget_args(self) -> dict:
+        """A number input's range: min_value, max_value, step (and format), from the table."""
+        args = {"min_value": self.min, "max_value": self.max, "step": self.step}
+        if self.widget == "integer":
+            args = {k: None if v is None else int(v) for k, v in args.items()}
+        if self.number_format:
+            args["format"] = self.number_format
+        return {k: v for k, v in args.items() if v is not None}
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+NONE_MEANS = {"batch_size": "all training rows", "target_max": "the column's largest value"}
+
+
+def _set(attribute: str):
+    return lambda trainer, value: setattr(trainer, attribute, value)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # ---------------------------------------------------------------- data
+    Setting("dataset", str, "Data set", "select", DATA, choices=(*PRESETS, CUSTOM),
+            help="Example tables: seeds 000 and 002 of the tutorials, TensorFlow Playground's "
+                 "four sets and more. Edit any of them in the table."),
+    Setting("inputs", tuple, "Inputs", "columns", DATA, default=(),
+            help="Columns fed to the input layer."),
+    Setting("targets", tuple, "Target", "columns", DATA, default=(),
+            help="Columns the network learns to output (one class column for softmax)."),
+    Setting("scaling", str, "Scaling", "select", DATA, default="none", choices=tuple(SCALINGS),
+            help="'max' divides each column by its largest value, as seed 002 does."),
+    Setting("target_max", float | None, "Target max", "number", DATA, default=None,
+            min=0.0, max=1e12, step=10.0, optional=True, none_as=0.0,
+            help="Under 'max' scaling, divide the target by this (seed 002: 100). "
+                 "0: by the column's largest value."),
+    # ---------------------------------------------------------------- network
+    Setting("hidden", tuple, "Hidden layers", "layers", NETWORK, default=(4,),
+            min=1, max=MAX_NEURONS, step=1, max_items=MAX_HIDDEN_LAYERS,
+            help="Neurons in each hidden layer."),
+    Setting("activation", str, "Hidden activation", "select", NETWORK, default="tanh",
+            choices=tuple(HIDDEN_ACTIVATIONS)),
+    Setting("output_activation", str, "Output activation", "select", DATA,
+            default="sigmoid", choices=tuple(OUTPUT_ACTIVATIONS)),
+    Setting("bias", bool, "Biases", "checkbox", NETWORK, default=True,
+            help="A bias per neuron; seed 002's network has none."),
+    Setting("init", str, "Init", "select", NETWORK, default="xavier", choices=tuple(INITS),
+            help="How the initial weights are drawn."),
+    Setting("seed", int, "Seed", "integer", NETWORK, default=0, min=0, max=2**32 - 1, step=1,
+            help="The same seed gives the same initial weights."),
+    Setting("loss", str, "Loss", "select", NETWORK, default="mse", choices=tuple(LOSSES),
+            help="half_sse = ½·Σ(y−ŷ)² (seeds 000/001), mse = mean (y−ŷ)² (seed 002's print)."),
+    # ---------------------------------------------------------------- training (hot)
+    Setting("optimizer", str, "Optimizer", "select", HOT, default="sgd",
+            choices=tuple(OPTIMIZERS), apply=_set("optimizer")),
+    Setting("learning_rate", float, "Learning rate η", "log_slider", HOT, default=0.1,
+            min=1e-4, max=10.0, ladder=LEARNING_RATES, apply=_set("learning_rate"),
+            help="Log scale. Changing it mid-run keeps the weights."),
+    Setting("batch_size", int | None, "Batch size", "integer", HOT, default=None,
+            min=0, max=MAX_ROWS, step=1, optional=True, none_as=0,
+            apply=lambda t, v: t.set_batch_size(v),
+            help="Rows per step; 0 = all training rows (as the seeds)."),
+    Setting("momentum", float, "Momentum μ", "number", HOT, default=0.9,
+            min=0.0, max=0.99, step=0.05, apply=lambda t, v: t.set_momentum(v),
+            help="μ of the momentum optimizer."),
+    Setting("l1", float, "L1", "number", HOT, default=0.0, min=0.0, max=10.0, step=0.001,
+            number_format="%.4f", apply=lambda t, v: t.set_regularization(l1=v)),
+    Setting("l2", float, "L2", "number", HOT, default=0.0, min=0.0, max=10.0, step=0.001,
+            number_format="%.4f", apply=lambda t, v: t.set_regularization(l2=v)),
+)
+"""The settings table, in the order of the ``Settings`` fields."""
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+_NORMALIZED = tuple(s for s in SETTINGS if s.optional or s.widget in ("columns", "layers"))
+HOT_SETTINGS = tuple(s for s in SETTINGS if s.hot)
+WIDGET_SETTINGS = tuple(s for s in SETTINGS if s.widget != "layers")
+"""The settings whose widget holds one session key named like the setting (every one but
+``hidden``, whose widgets are ``n_hidden`` and ``neurons_0`` … see :func:`to_widgets`)."""
+
+
+def setting(name: str) -> Setting:
+    """The table row of one setting (KeyError for an unknown name)."""
+    return _BY_NAME[name]
+
+
+class _SettingsMethods:
+    """What ``Settings`` can do beyond holding its fields (which come from SETTINGS)."""
+
+    __slots__ = ()
+
+    def __post_init__(self) -> None:
+        # one value per meaning: 0 batch rows / target max 0 are None, lists are tuples
+        for s in _NORMALIZED:
+            value = getattr(self, s.name)
+            if s.optional and value is not None and not isinstance(value, bool) and (
+                    value == s.none_as):
+                object.__setattr__(self, s.name, None)
+            elif isinstance(value, list):
+                object.__setattr__(self, s.name, tuple(value))
 
     @classmethod
     def for_preset(cls, name: str, **overrides) -> Settings:
         """The settings a preset was made for (seed 002's network for exam_scores)."""
-        p = PRESETS[name]
-        seeds = name in ("three_bits", "exam_scores")
-        base = cls(
-            dataset=name,
-            inputs=tuple(p.inputs),
-            targets=tuple(p.targets),
-            scaling=p.scaling,
-            target_max=p.target_max,
-            hidden=tuple(p.hidden),
-            activation="sigmoid" if seeds else "tanh",
-            output_activation=p.output_activation,
-            bias=name != "exam_scores",  # seed 002's network has no biases
-            init="normal" if seeds else "xavier",
-            loss=p.loss,
-            learning_rate=p.learning_rate,
-        )
-        if name == "spiral":  # plain sgd needs many thousands of steps here
-            base = replace(base, optimizer="adam", learning_rate=0.01)
-        return replace(base, **overrides)
+        preset = PRESETS[name]
+        values = {s.name: s.default_for(preset) for s in SETTINGS}
+        values.update(overrides)
+        return cls(**values)
 
     @property
     def layer_sizes(self) -> tuple:
         return (len(self.inputs), *self.hidden, -1)  # -1: the output width comes from the data
 
     def data_key(self) -> tuple:
-        return (self.inputs, self.targets, self.scaling, self.target_max, self.output_activation)
+        """The settings that change the prepared data."""
+        return tuple(getattr(self, s.name) for s in SETTINGS if s.change == DATA)
 
     def network_key(self) -> tuple:
-        return (self.dataset, *self.data_key(), self.hidden, self.activation, self.bias,
-                self.init, self.seed, self.loss)
+        """The settings whose change rebuilds the network (all but the hot ones)."""
+        return tuple(getattr(self, s.name) for s in SETTINGS if not s.hot)
 
     def check(self) -> None:
         """Raise ValueError for settings no widget should produce."""
-        if not 0 <= len(self.hidden) <= MAX_HIDDEN_LAYERS:
-            raise ValueError(f"0 to {MAX_HIDDEN_LAYERS} hidden layers; got {len(self.hidden)}")
-        if any(not 1 <= int(h) <= MAX_NEURONS for h in self.hidden):
-            raise ValueError(f"1 to {MAX_NEURONS} neurons per layer; got {self.hidden}")
+        for s in SETTINGS:
+            s.check(getattr(self, s.name))
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+
+Settings = make_dataclass(
+    "Settings",
+    [(s.name, s.type, field(default=s.default_for(PRESETS[DEFAULT_PRESET]))) for s in SETTINGS],
+    bases=(_SettingsMethods,),
+    frozen=True,
+    namespace={"__module__": __name__, "__doc__": (
+        "Everything a user chooses; the same names feed the widgets and the URL. "
+        "Its fields are SETTINGS, and their defaults the default data set's settings.")},
+)
+
+
+def hot_changes(old: Settings, new: Settings) -> dict:
+    """The hot settings that differ between ``old`` and ``new``, with their new values."""
+    return {s.name: getattr(new, s.name) for s in HOT_SETTINGS
+            if getattr(new, s.name) != getattr(old, s.name)}
+
+
+def apply_hot_settings(trainer, s: Settings) -> None:
+    """Give a running trainer the hot settings (each one marks the loss curve if it changed)."""
+    for hot in HOT_SETTINGS:
+        hot.apply(trainer, getattr(s, hot.name))
 
 
 def why_rebuilt(old: Settings, new: Settings) -> str:
@@ -96,15 +378,25 @@ def why_rebuilt(old: Settings, new: Settings) -> str:
     return "the network changed"
 
 
-def check_hot_settings(s: Settings, data: PreparedData) -> None:
-    """Raise ValueError for settings a running trainer would refuse."""
-    for name in ("l1", "l2"):
-        value = getattr(s, name)
-        if not (value >= 0 and math.isfinite(value)):
-            raise ValueError(f"{name} must be a number >= 0; got {value}")
-    if not (s.learning_rate > 0 and math.isfinite(s.learning_rate)):
-        raise ValueError(f"The learning rate must be a positive number; got {s.learning_rate}")
-    if s.batch_size is not None and s.batch_size < 1:
-        raise ValueError(f"The batch size must be at least 1; got {s.batch_size}")
-    if not 0 <= s.momentum < 1:
-        raise ValueError(f"Momentum must be in [0, 1); got {s.momentum}")
+def check_hot_settings(s: Settings) -> None:
+    """Raise ValueError for hot settings outside their range (what a running trainer takes)."""
+    for hot in HOT_SETTINGS:
+        hot.check(getattr(s, hot.name))
+
+
+def to_widgets(s: Settings) -> dict:
+    """The widgets' session-state values for these settings: every WIDGET_SETTINGS key, plus
+    ``n_hidden`` and ``neurons_0`` … for the hidden layers."""
+    values = {w.name: w.to_widget(getattr(s, w.name)) for w in WIDGET_SETTINGS}
+    values["n_hidden"] = len(s.hidden)
+    values.update({f"neurons_{i}": int(n) for i, n in enumerate(s.hidden)})
+    return values
+
+
+def from_widgets(values: Mapping) -> Settings:
+    """The settings the widgets hold (``values``: e.g. the session state); a layer whose
+    neuron count is not there yet has 4 neurons, as a new layer's widget starts."""
+    n = int(values["n_hidden"])
+    hidden = tuple(int(values.get(f"neurons_{i}", 4)) for i in range(n))
+    return Settings(hidden=hidden,
+                    **{w.name: w.from_widget(values[w.name]) for w in WIDGET_SETTINGS})

@@ -1,12 +1,22 @@
-"""Settings ↔ URL query parameters: a link that reproduces a run.
+"""Settings ↔ URL query parameters: a link that reproduces a run, changes and all.
 
-The parameter names are the widgets' keys and the Settings' fields (``dataset``,
-``hidden``, ``learning_rate`` …). Only what differs from the data set's own
-suggested settings goes into the link, so links stay short. A custom or edited
-table travels compressed in ``table`` (zlib + URL-safe base64 of its CSV) when it
-is small enough. ``steps=N`` trains N steps on opening, which with the same seed
-gives the same run. ``classroom=1`` with ``hide=loss,optimizer,…`` hides controls
-for a focused exercise.
+The parameter names are the settings' names (``dataset``, ``hidden``,
+``learning_rate`` …; :data:`~nnviz.app.settings.SETTINGS` says how each reads and
+writes). Only what differs from the data set's own suggested settings goes into the
+link, so links stay short. A custom or edited table travels compressed in ``table``
+(zlib + URL-safe base64 of its CSV) when it is small enough.
+
+A link to a run (:func:`run_link`) carries the settings and the table of its
+iteration 0, ``steps=N`` (the iteration it ended at) and, if anything changed on the
+way, ``log``: the run's events (:class:`~nnviz.app.runs.RunEvent`: new hot settings,
+hand-edited weights, edited tables, rewinds, refused steps) with their iterations, as
+JSON ``[version, [iteration, kind, value], …]`` compressed like the table. Replayed
+from the same seed, the same batches and the same events at the same iterations
+(``Explorer.start_link_replay``), it gives the same run to the last digit. What a
+link cannot carry is said by :func:`link_limits`. A link without ``log`` (the older
+format: settings and steps) replays its settings throughout, as it always did.
+
+``classroom=1`` with ``hide=loss,optimizer,…`` hides controls for a focused exercise.
 
 Reading is forgiving: an invalid parameter is ignored and a note says so; the rest
 of the link still applies. Like TensorFlow Playground's ``state.ts``.
@@ -16,41 +26,57 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import math
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from ..data import MAX_CSV_BYTES, PRESETS, SCALINGS, load_preset, read_csv_table
+from ..data import MAX_CSV_BYTES, PRESETS, load_preset, read_csv_table
 from ..errors import DataError
-from ..initializers import INITS
-from ..losses import LOSSES
-from ..optimizers import OPTIMIZERS
-from .settings import MAX_HIDDEN_LAYERS, MAX_NEURONS, Settings
+from .runs import (
+    EVENT_KINDS,
+    LINK_WORK_BUDGET,
+    MAX_LINK_STEPS,
+    RunEvent,
+    budget_words,
+    link_cost,
+)
+from .settings import CUSTOM, DEFAULT_PRESET, SETTINGS, Setting, Settings, setting
 
 MAX_TABLE_PARAM = 6000  # characters of encoded table a link may carry
-MAX_LINK_STEPS = 100_000
-CUSTOM = "custom"
-# Controls a classroom link may hide (widget keys, plus groups).
-HIDEABLE = (
-    "dataset", "inputs", "targets", "scaling", "target_max", "hidden", "activation",
-    "output_activation", "init", "seed", "bias", "loss", "optimizer", "learning_rate",
-    "batch_size", "momentum", "l1", "l2", "table", "export", "inspector", "compare",
-    "weights", "replay",
-)
+MAX_LOG_PARAM = 6000  # characters of encoded event log a link may carry
+LOG_VERSION = 1
+MAX_DIVERGE_TRIES = 10**6
+# Panels a classroom link may hide, besides every setting's control.
+PANELS = ("table", "export", "inspector", "compare", "weights", "replay")
+HIDEABLE = tuple(s.name for s in SETTINGS if s.hideable) + PANELS
+# Settings read from a link by name (``dataset`` is read first, with the table).
+PARSERS = {s.name: s.parse for s in SETTINGS if s.name != "dataset"}
+# The link's other parameters, read like settings.
+OPTIONS = {
+    "steps": Setting("steps", int, "steps", "integer", "", min=0, max=10**12),
+    "classroom": Setting("classroom", bool, "classroom", "checkbox", ""),
+}
+OTHER = ("dataset", "table", "log", "hide", *OPTIONS)
+__all__ = ["CUSTOM", "HIDEABLE", "LINK_WORK_BUDGET", "MAX_LINK_STEPS", "PARSERS", "LinkState",
+           "decode_log", "decode_table", "encode_log", "encode_table", "link_limits",
+           "read_link", "run_link", "write_link"]
 
 
 @dataclass
 class LinkState:
+    """What a link asks for: the settings and table of iteration 0, and the run after it."""
+
     settings: Settings
     table: pd.DataFrame
-    steps: int = 0
+    steps: int = 0  # the iteration the run ends at
     classroom: bool = False
     hide: tuple = ()
     notes: list = field(default_factory=list)
+    events: tuple = ()  # RunEvents to replay on the way (an older link has none)
 
 
 def encode_table(table: pd.DataFrame) -> str:
@@ -82,103 +108,6 @@ def decode_table(text: str) -> pd.DataFrame:
     return read_csv_table(io.BytesIO(csv))
 
 
-def _choice(options):
-    def parse(v):
-        v = v.strip().lower()
-        if v not in options:
-            raise ValueError(f"choose one of {', '.join(options)}")
-        return v
-    return parse
-
-
-def _number(lo, hi, integer=False):
-    def parse(v):
-        try:
-            x = float(v)
-        except ValueError:
-            raise ValueError(f"not a number (a number from {lo:g} to {hi:g})") from None
-        if not math.isfinite(x) or not lo <= x <= hi:
-            raise ValueError(f"a number from {lo:g} to {hi:g}")
-        if integer:
-            if not x.is_integer():
-                raise ValueError("a whole number")
-            return int(x)
-        return x
-    return parse
-
-
-def _hidden(v):
-    v = v.strip()
-    if v in ("", "0", "none"):
-        return ()
-    sizes = tuple(int(p) for p in v.replace(",", "-").split("-"))
-    if len(sizes) > MAX_HIDDEN_LAYERS or any(not 1 <= s <= MAX_NEURONS for s in sizes):
-        raise ValueError(f"up to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS} neurons, "
-                         "like 4-4")
-    return sizes
-
-
-def _bool(v):
-    v = v.strip().lower()
-    if v in ("1", "true", "yes", "on"):
-        return True
-    if v in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("1 or 0")
-
-
-def _names(v):
-    names = tuple(n for n in (p.strip() for p in v.split(",")) if n)
-    if not names:
-        raise ValueError("one or more column names, separated by commas")
-    return names
-
-
-PARSERS = {
-    "inputs": _names,
-    "targets": _names,
-    "scaling": _choice(tuple(SCALINGS)),
-    "target_max": _number(0, 1e12),
-    "hidden": _hidden,
-    "activation": _choice(HIDDEN_ACTIVATIONS),
-    "output_activation": _choice(OUTPUT_ACTIVATIONS),
-    "bias": _bool,
-    "init": _choice(tuple(INITS)),
-    "seed": _number(0, 2**32 - 1, integer=True),
-    "loss": _choice(tuple(LOSSES)),
-    "optimizer": _choice(tuple(OPTIMIZERS)),
-    "learning_rate": _number(1e-4, 10),
-    "batch_size": _number(0, 5000, integer=True),
-    "momentum": _number(0, 0.99),
-    "l1": _number(0, 10),
-    "l2": _number(0, 10),
-}
-OTHER = ("dataset", "table", "steps", "classroom", "hide")
-
-
-def _format(name: str, value) -> str:
-    if name in ("inputs", "targets"):
-        return ",".join(map(str, value))
-    if name == "hidden":
-        return "-".join(map(str, value)) or "0"
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if value is None:
-        return "0"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _from_field(name: str, value):
-    """Settings field value from a parsed URL value."""
-    if name == "target_max":
-        return value or None
-    if name == "batch_size":
-        return value or None
-    return value
-
-
 def custom_settings(table: pd.DataFrame) -> Settings:
     """Settings for a table of the user's: every column but the last in, the last out."""
     columns = [c for c in table.columns if c != "split"]
@@ -192,78 +121,184 @@ def base_settings(dataset: str, table: pd.DataFrame) -> Settings:
     return Settings.for_preset(dataset) if dataset in PRESETS else custom_settings(table)
 
 
+# ---------------------------------------------------------------------------- the event log
+def encode_log(events: Sequence[RunEvent]) -> str:
+    """A run's events → the link's ``log``: JSON [version, [iteration, kind, value], …],
+    zlib-compressed, URL-safe base64. Numbers are written exactly (JSON floats round-trip)."""
+    items: list = [LOG_VERSION]
+    for e in events:
+        value = e.value
+        if e.kind == "table":
+            value = value.to_csv(index=False)
+        elif e.kind == "weight":
+            value = list(value)
+        items.append([int(e.iteration), e.kind, value])
+    raw = json.dumps(items, separators=(",", ":"), allow_nan=False).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
+    """The link's ``log`` → (events, steps, notes). Events are checked one by one: from the
+    first bad one on, the log is dropped and the run is replayed up to its iteration."""
+    try:
+        if len(text) > MAX_LOG_PARAM:
+            raise ValueError(f"it is {len(text):,} characters long; a link carries at most "
+                             f"{MAX_LOG_PARAM:,}")
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        unpack = zlib.decompressobj()
+        payload = unpack.decompress(raw, MAX_CSV_BYTES + 1)
+        if unpack.unconsumed_tail or not unpack.eof:
+            raise ValueError("it is damaged or too large")
+        items = json.loads(payload)
+        if not isinstance(items, list) or not items or items[0] != LOG_VERSION:
+            version = items[0] if isinstance(items, list) and items else None
+            raise ValueError(f"it is version {version!r}; this nnviz reads version "
+                             f"{LOG_VERSION}")
+    except (ValueError, TypeError, zlib.error, RecursionError) as exc:
+        why = str(exc) if isinstance(exc, ValueError) and "it is" in str(exc) else (
+            "it is damaged (not a compressed event list)")
+        return [], 0, [f"Ignored the link's log ({why}): replaying none of the run."]
+    events: list[RunEvent] = []
+    it = 0  # the iteration the replay is at
+    for n, item in enumerate(items[1:]):
+        try:
+            event = _event(item, it)
+        except (ValueError, TypeError, DataError) as exc:
+            cut = item[0] if isinstance(item, list) and item and _whole(item[0]) else it
+            cut = max(min(int(cut), steps), it)
+            return events, cut, [f"Ignored the link's log from its event {n + 1} on "
+                                 f"({str(exc).rstrip('.')}): the run is replayed up to "
+                                 f"iteration {cut:,}."]
+        events.append(event)
+        it = int(event.value) if event.kind == "rewind" else max(event.iteration - 1, 0) if (
+            event.kind == "diverge") else event.iteration
+    if steps < it:
+        return events, it, [f"The link's steps={steps} ends before its last event: "
+                            f"replaying up to iteration {it:,}."]
+    return events, steps, []
+
+
+def _whole(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+
+def _event(item, it: int) -> RunEvent:
+    """One log item → a RunEvent, checked (ValueError/TypeError/DataError says why not)."""
+    if not (isinstance(item, list) and len(item) == 3 and _whole(item[0])
+            and item[1] in EVENT_KINDS):
+        raise ValueError("not [iteration, kind, value]")
+    iteration, kind, value = item
+    if iteration < it:
+        raise ValueError(f"iteration {iteration} comes after {it}")
+    if kind == "set":
+        if not isinstance(value, dict) or not value:
+            raise ValueError("a settings change without settings")
+        out = {}
+        for name, v in value.items():
+            s = setting(name) if name in PARSERS else None
+            if s is None or not s.hot:
+                raise ValueError(f"{name!r} cannot change during a run")
+            if s.widget in ("number", "log_slider") and _whole(v):
+                v = float(v)
+            s.check(v)
+            out[name] = v
+        return RunEvent(iteration, kind, out)
+    if kind == "weight":
+        if not (isinstance(value, list) and len(value) == 4 and all(map(_whole, value[:3]))
+                and isinstance(value[3], (int, float)) and math.isfinite(value[3])):
+            raise ValueError("a weight edit is [layer, row, column, value]")
+        return RunEvent(iteration, kind, (*value[:3], float(value[3])))
+    if kind == "table":
+        if not isinstance(value, str):
+            raise ValueError("a table edit without a table")
+        return RunEvent(iteration, kind, read_csv_table(io.BytesIO(value.encode())))
+    if kind == "rewind":
+        if not (_whole(value) and value <= iteration):
+            raise ValueError("a rewind goes back to an earlier iteration")
+        return RunEvent(iteration, kind, value)
+    if not (_whole(value) and 1 <= value <= MAX_DIVERGE_TRIES):
+        raise ValueError("refused steps are counted by a whole number")
+    return RunEvent(iteration, kind, value)
+
+
+# ---------------------------------------------------------------------------- reading
 def read_link(params: Mapping[str, str]) -> LinkState:
-    """Settings, table and options from URL parameters; bad ones are noted and skipped."""
+    """Settings, table, run and options from URL parameters; bad ones are noted and skipped."""
     params = {str(k): (v[-1] if isinstance(v, list) else str(v)) for k, v in params.items()}
     notes: list[str] = []
 
     def ignore(name, why):
         notes.append(f"Ignored the link's {name}={params[name]!r}: {why}.")
 
-    dataset = params.get("dataset", "exam_scores").strip().lower()
-    table = None
-    if dataset == CUSTOM or "table" in params:
-        if "table" not in params:
-            notes.append("The link names a custom table but carries none: using exam_scores.")
-            dataset = "exam_scores"
-        else:
-            try:
-                table = decode_table(params["table"])
-            except DataError as exc:
-                ignore("table", str(exc).rstrip("."))
-    if dataset != CUSTOM and dataset not in PRESETS:
-        ignore("dataset", f"no such data set (choose one of {', '.join(PRESETS)})")
-        dataset = "exam_scores"
-    if dataset == CUSTOM and table is None:
-        dataset = "exam_scores"
-    if table is None:
-        table = load_preset(dataset)
-    base = base_settings(dataset, table)
-    changes = {}
-    for name, parse in PARSERS.items():
+    dataset, table = _read_table(params, ignore, notes)
+    settings = base_settings(dataset, table)
+    changes, options = {}, {"steps": 0, "classroom": False}
+    for name, s in (*((s.name, s) for s in SETTINGS[1:]), *OPTIONS.items()):
         if name not in params:
             continue
         try:
-            changes[name] = _from_field(name, parse(params[name]))
-        except (ValueError, TypeError) as exc:
-            ignore(name, str(exc) if str(exc) else "not understood")
-    for name in ("inputs", "targets"):
-        if name in changes:
-            missing = [c for c in changes[name] if c not in table.columns]
+            value = s.parse(params[name])
+            missing = [c for c in value if c not in table.columns] if s.widget == "columns" else []
             if missing:
-                ignore(name, f"the table has no column {missing[0]!r}")
-                del changes[name]
-    settings = replace(base, **changes)
-    steps = 0
-    if "steps" in params:
-        try:
-            steps = _number(0, MAX_LINK_STEPS, integer=True)(params["steps"])
+                raise ValueError(f"the table has no column {missing[0]!r}")
+            (options if name in OPTIONS else changes)[name] = value
         except ValueError as exc:
-            ignore("steps", str(exc))
-    classroom = False
-    if "classroom" in params:
-        try:
-            classroom = _bool(params["classroom"])
-        except ValueError as exc:
-            ignore("classroom", str(exc))
-    hide = ()
-    if "hide" in params:
-        asked = [h.strip() for h in params["hide"].split(",") if h.strip()]
-        unknown = [h for h in asked if h not in HIDEABLE]
-        if unknown:
-            notes.append(f"Ignored unknown controls in the link's hide: {', '.join(unknown)}.")
-        hide = tuple(h for h in asked if h in HIDEABLE)
-        classroom = classroom or bool(hide)
-    known = set(PARSERS) | set(OTHER)
-    for name in params:
-        if name not in known:
-            notes.append(f"Ignored the link's unknown parameter {name!r}.")
-    return LinkState(settings, table, steps, classroom, hide, notes)
+            ignore(name, str(exc) or "not understood")
+    settings = replace(settings, **changes)
+    steps, events = options["steps"], []
+    if "log" in params:
+        events, steps, log_notes = decode_log(params["log"], steps)
+        notes += log_notes
+    if steps > MAX_LINK_STEPS:
+        notes.append(f"The link asks for {steps:,} steps; a link may ask for at most "
+                     f"{MAX_LINK_STEPS:,}: the run is replayed up to iteration "
+                     f"{MAX_LINK_STEPS:,}.")
+        steps = MAX_LINK_STEPS
+        events = [e for e in _until(events, steps)]
+    hide = tuple(h.strip() for h in params.get("hide", "").split(",") if h.strip())
+    unknown = [h for h in hide if h not in HIDEABLE]
+    if unknown:
+        notes.append(f"Ignored unknown controls in the link's hide: {', '.join(unknown)}.")
+    hide = tuple(h for h in hide if h in HIDEABLE)
+    notes += [f"Ignored the link's unknown parameter {name!r}." for name in params
+              if name not in PARSERS and name not in OTHER]
+    return LinkState(settings, table, steps, options["classroom"] or bool(hide), hide, notes,
+                     tuple(events))
 
 
+def _until(events, end: int):
+    """The events up to the first one past iteration ``end``."""
+    for e in events:
+        if e.iteration > end:
+            return
+        yield e
+
+
+def _read_table(params: dict, ignore, notes: list) -> tuple[str, pd.DataFrame]:
+    """The link's data set and table (a preset's own, or the one the link carries)."""
+    dataset = params.get("dataset", DEFAULT_PRESET).strip().lower()
+    table = None
+    if "table" in params:
+        try:
+            table = decode_table(params["table"])
+        except DataError as exc:
+            ignore("table", str(exc).rstrip("."))
+    elif dataset == CUSTOM:
+        notes.append(f"The link names a custom table but carries none: using {DEFAULT_PRESET}.")
+    if dataset != CUSTOM and dataset not in PRESETS:
+        ignore("dataset", f"no such data set (choose one of {', '.join(PRESETS)})")
+        dataset = DEFAULT_PRESET
+    if dataset == CUSTOM and table is None:
+        dataset = DEFAULT_PRESET
+    return dataset, load_preset(dataset) if table is None else table
+
+
+# ---------------------------------------------------------------------------- writing
 def write_link(settings: Settings, table: pd.DataFrame, *, steps: int = 0,
-               classroom: bool = False, hide=()) -> dict[str, str]:
-    """The URL parameters for these settings: what differs from the data set's defaults."""
+               classroom: bool = False, hide=(), events: Sequence[RunEvent] = ()
+               ) -> dict[str, str]:
+    """The URL parameters for these settings (what differs from the data set's defaults),
+    ``steps`` and the run's ``events`` on the way (see :func:`run_link`)."""
     params: dict[str, str] = {}
     if settings.dataset in PRESETS:
         params["dataset"] = settings.dataset
@@ -278,13 +313,75 @@ def write_link(settings: Settings, table: pd.DataFrame, *, steps: int = 0,
         encoded = encode_table(table)
         if len(encoded) <= MAX_TABLE_PARAM:
             params["table"] = encoded
-    for f in fields(Settings):
-        if f.name in PARSERS and getattr(settings, f.name) != getattr(base, f.name):
-            params[f.name] = _format(f.name, getattr(settings, f.name))
+    for s in SETTINGS[1:]:
+        if getattr(settings, s.name) != getattr(base, s.name):
+            params[s.name] = s.format(getattr(settings, s.name))
     if steps:
         params["steps"] = str(int(steps))
+    if events:
+        params["log"] = encode_log(events)
     if classroom:
         params["classroom"] = "1"
     if hide:
         params["hide"] = ",".join(hide)
     return params
+
+
+def run_link(explorer, *, classroom: bool = False, hide=()) -> dict[str, str]:
+    """The link that reproduces the explorer's run: its iteration-0 settings and table,
+    its events and its iteration (or less: :func:`link_limits` says what and why)."""
+    return _share(explorer, classroom, tuple(hide))[0]
+
+
+def link_limits(explorer) -> list[str]:
+    """What :func:`run_link` cannot carry of this run, in words ([] if it reproduces it)."""
+    return _share(explorer, False, ())[1]
+
+
+def _share(ex, classroom: bool, hide: tuple) -> tuple[dict[str, str], list[str]]:
+    options = {"classroom": classroom, "hide": hide}
+    run = ex.run_log
+    foreign = run.foreign_weights(ex.trainer)
+    if foreign:
+        return write_link(ex.settings, ex.table, **options), [
+            f"This link reproduces the settings, not the weights: {foreign}, and a link "
+            "cannot carry weights. It opens with the weights its seed draws."]
+    size = len(encode_table(run.table)) if _edited(run.settings, run.table) else 0
+    if size > MAX_TABLE_PARAM:
+        opens = ("the data set's own table" if run.settings.dataset in PRESETS
+                 else DEFAULT_PRESET)
+        return write_link(ex.settings, ex.table, **options), [
+            f"The table is too large for a link ({size:,} characters compressed; a link "
+            f"carries at most {MAX_TABLE_PARAM:,}): the link carries the settings only and "
+            f"opens with {opens}. Download the table as CSV to share it."]
+    events, steps, notes = list(run.events), ex.trainer.iteration, []
+    fit = _fitting_prefix(events)
+    if fit < len(events):
+        steps = events[fit].iteration
+        notes.append(f"The link reproduces the run up to iteration {steps:,}: the "
+                     f"{len(events) - fit} changes from there on do not fit in a link.")
+        events = events[:fit]
+    cost = link_cost(events, steps, ex.network.n_params, run.table, run.settings.batch_size)
+    if cost.cut:
+        notes.append(f"Opening this link trains only up to iteration {cost.end:,}: "
+                     f"{budget_words()}.")
+        events, steps = events[:cost.events], cost.end
+    return write_link(run.settings, run.table, steps=steps, events=events, **options), notes
+
+
+def _edited(settings: Settings, table: pd.DataFrame) -> bool:
+    if settings.dataset not in PRESETS:
+        return True
+    own = load_preset(settings.dataset)
+    return not (table.shape == own.shape and table.equals(own))
+
+
+def _fitting_prefix(events: list) -> int:
+    """How many of the events fit in a link's log (the longest prefix that does)."""
+    if not events or len(encode_log(events)) <= MAX_LOG_PARAM:
+        return len(events)
+    lo, hi = 0, len(events)  # encode_log(events[:lo]) fits, events[:hi] does not
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if len(encode_log(events[:mid])) <= MAX_LOG_PARAM else (lo, mid)
+    return lo

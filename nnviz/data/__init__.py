@@ -34,6 +34,7 @@ from .limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, MAX_TABLE_COLUMNS
 from .preparation import OUTPUT_RANGES, SPLITS, PreparedData, prepare
 from .presets import (
     BLOB_CENTERS,
+    DEFAULT_PRESET,
     PRESETS,
     Preset,
     UnknownPresetError,
@@ -54,6 +55,7 @@ from .tables import read_csv_table, table_from_arrays, to_csv_bytes
 
 __all__ = [
     "BLOB_CENTERS",
+    "DEFAULT_PRESET",
     "MAX_COLUMNS",
     "MAX_CSV_BYTES",
     "MAX_ROWS",

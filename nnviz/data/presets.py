@@ -3,7 +3,8 @@
 The two seed tutorials (``three_bits``, ``exam_scores``), the TensorFlow
 Playground's data sets (``circle``, ``xor``, ``gaussian``, ``spiral``,
 ``plane``) and ``moons``, ``blobs3`` and ``sine``, each with the network
-settings it was made for (:class:`Preset`).
+settings it was made for (:class:`Preset`). :data:`DEFAULT_PRESET` is the one
+the app opens with.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -207,9 +209,18 @@ def make_sine(n: int = 200, noise: float = 0.1, seed: int = 0,
     return _finish({"x": x, "y": y}, rng, train_ratio)
 
 
+DEFAULT_PRESET = "exam_scores"
+"""The data set the app opens with: seed 002's exam scores."""
+
+
 @dataclass(frozen=True)
 class Preset:
-    """An example table and the network settings it was made for."""
+    """An example table and the network settings it was made for.
+
+    Everything a preset wants is declared here (the app's settings table reads the
+    attributes that share a setting's name); what kind of task it is comes from
+    its table and output (:attr:`task`), not from a declaration.
+    """
 
     name: str
     title: str
@@ -217,13 +228,16 @@ class Preset:
     make: Callable[..., pd.DataFrame]
     inputs: list
     targets: list
-    task: str  # "regression" | "binary" | "multiclass"
     output_activation: str
     loss: str
     hidden: tuple[int, ...]
     learning_rate: float
     scaling: str = "none"
     target_max: float | None = None
+    activation: str = "tanh"
+    init: str = "xavier"
+    bias: bool = True
+    optimizer: str = "sgd"
     params: dict = field(default_factory=dict)
 
     def prepare_kwargs(self) -> dict[str, Any]:
@@ -236,6 +250,15 @@ class Preset:
             "output_activation": self.output_activation,
         }
 
+    @cached_property
+    def task(self) -> str:
+        """ "regression", "binary" or "multiclass": what ``infer_task`` says of its table."""
+        from ..app.explorer import infer_task  # one rule for the presets and users' tables
+        from .preparation import prepare
+
+        data = prepare(self.make(**self.params), **self.prepare_kwargs())
+        return infer_task(data, self.output_activation)
+
 
 def _preset(make: Callable[..., pd.DataFrame], **fields: Any) -> Preset:
     """A preset whose ``params`` are the generator's keyword defaults."""
@@ -245,12 +268,12 @@ def _preset(make: Callable[..., pd.DataFrame], **fields: Any) -> Preset:
 
 
 def _classifier(name: str, title: str, description: str, make: Callable[..., pd.DataFrame],
-                hidden: tuple[int, ...] = (4, 4), learning_rate: float = 0.1) -> Preset:
+                hidden: tuple[int, ...] = (4, 4), **settings: Any) -> Preset:
     """A two-input, 0/1-label preset (the playground's classification sets)."""
+    settings.setdefault("learning_rate", 0.1)
     return _preset(make, name=name, title=title, description=description,
-                   inputs=["x1", "x2"], targets=["label"], task="binary",
-                   output_activation="sigmoid", loss="bce", hidden=hidden,
-                   learning_rate=learning_rate)
+                   inputs=["x1", "x2"], targets=["label"], output_activation="sigmoid",
+                   loss="bce", hidden=hidden, **settings)
 
 
 PRESETS: dict[str, Preset] = {
@@ -261,8 +284,9 @@ PRESETS: dict[str, Preset] = {
             description="All eight 3-bit patterns with the output equal to the last bit, "
                         "six rows to train and two to test, from the NumPy tutorial that "
                         "builds a 3-5-1 sigmoid network by hand.",
-            inputs=["bit1", "bit2", "bit3"], targets=["output"], task="binary",
+            inputs=["bit1", "bit2", "bit3"], targets=["output"],
             output_activation="sigmoid", loss="half_sse", hidden=(5,), learning_rate=1.0,
+            activation="sigmoid", init="normal",  # the tutorial's 3-5-1 sigmoid network
         ),
         _preset(
             make_exam_scores, name="exam_scores", title="Exam scores",
@@ -270,8 +294,9 @@ PRESETS: dict[str, Preset] = {
                         "(4, 8) to predict, from the 'Build a Neural Network' tutorial "
                         "after Welch Labs, scaled by the column maxima and 100.",
             inputs=["hours_studied", "hours_slept"], targets=["test_score"],
-            task="regression", output_activation="sigmoid", loss="half_sse", hidden=(3,),
+            output_activation="sigmoid", loss="half_sse", hidden=(3,),
             learning_rate=1.0, scaling="max", target_max=100.0,
+            activation="sigmoid", init="normal", bias=False,  # seed 002's network
         ),
         _classifier("circle", "Circle",
                     "Points inside a circle (label 1) and on a ring around it (label 0), "
@@ -285,7 +310,8 @@ PRESETS: dict[str, Preset] = {
         _classifier("spiral", "Spiral",
                     "Two interleaved spirals, TensorFlow Playground's hardest "
                     "classification data set.", make_spiral,
-                    hidden=(8, 8, 8), learning_rate=0.03),
+                    # adam: plain sgd needs many thousands of steps here
+                    hidden=(8, 8, 8), optimizer="adam", learning_rate=0.01),
         _classifier("moons", "Two moons",
                     "Two interleaving half circles, like scikit-learn's make_moons.",
                     make_moons),
@@ -293,22 +319,21 @@ PRESETS: dict[str, Preset] = {
             make_blobs3, name="blobs3", title="Three blobs",
             description="Three Gaussian clouds, one per class 0, 1 and 2, "
                         "for a softmax output.",
-            inputs=["x1", "x2"], targets=["class"], task="multiclass",
-            output_activation="softmax", loss="cross_entropy", hidden=(4, 4),
-            learning_rate=0.1,
+            inputs=["x1", "x2"], targets=["class"], output_activation="softmax",
+            loss="cross_entropy", hidden=(4, 4), learning_rate=0.1,
         ),
         _preset(
             make_plane, name="plane", title="Plane (regression)",
             description="y = (x1 + x2) / 10 over [−5, 5]², "
                         "TensorFlow Playground's plane regression data set.",
-            inputs=["x1", "x2"], targets=["y"], task="regression",
-            output_activation="linear", loss="mse", hidden=(4,), learning_rate=0.03,
+            inputs=["x1", "x2"], targets=["y"], output_activation="linear", loss="mse",
+            hidden=(4,), learning_rate=0.03,
         ),
         _preset(
             make_sine, name="sine", title="Sine curve (regression)",
             description="y = sin(x) plus noise for x in [−3, 3], a one-input curve to fit.",
-            inputs=["x"], targets=["y"], task="regression",
-            output_activation="linear", loss="mse", hidden=(8, 8), learning_rate=0.03,
+            inputs=["x"], targets=["y"], output_activation="linear", loss="mse",
+            hidden=(8, 8), learning_rate=0.03,
         ),
     )
 }
