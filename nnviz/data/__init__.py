@@ -22,6 +22,7 @@ and the value, and otherwise returns float64 arrays scaled by a JSON-friendly
 The package's modules: :mod:`~nnviz.data.presets` (the example tables),
 :mod:`~nnviz.data.tables` (CSV in and out, arrays → table),
 :mod:`~nnviz.data.scaling` (:data:`SCALINGS`, :class:`Scaler`),
+:mod:`~nnviz.data.features` (derived input features such as ``x1**2``),
 :mod:`~nnviz.data.preparation` (:func:`prepare`, :class:`PreparedData`) and
 :mod:`~nnviz.data.limits`; everything public is importable from ``nnviz.data``.
 """
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 from nnviz.errors import DataError as DataError  # as before: nnviz.data.DataError
 
+from .features import FEATURE_FUNCTIONS, Feature, compute_features, parse_feature, parse_features
 from .limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, MAX_TABLE_COLUMNS
 from .preparation import OUTPUT_RANGES, SPLITS, PreparedData, prepare
 from .presets import (
@@ -55,6 +57,7 @@ from .tables import read_csv_table, table_from_arrays, to_csv_bytes
 
 __all__ = [
     "BLOB_CENTERS",
+    "FEATURE_FUNCTIONS",
     "DEFAULT_PRESET",
     "MAX_COLUMNS",
     "MAX_CSV_BYTES",
@@ -62,6 +65,7 @@ __all__ = [
     "MAX_TABLE_COLUMNS",
     "OUTPUT_RANGES",
     "PRESETS",
+    "Feature",
     "SCALINGS",
     "SPLITS",
     "Preset",
@@ -69,6 +73,7 @@ __all__ = [
     "Scaler",
     "Scaling",
     "UnknownPresetError",
+    "compute_features",
     "load_preset",
     "make_blobs3",
     "make_circle",
@@ -80,6 +85,8 @@ __all__ = [
     "make_spiral",
     "make_three_bits",
     "make_xor",
+    "parse_feature",
+    "parse_features",
     "prepare",
     "read_csv_table",
     "table_from_arrays",

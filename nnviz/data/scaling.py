@@ -1,8 +1,9 @@
 """Scaling methods (:data:`SCALINGS`) and :class:`Scaler`, a fitted scaling of a table.
 
-A scaler turns inputs in the user's units into what the network sees, turns
-network outputs back into the user's units, and converts to and from plain
-JSON-friendly values.
+A scaler turns inputs in the user's units into what the network sees (computing
+any derived features first, see :mod:`nnviz.data.features`), turns network
+outputs back into the user's units, and converts to and from plain JSON-friendly
+values.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from nnviz.errors import DataError
 
 from ._messages import _col, _fmt, _names, _quote
+from .features import Feature, compute_features, parse_features
 
 
 def _plain(value: Any) -> Any:
@@ -131,6 +133,11 @@ class Scaler:
     ``target_method``/``target_offset``/``target_divisor`` for the target
     columns (for a softmax output: one column per class, left as is).
     Everything converts to plain lists and strings with :meth:`to_dict`.
+
+    ``features`` are derived feature expressions (:mod:`nnviz.data.features`):
+    the network's last ``len(features)`` inputs, named by their expressions at
+    the end of ``inputs``. :meth:`transform_X` takes the raw inputs
+    (:attr:`raw_inputs`) and computes them.
     """
 
     method: str
@@ -142,6 +149,8 @@ class Scaler:
     inputs: list = field(default_factory=list)
     targets: list = field(default_factory=list)
     classes: list | None = None
+    features: list = field(default_factory=list)
+    _features: list[Feature] = field(init=False, repr=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.offset = np.asarray(self.offset, dtype=np.float64).reshape(-1)
@@ -156,6 +165,20 @@ class Scaler:
         self.targets = list(self.targets)
         if self.classes is not None:
             self.classes = list(self.classes)
+        self.features = [str(f).strip() for f in (self.features or [])]
+        if self.features:
+            n_raw = self.offset.size - len(self.features)
+            if n_raw < 1 or len(self.inputs) != self.offset.size:
+                raise ValueError("A scaler with features needs one input name per scaled "
+                                 "column, the raw inputs first.")
+            self._features = parse_features(self.features, self.inputs[:n_raw])
+            if [str(n) for n in self.inputs[n_raw:]] != self.features:
+                raise ValueError("The scaler's last input names must be its feature expressions.")
+
+    @property
+    def raw_inputs(self) -> list:
+        """The input columns in the user's table; the features are computed from these."""
+        return self.inputs[: len(self.inputs) - len(self.features)]
 
     @classmethod
     def identity(cls, n_inputs: int, n_targets: int) -> Scaler:
@@ -163,13 +186,26 @@ class Scaler:
         return cls("none", np.zeros(n_inputs), np.ones(n_inputs),
                    "none", np.zeros(n_targets), np.ones(n_targets))
 
-    def transform_X(self, X: Any) -> np.ndarray:
-        """Inputs in the user's units → the scaled inputs the network sees."""
-        X = _as_2d(X, self.offset.size, "X")
+    def transform_X(self, X: Any, rows: Sequence[Any] | None = None) -> np.ndarray:
+        """Raw input rows in the user's units → the network's X (features added, scaled).
+
+        ``X`` holds the raw input columns (:attr:`raw_inputs`, in order); each
+        feature is computed from them and appended, then every column is scaled.
+        ``rows`` labels the rows in the DataError of a feature that is not finite
+        (default: their positions).
+        """
+        width = self.offset.size - len(self.features)
+        what = "X"
+        if self._features:
+            what = (f"X (the raw inputs {_names(self.raw_inputs)}; the features are computed "
+                    "from them)")
+        X = _as_2d(X, width, what)
+        if self._features:
+            X = np.concatenate([X, compute_features(self._features, X, rows)], axis=1)
         return (X - self.offset) / self.divisor
 
     def inverse_X(self, X_scaled: Any) -> np.ndarray:
-        """Scaled inputs → the user's units."""
+        """Scaled inputs → the user's units (the raw inputs, then any features' values)."""
         X_scaled = _as_2d(X_scaled, self.offset.size, "X")
         return X_scaled * self.divisor + self.offset
 
@@ -210,6 +246,7 @@ class Scaler:
             "inputs": [_plain(n) for n in self.inputs],
             "targets": [_plain(n) for n in self.targets],
             "classes": None if self.classes is None else [_plain(c) for c in self.classes],
+            "features": list(self.features),
         }
 
     @classmethod
@@ -225,6 +262,7 @@ class Scaler:
             inputs=d.get("inputs", []),
             targets=d.get("targets", []),
             classes=d.get("classes"),
+            features=d.get("features") or [],
         )
 
     def __eq__(self, other: object) -> bool:
