@@ -1,10 +1,12 @@
 """nnviz: a small multilayer perceptron in NumPy that trains step by step and shows its work."""
 
+from . import metrics  # confusion matrix, per-class accuracy, R², RMSE
 from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .errors import DataError, TrainingDiverged
 from .gradcheck import gradient_check, gradient_details
 from .history import History
 from .initializers import INITS
+from .landscape import LossLandscape, loss_landscape
 from .losses import LOSSES
 from .network import BackpropTrace, LayerTrace, Network
 from .optimizers import OPTIMIZERS
@@ -21,6 +23,7 @@ __all__ = [
     "DataError",
     "History",
     "LayerTrace",
+    "LossLandscape",
     "Network",
     "StepRecord",
     "StepTrace",
@@ -28,6 +31,8 @@ __all__ = [
     "TrainingDiverged",
     "gradient_check",
     "gradient_details",
+    "loss_landscape",
+    "metrics",
 ]
 
 __version__ = "0.1.0"
