@@ -102,6 +102,7 @@ def _extras(doc: dict, network: Network, source: str) -> dict:
     scaling = doc.get("scaling")
     if scaling is not None:
         scaler = _load_scaler(scaling, n_in, n_out, source)
+    scaler, features = _load_features(doc, scaler, n_in, n_out, source)
     hyper = doc.get("hyperparameters")
     if hyper is None:
         hyper = {}
@@ -138,7 +139,41 @@ def _extras(doc: dict, network: Network, source: str) -> dict:
     if iteration is not None:
         iteration = _check_int(iteration, f"{source}: iteration", 0)
     return {"scaler": scaler, "hyperparameters": hyper, "inputs": inputs,
-            "targets": targets, "classes": classes, "iteration": iteration}
+            "targets": targets, "classes": classes, "iteration": iteration,
+            "features": features}
+
+
+def _load_features(doc: dict, scaler: Any, n_in: int, n_out: int, source: str):
+    """The derived-feature expressions (``features``), checked, and the scaler that computes them.
+
+    A JSON model lists them at the top level; a scaler's dict (the npz/zip meta)
+    may carry them too. Each must parse over the raw inputs (the names before the
+    features in ``inputs``); without a scaling, an identity scaler computes them.
+    """
+    features = doc.get("features")
+    if features is None:
+        features = list(getattr(scaler, "features", None) or [])
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise ModelFileError(f"{source}: features must be a list of expressions (text).")
+    if not features:
+        return scaler, []
+    if scaler is not None and scaler.features:
+        if scaler.features != [f.strip() for f in features]:
+            raise ModelFileError(f"{source}: the features and the scaling's features differ.")
+        return scaler, list(scaler.features)
+    from ..data import Scaler  # imported here: the data package needs pandas
+
+    if scaler is not None:
+        d = scaler.to_dict()
+    else:
+        d = Scaler.identity(n_in, n_out).to_dict()
+        d["inputs"] = doc.get("inputs") or []
+    d["features"] = features
+    try:
+        scaler = Scaler.from_dict(d)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelFileError(f"{source}: the features cannot be used ({e})") from None
+    return scaler, list(scaler.features)
 
 
 def _load_scaler(d: Any, n_in: int, n_out: int, source: str):

@@ -39,6 +39,7 @@ class ModelBundle:
     targets: list | None = None
     classes: list | None = None
     iteration: int | None = None
+    features: list = field(default_factory=list)  # derived-feature expressions, the last inputs
 
 
 def to_json(
@@ -57,8 +58,12 @@ def to_json(
     Python writes each float as its shortest exact repr, so the values read back
     bit for bit. ``scaler`` is a :class:`nnviz.data.Scaler` (stored with its
     ``to_dict()``); ``inputs``/``targets``/``classes`` default to its names.
+    ``features`` lists the scaler's derived-feature expressions (the network's last
+    inputs), which :func:`from_json` gives back to the scaler so that it computes
+    them from the raw inputs.
     """
     scaling = _scaler_dict(scaler)
+    features = list(scaling.pop("features", None) or []) if scaling is not None else []
 
     def names(value, key):
         if value is None and scaling is not None:
@@ -77,6 +82,7 @@ def to_json(
         "targets": names(targets, "targets"),
         "classes": names(classes, "classes"),
         "iteration": None if iteration is None else int(iteration),
+        "features": features,
     }
     return _json_text(doc) + "\n"
 

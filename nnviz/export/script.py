@@ -7,6 +7,7 @@ or for a CSV file.
 
 from __future__ import annotations
 
+from string import Template
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,108 @@ _SCRIPT_ACTIVATIONS = {
 }
 
 
+_TEMPLATE = Template('''\
+#!/usr/bin/env python3
+# A trained neural network, exported from nnviz.
+#
+$header
+#
+# Run it:
+#   python this_file.py            predicts the rows in ROWS below
+#   python this_file.py data.csv   predicts every row of a CSV file: the input columns
+#                                  by name if a header row names them, else the first
+#                                  $n_columns
+# Or import it and call predict(rows). It needs only NumPy.
+
+import csv
+import sys
+
+import numpy as np
+
+$names
+
+# The rows to predict when no CSV file is given: one list of inputs per row,
+# in your units.
+$rows
+
+
+$features# ---------------------------------------------------------------- scaling
+$scaling
+
+
+# ---------------------------------------------------------------- weights
+$weights
+
+
+# ---------------------------------------------------------------- activations
+$activations
+
+
+# ---------------------------------------------------------------- forward pass
+def forward(x):
+    """Scaled inputs (one row per example) -> the network's outputs, layer by layer."""
+    a = x
+$layers
+    return a
+
+
+def _as_rows(rows):
+    x = np.atleast_2d(np.asarray(rows, dtype=float))
+    if x.ndim != 2 or x.shape[1] != len(INPUTS):
+        raise ValueError(f"each row needs {len(INPUTS)} numbers: {INPUTS}")
+    return x
+
+
+$predict
+
+
+$main''')
+"""The script; each ``$name`` is filled in by a helper below (values are never re-read)."""
+
+_FEATURES = Template('''\
+# ---------------------------------------------------------------- features
+# The network also sees these columns, computed from the inputs in your units
+# ($columns):
+FEATURES = $names
+
+
+def add_features(x):
+    """Rows of inputs -> the same rows with one more column per feature, in FEATURES order."""
+    with np.errstate(all="ignore"):
+        columns = [
+$code
+        ]
+    f = np.column_stack([np.broadcast_to(c, x.shape[:1]) for c in columns])
+    bad = np.argwhere(~np.isfinite(f))
+    if bad.size:
+        row, k = bad[0]
+        raise ValueError(f"row {row + 1}: feature {FEATURES[k]!r} is {f[row, k]}, "
+                         "not a finite number")
+    return np.hstack([x, f])
+
+
+''')
+
+_PREDICT = Template('''\
+def predict(rows):
+    """Rows of inputs in your units -> predictions in your units, one row per row."""
+$rows_to_x
+    return forward($x)$back''')
+
+_PREDICT_SOFTMAX = Template('''\
+def probabilities(rows):
+    """Rows of inputs in your units -> the probability of each class.
+
+    One column per class, in the order of CLASSES."""
+$rows_to_x
+    return forward($x)
+
+
+def predict(rows):
+    """Rows of inputs in your units -> the most likely class of each row."""
+    return [CLASSES[k] for k in probabilities(rows).argmax(axis=1)]''')
+
+
 def _comment(text: Any) -> str:
     """``text`` safe inside a ``#`` comment: no line breaks or control characters."""
     return "".join(c if c.isprintable() else " " for c in str(text))
@@ -53,6 +156,149 @@ def _matrix_literal(name: str, W: np.ndarray) -> str:
 
 def _names_literal(names: list) -> str:
     return "[" + ", ".join(repr(n) for n in names) + "]"
+
+
+def _count(n: int, word: str) -> str:
+    """``1 input``, ``2 inputs``."""
+    return f"{n} {word}{'s' * (n > 1)}"
+
+
+def _header(network: Network, inputs: list, targets: list, classes: list | None,
+            features: list, scaling: dict | None, iteration: int | None) -> str:
+    """The comment lines that say what the network is, what it reads and predicts."""
+    sizes = list(network.layer_sizes)
+    hidden = sizes[1:-1]
+    hidden_text = (
+        "no hidden layer" if not hidden
+        else f"{len(hidden)} hidden layer{'s' if len(hidden) > 1 else ''} of "
+             f"{', '.join(map(str, hidden))} neurons"
+    )
+    lines = [
+        f"# Network:     {' -> '.join(map(str, sizes))}  ({_count(sizes[0], 'input')}, "
+        f"{hidden_text}, {_count(sizes[-1], 'output')})",
+        f"# Activations: {network.activation} in the hidden layers, "
+        f"{network.output_activation} at the output" if hidden else
+        f"# Activation:  {network.output_activation} at the output",
+        f"# Biases:      {'yes' if network.bias else 'no'}",
+    ]
+    if iteration is not None:
+        lines.append(f"# Trained for: {int(iteration)} iterations")
+    lines.append(f"# Inputs:      {_comment(', '.join(map(str, inputs)))}")
+    if features:
+        lines.append(f"# Features:    {_comment(', '.join(features))} (computed from the inputs)")
+    if classes is not None:
+        lines.append(f"# Predicts:    {_comment(targets[0])}, one of: "
+                     f"{_comment(', '.join(map(str, classes)))}")
+    else:
+        lines.append(f"# Predicts:    {_comment(', '.join(map(str, targets)))}")
+    scaled = (f"inputs by {_comment(scaling['method'])!r}, targets by "
+              f"{_comment(scaling['target_method'])!r}") if scaling else "none"
+    lines.append(f"# Scaling:     {scaled}")
+    return "\n".join(lines)
+
+
+def _names_block(inputs: list, targets: list, classes: list | None) -> str:
+    """INPUTS, and OUTPUTS (or TARGET and CLASSES for a softmax output)."""
+    lines = [f"INPUTS = {_names_literal(inputs)}"]
+    if classes is None:
+        lines.append(f"OUTPUTS = {_names_literal(targets)}")
+    else:
+        lines.append(f"TARGET = {targets[0]!r}")
+        lines.append(f"CLASSES = {_names_literal(classes)}  # one per output neuron, in order")
+    return "\n".join(lines)
+
+
+def _rows_block(rows: np.ndarray | None) -> str:
+    if rows is None:
+        return "ROWS = []"
+    return "ROWS = [\n" + "".join(f"    {_float_list(r)},\n" for r in rows) + "]"
+
+
+def _features_block(features: list, inputs: list) -> str:
+    """FEATURES and ``add_features``, written from each feature's checked expression."""
+    if not features:
+        return ""
+    code = "\n".join(
+        f"            {f.numpy_source(lambda j: f'x[:, {j}]')},  # {_comment(f.expression)}"
+        for f in features
+    )
+    columns = ", ".join(f"x[:, {j}] is {_comment(name)}" for j, name in enumerate(inputs))
+    return _FEATURES.substitute(columns=columns, code=code,
+                                names=_names_literal([f.expression for f in features]))
+
+
+def _scaling_block(scaling: dict | None, softmax: bool, features: bool) -> str:
+    if scaling is None:
+        return ("# None: the network sees the inputs as they are and its outputs are the "
+                "predictions.")
+    lines = [
+        "# The network saw each input" + (", the features last," if features else "")
+        + " as (x - INPUT_OFFSET) / INPUT_DIVISOR",
+        f"# (scaling {_comment(scaling['method'])!r}, fitted on the training rows).",
+        f"INPUT_OFFSET = np.array({_float_list(scaling['offset'])})",
+        f"INPUT_DIVISOR = np.array({_float_list(scaling['divisor'])})",
+    ]
+    if not softmax:
+        lines += [
+            "# Its outputs go back to your units as output * TARGET_DIVISOR + TARGET_OFFSET",
+            f"# (target scaling {_comment(scaling['target_method'])!r}).",
+            f"TARGET_OFFSET = np.array({_float_list(scaling['target_offset'])})",
+            f"TARGET_DIVISOR = np.array({_float_list(scaling['target_divisor'])})",
+        ]
+    return "\n".join(lines)
+
+
+def _weights_block(network: Network, acts: list) -> str:
+    """Each layer's W (and b) as literals, with a comment saying what its entries mean."""
+    sizes, L = network.layer_sizes, network.n_layers
+    blocks = []
+    for l in range(1, L + 1):
+        src = "input i" if l == 1 else f"neuron i of layer {l - 1}"
+        role = "output layer" if l == L else "hidden layer"
+        lines = [
+            f"# Layer {l} ({role}): {sizes[l - 1]} -> {sizes[l]}, {acts[l - 1]}.",
+            f"# W{l}[i, j] is the weight from {src} to neuron j"
+            + (f"; b{l}[j] is the bias of neuron j." if network.bias else "."),
+            _matrix_literal(f"W{l}", network.weights[l - 1]),
+        ]
+        if network.bias:
+            lines.append(f"b{l} = np.array({_float_list(network.biases[l - 1])})")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _layers_block(network: Network, acts: list) -> str:
+    """The body of ``forward``: ``a = f(a @ W + b)`` per layer."""
+    lines = []
+    for l in range(1, network.n_layers + 1):
+        b = f" + b{l}" if network.bias else ""
+        lines.append(f"    a = {acts[l - 1]}(a @ W{l}{b})  # layer {l}")
+    return "\n".join(lines)
+
+
+def _predict_block(softmax: bool, scaled: bool, features: bool) -> str:
+    """``predict`` (and ``probabilities`` for softmax): raw rows → features → scale → forward."""
+    rows_to_x = "    x = _as_rows(rows)" + ("\n    x = add_features(x)" if features else "")
+    x = "(x - INPUT_OFFSET) / INPUT_DIVISOR" if scaled else "x"
+    if softmax:
+        return _PREDICT_SOFTMAX.substitute(rows_to_x=rows_to_x, x=x)
+    back = " * TARGET_DIVISOR + TARGET_OFFSET" if scaled else ""
+    return _PREDICT.substitute(rows_to_x=rows_to_x, x=x, back=back)
+
+
+def _script_features(scaling: dict | None, n_in: int) -> tuple[list, int]:
+    """The scaler's features, parsed again (they become code), and the number of raw inputs."""
+    expressions = list((scaling or {}).get("features") or [])
+    if not expressions:
+        return [], n_in
+    from ..data.features import parse_features  # here: the data package needs pandas
+
+    names = list(scaling.get("inputs") or [])
+    n_raw = n_in - len(expressions)
+    if n_raw < 1 or len(names) != n_in:
+        raise ValueError(f"The scaler has {len(expressions)} features and names "
+                         f"{len(names)} inputs; the network has {n_in} inputs.")
+    return parse_features(expressions, names[:n_raw]), n_raw
 
 
 def standalone_script(
@@ -74,9 +320,13 @@ def standalone_script(
     (inputs in the user's units) with their predictions in the user's units — the
     class name for a softmax output — or, given a CSV path as its first
     argument, of that file's rows. ``iteration`` goes into the header comment.
+
+    A scaler with derived features (:mod:`nnviz.data.features`) makes the script
+    compute them from the raw inputs exactly as the scaler does, so ``rows`` and
+    the CSV file hold the raw input columns only, and ``inputs`` names those
+    (naming every network input, the features last, works too).
     """
-    sizes = list(network.layer_sizes)
-    n_in, n_out, L = sizes[0], sizes[-1], len(sizes) - 1
+    n_in, n_out = network.layer_sizes[0], network.layer_sizes[-1]
     softmax = network.output_activation == "softmax"
     scaling = _scaler_dict(scaler)
     if scaling is not None:
@@ -85,14 +335,16 @@ def standalone_script(
             if len(scaling.get(key, [])) != width:
                 raise ValueError(f"The scaler's {key} has {len(scaling.get(key, []))} values; "
                                  f"the network has {width}.")
+    features, n_raw = _script_features(scaling, n_in)
 
     def names(value, key, default):
         if value is None and scaling is not None:
             value = scaling.get(key) or None
-        value = default if value is None else [_plain(v, key) for v in value]
-        return value
+        return default if value is None else [_plain(v, key) for v in value]
 
-    inputs = names(inputs, "inputs", [f"x{i + 1}" for i in range(n_in)])
+    inputs = names(inputs, "inputs", [f"x{i + 1}" for i in range(n_raw)])
+    if features and len(inputs) == n_in:
+        inputs = inputs[:n_raw]
     if softmax:
         targets = names(targets, "targets", ["class"])[:1]
         classes = names(classes, "classes", list(range(n_out)))
@@ -102,154 +354,38 @@ def standalone_script(
         targets = names(targets, "targets", [f"y{i + 1}" for i in range(n_out)])
         if len(targets) != n_out:
             raise ValueError(f"{len(targets)} target names for {n_out} outputs.")
-    if len(inputs) != n_in:
-        raise ValueError(f"{len(inputs)} input names for {n_in} inputs.")
+        classes = None
+    if len(inputs) != n_raw:
+        raise ValueError(f"{len(inputs)} input names for {n_raw} inputs.")
     rows_arr = None
     if rows is not None and len(rows):
         rows_arr = np.atleast_2d(np.asarray(rows, dtype=np.float64))
-        if rows_arr.ndim != 2 or rows_arr.shape[1] != n_in:
-            raise ValueError(f"Each row to predict needs {n_in} numbers (one per input); "
+        if rows_arr.ndim != 2 or rows_arr.shape[1] != n_raw:
+            raise ValueError(f"Each row to predict needs {n_raw} numbers (one per input); "
                              f"got an array of shape {rows_arr.shape}.")
         if not np.all(np.isfinite(rows_arr)):
             raise ValueError("The rows to predict must be finite numbers.")
+        for feature in features:
+            feature.evaluate(rows_arr)  # a DataError now, not when the script runs
     for W in network.weights:
         if not np.all(np.isfinite(W)):
             raise ValueError("The network has non-finite weights; it cannot be exported.")
 
-    acts = [network.activation] * (L - 1) + [network.output_activation]
-    hidden = sizes[1:-1]
-    hidden_text = (
-        "no hidden layer" if not hidden
-        else f"{len(hidden)} hidden layer{'s' if len(hidden) > 1 else ''} of "
-             f"{', '.join(map(str, hidden))} neurons"
+    acts = [network.activation] * (network.n_layers - 1) + [network.output_activation]
+    return _TEMPLATE.substitute(
+        header=_header(network, inputs, targets, classes, [f.expression for f in features],
+                       scaling, iteration),
+        n_columns=_count(n_raw, "column"),
+        names=_names_block(inputs, targets, classes),
+        rows=_rows_block(rows_arr),
+        features=_features_block(features, inputs),
+        scaling=_scaling_block(scaling, softmax, bool(features)),
+        weights=_weights_block(network, acts),
+        activations="\n\n\n".join(_SCRIPT_ACTIVATIONS[name] for name in dict.fromkeys(acts)),
+        layers=_layers_block(network, acts),
+        predict=_predict_block(softmax, scaling is not None, bool(features)),
+        main=_SCRIPT_MAIN_SOFTMAX if softmax else _SCRIPT_MAIN,
     )
-    scaled_note = (f"inputs by {_comment(scaling['method'])!r}, targets by "
-                   f"{_comment(scaling['target_method'])!r}") if scaling else "none"
-    out = []
-    add = out.append
-    add("#!/usr/bin/env python3")
-    add("# A trained neural network, exported from nnviz.")
-    add("#")
-    add(f"# Network:     {' -> '.join(map(str, sizes))}  ({n_in} input{'s' * (n_in > 1)}, "
-        f"{hidden_text}, {n_out} output{'s' * (n_out > 1)})")
-    add(f"# Activations: {network.activation} in the hidden layers, "
-        f"{network.output_activation} at the output" if hidden else
-        f"# Activation:  {network.output_activation} at the output")
-    add(f"# Biases:      {'yes' if network.bias else 'no'}")
-    if iteration is not None:
-        add(f"# Trained for: {int(iteration)} iterations")
-    add(f"# Inputs:      {_comment(', '.join(map(str, inputs)))}")
-    if softmax:
-        add(f"# Predicts:    {_comment(targets[0])}, one of: "
-            f"{_comment(', '.join(map(str, classes)))}")
-    else:
-        add(f"# Predicts:    {_comment(', '.join(map(str, targets)))}")
-    add(f"# Scaling:     {scaled_note}")
-    add("#")
-    add("# Run it:")
-    add("#   python this_file.py            predicts the rows in ROWS below")
-    add("#   python this_file.py data.csv   predicts every row of a CSV file: the input columns")
-    add("#                                  by name if a header row names them, else the first")
-    add(f"#                                  {n_in} column{'s' * (n_in > 1)}")
-    add("# Or import it and call predict(rows). It needs only NumPy.")
-    add("")
-    add("import csv")
-    add("import sys")
-    add("")
-    add("import numpy as np")
-    add("")
-    add(f"INPUTS = {_names_literal(inputs)}")
-    if softmax:
-        add(f"TARGET = {targets[0]!r}")
-        add(f"CLASSES = {_names_literal(classes)}  # one per output neuron, in order")
-    else:
-        add(f"OUTPUTS = {_names_literal(targets)}")
-    add("")
-    add("# The rows to predict when no CSV file is given: one list of inputs per row,")
-    add("# in your units.")
-    if rows_arr is None:
-        add("ROWS = []")
-    else:
-        add("ROWS = [")
-        for r in rows_arr:
-            add(f"    {_float_list(r)},")
-        add("]")
-    add("")
-    add("")
-    add("# ---------------------------------------------------------------- scaling")
-    if scaling is not None:
-        add("# The network saw each input as (x - INPUT_OFFSET) / INPUT_DIVISOR")
-        add(f"# (scaling {_comment(scaling['method'])!r}, fitted on the training rows).")
-        add(f"INPUT_OFFSET = np.array({_float_list(scaling['offset'])})")
-        add(f"INPUT_DIVISOR = np.array({_float_list(scaling['divisor'])})")
-        if not softmax:
-            add("# Its outputs go back to your units as output * TARGET_DIVISOR + TARGET_OFFSET")
-            add(f"# (target scaling {_comment(scaling['target_method'])!r}).")
-            add(f"TARGET_OFFSET = np.array({_float_list(scaling['target_offset'])})")
-            add(f"TARGET_DIVISOR = np.array({_float_list(scaling['target_divisor'])})")
-    else:
-        add("# None: the network sees the inputs as they are and its outputs are the predictions.")
-    add("")
-    add("")
-    add("# ---------------------------------------------------------------- weights")
-    for l in range(1, L + 1):
-        src = "input i" if l == 1 else f"neuron i of layer {l - 1}"
-        role = "output layer" if l == L else "hidden layer"
-        add(f"# Layer {l} ({role}): {sizes[l - 1]} -> {sizes[l]}, {acts[l - 1]}.")
-        add(f"# W{l}[i, j] is the weight from {src} to neuron j"
-            + (f"; b{l}[j] is the bias of neuron j." if network.bias else "."))
-        add(_matrix_literal(f"W{l}", network.weights[l - 1]))
-        if network.bias:
-            add(f"b{l} = np.array({_float_list(network.biases[l - 1])})")
-        add("")
-    add("")
-    add("# ---------------------------------------------------------------- activations")
-    for name in dict.fromkeys(acts):
-        add(_SCRIPT_ACTIVATIONS[name])
-        add("")
-        add("")
-    add("# ---------------------------------------------------------------- forward pass")
-    add("def forward(x):")
-    add('    """Scaled inputs (one row per example) -> the network\'s outputs, layer by layer."""')
-    add("    a = x")
-    for l in range(1, L + 1):
-        b = f" + b{l}" if network.bias else ""
-        add(f"    a = {acts[l - 1]}(a @ W{l}{b})  # layer {l}")
-    add("    return a")
-    add("")
-    add("")
-    add("def _as_rows(rows):")
-    add("    x = np.atleast_2d(np.asarray(rows, dtype=float))")
-    add("    if x.ndim != 2 or x.shape[1] != len(INPUTS):")
-    add('        raise ValueError(f"each row needs {len(INPUTS)} numbers: {INPUTS}")')
-    add("    return x")
-    add("")
-    add("")
-    scale_x = "(x - INPUT_OFFSET) / INPUT_DIVISOR" if scaling is not None else "x"
-    if softmax:
-        add("def probabilities(rows):")
-        add('    """Rows of inputs in your units -> the probability of each class.')
-        add("")
-        add('    One column per class, in the order of CLASSES."""')
-        add("    x = _as_rows(rows)")
-        add(f"    return forward({scale_x})")
-        add("")
-        add("")
-        add("def predict(rows):")
-        add('    """Rows of inputs in your units -> the most likely class of each row."""')
-        add("    return [CLASSES[k] for k in probabilities(rows).argmax(axis=1)]")
-    else:
-        add("def predict(rows):")
-        add('    """Rows of inputs in your units -> predictions in your units, one row per row."""')
-        add("    x = _as_rows(rows)")
-        if scaling is not None:
-            add(f"    return forward({scale_x}) * TARGET_DIVISOR + TARGET_OFFSET")
-        else:
-            add("    return forward(x)")
-    add("")
-    add("")
-    add(_SCRIPT_MAIN_SOFTMAX if softmax else _SCRIPT_MAIN)
-    return "\n".join(out)
 
 
 _SCRIPT_READ_CSV = '''def read_csv(path):
