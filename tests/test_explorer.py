@@ -593,3 +593,79 @@ def test_set_weight_rejects_a_place_outside_the_network(where):
     with pytest.raises(ValueError):
         ex.set_weight(*where, 5.0)  # layers are 1-based: 0 must not mean the last one
     np.testing.assert_array_equal(ex.network.params, params)
+
+
+# ---------------------------------------------------------------------------- typed errors
+
+
+def test_data_error_and_divergence_are_kept_apart():
+    ex = diverging()
+    ex.step(1000)
+    assert ex.divergence.startswith("Training diverged") and ex.data_error == ""
+    assert ex.error == ex.divergence
+    bad = with_cell(ex.table, 0, "x1", "abc")
+    ex.update(bad, ex.settings)
+    assert "'abc'" in ex.data_error
+    assert ex.divergence.startswith("Training diverged")  # still true: nothing was applied
+    assert ex.error == ex.data_error  # the data error is shown first
+    ex.update(ex.table, ex.settings)  # the cell is put back: the data error goes
+    assert ex.data_error == "" and ex.error == ex.divergence
+
+
+def test_a_successful_change_clears_both_errors():
+    ex = diverging()
+    ex.step(1000)
+    ex.update(with_cell(ex.table, 0, "x1", "abc"), ex.settings)
+    ex.update(ex.table, replace(ex.settings, learning_rate=0.01))
+    assert (ex.data_error, ex.divergence, ex.error) == ("", "", "")
+
+
+def test_clear_divergence_and_error_is_read_only():
+    ex = diverging()
+    r = ex.train_chunk(1000, budget_s=2.0)
+    assert r.diverged and ex.divergence == r.stopped
+    ex.clear_divergence()
+    assert ex.divergence == "" and ex.error == ""
+    with pytest.raises(AttributeError):
+        ex.error = ""
+    again = ex.train_chunk(1000, budget_s=2.0)  # still diverging: said again
+    assert again.diverged and ex.divergence.startswith("Training diverged")
+
+
+def test_reset_clears_the_divergence_but_not_a_data_error():
+    ex = diverging()
+    ex.step(1000)
+    ex.update(with_cell(ex.table, 0, "x1", "abc"), ex.settings)
+    ex.reset()
+    assert ex.divergence == "" and "'abc'" in ex.data_error
+
+
+def test_chunks_that_do_not_diverge_say_so():
+    ex = exam()
+    r = ex.train_chunk(20, budget_s=5.0)
+    assert not r.diverged and r.stopped == "" and ex.error == ""
+
+
+# ---------------------------------------------------------------------------- the run's record
+
+
+def test_the_run_log_records_each_change_with_its_iteration():
+    ex = preset("xor", 10)
+    first = ex.run_log
+    assert (first.settings, first.events) == (ex.settings, [])
+    ex.update(ex.table, replace(ex.settings, learning_rate=0.3, l2=0.01))
+    ex.step(5)
+    ex.set_weight(1, 0, 1, 0.5)
+    table = with_cell(ex.table, 2, "x1", 0.25)
+    ex.update(table, ex.settings)
+    assert [(e.iteration, e.kind) for e in ex.run_log.events] == [
+        (10, "set"), (15, "weight"), (15, "table")]
+    assert ex.run_log.events[0].value == {"learning_rate": 0.3, "l2": 0.01}
+    assert ex.run_log.events[1].value == (1, 0, 1, 0.5)
+    assert ex.run_log.settings == Settings.for_preset("xor")  # iteration 0's
+    ex.update(ex.table, replace(ex.settings, hidden=(3,)))  # a new run
+    assert ex.run_log.events == [] and ex.run_log.settings == ex.settings
+    assert ex.run_log.table is ex.table
+    ex.step(3)
+    ex.reset()
+    assert ex.run_log.events == []

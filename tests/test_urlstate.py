@@ -78,3 +78,24 @@ def test_classroom_mode():
     assert any("zzz" in n for n in link.notes)
     params = write_link(link.settings, link.table, classroom=True, hide=link.hide)
     assert params["classroom"] == "1" and params["hide"] == "loss,optimizer"
+
+
+def test_a_fresh_run_gives_the_short_link():
+    from nnviz.app.urlstate import link_limits, run_link
+
+    ex = Explorer()
+    assert run_link(ex) == {"dataset": "exam_scores"} and link_limits(ex) == []
+    ex.step(30)
+    assert run_link(ex) == {"dataset": "exam_scores", "steps": "30"}
+    p = run_link(ex, classroom=True, hide=("loss",))
+    assert p["classroom"] == "1" and p["hide"] == "loss"
+    # the address bar's link holds the settings as they are now; the run's link, iteration 0's
+    ex.update(ex.table, replace(ex.settings, learning_rate=0.3))
+    assert write_link(ex.settings, ex.table)["learning_rate"] == "0.3"
+    assert "learning_rate" not in run_link(ex) and "log" in run_link(ex)
+
+
+def test_a_custom_link_without_its_table_opens_the_default():
+    link = read_link({"dataset": "custom", "inputs": "a"})
+    assert link.settings.dataset == "exam_scores"
+    assert "carries none" in link.notes[0] and "'a'" in link.notes[1]

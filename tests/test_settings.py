@@ -1,0 +1,258 @@
+"""The settings table: every setting declared once, and everything derived from it agrees."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nnviz.app import settings as settings_module
+from nnviz.app.explorer import Explorer
+from nnviz.app.settings import (
+    DATA,
+    HOT,
+    HOT_SETTINGS,
+    NETWORK,
+    SETTINGS,
+    WIDGET_SETTINGS,
+    Settings,
+    check_hot_settings,
+    from_widgets,
+    setting,
+    to_widgets,
+)
+from nnviz.app.urlstate import HIDEABLE, PARSERS, read_link, write_link
+from nnviz.data import DEFAULT_PRESET, PRESETS, load_preset
+
+# A valid value other than the default data set's for every setting (a new setting must
+# add one here, so each test below walks it too).
+OTHER = {
+    "dataset": "three_bits",
+    "inputs": ("hours_studied",),
+    "targets": ("hours_slept",),
+    "scaling": "minmax",
+    "target_max": 92.5,
+    "hidden": (5, 2),
+    "activation": "tanh",
+    "output_activation": "linear",
+    "bias": True,
+    "init": "he",
+    "seed": 4_000_000_000,
+    "loss": "mse",
+    "optimizer": "adam",
+    "learning_rate": 0.1 + 0.2,  # 0.30000000000000004: the link must keep every digit
+    "batch_size": 2,
+    "momentum": 0.55,
+    "l1": 1e-5,
+    "l2": 0.0123456789,
+}
+
+
+def test_settings_fields_are_the_table():
+    assert [f.name for f in dataclasses.fields(Settings)] == [s.name for s in SETTINGS]
+    assert set(OTHER) == {s.name for s in SETTINGS}
+    assert all(setting(s.name) is s for s in SETTINGS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Settings().seed = 3
+
+
+def test_the_default_settings_are_the_default_data_sets():
+    assert DEFAULT_PRESET == "exam_scores"
+    assert Settings() == Settings.for_preset(DEFAULT_PRESET)
+    s = Settings()
+    # seed 002's network: 2-3-1, sigmoid, no biases, normal init, η = 1
+    assert (s.hidden, s.activation, s.bias, s.init, s.learning_rate) == (
+        (3,), "sigmoid", False, "normal", 1.0)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_presets_describe_their_own_settings(name):
+    p, s = PRESETS[name], Settings.for_preset(name)
+    for attr in ("activation", "init", "bias", "optimizer", "learning_rate", "loss",
+                 "output_activation", "scaling", "target_max"):
+        assert getattr(s, attr) == getattr(p, attr), attr
+    assert s.hidden == tuple(p.hidden) and s.inputs == tuple(p.inputs)
+    assert s.dataset == name
+
+
+def test_for_preset_reads_the_preset_not_its_name(monkeypatch):
+    # a preset that asks for something else gets it: no name is special-cased
+    changed = replace(PRESETS["exam_scores"], activation="relu", bias=True, init="he",
+                      optimizer="momentum", learning_rate=0.05)
+    monkeypatch.setitem(PRESETS, "exam_scores", changed)
+    s = Settings.for_preset("exam_scores")
+    assert (s.activation, s.bias, s.init, s.optimizer, s.learning_rate) == (
+        "relu", True, "he", "momentum", 0.05)
+    assert Settings.for_preset("spiral").optimizer == "adam"
+    assert Settings.for_preset("spiral", optimizer="sgd").optimizer == "sgd"
+
+
+def test_every_setting_is_hot_or_rebuilds():
+    assert {s.change for s in SETTINGS} == {HOT, NETWORK, DATA}
+    assert [s.name for s in HOT_SETTINGS] == ["optimizer", "learning_rate", "batch_size",
+                                              "momentum", "l1", "l2"]
+    assert all(s.apply is not None for s in HOT_SETTINGS)
+    assert all(s.apply is None for s in SETTINGS if not s.hot)
+
+
+@pytest.mark.parametrize("s", SETTINGS, ids=lambda s: s.name)
+def test_a_change_of_each_setting_does_what_the_table_says(s):
+    ex = Explorer()
+    if s.name == "momentum":  # μ is only used by the momentum optimizer
+        ex.update(ex.table, replace(ex.settings, optimizer="momentum"))
+    ex.step(5)
+    trainer, params = ex.trainer, ex.network.params.copy()
+    table = load_preset(OTHER["dataset"]) if s.name == "dataset" else ex.table
+    new = replace(ex.settings, **{s.name: OTHER[s.name]})
+    if s.name == "dataset":
+        new = Settings.for_preset(OTHER["dataset"])
+    if s.name == "loss" or s.name == "output_activation":
+        new = replace(new, scaling="standard", output_activation="linear", loss="mse")
+    if s.name == "targets":
+        new = replace(new, inputs=("hours_studied",))
+    ex.update(table, new)
+    assert ex.data_error == "", ex.data_error
+    assert ex.settings == new
+    if s.hot:
+        assert ex.trainer is trainer and ex.trainer.iteration == 5
+        np.testing.assert_array_equal(ex.network.params, params)
+        assert ex.run_log.events[-1].kind == "set"
+        assert ex.run_log.events[-1].value[s.name] == OTHER[s.name]
+    else:
+        assert ex.trainer is not trainer and ex.trainer.iteration == 0
+        assert ex.run_log.settings == new and ex.run_log.events == []
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_range_admits_its_default(name):
+    s = Settings.for_preset(name)
+    s.check()
+    for row in SETTINGS:
+        value = getattr(s, row.name)
+        assert row.admits(value), (row.name, value)
+        shown = row.to_widget(value)
+        if row.choices:
+            assert shown in row.choices
+        if row.min is not None and row.widget != "layers":
+            assert row.min <= shown <= row.max, (row.name, shown)
+        if row.widget == "layers":
+            assert len(value) <= row.max_items and all(row.min <= n <= row.max for n in value)
+        if row.ladder:
+            assert row.min == min(row.ladder) and row.max == max(row.ladder)
+
+
+def test_other_values_are_valid_and_differ_from_the_defaults():
+    s = Settings()
+    for row in SETTINGS:
+        assert row.admits(OTHER[row.name]), row.name
+        assert OTHER[row.name] != getattr(s, row.name), row.name
+
+
+@pytest.mark.parametrize("s", [r for r in SETTINGS if r.name != "dataset"], ids=lambda s: s.name)
+def test_every_field_round_trips_through_the_link(s):
+    table = load_preset(DEFAULT_PRESET)
+    settings = replace(Settings(), **{s.name: OTHER[s.name]})
+    params = write_link(settings, table)
+    assert params[s.name] == s.format(OTHER[s.name])
+    assert set(params) == {"dataset", s.name}  # only what differs travels
+    link = read_link(params)
+    assert link.notes == []
+    assert getattr(link.settings, s.name) == OTHER[s.name]
+    assert link.settings == settings
+
+
+def test_the_data_set_round_trips_through_the_link():
+    for name in PRESETS:
+        link = read_link(write_link(Settings.for_preset(name), load_preset(name)))
+        assert link.settings == Settings.for_preset(name) and link.notes == []
+
+
+def test_every_setting_can_be_hidden_and_is_read_from_a_link():
+    assert [s.name for s in SETTINGS] == [h for h in HIDEABLE if h in {s.name for s in SETTINGS}]
+    assert set(PARSERS) == {s.name for s in SETTINGS} - {"dataset"}
+
+
+def test_one_range_for_widget_link_and_check():
+    m = setting("momentum")
+    assert m.widget_args() == {"min_value": 0.0, "max_value": 0.99, "step": 0.05}
+    assert m.parse("0.99") == 0.99
+    with pytest.raises(ValueError, match="0 to 0.99"):
+        m.parse("0.995")
+    with pytest.raises(ValueError, match="Momentum"):
+        check_hot_settings(replace(Settings(), momentum=0.995))
+    with pytest.raises(ValueError, match="Momentum"):
+        Settings(momentum=0.995).check()
+    link = read_link({"momentum": "0.995"})
+    assert link.settings.momentum == Settings().momentum and "momentum" in link.notes[0]
+    b = setting("batch_size")
+    assert b.widget_args() == {"min_value": 0, "max_value": 5000, "step": 1}
+    assert setting("l2").widget_args()["format"] == "%.4f"
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"learning_rate": 0.0}, "Learning rate"),
+    ({"learning_rate": float("nan")}, "Learning rate"),
+    ({"l1": -1.0}, "L1"),
+    ({"l2": float("inf")}, "L2"),
+    ({"batch_size": -3}, "Batch size"),
+    ({"optimizer": "rmsprop"}, "Optimizer"),
+])
+def test_check_hot_settings_refuses_what_the_table_refuses(bad, words):
+    with pytest.raises(ValueError, match=words):
+        check_hot_settings(replace(Settings(), **bad))
+    ex = Explorer()
+    ex.step(3)
+    ex.update(ex.table, replace(ex.settings, **bad))
+    assert words in ex.data_error and ex.trainer.iteration == 3
+
+
+def test_check_refuses_what_no_widget_gives():
+    with pytest.raises(ValueError, match="layers"):
+        Settings(hidden=(4,) * 7).check()
+    with pytest.raises(ValueError, match="layers"):
+        Settings(hidden=(17,)).check()
+    with pytest.raises(ValueError, match="Hidden activation"):
+        Settings(activation="softmax").check()
+
+
+def test_none_and_its_widget_value_mean_the_same():
+    assert Settings(batch_size=0) == Settings(batch_size=None)
+    assert Settings(target_max=0.0).target_max is None
+    assert Settings(inputs=["hours_studied"]).inputs == ("hours_studied",)
+    assert setting("batch_size").parse("0") is None and setting("batch_size").format(None) == "0"
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_widget_values_round_trip(name):
+    s = replace(Settings.for_preset(name), batch_size=7, l1=0.25)
+    values = to_widgets(s)
+    assert set(values) == {w.name for w in WIDGET_SETTINGS} | {"n_hidden"} | {
+        f"neurons_{i}" for i in range(len(s.hidden))}
+    assert values["batch_size"] == 7 and values["n_hidden"] == len(s.hidden)
+    assert isinstance(values["inputs"], list)
+    assert from_widgets(values) == s
+    assert to_widgets(replace(s, batch_size=None))["batch_size"] == 0
+    assert from_widgets({**values, "batch_size": 0, "target_max": 0.0}).batch_size is None
+
+
+def test_from_widgets_reads_a_new_layer_as_four_neurons():
+    values = to_widgets(Settings())
+    values["n_hidden"] = 2  # the second layer's widget has not been drawn yet
+    assert from_widgets(values).hidden == (3, 4)
+
+
+def test_links_write_numbers_exactly_and_briefly():
+    lr = setting("learning_rate")
+    for x in (0.1, 0.3, 1.0, 1e-4, 0.1 + 0.2, 1 / 3, 10.0):
+        assert lr.parse(lr.format(x)) == x
+    assert [lr.format(x) for x in (0.1, 1.0, 1e-4, 10.0)] == ["0.1", "1", "0.0001", "10"]
+    assert setting("hidden").format(()) == "0" and setting("hidden").parse("0") == ()
+    assert setting("hidden").parse("4,4") == (4, 4)
+
+
+def test_the_module_declares_the_learning_rate_ladder_once():
+    ladder = settings_module.LEARNING_RATES
+    assert setting("learning_rate").ladder == ladder
+    assert ladder[0] == 1e-4 and ladder[-1] == 10.0 and 0.03 in ladder
