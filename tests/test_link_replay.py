@@ -443,3 +443,27 @@ def test_a_damaged_log_is_ignored_with_a_note():
     link = read_link({"dataset": "circle", "steps": "30", "log": "@@@not-a-log"})
     assert link.events == () and link.steps == 0 and "log" in link.notes[0]
     assert read_link({"dataset": "circle", "log": "A" * (MAX_LOG_PARAM + 1)}).notes
+
+
+def test_progress_says_when_the_settings_or_the_table_changed():
+    a = circle(seed=8)
+    a.step(100)
+    change(a, learning_rate=0.6)
+    a.step(100)
+    table = a.table.copy()
+    table.loc[0, "x2"] = 0.5
+    a.update(table, a.settings)
+    a.step(100)
+    link = read_link(run_link(a))
+    b = Explorer(link.table, link.settings)
+    b.start_link_replay(link)
+    seen = []
+    while b.link_replay_pending:
+        before = (b.settings, b.table)
+        p = b.advance_link_replay(0.002)
+        assert p.settings_changed == (b.settings != before[0])
+        assert p.table_changed == (not b.table.equals(before[1]))
+        seen.append(p)
+    assert sum(p.settings_changed for p in seen) == 1
+    assert sum(p.table_changed for p in seen) == 1
+    assert_same_run(a, b)

@@ -86,6 +86,8 @@ class LinkReplayProgress:
     total: int  # steps to train in all
     finished: bool
     note: str = ""  # why it stopped early, if it did
+    settings_changed: bool = False  # this advance applied new settings: show them
+    table_changed: bool = False  # … or an edited table
 
     @property
     def fraction(self) -> float:
@@ -163,7 +165,8 @@ class Explorer:
         """
         self._replay = None
         if link.settings != self.settings or not _same_table(link.table, self.table):
-            return ["The link's run is not replayed: its settings do not fit its table."]
+            return ["The link's run is not replayed: the explorer does not hold the link's "
+                    "settings and table."]
         if self.trainer.iteration or self.run_log.events:
             self.reset()
         events, n_params = list(link.events), self.network.n_params
@@ -195,6 +198,7 @@ class Explorer:
         if plan.trainer is not self.trainer:
             return self._end_replay("the run was replaced")
         t0 = time.perf_counter()
+        settings, first = self.settings, plan.next
         self._replaying = True
         try:
             while True:
@@ -211,20 +215,26 @@ class Explorer:
                     if r.diverged:
                         self._diverged(it, r.stopped)
                         return self._end_replay(f"training diverged at iteration "
-                                                f"{self.trainer.iteration:,}")
+                                                f"{self.trainer.iteration:,}", settings, first)
                     continue
                 if event is None:
-                    return self._end_replay("")
+                    return self._end_replay("", settings, first)
                 if it > target:
                     return self._end_replay(f"it is at iteration {it:,} where the link's run "
-                                            f"changed at {target:,}")
+                                            f"changed at {target:,}", settings, first)
                 why = self._apply(event)
                 if why:
-                    return self._end_replay(why)
+                    return self._end_replay(why, settings, first)
                 plan.next += 1
         finally:
             self._replaying = False
-        return LinkReplayProgress(self.trainer.iteration, plan.done, plan.total, False)
+        return self._progress(plan, False, "", settings, first)
+
+    def _progress(self, plan: LinkReplay, finished: bool, note: str, settings: Settings,
+                  first: int) -> LinkReplayProgress:
+        tables = any(e.kind == "table" for e in plan.events[first:plan.next])
+        return LinkReplayProgress(self.trainer.iteration, plan.done, plan.total, finished,
+                                  note, self.settings != settings, tables)
 
     def _apply(self, e) -> str:
         """Apply one event of a link's run as the user did; "" or why it could not be."""
@@ -250,11 +260,13 @@ class Explorer:
         self._replay.done += max(self.trainer.iteration - before, 0) + 1
         return "" if self.divergence else "training did not diverge where the run did"
 
-    def _end_replay(self, why: str) -> LinkReplayProgress:
+    def _end_replay(self, why: str, settings: Settings | None = None,
+                    first: int | None = None) -> LinkReplayProgress:
         plan, self._replay = self._replay, None
         it = self.trainer.iteration
         note = f"The replay stopped at iteration {it:,}: {why}." if why else ""
-        return LinkReplayProgress(it, plan.done, plan.total, True, note)
+        return self._progress(plan, True, note, settings or self.settings,
+                              plan.next if first is None else first)
 
     def stop_link_replay(self) -> str:
         """End a link replay under way; returns a note saying where ("" if none was)."""
@@ -600,5 +612,5 @@ def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:
         return False
 
 
-__all__ = ["MAX_HIDDEN_LAYERS", "MAX_NEURONS", "ChunkResult", "Explorer", "Metrics", "Settings",
-           "infer_task", "train_chunk"]
+__all__ = ["MAX_HIDDEN_LAYERS", "MAX_NEURONS", "ChunkResult", "Explorer", "LinkReplayProgress",
+           "Metrics", "RunLog", "Settings", "infer_task", "train_chunk"]

@@ -1,4 +1,12 @@
-"""Runs kept for comparison: settings, initial weights, loss history and how fast it went."""
+"""Runs: those kept for comparison, and what happened in the current one.
+
+* ``RunRecord`` / ``record_run``: a kept run's settings, initial weights, loss history
+  and how fast it went, for the comparison table and chart.
+* ``RunEvent``: one change of a run at its iteration (new hot settings, a hand-edited
+  weight, an edited table, a rewind, refused steps), what a link carries to replay it;
+  ``replay_cost`` / ``link_cost``: what replaying them costs, cut at the link budget
+  (``MAX_LINK_STEPS``, ``LINK_WORK_BUDGET``).
+"""
 
 from __future__ import annotations
 
