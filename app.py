@@ -6,29 +6,33 @@ the pieces live in nnviz/ui, the maths in nnviz.
 
 import streamlit as st
 
-from nnviz.ui import controls, live, panels, replay, sidebar, state
+from nnviz.ui import controls, live, replay, sidebar, state, tabs
+from nnviz.ui.text import md
 
 st.set_page_config(page_title="nnviz", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")
 
+ICONS = {"info": ":material/info:", "success": ":material/check_circle:",
+         "warning": ":material/warning:", "error": ":material/error:"}
+
 state.init()
 settings = sidebar.sidebar()
 explorer = state.explorer()
-for note in explorer.update(st.session_state.table, settings):
-    st.toast(note)
-for message in st.session_state.flash:
-    st.toast(message)
-st.session_state.flash = []
+for text in explorer.update(st.session_state[state.TABLE], settings):
+    state.note(text)
+for note in state.take_notes():
+    st.toast(md(note.text), icon=ICONS[note.kind])
 state.sync_link()
 
 st.title("nnviz")
 st.caption("A neural network you can watch learn: every step, every matrix, every number.")
-if st.session_state.link_notes:
-    for note in st.session_state.link_notes:
-        (st.warning if note.startswith("Ignored") else st.info)(note, icon=":material/link:")
+if st.session_state[state.LINK_NOTES]:
+    for text in st.session_state[state.LINK_NOTES]:
+        (st.warning if text.startswith("Ignored") else st.info)(md(text),
+                                                                 icon=":material/link:")
     st.button("Dismiss the link notes", key="dismiss_link_notes",
-              on_click=lambda: st.session_state.update(link_notes=[]))
+              on_click=lambda: st.session_state.update({state.LINK_NOTES: []}))
 controls.control_bar()
 replay.replay_bar()
 live.live_view()
-panels.tabs()
+tabs.tabs()

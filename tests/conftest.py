@@ -29,15 +29,18 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
+import plotly.io
 import pytest
 from streamlit import config
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from nnviz.app.explorer import Explorer
+from nnviz.charts.patch import apply_patch
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -61,9 +64,15 @@ def click(at: AppTest, key: str) -> AppTest:
 
 
 def metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, (label, [m.label for m in at.metric])
+    found = [m.value for m in at.metric if shown_text(m.label) == label]
+    assert found, (label, [shown_text(m.label) for m in at.metric])
     return found[0]
+
+
+def open_tab(at: AppTest, title: str) -> AppTest:
+    """Choose a tab, as a click on it does (only the open tab is built)."""
+    at.session_state["tab"] = title
+    return run(at)
 
 
 def step_n(at: AppTest, n: int = 10) -> AppTest:
@@ -90,16 +99,21 @@ def params(at: AppTest) -> np.ndarray:
     return explorer(at).network.params.copy()
 
 
+def shown_text(markdown: str) -> str:
+    """What a person reads from a Markdown string the app escaped (``nnviz.ui.text.md``)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown_text(e.value) for e in at.error]
 
 
 def warnings(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+    return [shown_text(w.value) for w in at.warning]
 
 
 def toasts(at: AppTest) -> list[str]:
-    return [t.value for t in at.toast]
+    return [shown_text(t.value) for t in at.toast]
 
 
 def edit_table(at: AppTest, record: dict) -> AppTest:
@@ -129,11 +143,24 @@ def array(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
+def chart_keys(at: AppTest) -> list[str]:
+    """Keys of every chart on the page: Plotly charts and live charts."""
+    return [c.proto.id.rsplit("-", 1)[-1] for c in
+            [*at.get("plotly_chart"), *at.get("bidi_component")]]
+
+
 def figure(at: AppTest, key: str) -> dict:
-    """The Plotly figure (as JSON) of the chart drawn with ``key``."""
+    """The Plotly figure (as JSON) of the chart drawn with ``key``: a Plotly chart's
+    spec, or what a live chart shows (the figure its browser holds with the last patch,
+    typed arrays as lists)."""
     found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
-    assert len(found) == 1, (key, [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")])
-    return json.loads(found[0].proto.spec)
+    live = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) + len(live) == 1, (key, chart_keys(at))
+    if found:
+        return json.loads(found[0].proto.spec)
+    shown = at.session_state["_live_charts"][key]
+    return json.loads(plotly.io.to_json(apply_patch(shown.base, shown.frames[-1])
+                                        if shown.frames else shown.base))
 
 
 def trace_named(fig: dict, name: str) -> dict:

@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import (
+    chart_keys,
     click,
     edit_table,
     errors,
     explorer,
     iteration,
     metric,
+    open_tab,
     params,
     play_label,
     run,
@@ -46,7 +48,7 @@ def test_first_run_shows_exam_scores_ready_to_train(at):
     assert ex.network.layer_sizes == (2, 3, 1)
     assert iteration(at) == 0
     assert math.isfinite(float(metric(at, "Train loss")))
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(chart_keys(at)) >= 4
     assert at.session_state["playing"] is False
     assert play_label(at) == "Play"
     assert errors(at) == []
@@ -70,7 +72,7 @@ def test_first_run_shows_exam_scores_ready_to_train(at):
     for key in ("learning_rate", "speed"):
         at.select_slider(key=key)
     assert at.select_slider(key="learning_rate").value == 1.0
-    assert at.selectbox(key="step_n_count").options == ["N = 10", "N = 100", "N = 1000"]
+    assert at.selectbox(key="step_n_count").options == ["×10", "×100", "×1000"]
 
 
 # ---------------------------------------------------------------------------- stepping
@@ -134,9 +136,10 @@ def test_other_shapes_of_presets_load_and_train(at):
         assert explorer(at).settings.dataset == name
         assert iteration(at) == 0, name
         assert errors(at) == [], name
-        assert len(at.get("plotly_chart")) >= 3, name
+        assert len(chart_keys(at)) >= 3, name
     step_n(at)
     assert iteration(at) == 10
+    open_tab(at, "Predict")
     assert metric(at, "Predicted class") in ("0", "1", "2")
 
 
@@ -312,7 +315,9 @@ def test_divergence_is_reported_without_an_exception(at):
     diverge(at)
     it = iteration(at)
     assert 0 < it < 100
-    assert any(t.startswith("Training diverged") for t in toasts(at))
+    # said once, as the banner over the charts (not a toast as well)
+    assert [e for e in errors(at) if e.startswith("Training diverged")]
+    assert not [t for t in toasts(at) if "diverged" in t]
     assert np.all(np.isfinite(params(at)))
     click(at, "play")  # play on a diverged run stops at once, with the message
     assert at.session_state["playing"] is False
@@ -328,6 +333,7 @@ def test_divergence_message_stays_on_the_page(at):
 
 
 def test_predict_tab_shows_the_networks_prediction(at):
+    open_tab(at, "Predict")
     untrained = float(metric(at, "Predicted test_score"))
     step_n(at, 100)
     ex = explorer(at)
@@ -348,8 +354,11 @@ def test_downloads_load_back_to_the_live_network(at, downloads):
     ex = explorer(at)
     X = ex.data.X_all()
     live = ex.network.forward(X)
+    table_csv = {b.key: b for b in at.get("download_button")}["download_csv"]  # the Data tab
+    open_tab(at, "Export / share")
     buttons = {b.key: b for b in at.get("download_button")}
-    assert {"dl_txt", "dl_npz", "dl_json", "dl_loss", "dl_script", "download_csv"} <= set(buttons)
+    assert {"dl_txt", "dl_npz", "dl_json", "dl_loss", "dl_script"} <= set(buttons)
+    assert "download_csv" not in buttons  # only the open tab is built
     for key, name in (("dl_json", "m.json"), ("dl_npz", "m.npz"), ("dl_txt", "m.zip")):
         data = downloads[buttons[key].proto.url]
         bundle = export.load_model(data, name)
@@ -363,12 +372,13 @@ def test_downloads_load_back_to_the_live_network(at, downloads):
     assert bundle.targets == ["test_score"]
     history = pd.read_csv(io.BytesIO(downloads[buttons["dl_loss"].proto.url]))
     assert list(history["iteration"]) == list(range(10))
-    table = read_csv_table(io.BytesIO(downloads[buttons["download_csv"].proto.url]))
+    table = read_csv_table(io.BytesIO(downloads[table_csv.proto.url]))
     pd.testing.assert_frame_equal(table.reset_index(drop=True), at.session_state["table"],
                                   check_dtype=False)
 
 
 def test_model_upload(at):
+    open_tab(at, "Export / share")
     before = params(at)
     bad = export.to_json(Network([3, 2, 1], seed=1))
     run(at.file_uploader(key="upload_model").set_value(("bad.json", bad.encode(),
@@ -418,6 +428,7 @@ def test_play_while_replaying_trains_or_is_disabled(at):
 
 
 def test_gradient_check_weight_edit_and_kept_runs(at):
+    open_tab(at, "Check & edit")
     click(at, "run_gradcheck")
     assert any("Backprop is the exact derivative" in s.value for s in at.success)
     at.number_input(key="edit_value").set_value(5.0)
@@ -426,6 +437,7 @@ def test_gradient_check_weight_edit_and_kept_runs(at):
     assert any("set to 5" in t for t in toasts(at))
     step_n(at)
     initial = explorer(at).trainer.history.snapshot_params(0)[1]
+    open_tab(at, "Compare runs")
     click(at, "keep_run")
     assert len(at.session_state["runs"]) == 1
     assert iteration(at) == 0  # a new run from the kept run's initial weights

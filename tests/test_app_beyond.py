@@ -23,8 +23,10 @@ from conftest import (
     figure,
     iteration,
     metric,
+    open_tab,
     params,
     run,
+    shown_text,
     step_n,
     title,
     toasts,
@@ -54,7 +56,7 @@ def widget_keys(at) -> set:
 
 
 def infos(at) -> list[str]:
-    return [i.value for i in at.info]
+    return [shown_text(i.value) for i in at.info]
 
 
 # ---------------------------------------------------------------------------- 1 inspector
@@ -69,6 +71,7 @@ def test_inspector_shows_the_cores_numbers_step_by_step(at):
     ref = Explorer(at.session_state["table"], ex.settings)
     ref.step(10)
     np.testing.assert_array_equal(params(at), ref.network.params)
+    open_tab(at, "Backprop inspector")
     steps = inspect_step(ex.trainer.trace(), bias=ex.network.bias)
     L = ex.network.n_layers
     where = {(s.phase, s.layer, s.quantity): k for k, s in enumerate(steps)}
@@ -131,6 +134,7 @@ def test_inspector_shows_the_cores_numbers_step_by_step(at):
 
 def test_inspector_shows_one_row_of_the_softmax_jacobian(at):
     run(at.selectbox(key="dataset").set_value("blobs3"))
+    open_tab(at, "Backprop inspector")
     ex = explorer(at)
     steps = inspect_step(ex.trainer.trace(), bias=ex.network.bias)
     (k,) = [k for k, s in enumerate(steps) if np.ndim(s.value) == 3]  # dA/dZ of softmax
@@ -167,6 +171,7 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
     ref.step(k)
     np.testing.assert_array_equal(flat(W + b), flat(ref.network.weights + ref.network.biases))
 
+    open_tab(at, "Weights")
     heatmaps = figure(at, "heatmaps_chart")
     assert title(heatmaps) == f"Weights and biases at iteration {k}"
     for layer, (Wl, bl) in enumerate(zip(W, b, strict=True), start=1):
@@ -177,6 +182,7 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
     np.testing.assert_array_equal(array(trace_named(diagram, "edges")["customdata"]), f32(W))
     assert metric(at, "Train loss") == f"{ref.metrics().train_loss:.4g}"
     # the table's prediction column is the network at snapshot k, not the live one
+    open_tab(at, "Data")
     shown = at.data_editor(key="table_0").value
     expected = ref.predictions()
     np.testing.assert_allclose(shown["prediction"].to_numpy(float),
@@ -184,9 +190,11 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
     assert not np.allclose(shown["prediction"].to_numpy(float),
                            ex.predictions()["prediction"].to_numpy(float))
     # the inspector and the gradient check work on the replayed weights too
+    open_tab(at, "Backprop inspector")
     assert any("replayed" in c.value and f"iteration {k})" in c.value for c in at.caption)
     np.testing.assert_array_equal(array(figure(at, "inspector_matrix")["data"][0]["z"]),
                                   inspect_step(ref.trainer.trace(), bias=False)[0].value)
+    open_tab(at, "Check & edit")
     click(at, "run_gradcheck")
     assert at.session_state["gradcheck"][0] == k
     # … and the live run is untouched
@@ -195,6 +203,7 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
 
     click(at, "back_to_start")
     assert iteration(at) == 0 and at.select_slider(key="replay_at").value == 0
+    open_tab(at, "Weights")
     heatmaps = figure(at, "heatmaps_chart")
     np.testing.assert_array_equal(array(trace_named(heatmaps, "W1")["z"]),
                                   Explorer().network.weights[0])
@@ -221,6 +230,7 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
 
 
 def test_kept_runs_start_from_the_same_weights_and_compare(at, downloads):
+    open_tab(at, "Compare runs")
     initial = params(at)
     step_n(at, 10)
     click(at, "keep_run")
@@ -237,7 +247,7 @@ def test_kept_runs_start_from_the_same_weights_and_compare(at, downloads):
     assert a.train_loss[-1] != b.train_loss[-1]
     assert (a.settings["learning_rate"], b.settings["learning_rate"]) == (1.0, 0.3)
     assert {k for k in a.settings if a.settings[k] != b.settings[k]} == {"learning_rate"}
-    assert any(c.value.endswith("differ between the kept runs: learning_rate")
+    assert any(shown_text(c.value).endswith("differ between the kept runs: learning_rate")
                for c in at.caption)
 
     chart = figure(at, "compare_chart")
@@ -308,6 +318,7 @@ def test_a_link_reproduces_the_weights_and_the_losses(new_app):
     # the address bar holds the settings (the steps were done; they are not repeated)
     assert first.query_params == {k: v for k, v in LINK.items() if k != "steps"}
     # the share panel's link opens the same run
+    open_tab(first, "Export / share")
     share = next(c.value for c in first.code if "steps=" in c.value)
     shared = dict(parse_qsl(urlsplit(share).query))
     assert shared == LINK
@@ -358,9 +369,10 @@ def test_classroom_link_hides_controls_and_keeps_their_settings(new_app):
     assert warnings(at) == []
     keys = widget_keys(at)
     assert not keys & {"loss", "optimizer", "learning_rate", "keep_run", "remove_runs"}
-    assert {"activation", "seed", "batch_size", "step", "run_gradcheck"} <= keys
+    assert {"activation", "seed", "batch_size", "step"} <= keys
     tabs = [t.label for t in at.tabs]
     assert "Compare runs" not in tabs and "Backprop inspector" in tabs
+    assert "run_gradcheck" in widget_keys(open_tab(at, "Check & edit"))
     assert any(i.startswith("Classroom exercise") for i in infos(at))
     assert at.query_params["classroom"] == "1"
     assert at.query_params["hide"] == "compare,learning_rate,loss,optimizer"
@@ -390,8 +402,9 @@ def test_a_hand_edited_weight_changes_the_prediction(at):
     step_n(at, 10)
     ex = explorer(at)
     before = params(at)
-    predicted = metric(at, "Predicted test_score")
-    column = at.data_editor(key="table_0").value["prediction"].to_numpy(float)
+    predicted = metric(open_tab(at, "Predict"), "Predicted test_score")
+    column = open_tab(at, "Data").data_editor(key="table_0").value["prediction"].to_numpy(float)
+    open_tab(at, "Check & edit")
     at.selectbox(key="edit_layer").set_value(2)
     at.selectbox(key="edit_from").set_value(1)
     at.selectbox(key="edit_to").set_value(0)
@@ -401,18 +414,21 @@ def test_a_hand_edited_weight_changes_the_prediction(at):
     changed = np.flatnonzero(params(at) != before)
     assert len(changed) == 1  # that weight only
     assert iteration(at) == 10
-    assert metric(at, "Predicted test_score") == f"{ex.predict_row([4, 8])[0]:.4g}" != predicted
-    now = at.data_editor(key="table_0").value["prediction"].to_numpy(float)
+    assert any("W2[1, 0] set to -3.5" in t for t in toasts(at))
+    assert any(shown_text(c.value).startswith("Now W2[h1.2 → test_score] = -3.5")
+               for c in at.caption)
+    assert metric(open_tab(at, "Predict"), "Predicted test_score") == (
+        f"{ex.predict_row([4, 8])[0]:.4g}") != predicted
+    now = open_tab(at, "Data").data_editor(key="table_0").value["prediction"].to_numpy(float)
     np.testing.assert_allclose(now, ex.predictions()["prediction"].to_numpy(float), rtol=1e-12)
     assert not np.allclose(now, column)
     assert ex.trainer.history.events[-1] == (10, "edit", "W2[1, 0] = -3.5")
     loss_chart = figure(at, "loss_chart")
     assert any("W2[1, 0] = -3.5" in a.get("text", "") for a in loss_chart["layout"]["annotations"])
-    assert any("W2[1, 0] set to -3.5" in t for t in toasts(at))
-    assert any(c.value.startswith("Now W2[h1.2 → test_score] = -3.5") for c in at.caption)
 
 
 def test_setting_a_chosen_weight_without_typing_changes_nothing(at):
+    open_tab(at, "Check & edit")
     run(at.selectbox(key="edit_layer").set_value(2))
     run(at.selectbox(key="edit_from").set_value(2))
     W2 = explorer(at).network.weights[1]
@@ -428,6 +444,7 @@ def test_setting_a_chosen_weight_without_typing_changes_nothing(at):
 def test_gradient_check_reports_its_largest_error_and_where(at):
     run(at.selectbox(key="dataset").set_value("xor"))  # biases and two hidden layers
     step_n(at, 10)
+    open_tab(at, "Check & edit")
     click(at, "run_gradcheck")
     ex = explorer(at)
     it, result = at.session_state["gradcheck"]
@@ -435,7 +452,7 @@ def test_gradient_check_reports_its_largest_error_and_where(at):
     expected = gradient_details(ex.network, ex.data.X_train, ex.data.y_train, "bce")
     assert expected.where == result.where
     assert re.fullmatch(r"W[1-3]\[\d+, \d+\]|b[1-3]\[\d+\]", result.where)
-    (message,) = [s.value for s in at.success]
+    (message,) = [shown_text(s.value) for s in at.success]
     assert message.startswith("Iteration 10: largest relative error ")
     found = re.search(r"largest relative error (\S+) at (\S+\[[\d, ]+\])", message)
     assert found and float(found[1]) < 1e-6 and found[2] == result.where

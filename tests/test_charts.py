@@ -19,6 +19,7 @@ import nnviz
 from nnviz import charts
 from nnviz.charts import diagram as D
 from nnviz.charts._style import fmt3
+from nnviz.thinning import downsample_indices
 
 CHARTS_DIR = Path(charts.__file__).parent
 BLUE_RGB = "rgba(8,119,189"
@@ -192,7 +193,7 @@ def test_loss_downsampling_keeps_ends_spikes_and_bound():
                                   (12345, 101)])
 def test_downsample_indices_bounds(n, k):
     key = np.random.default_rng(n).normal(size=n)
-    idx = charts.downsample_indices(key, k)
+    idx = downsample_indices(key, k)
     assert len(idx) <= k
     assert idx[0] == 0 and idx[-1] == n - 1
     assert len(np.unique(idx)) == len(idx)

@@ -1,5 +1,5 @@
 """The layers by path: only ``nnviz/ui/`` imports Streamlit; only ``nnviz/charts/`` and
-``nnviz/app/views.py`` import Plotly; everything else is NumPy (and pandas) only."""
+``nnviz/app/views/`` import Plotly; everything else is NumPy (and pandas) only."""
 
 import ast
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "nnviz"
 STREAMLIT_OK = ("nnviz/ui/",)
-PLOTLY_OK = ("nnviz/charts/", "nnviz/app/views.py")
+PLOTLY_OK = ("nnviz/charts/", "nnviz/app/views/")
 
 
 def _modules() -> dict[str, Path]:

@@ -22,11 +22,20 @@ from .diagram import (
     edge_bins,
     network_animation,
     network_diagram,
+    network_diagram_patch,
 )
 from .fit import fit_curve, prediction_scatter
-from .loss import downsample_indices, loss_figure
+from .loss import loss_figure, loss_tail_patch
 from .matrices import bias_heatmap, layer_heatmaps, matrix_figure, weight_heatmap
-from .plane import decision_plane, neuron_thumbnails, plane_grid
+from .patch import apply_patch, figure_patch
+from .plane import (
+    decision_plane,
+    decision_plane_patch,
+    neuron_thumbnails,
+    neuron_thumbnails_patch,
+    plane_grid,
+    thumbnails_size,
+)
 
 __all__ = [
     "BLUE",
@@ -36,19 +45,25 @@ __all__ = [
     "ORANGE",
     "PALETTE",
     "SEQUENTIAL",
+    "apply_patch",
     "bias_heatmap",
     "decision_plane",
+    "decision_plane_patch",
     "default_layer_names",
-    "downsample_indices",
     "edge_bins",
+    "figure_patch",
     "fit_curve",
     "layer_heatmaps",
     "loss_figure",
+    "loss_tail_patch",
     "matrix_figure",
     "network_animation",
     "network_diagram",
+    "network_diagram_patch",
     "neuron_thumbnails",
+    "neuron_thumbnails_patch",
     "plane_grid",
     "prediction_scatter",
+    "thumbnails_size",
     "weight_heatmap",
 ]

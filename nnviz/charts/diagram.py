@@ -15,6 +15,7 @@ order depend on nothing but ``N_BINS``, and frames can animate. Trace layout::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -87,7 +88,14 @@ class _Geometry:
 
 
 def _geometry(sizes: Sequence[int]) -> _Geometry:
-    sizes = [int(s) for s in sizes]
+    return _geometry_of(tuple(int(s) for s in sizes))
+
+
+@functools.lru_cache(maxsize=64)
+def _geometry_of(sizes: tuple) -> _Geometry:
+    """Node and edge positions of one architecture (cached: live views redraw it often;
+    the arrays are only read)."""
+    sizes = list(sizes)
     node_x, node_y, offsets = [], [], []
     for l, n in enumerate(sizes):
         offsets.append(len(node_x))
@@ -173,13 +181,19 @@ def _edge_traces(geom, values, scale, *, full: bool) -> list:
             traces.append({"type": "scatter", "x": x, "y": y})
             continue
         sign, b = divmod(t, N_BINS)
-        lo, hi = b / N_BINS * scale, (b + 1) / N_BINS * scale
         traces.append(go.Scatter(
             x=x, y=y, mode="lines", hoverinfo="skip", showlegend=False,
-            name=f"{'−' if sign else '+'} |v| {lo:.2g}–{hi:.2g}",
+            name=_bin_name(t, scale),
             line=dict(color=rgba(ORANGE if sign else BLUE, EDGE_ALPHAS[b]), width=EDGE_WIDTHS[b]),
         ))
     return traces
+
+
+def _bin_name(t: int, scale: float) -> str:
+    """Edge trace ``t``'s name: its sign and the |value| range it draws."""
+    sign, b = divmod(t, N_BINS)
+    lo, hi = b / N_BINS * scale, (b + 1) / N_BINS * scale
+    return f"{'−' if sign else '+'} |v| {lo:.2g}–{hi:.2g}"
 
 
 def _flat(arrays) -> np.ndarray:
@@ -215,11 +229,6 @@ def _bias_array(biases, sizes) -> np.ndarray:
     return np.concatenate(biases)
 
 
-def _f32(a) -> np.ndarray:
-    """Frame payloads as float32 typed arrays (half the JSON of float64)."""
-    return to_f32(a)
-
-
 def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_scale, node_max,
                     bias_max, full: bool, statics: dict | None = None) -> list:
     """The N_TRACES traces for one state. ``full=False``: only what changes, as dicts
@@ -230,7 +239,7 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
     nv = _node_array(node_values, geom.sizes)
     traces = _edge_traces(geom, v, edge_scale, full=full)
 
-    hover_cd = _f32(v if edge_values is None else np.column_stack([v, w]))
+    hover_cd = to_f32(v if edge_values is None else np.column_stack([v, w]))
     n_in = geom.sizes[0]
     node_cd = np.column_stack([
         np.full(geom.node_x.shape, np.nan) if nv is None else nv,
@@ -240,12 +249,12 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
     node_color = None if nv is None else np.where(np.isnan(nv), 0.0, nv)
     if not full:
         traces.append({"type": "scatter", "customdata": hover_cd})
-        node = {"type": "scatter", "customdata": _f32(node_cd)}
+        node = {"type": "scatter", "customdata": to_f32(node_cd)}
         if node_color is not None:
-            node["marker"] = {"color": _f32(node_color)}
+            node["marker"] = {"color": to_f32(node_color)}
         traces.append(node)
-        traces.append({"type": "scatter", "customdata": _f32(b),
-                       "marker": {"color": _f32(bias_color)}})
+        traces.append({"type": "scatter", "customdata": to_f32(b),
+                       "marker": {"color": to_f32(bias_color)}})
         return traces
 
     s = statics
@@ -259,22 +268,22 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
     if node_color is None:
         marker["color"] = WHITE
     else:
-        marker.update(color=_f32(node_color), colorscale=DIVERGING, cmin=-node_max, cmax=node_max,
+        marker.update(color=to_f32(node_color), colorscale=DIVERGING, cmin=-node_max, cmax=node_max,
                       showscale=True, colorbar=dict(
                           title=dict(text="node value", side="right"), thickness=14, len=0.75,
                           tickfont=dict(size=14), x=1.0, xref="container", xanchor="right",
                           xpad=10))
     traces.append(go.Scatter(
         x=geom.node_x, y=geom.node_y, mode="markers", text=s["node_names"],
-        customdata=_f32(node_cd), hovertemplate=s["node_templates"], showlegend=False,
+        customdata=to_f32(node_cd), hovertemplate=s["node_templates"], showlegend=False,
         name="nodes", marker=marker,
     ))
     traces.append(go.Scatter(
         x=geom.node_x[n_in:], y=np.round(geom.node_y[n_in:] - (size / 2) / unit, 4),
-        mode="markers", text=s["bias_names"], customdata=_f32(b),
+        mode="markers", text=s["bias_names"], customdata=to_f32(b),
         hovertemplate="%{text} = %{customdata:.4g}<extra></extra>", showlegend=False,
         name="biases", visible=biases is not None,
-        marker=dict(symbol="square", size=max(8.0, size * 0.36), color=_f32(bias_color),
+        marker=dict(symbol="square", size=max(8.0, size * 0.36), color=to_f32(bias_color),
                     colorscale=DIVERGING, cmin=-bias_max, cmax=bias_max,
                     line=dict(color=INK, width=1)),
     ))
@@ -442,6 +451,48 @@ def network_diagram(
     return _layout(fig, geom, layer_names, activations, height=height, title=title,
                    edge_label=edge_label, has_node_values=nv is not None,
                    node_px=statics["node_px"], unit_px=statics["unit_px"])
+
+
+def network_diagram_patch(
+    weights: Sequence,
+    biases: Sequence | None = None,
+    *,
+    node_values: Sequence | None = None,
+    edge_values: Sequence | None = None,
+    edge_scale: float | None = None,
+    node_max: float | None = None,
+    title: str | None = None,
+) -> dict:
+    """What :func:`network_diagram` draws differently for another state of the same
+    network: ``{"data": {trace: {attribute path: value}}, "layout": {...}}``.
+
+    Applied to a diagram of the same architecture, names and options, it gives the
+    diagram of this state (edges, their bins and widths, node and bias colours and
+    ranges, hover values, the title). Live views send this instead of a new figure.
+    """
+    sizes = _sizes_of(weights)
+    weights = _check_shapes(weights, sizes)
+    if edge_values is not None:
+        edge_values = _check_shapes(edge_values, sizes, "edge_values")
+    geom = _geometry(sizes)
+    scale = symmetric_max(_flat(weights if edge_values is None else edge_values), zmax=edge_scale)
+    nv = _node_array(node_values, sizes)
+    nmax = symmetric_max(nv if nv is not None else [], zmax=node_max)
+    bmax = symmetric_max(_bias_array(biases, sizes))
+    traces = _dynamic_traces(geom, weights, biases, node_values, edge_values, edge_scale=scale,
+                             node_max=nmax, bias_max=bmax, full=False)
+    data = {}
+    for t, trace in enumerate(traces):
+        attrs = {k: v for k, v in trace.items() if k not in ("type", "marker")}
+        for k, v in (trace.get("marker") or {}).items():
+            attrs[f"marker.{k}"] = v
+        data[str(t)] = attrs
+    for t in range(2 * N_BINS):
+        data[str(t)]["name"] = _bin_name(t, scale)
+    if nv is not None:
+        data[str(NODE_TRACE)].update({"marker.cmin": -nmax, "marker.cmax": nmax})
+    data[str(BIAS_TRACE)].update({"marker.cmin": -bmax, "marker.cmax": bmax})
+    return {"data": data, "layout": {"title.text": title} if title else {}}
 
 
 def network_animation(

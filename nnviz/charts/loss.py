@@ -131,3 +131,28 @@ def loss_figure(
     if not log_y:
         fig.update_yaxes(rangemode="tozero")
     return fig
+
+
+def loss_tail_patch(
+    iterations: Sequence,
+    train_loss: Sequence,
+    test_loss: Sequence | None = None,
+    *,
+    after: float,
+    upto: float | None = None,
+    max_points: int = 400,
+) -> dict:
+    """The points of a single run's curve past iteration ``after`` (and up to ``upto``),
+    as a patch that appends them to :func:`loss_figure`'s lines (train is trace 0, test
+    trace 1 when the figure has it). A long tail is thinned like the curve itself."""
+    its = np.asarray(iterations)
+    lo = int(np.searchsorted(its, after, side="right"))
+    hi = its.shape[0] if upto is None else int(np.searchsorted(its, upto, side="right"))
+    tail_its = its[lo:hi]
+    train = np.asarray(train_loss, dtype=float)[lo:hi]
+    idx = downsample_indices(train, max_points)
+    data = {"0": {"x": {"+": tail_its[idx]}, "y": {"+": train[idx]}}}
+    if test_loss is not None:
+        test = np.asarray(test_loss, dtype=float)[lo:hi]
+        data["1"] = {"x": {"+": tail_its[idx]}, "y": {"+": test[idx]}}
+    return {"data": data, "layout": {}}

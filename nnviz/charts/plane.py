@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..activations import ACTIVATIONS
 from ._style import (
     BLUE,
     DIVERGING,
@@ -26,8 +27,8 @@ from ._style import (
     to_f32,
 )
 
-#: output activation → (low, high) of its range, centre in the middle
-OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+#: output activation → (low, high) of its range, centre in the middle (the bounded ones)
+OUTPUT_RANGES = {name: act.output_range for name, act in ACTIVATIONS.items() if act.bounded}
 
 
 def plane_grid(x_range, y_range, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,6 +71,60 @@ def _class_index(labels, class_names) -> np.ndarray:
     return out
 
 
+def _grid_outputs(predict_fn, x_range, y_range, resolution):
+    xs, ys, XY = plane_grid(x_range, y_range, resolution)
+    out = np.asarray(predict_fn(XY), dtype=float)
+    if out.ndim == 1:
+        out = out.reshape(-1, 1)
+    if out.shape[0] != XY.shape[0]:
+        raise ValueError(f"predict_fn returned {out.shape[0]} rows for {XY.shape[0]} grid points")
+    return xs, ys, out
+
+
+def _class_names(class_names, k: int) -> list[str]:
+    names = [str(c) for c in class_names] if class_names is not None else [
+        str(c) for c in range(k)]
+    if len(names) != k:
+        raise ValueError(f"class_names has {len(names)} names for {k} outputs")
+    return names
+
+
+def _output_parts(out: np.ndarray, n: int, *, act: str, discretize: bool, class_names,
+                  output: int, points: dict | None) -> dict:
+    """What the plane's heatmap shows for these outputs, by attribute path: ``z`` (and
+    ``text`` for classes), plus ``coloraxis.cmin``/``cmax`` for a linear output (whose
+    colours span the outputs and the targets)."""
+    if act == "softmax" and out.shape[1] > 1:
+        k = out.shape[1]
+        names = _class_names(class_names, k)
+        cls = out.argmax(axis=1)
+        p = out.max(axis=1)
+        conf = np.ones_like(p) if discretize else np.clip((p - 1 / k) / (1 - 1 / k), 0, 1)
+        z = (cls + np.minimum(conf, 0.999)).reshape(n, n)
+        text = [[f"{names[c]} (p = {q:.2f})" for c, q in zip(crow, prow, strict=True)]
+                for crow, prow in zip(cls.reshape(n, n), p.reshape(n, n), strict=True)]
+        return {"z": z, "text": text}
+    col = int(output)
+    if not 0 <= col < out.shape[1]:
+        raise ValueError(f"output {output} out of range for {out.shape[1]} outputs")
+    z = out[:, col].reshape(n, n)
+    if act in OUTPUT_RANGES:
+        lo, hi = OUTPUT_RANGES[act]
+        if discretize:
+            z = np.where(z >= (lo + hi) / 2, hi, lo)
+        return {"z": z}
+    vals = [z.ravel()]
+    if points is not None and len(points.get("label", [])):
+        lab = np.asarray(points["label"], dtype=float)
+        vals.append(lab[np.isfinite(lab)])
+    allv = np.concatenate(vals)
+    allv = allv[np.isfinite(allv)]
+    lo, hi = (float(allv.min()), float(allv.max())) if allv.size else (0.0, 1.0)
+    if hi <= lo:
+        hi = lo + 1.0
+    return {"z": z, "coloraxis.cmin": lo, "coloraxis.cmax": hi}
+
+
 def decision_plane(
     predict_fn: Callable[[np.ndarray], np.ndarray],
     *,
@@ -106,73 +161,48 @@ def decision_plane(
     ("train" → filled circles with a white ring, "test" → diamonds with a dark
     ring, others → grey crosses). Labels are classes (0/1, −1/1, class index or
     name from ``class_names``) or target values for a linear output.
+
+    The heatmap is always the first trace: :func:`decision_plane_patch` redraws it
+    for another state of the network.
     """
-    xs, ys, XY = plane_grid(x_range, y_range, resolution)
+    xs, ys, out = _grid_outputs(predict_fn, x_range, y_range, resolution)
     n = xs.shape[0]
-    out = np.asarray(predict_fn(XY), dtype=float)
-    if out.ndim == 1:
-        out = out.reshape(-1, 1)
-    if out.shape[0] != XY.shape[0]:
-        raise ValueError(f"predict_fn returned {out.shape[0]} rows for {XY.shape[0]} grid points")
     act = str(output_activation).lower()
     softmax = act == "softmax" and out.shape[1] > 1
+    parts = _output_parts(out, n, act=act, discretize=discretize, class_names=class_names,
+                          output=output, points=points)
     fig = go.Figure()
     hover_xy = f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.3g}}<br>"
     coloraxis = None
     if softmax:
         k = out.shape[1]
-        names = [str(c) for c in class_names] if class_names is not None else [
-            str(c) for c in range(k)]
-        if len(names) != k:
-            raise ValueError(f"class_names has {len(names)} names for {k} outputs")
-        cls = out.argmax(axis=1)
-        p = out.max(axis=1)
-        conf = np.ones_like(p) if discretize else np.clip((p - 1 / k) / (1 - 1 / k), 0, 1)
-        z = (cls + np.minimum(conf, 0.999)).reshape(n, n)
-        text = [[f"{names[c]} (p = {q:.2f})" for c, q in zip(crow, prow, strict=True)]
-                for crow, prow in zip(cls.reshape(n, n), p.reshape(n, n), strict=True)]
+        names = _class_names(class_names, k)
         fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=z, zmin=0, zmax=k, colorscale=_class_scale(k, discretize), text=text,
-            hovertemplate=hover_xy + "%{text}<extra></extra>", name="output",
+            x=xs, y=ys, z=parts["z"], zmin=0, zmax=k, colorscale=_class_scale(k, discretize),
+            text=parts["text"], hovertemplate=hover_xy + "%{text}<extra></extra>",
+            name="output",
             colorbar=dict(title=dict(text="class", side="right"), tickvals=np.arange(k) + 0.5,
                           ticktext=names, thickness=14, tickfont=dict(size=14)),
         ))
+    elif act in OUTPUT_RANGES:
+        lo, hi = OUTPUT_RANGES[act]
+        fig.add_trace(go.Heatmap(
+            x=xs, y=ys, z=parts["z"], zmin=lo, zmax=hi, zmid=(lo + hi) / 2,
+            colorscale=DIVERGING_LIGHT, name="output", zsmooth=False if discretize else "best",
+            hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
+            colorbar=dict(title=dict(text="output", side="right"), thickness=14,
+                          tickfont=dict(size=14)),
+        ))
     else:
-        col = int(output)
-        if not 0 <= col < out.shape[1]:
-            raise ValueError(f"output {output} out of range for {out.shape[1]} outputs")
-        z = out[:, col].reshape(n, n)
-        if act in ("sigmoid", "tanh", "softmax"):
-            lo, hi = OUTPUT_RANGES[act]
-            mid = (lo + hi) / 2
-            if discretize:
-                z = np.where(z >= mid, hi, lo)
-            fig.add_trace(go.Heatmap(
-                x=xs, y=ys, z=z, zmin=lo, zmax=hi, zmid=mid, colorscale=DIVERGING_LIGHT,
-                name="output", zsmooth=False if discretize else "best",
-                hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
-                colorbar=dict(title=dict(text="output", side="right"), thickness=14,
-                              tickfont=dict(size=14)),
-            ))
-        else:
-            vals = [z.ravel()]
-            if points is not None and len(points.get("label", [])):
-                lab = np.asarray(points["label"], dtype=float)
-                vals.append(lab[np.isfinite(lab)])
-            allv = np.concatenate(vals)
-            allv = allv[np.isfinite(allv)]
-            lo, hi = (float(allv.min()), float(allv.max())) if allv.size else (0.0, 1.0)
-            if hi <= lo:
-                hi = lo + 1.0
-            coloraxis = "coloraxis"
-            fig.add_trace(go.Heatmap(
-                x=xs, y=ys, z=z, coloraxis=coloraxis, name="output", zsmooth="best",
-                hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
-            ))
-            fig.update_layout(coloraxis=dict(
-                colorscale=SEQUENTIAL, cmin=lo, cmax=hi,
-                colorbar=dict(title=dict(text="output", side="right"), thickness=14,
-                              tickfont=dict(size=14))))
+        coloraxis = "coloraxis"
+        fig.add_trace(go.Heatmap(
+            x=xs, y=ys, z=parts["z"], coloraxis=coloraxis, name="output", zsmooth="best",
+            hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
+        ))
+        fig.update_layout(coloraxis=dict(
+            colorscale=SEQUENTIAL, cmin=parts["coloraxis.cmin"], cmax=parts["coloraxis.cmax"],
+            colorbar=dict(title=dict(text="output", side="right"), thickness=14,
+                          tickfont=dict(size=14))))
 
     if points is not None:
         _add_points(fig, points, act=act, softmax=softmax, out_width=out.shape[1],
@@ -188,6 +218,31 @@ def decision_plane(
                                   bgcolor="rgba(255,255,255,0)", font=dict(size=14)),
                       hovermode="closest")
     return fig
+
+
+def decision_plane_patch(
+    predict_fn: Callable[[np.ndarray], np.ndarray],
+    *,
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    points: dict | None = None,
+    resolution: int = 80,
+    output_activation: str = "sigmoid",
+    title: str | None = None,
+    discretize: bool = False,
+    class_names: Sequence | None = None,
+    output: int = 0,
+) -> dict:
+    """What :func:`decision_plane` (same arguments) draws differently for another state
+    of the network: the heatmap's values and the title, as a patch."""
+    xs, _, out = _grid_outputs(predict_fn, x_range, y_range, resolution)
+    parts = _output_parts(out, xs.shape[0], act=str(output_activation).lower(),
+                          discretize=discretize, class_names=class_names, output=output,
+                          points=points)
+    layout = {k: parts.pop(k) for k in list(parts) if k.startswith("coloraxis.")}
+    if title:
+        layout["title.text"] = title
+    return {"data": {"0": parts}, "layout": layout}
 
 
 _SPLIT_STYLE = {
@@ -263,10 +318,9 @@ def _is_number(v) -> bool:
 
 def _activation_range(act: str | None, values: list[np.ndarray]):
     """(zmin, zmax, zmid) for one layer's thumbnails."""
-    if act in ("sigmoid", "softmax"):
-        return 0.0, 1.0, 0.5
-    if act == "tanh":
-        return -1.0, 1.0, 0.0
+    if act in OUTPUT_RANGES:
+        lo, hi = OUTPUT_RANGES[act]
+        return lo, hi, (lo + hi) / 2
     if act is None:
         v = np.concatenate([a.ravel() for a in values])
         v = v[np.isfinite(v)]
@@ -274,6 +328,49 @@ def _activation_range(act: str | None, values: list[np.ndarray]):
             return 0.0, 1.0, 0.5
     z = symmetric_max(*values)
     return -z, z, 0.0
+
+
+def _thumbnail_layers(network_or_forward_layers_fn, activations, x_range, y_range,
+                      resolution):
+    obj = network_or_forward_layers_fn
+    if hasattr(obj, "forward_layers"):
+        if activations is None:
+            activations = list(obj.activations)
+        fn = obj.forward_layers
+    elif callable(obj):
+        fn = obj
+    else:
+        raise TypeError("pass a Network or a function returning the layer activations")
+    xs, ys, XY = plane_grid(x_range, y_range, resolution)
+    return xs, ys, [np.asarray(A, dtype=float) for A in fn(XY)], activations
+
+
+def _thumbnail_values(layers, activations, n: int):
+    """Per neuron, in trace order (layer by layer, top-down): (z, zmin, zmax, zmid)."""
+    out = []
+    for c, A in enumerate(layers):
+        act = activations[c] if activations is not None else None
+        zmin, zmax, zmid = _activation_range(act, [A])
+        for r in range(A.shape[1]):
+            out.append((to_f32(np.round(A[:, r].reshape(n, n), 4)), zmin, zmax, zmid))
+    return out
+
+
+def neuron_thumbnails_patch(
+    network_or_forward_layers_fn,
+    *,
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    resolution: int = 24,
+    activations: Sequence[str] | None = None,
+) -> dict:
+    """What :func:`neuron_thumbnails` (same arguments) draws differently for another
+    state of the network: every thumbnail's values and colour range, as a patch."""
+    xs, _, layers, activations = _thumbnail_layers(network_or_forward_layers_fn, activations,
+                                                   x_range, y_range, resolution)
+    values = _thumbnail_values(layers, activations, xs.shape[0])
+    return {"data": {str(i): {"z": z, "zmin": lo, "zmax": hi, "zmid": mid}
+                     for i, (z, lo, hi, mid) in enumerate(values)}, "layout": {}}
 
 
 def neuron_thumbnails(
@@ -299,18 +396,9 @@ def neuron_thumbnails(
     The figure has a fixed width (``cell_px`` per thumbnail): show it with
     ``st.plotly_chart(fig, width="content")`` or it is stretched with white space.
     """
-    obj = network_or_forward_layers_fn
-    if hasattr(obj, "forward_layers"):
-        if activations is None:
-            activations = list(obj.activations)
-        fn = obj.forward_layers
-    elif callable(obj):
-        fn = obj
-    else:
-        raise TypeError("pass a Network or a function returning the layer activations")
-    xs, ys, XY = plane_grid(x_range, y_range, resolution)
+    xs, ys, layers, activations = _thumbnail_layers(network_or_forward_layers_fn, activations,
+                                                    x_range, y_range, resolution)
     n = xs.shape[0]
-    layers = [np.asarray(A, dtype=float) for A in fn(XY)]
     L = len(layers)
     sizes = [A.shape[1] for A in layers]
     if layer_names is None:
@@ -328,14 +416,13 @@ def neuron_thumbnails(
     titles = [str(layer_names[c][r]) for r in range(rows) for c in range(L) if r < sizes[c]]
     fig = make_subplots(rows=rows, cols=L, specs=specs, subplot_titles=titles,
                         horizontal_spacing=0.04, vertical_spacing=min(0.3 / rows, 0.08))
-    for c, A in enumerate(layers):
-        act = activations[c] if activations is not None else None
-        zmin, zmax, zmid = _activation_range(act, [A])
+    values = iter(_thumbnail_values(layers, activations, n))
+    for c in range(L):
         for r in range(sizes[c]):
+            z, zmin, zmax, zmid = next(values)
             fig.add_trace(go.Heatmap(
-                x=xs, y=ys, z=to_f32(np.round(A[:, r].reshape(n, n), 4)),
-                zmin=zmin, zmax=zmax, zmid=zmid, colorscale=DIVERGING, showscale=False,
-                name=str(layer_names[c][r]),
+                x=xs, y=ys, z=z, zmin=zmin, zmax=zmax, zmid=zmid, colorscale=DIVERGING,
+                showscale=False, name=str(layer_names[c][r]),
                 hovertemplate=f"{layer_names[c][r]} = %{{z:.3g}}<extra></extra>",
             ), row=r + 1, col=c + 1)
     fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False,
@@ -347,7 +434,13 @@ def neuron_thumbnails(
         fig.update_yaxes(selector=dict(anchor=trace.xaxis), scaleanchor=trace.xaxis)
     for ann in fig.layout.annotations:
         ann.font = dict(size=14, color=INK)
-    base_layout(fig, height=height or int(40 + rows * (cell_px + 26)),
-                margin=dict(l=10, r=10, t=30, b=10))
-    fig.update_layout(width=int(20 + L * (cell_px + 60)))
+    width, tall = thumbnails_size(sizes, cell_px)
+    base_layout(fig, height=height or tall, margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_layout(width=width)
     return fig
+
+
+def thumbnails_size(sizes: Sequence[int], cell_px: int) -> tuple[int, int]:
+    """(width, height) in px of :func:`neuron_thumbnails` for layers of these sizes
+    (hidden and output) with thumbnails ``cell_px`` wide."""
+    return int(20 + len(sizes) * (cell_px + 60)), int(40 + max(sizes) * (cell_px + 26))

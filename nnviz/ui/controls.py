@@ -1,7 +1,7 @@
 """The control bar: Step, Step ×N, Play/Pause, Reset, New seed.
 
 Buttons act through on_click callbacks, which run before the script: the page then
-draws the state after the click. Play only flips a flag; the live fragment trains.
+draws the state after the click. Play only sets a flag; the live fragment trains.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ STEP_COUNTS = (10, 100, 1000)
 
 
 def _step(n: int) -> None:
-    SS.playing = False
-    SS.replay_index = None  # stepping trains the live run: show it
-    done = state.explorer().step(n)
-    if done < n and state.explorer().error:
-        state.flash(state.explorer().error)
+    state.stop_playing()
+    state.leave_replay()  # stepping trains the live run: show it
+    ex = state.explorer()
+    ex.step(n)
 
 
 def _step_n() -> None:
@@ -28,39 +27,40 @@ def _step_n() -> None:
 
 def _set_playing(playing: bool) -> None:
     """Play/Pause's callback. It sets, not toggles: a click delivered twice stays one."""
-    ex = state.explorer()
-    if playing and ex.error.startswith("Training diverged"):
-        ex.error = ""
-    SS.playing = playing
-    SS.replay_index = None  # playing trains the live run: show it
+    if playing:
+        state.explorer().clear_divergence()
+        state.start_playing()
+    else:
+        state.stop_playing()
 
 
 def _reset() -> None:
-    SS.playing = False
+    state.stop_playing()
     state.explorer().reset()
-    state.flash(state.explorer().notes[-1])
+    state.note(state.explorer().notes[-1])
 
 
 def _new_seed() -> None:
-    SS.playing = False
+    state.stop_playing()
     seed = state.explorer().new_seed()
     SS.seed = seed  # the seed widget shows it (callbacks run before widgets are drawn)
-    state.flash(f"New initial weights from seed {seed}.")
+    state.note(f"New initial weights from seed {seed}.")
 
 
 def control_bar() -> None:
+    playing = state.playing()
     cols = st.columns([1, 1, 0.8, 1.2, 1, 1.1])
     cols[0].button("Step", key="step", on_click=_step, args=(1,), width="stretch",
                    help="One update on one batch.")
     cols[1].button("Step ×N", key="step_n", on_click=_step_n, width="stretch",
                    help="N steps at once (N on the right).")
     cols[2].selectbox("N", STEP_COUNTS, index=1, key="step_n_count", label_visibility="collapsed",
-                      format_func=lambda n: f"N = {n}")
-    cols[3].button("Pause" if SS.playing else "Play", key="play", on_click=_set_playing,
-                   args=(not SS.playing,),
-                   icon=":material/pause:" if SS.playing else ":material/play_arrow:",
+                      format_func=lambda n: f"×{n}")
+    cols[3].button("Pause" if playing else "Play", key="play", on_click=_set_playing,
+                   args=(not playing,),
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
                    type="primary", width="stretch",
-                   help="Train live; the charts refresh several times a second.")
+                   help="Train live; the charts follow as it learns.")
     cols[4].button("Reset", key="reset", on_click=_reset, width="stretch",
                    help="Back to iteration 0 with the same initial weights.")
     cols[5].button("New seed", key="new_seed", on_click=_new_seed, width="stretch",

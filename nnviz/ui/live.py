@@ -1,41 +1,63 @@
 """The live part of the page: metrics, loss curve, network diagram and output plane.
 
 It is one ``st.fragment``. While playing it reruns itself every ``TICK`` seconds and
-trains one time-budgeted chunk first (``Explorer.train_chunk``); paused, it is drawn
-once per page run. The buttons live outside it, so a click is never stuck behind a
-long loop: a chunk lasts at most ``BUDGET`` seconds.
+trains one time-budgeted chunk first, in ``SLICES`` slices: the state after each slice
+becomes a frame, and the browser plays the frames out until the next refresh, so the
+charts move more often than the server refreshes. Paused, it is drawn once per page
+run. The buttons live outside it, so a click waits at most for one short refresh.
+
+The charts are live charts (``nnviz.ui.livechart``): one Plotly div each, updated in
+place with patches, never re-created while the page lives.
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
-from ..app import views
-from . import state
+from ..app.views import live as lv
+from . import livechart, state
+from .text import md
 
 SS = st.session_state
-TICK = 0.25  # seconds between refreshes while playing
-BUDGET = 0.12  # seconds of training per refresh, at most
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+TICK = 0.1  # seconds between refreshes while playing
+BUDGET = 0.05  # seconds of training per refresh, at most
+SLICES = 3  # states per refresh, played out in the browser between refreshes
+THUMBS_EVERY = 2  # the neuron maps refresh every this many refreshes
+LOSS_AXES = {"auto": None, "linear": False, "log": True}
 
 
 def _fmt(v: float, digits: int = 4) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{digits}g}"
 
 
-def tick() -> str:
-    """Train one chunk if playing; returns why play stopped ("" if it goes on)."""
+def tick() -> list[lv.State]:
+    """Train one chunk if playing, in slices; the states to show (the last is now).
+
+    Play stops at the chosen iteration or loss, or on divergence (with a note).
+    """
     ex = state.explorer()
-    if not SS.get("playing") or SS.get("replay_index") is not None:
-        return ""
-    result = ex.train_chunk(int(SS.get("speed", 100)), BUDGET, int(SS.get("stop_at") or 0),
-                            float(SS.get("target_loss") or 0.0))
-    if result.stopped:
-        SS.playing = False
-        state.flash(result.stopped)
-    return result.stopped
+    if not state.playing() or state.replaying():
+        return [lv.state_of(state.view())]
+    speed = int(SS.get("speed", 100))
+    slices = max(1, min(SLICES, speed))
+    states = []
+    done = 0
+    for k in range(slices):
+        steps = (speed * (k + 1)) // slices - done
+        result = ex.train_chunk(steps, BUDGET / slices, int(SS.get("stop_at") or 0),
+                                float(SS.get("target_loss") or 0.0))
+        done += result.steps
+        if result.steps or not states:
+            states.append(lv.state_of(ex))
+        if result.stopped:
+            state.stop_playing()
+            if not ex.divergence:  # a divergence is shown once, as the banner
+                state.note(result.stopped, "success")
+            break
+    return states
 
 
 def metrics_row() -> None:
@@ -51,68 +73,80 @@ def metrics_row() -> None:
                                                    else f"{m.test_score:.0%}"))
     else:
         target = ex.data.targets[0]
-        cols[3].metric(f"RMSE train ({target})", _fmt(m.train_score, 3),
+        cols[3].metric(f"RMSE train ({md(target)})", _fmt(m.train_score, 3),
                        help="Root mean squared error in the table's units.")
         cols[4].metric("RMSE test", _fmt(m.test_score, 3))
-    sps = math.nan if SS.get("replay_index") is not None else ex.steps_per_second
+    sps = math.nan if state.replaying() else ex.steps_per_second
     cols[5].metric("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}",
                    help="Steps per second of the last Step ×N or live chunk (computing only).")
 
 
-LOSS_AXES = {"auto": None, "linear": False, "log": True}
+def _draw(spec: lv.LiveSpec, states: list[lv.State], span_ms: float, *, refresh: bool = True):
+    """One live chart: patches for these states, or the whole figure when needed."""
+    sent = livechart.sent(spec.key)
+    frames = None
+    if sent is not None and sent.signature == spec.signature():
+        if not refresh and sent.payload is not None:
+            livechart.resend(spec.key, spec.height)
+            return
+        frames = spec.frames(sent.base, sent.info, states)
+    livechart.live_chart(spec.key, signature=spec.signature(), figure=spec.figure,
+                         info=spec.base_info, frames=frames or (), span_ms=span_ms,
+                         height=spec.height)
 
 
-def charts_area() -> None:
+def charts_area(states: list[lv.State], span_ms: float) -> None:
     ex = state.view()
-    playing = bool(SS.get("playing"))
+    playing = state.playing()
+    specs = lv.live_specs(ex, log_y=LOSS_AXES[SS.get(LOSS_AXIS_KEY) or "auto"],
+                          replay=state.replaying(), row=SS.get(state.DIAGRAM_ROW, 0),
+                          playing=playing, discretize=bool(SS.get(state.DISCRETIZE)))
     left, right = st.columns([1, 1.15])
-    with left:
-        log_y = LOSS_AXES[SS.get("loss_axis") or "auto"]
-        st.plotly_chart(views.loss_view(ex, log_y=log_y,
-                                        replay=SS.get("replay_index") is not None),
-                        key="loss_chart",
-                        theme=None, config=CHART_CONFIG)
-        if views.has_plane(ex):
-            st.plotly_chart(views.plane_view(ex, resolution=60 if playing else 90,
-                                             discretize=bool(SS.get("discretize")),
-                                             height=440),
-                            key="plane_chart", theme=None, config=CHART_CONFIG)
-        elif views.has_curve(ex):
-            st.plotly_chart(views.curve_view(ex), key="curve_chart", theme=None,
-                            config=CHART_CONFIG)
-        elif ex.task == "regression":
-            st.plotly_chart(views.fit_view(ex), key="fit_chart", theme=None, config=CHART_CONFIG)
-        else:
-            st.plotly_chart(views.heatmaps_view(ex), key="live_heatmaps_chart", theme=None,
-                            config=CHART_CONFIG)
-    with right:
-        row = SS.get("diagram_row", 0)
-        st.plotly_chart(views.diagram_view(ex, row=row, height=520), key="diagram_chart",
-                        theme=None, config=CHART_CONFIG)
-        if views.has_plane(ex) and ex.network.n_layers > 1:
-            st.caption(f"Each neuron's output over ({ex.data.inputs[0]}, {ex.data.inputs[1]}), "
-                       "layer by layer: how the network builds its answer.")
-            st.plotly_chart(views.thumbnails_view(ex, resolution=16 if playing else 24),
-                            key="thumbs_chart", theme=None, config=CHART_CONFIG,
-                            width="content")
+    count = SS.get("_refreshes", 0) + 1
+    SS._refreshes = count
+    for spec in specs:
+        column = left if spec.key in ("loss_chart", "plane_chart", "curve_chart", "fit_chart",
+                                      "live_heatmaps_chart") else right
+        with column:
+            if isinstance(spec, lv.ThumbnailsLive):
+                st.caption(f"Each neuron's output over ({md(ex.data.inputs[0])}, "
+                           f"{md(ex.data.inputs[1])}), layer by layer: how the network "
+                           "builds its answer.")
+                refresh = not playing or count % THUMBS_EVERY == 0
+                _draw(spec, states[-1:], 0, refresh=refresh)
+            elif isinstance(spec, lv.PlaneLive):
+                _draw(spec, states[-1:], 0)
+            else:
+                _draw(spec, states, span_ms)
+
+
+LOSS_AXIS_KEY = state.LOSS_AXIS
+
+
+def divergence_banner() -> None:
+    ex = state.explorer()
+    if ex.divergence:
+        st.error(md(ex.divergence), icon=":material/warning:")
 
 
 def live_view() -> None:
     """Declare and draw the fragment (its refresh interval depends on playing)."""
-
-    if SS.get("playing"):
+    if state.playing():
         # Streamlit's running indicator would flicker on every refresh
         st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
 
-    @st.fragment(run_every=TICK if SS.get("playing") else None)
+    @st.fragment(run_every=TICK if state.playing() else None)
     def _live():
-        stopped = tick()
-        if stopped:
+        was_playing = state.playing()
+        now = time.perf_counter()
+        last = SS.get("_last_refresh", now - TICK)
+        SS._last_refresh = now
+        states = tick()
+        if was_playing and not state.playing():
             st.rerun()  # the whole page: Play's label and the fragment's timer change
-        ex = state.explorer()
-        if ex.error.startswith("Training diverged"):
-            st.error(ex.error)
+        divergence_banner()
         metrics_row()
-        charts_area()
+        span = min(max(now - last, TICK), 0.5) * 1000 if was_playing else 0.0
+        charts_area(states, span)
 
     _live()

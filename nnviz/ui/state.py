@@ -1,17 +1,24 @@
-"""Per-session state: one Explorer per browser session, the table and its editor.
+"""Per-session state: one Explorer per browser session, the table and its editor, and
+the session keys the UI modules share — each written here once, with small accessors.
 
 Everything lives in ``st.session_state`` (never in ``st.cache_resource``, which is
 shared by every user). The data editor gets a base table that only changes when an
 edit is folded in, an upload arrives or a preset is loaded; each of those bumps a
 version in the editor's key, so the editor starts clean on the new base.
+
+Notes to the user take one route: :func:`note` queues a message (its kind decides
+the icon), :func:`take_notes` hands them to the page once. Messages are escaped
+there (user text is data, see ``nnviz.ui.text``).
 """
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
+from ..app.edits import apply_edits
 from ..app.explorer import Explorer, Settings
 from ..app.urlstate import read_link, write_link
 from ..data import PRESETS, load_preset
@@ -20,84 +27,158 @@ from ..errors import DataError
 DEFAULT_DATASET = "exam_scores"
 SS = st.session_state
 
+# --- the session keys shared across modules (widget keys live with their widgets)
+EXPLORER = "explorer"
+TABLE = "table"
+TABLE_VERSION = "table_version"
+PLAYING = "playing"
+REPLAY_INDEX = "replay_index"  # None: live; else the snapshot shown
+REPLAY_AT = "replay_at"  # the replay slider's iteration (its widget key)
+RUNS = "runs"
+NOTES = "notes"
+LINK_NOTES = "link_notes"
+CLASSROOM = "classroom"
+HIDE = "hide"
+DIAGRAM_ROW = "diagram_row"
+LOSS_AXIS = "loss_axis"
+DISCRETIZE = "discretize"
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str  # plain text (escaped when shown)
+    kind: str = "info"  # "info" | "success" | "warning" | "error"
+
 
 def init() -> None:
     """Create this session's state on its first run: from the link's parameters if any,
     else the default data set, ready to train."""
-    if "explorer" in SS:
+    if EXPLORER in SS:
         return
-    SS.flash = []  # notes to show once on the next run
+    SS[NOTES] = []
     link = read_link(st.query_params.to_dict())
     try:
         ex = Explorer(link.table, link.settings)
     except (DataError, ValueError) as exc:
         link.notes.append(f"The link's settings do not fit its table ({exc}); "
                           f"showing {DEFAULT_DATASET} instead.")
-        link = read_link({})
+        fallback = read_link({})
+        fallback.notes = link.notes
+        link = fallback
         ex = Explorer(link.table, link.settings)
     if link.steps:
         ex.step(link.steps)
         link.notes.append(f"Trained {link.steps} steps, as the link asks.")
-    SS.explorer = ex
-    SS.table = link.table
-    SS.table_version = 0
-    SS.playing = False
-    SS.classroom = link.classroom
-    SS.hide = set(link.hide)
-    SS.replay_index = None
-    SS.runs = []
-    SS.link_notes = link.notes
+    SS[EXPLORER] = ex
+    SS[TABLE] = link.table
+    SS[TABLE_VERSION] = 0
+    SS[PLAYING] = False
+    SS[CLASSROOM] = link.classroom
+    SS[HIDE] = set(link.hide)
+    SS[REPLAY_INDEX] = None
+    SS[RUNS] = []
+    SS[LINK_NOTES] = list(link.notes)
     write_settings(link.settings)
 
 
+# --- the run ---------------------------------------------------------------------
 def explorer() -> Explorer:
     """The live explorer (the one that trains)."""
-    return SS.explorer
+    return SS[EXPLORER]
 
 
 def view() -> Explorer:
     """What the views show: the live explorer, or the replayed snapshot."""
-    ex = SS.explorer
-    index = SS.get("replay_index")
+    ex = SS[EXPLORER]
+    index = SS.get(REPLAY_INDEX)
     if index is None:
         return ex
     n = len(ex.trainer.history.snapshot_iterations)
     return ex.replay(min(int(index), n - 1))
 
 
+def playing() -> bool:
+    return bool(SS.get(PLAYING))
+
+
+def start_playing() -> None:
+    SS[PLAYING] = True
+    leave_replay()  # playing trains the live run: show it
+
+
+def stop_playing() -> None:
+    SS[PLAYING] = False
+
+
+def replaying() -> bool:
+    return SS.get(REPLAY_INDEX) is not None
+
+
+def leave_replay() -> None:
+    SS[REPLAY_INDEX] = None
+
+
+def replay_at(index: int) -> None:
+    """Show snapshot ``index`` of the run (and stop playing)."""
+    stop_playing()
+    its = explorer().trainer.history.snapshot_iterations
+    index = max(0, min(int(index), len(its) - 1))
+    SS[REPLAY_INDEX] = index
+    SS[REPLAY_AT] = int(its[index])
+
+
 def hidden(control: str) -> bool:
     """A classroom link hides this control."""
-    return control in SS.get("hide", ())
+    return control in SS.get(HIDE, ())
 
 
+# --- notes -----------------------------------------------------------------------
+def note(text: str, kind: str = "info") -> None:
+    """Tell the user something once, on the next page run."""
+    SS[NOTES] = [*SS.get(NOTES, []), Note(str(text), kind)]
+
+
+def take_notes() -> list[Note]:
+    notes = list(SS.get(NOTES, []))
+    SS[NOTES] = []
+    return notes
+
+
+# --- the link --------------------------------------------------------------------
 def sync_link() -> None:
     """Keep the address bar's parameters in step with the settings (no retraining)."""
     ex = explorer()
-    params = write_link(ex.settings, SS.table, classroom=SS.get("classroom", False),
-                        hide=tuple(sorted(SS.get("hide", ()))))
+    params = write_link(ex.settings, SS[TABLE], classroom=SS.get(CLASSROOM, False),
+                        hide=tuple(sorted(SS.get(HIDE, ()))))
     if params != SS.get("_link_params"):
         SS._link_params = params
         st.query_params.from_dict(params)
 
 
+# --- the table and its editor ----------------------------------------------------
 def editor_key() -> str:
-    return f"table_{SS.table_version}"
+    return f"table_{SS[TABLE_VERSION]}"
 
 
 def set_table(table: pd.DataFrame) -> None:
     """A new base table for the editor (drops the editor's pending edit record)."""
-    SS.table = table.reset_index(drop=True) if not table.index.is_unique else table
-    SS.table_version += 1
+    SS[TABLE] = table.reset_index(drop=True) if not table.index.is_unique else table
+    SS[TABLE_VERSION] += 1
     SS.pop("predict_row_defaults", None)
     for key in [k for k in SS if str(k).startswith("pred_in_")]:
         del SS[key]  # the Predict tab's inputs start from the new table's rows
 
 
-def flash(message: str) -> None:
-    SS.flash = [*SS.get("flash", []), message]
+def fold_editor_edits() -> None:
+    """on_change of the data editor: apply its edit record to the base table."""
+    record = SS.get(editor_key())
+    if not record:
+        return
+    SS[TABLE] = apply_edits(SS[TABLE], record)
+    SS[TABLE_VERSION] += 1
 
 
-# ----------------------------------------------------------------------- settings ↔ widgets
+# --- settings ↔ widgets ----------------------------------------------------------
 SETTING_KEYS = ("scaling", "activation", "output_activation", "bias", "init", "seed", "loss",
                 "optimizer", "learning_rate", "momentum", "l1", "l2")
 
@@ -134,65 +215,9 @@ def read_settings() -> Settings:
 def load_dataset() -> None:
     """on_change of the data-set picker: the preset's table and the settings made for it."""
     name = SS.dataset
-    SS.playing = False
+    stop_playing()
     if name not in PRESETS:
         return
     settings = Settings.for_preset(name, seed=int(SS.get("seed", 0)))
     write_settings(settings)
     set_table(load_preset(name))
-
-
-def fold_editor_edits() -> None:
-    """on_change of the data editor: apply its edit record to the base table."""
-    record = SS.get(editor_key())
-    if not record:
-        return
-    SS.table = apply_edits(SS.table, record)
-    SS.table_version += 1
-
-
-def apply_edits(table: pd.DataFrame, record: dict) -> pd.DataFrame:
-    """The table after an st.data_editor edit record {edited_rows, added_rows, deleted_rows}.
-
-    Row positions in the record refer to the table as the editor showed it.
-    Cells keep what the user typed (text included), so a bad cell can be named.
-    """
-    out = table.copy()
-    shown = list(out.columns)
-    for pos, changes in (record.get("edited_rows") or {}).items():
-        label = out.index[int(pos)]
-        for col, value in changes.items():
-            if col not in shown:
-                continue  # prediction columns are read-only
-            if out[col].dtype != object and not _fits(out[col].dtype, value):
-                out[col] = out[col].astype(object)
-            out.loc[label, col] = value
-    deleted = [out.index[int(p)] for p in record.get("deleted_rows") or []]
-    out = out.drop(index=deleted)
-    added = [
-        {c: row.get(c, np.nan) for c in shown} for row in (record.get("added_rows") or [])
-    ]
-    if added:
-        start = (max(out.index) + 1) if len(out) and _int_index(out) else len(out)
-        new = pd.DataFrame(added, columns=shown,
-                           index=range(start, start + len(added)) if _int_index(out) else None)
-        if "split" in new and new["split"].isna().any():
-            new["split"] = new["split"].fillna("train")
-        out = pd.concat([out.astype(object), new.astype(object)]).infer_objects()
-    return out
-
-
-def _int_index(df: pd.DataFrame) -> bool:
-    return pd.api.types.is_integer_dtype(df.index)
-
-
-def _fits(dtype, value) -> bool:
-    if value is None:
-        return pd.api.types.is_float_dtype(dtype)
-    if isinstance(value, bool):
-        return pd.api.types.is_bool_dtype(dtype)
-    if isinstance(value, (int, float)):
-        return pd.api.types.is_numeric_dtype(dtype) and (
-            pd.api.types.is_float_dtype(dtype) or float(value).is_integer()
-        )
-    return False

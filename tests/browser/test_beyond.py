@@ -108,7 +108,7 @@ def step_n(page, n: int = 100) -> None:
     """Step ×N with N chosen in the control bar's selectbox (default 100)."""
     if n != 100:
         page.locator(".st-key-step_n_count").click()
-        page.get_by_role("option", name=f"N = {n}", exact=True).click()
+        page.get_by_role("option", name=f"×{n}", exact=True).click()
         time.sleep(0.2)
         wait_idle(page)
     before = iteration(page)
@@ -219,7 +219,8 @@ def test_replay_slider_moves_every_view(page):
     wait_title_contains(page, "diagram_chart", f"Iteration {replayed} ")
     diag = chart(page, "diagram_chart")
     assert signature(diag) != signature(live), "the diagram's edges did not change on replay"
-    heat = chart_title(page, "heatmaps_chart")
+    open_tab(page, "Weights")  # only the open tab is built: it draws the replayed weights
+    heat = wait_title_contains(page, "heatmaps_chart", f"iteration {replayed}")
     assert f"iteration {replayed}" in heat, heat
     no_exception(page)
     shot(page, "beyond-02-replay-back", "replay_at")

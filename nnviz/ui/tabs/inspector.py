@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from .. import charts
-from ..app import views
-from ..app.inspector import inspect_step
-from . import state
-from .live import CHART_CONFIG
+from ... import charts
+from ...app import views
+from ...app.inspector import inspect_step
+from .. import state
+from ..livechart import CONFIG as CHART_CONFIG
 
 SS = st.session_state
 PHASE_ICONS = {
@@ -49,7 +49,7 @@ def inspector_tab() -> None:
     steps = inspect_step(trace, bias=ex.network.bias)
     n = len(steps)
     SS.inspector_step = int(np.clip(int(SS.get("inspector_step", 1)), 1, n))  # 1-based
-    where = "replayed" if SS.get("replay_index") is not None else "current"
+    where = "replayed" if state.replaying() else "current"
     st.caption(
         f"The step the trainer would take next from the {where} weights "
         f"(iteration {ex.trainer.iteration}), taken apart — nothing is applied."

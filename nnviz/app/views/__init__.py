@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts
-from .explorer import Explorer
+from ... import charts
+from ..explorer import Explorer
 
 PLANE_MARGIN = 0.1  # the plane reaches this share of the data's range beyond it
 
@@ -52,14 +52,16 @@ def spans_decades(*series, decades: float = 2.0) -> bool:
     return bool(len(positive)) and positive.max() > 10**decades * positive.min()
 
 
-def row_activations(ex: Explorer, row: int | None, weights=None, biases=None) -> list | None:
-    """Node values for one table row (by position): its scaled inputs and every layer's A."""
+def row_activations(ex: Explorer, row: int | None, weights=None, biases=None, *,
+                    network=None) -> list | None:
+    """Node values for one table row (by position): its scaled inputs and every layer's A
+    — of the explorer's network, of ``network``, or with ``weights``/``biases``."""
     X = ex.data.X_all()
     if row is None or not len(X):
         return None
     row = int(np.clip(row, 0, len(X) - 1))
     x = X[row : row + 1]
-    net = ex.network
+    net = ex.network if network is None else network
     if weights is not None:
         net = net.copy()
         net.weights = weights
@@ -142,12 +144,14 @@ def plane_ranges(ex: Explorer) -> tuple[tuple, tuple]:
     return (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
 
 
-def _predict_units(ex: Explorer):
+def _predict_units(ex: Explorer, network=None):
     scaler = ex.data.scaler
+    net = ex.network if network is None else network
+    regression = ex.task == "regression"
 
     def predict(XY):
-        out = ex.network.forward(scaler.transform_X(XY))
-        if ex.task == "regression":
+        out = net.forward(scaler.transform_X(XY))
+        if regression:
             return scaler.inverse_y(out)  # the plane shows the user's units
         return out
 
@@ -155,8 +159,13 @@ def _predict_units(ex: Explorer):
 
 
 def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
-               height: int = 480) -> go.Figure:
-    """TensorFlow Playground's main view: the output over the plane, the rows on top."""
+               height: int = 480, network=None, iteration: int | None = None,
+               patch: bool = False):
+    """TensorFlow Playground's main view: the output over the plane, the rows on top.
+
+    ``network``/``iteration``: another state of the run (the explorer's by default);
+    ``patch=True`` returns only what differs between states (see ``nnviz.charts.patch``).
+    """
     data = ex.data
     xr, yr = plane_ranges(ex)
     raw = data.scaler.inverse_X(data.X_all())
@@ -168,33 +177,49 @@ def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
         labels = np.asarray(pd_numeric(table[target]), dtype=float)
     act = ex.settings.output_activation
     regression = ex.task == "regression"
-    return charts.decision_plane(
-        _predict_units(ex), x_range=xr, y_range=yr,
+    iteration = ex.trainer.iteration if iteration is None else iteration
+    common = dict(
+        x_range=xr, y_range=yr,
         points={"x": raw[:, 0], "y": raw[:, 1], "label": labels,
                 "split": np.asarray(data.splits)},
         resolution=resolution, output_activation="linear" if regression else act,
-        discretize=discretize, class_names=data.classes, x_label=data.inputs[0],
-        y_label=data.inputs[1], height=height,
-        title=f"Output over ({data.inputs[0]}, {data.inputs[1]}) · iteration "
-              f"{ex.trainer.iteration}",
+        discretize=discretize, class_names=data.classes,
+        title=f"Output over ({data.inputs[0]}, {data.inputs[1]}) · iteration {iteration}",
     )
+    predict = _predict_units(ex, network)
+    if patch:
+        return charts.decision_plane_patch(predict, **common)
+    return charts.decision_plane(predict, x_label=data.inputs[0], y_label=data.inputs[1],
+                                 height=height, **common)
 
 
-def thumbnails_view(ex: Explorer, *, resolution: int = 24) -> go.Figure:
+def thumbnails_view(ex: Explorer, *, resolution: int = 24, network=None, patch: bool = False):
     """Every neuron's activation over the input plane (the playground's thumbnails).
 
-    Cells shrink for wide layers so the figure stays about as tall as the diagram."""
+    Cells shrink for wide layers so the figure stays about as tall as the diagram.
+    ``network``: another state of the run; ``patch=True``: only what differs."""
     xr, yr = plane_ranges(ex)
     scaler = ex.data.scaler
+    net = ex.network if network is None else network
 
     def layers(XY):
-        return ex.network.forward_layers(scaler.transform_X(XY))
+        return net.forward_layers(scaler.transform_X(XY))
 
-    widest = max(ex.network.layer_sizes[1:])
-    return charts.neuron_thumbnails(layers, x_range=xr, y_range=yr, resolution=resolution,
-                                    layer_names=layer_names(ex)[1:],
-                                    activations=ex.network.activations,
-                                    cell_px=int(np.clip(420 // widest, 44, 78)))
+    common = dict(x_range=xr, y_range=yr, resolution=resolution, activations=net.activations)
+    if patch:
+        return charts.neuron_thumbnails_patch(layers, **common)
+    return charts.neuron_thumbnails(layers, layer_names=layer_names(ex)[1:],
+                                    cell_px=thumbnail_px(ex), **common)
+
+
+def thumbnail_px(ex: Explorer) -> int:
+    """Thumbnail width: smaller for wide layers, so the maps stay about as tall as the
+    diagram."""
+    return int(np.clip(420 // max(ex.network.layer_sizes[1:]), 44, 78))
+
+
+def thumbnails_height(ex: Explorer) -> int:
+    return charts.thumbnails_size(ex.network.layer_sizes[1:], thumbnail_px(ex))[1]
 
 
 def has_curve(ex: Explorer) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..data import DataError, read_csv_table, to_csv_bytes
-from . import state
+from ...data import DataError, read_csv_table, to_csv_bytes
+from .. import state
+from ..text import md
 
 SS = st.session_state
 PRED_COLUMNS = ("prediction", "error", "confidence", "correct")
@@ -21,8 +22,8 @@ PRED_COLUMNS = ("prediction", "error", "confidence", "correct")
 def _editor_frame() -> pd.DataFrame:
     """The base table with the network's prediction and error beside each valid row."""
     ex = state.view()
-    table = SS.table.copy()
-    if ex.error:  # the table has a bad cell: the last valid data's rows would not match
+    table = SS[state.TABLE].copy()
+    if ex.data_error:  # the table has a bad cell: the last valid data's rows would not match
         return table
     try:
         pred = ex.predictions()
@@ -55,19 +56,20 @@ def _upload() -> None:
     try:
         table = read_csv_table(file)
     except DataError as exc:
-        state.flash(f"Upload not used: {exc}")
+        state.note(f"Upload not used: {exc}", "warning")
         return
     columns = [c for c in table.columns if c != "split"]
     if len(columns) < 2:
-        state.flash("Upload not used: the file needs at least an input and a target column.")
+        state.note("Upload not used: the file needs at least an input and a target column.",
+                   "warning")
         return
-    SS.playing = False
+    state.stop_playing()
     SS.dataset = "custom"
     state.set_table(table)
     SS.inputs, SS.targets = columns[:-1], columns[-1:]
     inputs = ", ".join(map(str, columns[:-1]))
-    state.flash(f"Loaded {len(table)} rows from {file.name}: inputs {inputs}, "
-                f"target {columns[-1]} (change them in the sidebar).")
+    state.note(f"Loaded {len(table)} rows from {file.name}: inputs {inputs}, "
+               f"target {columns[-1]} (change them in the sidebar).", "success")
 
 
 def data_table() -> None:
@@ -78,15 +80,15 @@ def data_table() -> None:
     st.data_editor(
         frame, key=state.editor_key(), num_rows="dynamic", on_change=state.fold_editor_edits,
         column_config=_column_config(frame),
-        disabled=[c for c in frame.columns if c not in SS.table.columns],
+        disabled=[c for c in frame.columns if c not in SS[state.TABLE].columns],
         height=min(38 + 35 * (len(frame) + 1), 460), width="stretch",
     )
-    if ex.error and not ex.error.startswith("Training diverged"):
-        st.error(f"{ex.error}  \nTraining keeps the last valid table until this is fixed.",
-                 icon=":material/warning:")
+    if ex.data_error:
+        st.error(f"{md(ex.data_error)}  \nTraining keeps the last valid table until this is "
+                 "fixed.", icon=":material/warning:")
     c1, c2 = st.columns(2)
     c1.file_uploader("Upload a CSV table", type=["csv", "txt"], key="upload_csv",
                      on_change=_upload,
                      help="First line: column names. Optional 'split' column: train/test/predict.")
-    c2.download_button("Download the table as CSV", to_csv_bytes(SS.table),
+    c2.download_button("Download the table as CSV", to_csv_bytes(SS[state.TABLE]),
                        file_name=f"{SS.dataset}.csv", mime="text/csv", key="download_csv")

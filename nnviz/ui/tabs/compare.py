@@ -6,28 +6,30 @@ import string
 
 import streamlit as st
 
-from .. import charts
-from ..app import views
-from ..app.runs import MAX_RUNS, changed_settings, record_run, runs_table
-from . import state
-from .live import CHART_CONFIG, LOSS_AXES
+from ... import charts
+from ...app import views
+from ...app.runs import MAX_RUNS, changed_settings, record_run, runs_table
+from .. import state
+from ..live import LOSS_AXES
+from ..livechart import CONFIG as CHART_CONFIG
+from ..text import md
 
 SS = st.session_state
 
 
 def _keep() -> None:
     ex = state.explorer()
-    runs = SS.runs
+    runs = SS[state.RUNS]
     if len(runs) >= MAX_RUNS:
-        state.flash(f"{MAX_RUNS} runs are kept already: remove one first.")
+        state.note(f"{MAX_RUNS} runs are kept already: remove one first.", "warning")
         return
     used = {r.name for r in runs}
     name = next(f"run {c}" for c in string.ascii_uppercase if f"run {c}" not in used)
-    SS.playing = False
+    state.stop_playing()
     record = record_run(name, ex)
     runs.append(record)
     ex.start_over_from(record.initial_params)
-    state.flash(
+    state.note(
         f"Kept {name}. A new run starts from the same initial weights: change one "
         "setting and train to compare."
     )
@@ -35,12 +37,12 @@ def _keep() -> None:
 
 def _remove() -> None:
     names = set(SS.get("runs_to_remove") or [])
-    SS.runs = [r for r in SS.runs if r.name not in names]
+    SS[state.RUNS] = [r for r in SS[state.RUNS] if r.name not in names]
     SS.runs_to_remove = []
 
 
 def _log_axis(runs, current) -> bool:
-    choice = LOSS_AXES[SS.get("loss_axis") or "auto"]
+    choice = LOSS_AXES[SS.get(state.LOSS_AXIS) or "auto"]
     if choice is not None:
         return choice
     return views.spans_decades(current["train_loss"], *[r.train_loss for r in runs])
@@ -48,7 +50,7 @@ def _log_axis(runs, current) -> bool:
 
 def compare_tab() -> None:
     ex = state.explorer()
-    runs = SS.runs
+    runs = SS[state.RUNS]
     c1, c2 = st.columns([1.3, 3])
     c1.button(
         "Keep this run",
@@ -85,7 +87,7 @@ def compare_tab() -> None:
     table = runs_table([*runs, record_run("current", ex)])
     diff = changed_settings(runs)
     if diff:
-        st.caption("Settings that differ between the kept runs: " + ", ".join(diff))
+        st.caption("Settings that differ between the kept runs: " + md(", ".join(diff)))
     st.dataframe(table, hide_index=True, width="stretch", key="runs_table")
     c1, c2, c3 = st.columns([2, 1, 1.2])
     c1.multiselect(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..app import views
-from ..gradcheck import gradient_details
-from . import state
+from ...app import views
+from ...gradcheck import gradient_details
+from .. import state
+from ..text import md
 
 SS = st.session_state
 
@@ -24,9 +25,10 @@ def _set_weight() -> None:
     try:
         ex.set_weight(layer, i, j, float(SS.edit_value))
     except (ValueError, IndexError) as exc:
-        state.flash(f"Weight not set: {exc}")
+        state.note(f"Weight not set: {exc}", "warning")
         return
-    state.flash(f"W{layer}[{i}, {j}] set to {float(SS.edit_value):g}: every view shows it.")
+    state.note(f"W{layer}[{i}, {j}] set to {float(SS.edit_value):g}: every view shows it.",
+               "success")
 
 
 def gradient_check_panel() -> None:
@@ -39,7 +41,7 @@ def gradient_check_panel() -> None:
         ok = r.max_relative_error < 1e-6
         (st.success if ok else st.warning)(
             f"Iteration {iteration}: largest relative error {r.max_relative_error:.2e} at "
-            f"{r.where} (backprop {r.analytic:.6g}, numerical {r.numeric:.6g}). "
+            f"{md(r.where)} (backprop {r.analytic:.6g}, numerical {r.numeric:.6g}). "
             + ("Backprop is the exact derivative." if ok else
                "Larger than 1e-6: a kink (relu at 0) or a saturated unit can cause this."))
 
@@ -67,10 +69,11 @@ def edit_weight_panel() -> None:
         SS.edit_value = current
     c4.number_input("Value", key="edit_value", format="%.4f")
     c5.button("Set", key="set_weight", on_click=_set_weight, width="stretch")
-    st.caption(f"Now W{k}[{rows[int(SS.edit_from)]} → {cols[int(SS.edit_to)]}] = {current:.6g}")
+    st.caption(f"Now W{k}\\[{md(rows[int(SS.edit_from)])} → {md(cols[int(SS.edit_to)])}\\] = "
+               f"{current:.6g}")
 
 
-def tools_tab() -> None:
+def checks_tab() -> None:
     gradient_check_panel()
     st.divider()
     edit_weight_panel()

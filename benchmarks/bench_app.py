@@ -1,0 +1,308 @@
+"""What a person sees in a real browser: nnviz's live view, measured in headless Chromium.
+
+    .venv/bin/python benchmarks/bench_app.py [--app app.py] [--seconds 10]
+
+Starts the app (and a trivial one-chart Streamlit page, for comparison) on free
+loopback ports and drives Debian's chromium with Playwright. For the default preset
+and for spiral with 6 hidden layers of 8 it prints:
+
+* Step: click → the Iteration metric changes, and → the page is idle (median of 5);
+* Play: visible Iteration updates per second (sampled inside the page on every
+  animation frame), chart redraws per second, chart nodes re-created during play,
+  the share of a 10 ms page timer's ticks that ran (the main thread's headroom),
+  and the bytes per second received over the websocket;
+* Pause: click → the Iteration metric frozen, and how far it moved past the number
+  on screen at the click;
+* navigation → the first chart drawn, against the trivial page (ratio).
+
+``--app`` points at another checkout's app.py to measure a baseline in the same
+way (e.g. ``git worktree add /tmp/before <commit>``). Times are medians; the machine
+is shared, so compare ratios measured in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+VIEWPORT = {"width": 1440, "height": 900}
+METRIC = "[data-testid='stMetricValue']"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHART = ".js-plotly-plot"
+
+TRIVIAL_APP = textwrap.dedent('''
+    import plotly.graph_objects as go
+    import streamlit as st
+    st.title("one chart")
+    st.plotly_chart(go.Figure(go.Scatter(x=[0, 1, 2], y=[1, 3, 2])), key="c")
+''')
+
+# Installed before the page's scripts: counts chart nodes that appear (a chart
+# re-created), timer ticks, and every change of the Iteration metric's text (both
+# sampled on each animation frame).
+PROBE_JS = """
+(() => {
+  const probe = window.__probe = {added: 0, ticks: 0, t0: 0, changes: [], last: null,
+                                  running: false};
+  // a chart node not seen before is a (re-)created chart
+  const tagNew = () => {
+    let n = 0;
+    for (const el of document.querySelectorAll('.js-plotly-plot:not([data-probe-seen])')) {
+      el.setAttribute('data-probe-seen', '1');
+      n += 1;
+    }
+    return n;
+  };
+  setInterval(() => { if (probe.running) probe.ticks += 1; }, 10);
+  const sample = () => {
+    const fresh = tagNew();
+    if (probe.running) probe.added += fresh;
+    const m = document.querySelector("[data-testid='stMetricValue']");
+    const v = m ? m.innerText : null;
+    if (probe.running && v !== probe.last) probe.changes.push([performance.now(), v]);
+    probe.last = v;
+    requestAnimationFrame(sample);
+  };
+  requestAnimationFrame(sample);
+  probe.countDraws = () => [...document.querySelectorAll('.nnviz-live-chart')]
+    .reduce((s, d) => s + Number(d.dataset.draws || 0), 0);
+  probe.start = () => {
+    tagNew();
+    probe.added = 0; probe.ticks = 0; probe.changes = []; probe.t0 = performance.now();
+    probe.draws0 = probe.countDraws(); probe.running = true;
+  };
+  probe.stop = () => {
+    probe.running = false;
+    const secs = (performance.now() - probe.t0) / 1000;
+    return {secs, added: probe.added, ticks: probe.ticks, changes: probe.changes.length,
+            draws: probe.countDraws() - probe.draws0};
+  };
+})();
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit(app: Path):
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=app.parent, stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"streamlit exited:\n{log.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def iteration(page) -> int:
+    return int(page.locator(METRIC).first.inner_text().replace(",", ""))
+
+
+def wait_idle(page, timeout=60_000):
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_page(browser, url: str, query: str = ""):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.add_init_script(PROBE_JS)
+    ws_bytes = [0]
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: ws_bytes.__setitem__(
+            0, ws_bytes[0] + len(payload if isinstance(payload, (bytes, str)) else b"")))
+
+    page.on("websocket", on_ws)
+    t0 = time.perf_counter()
+    page.goto(url + query, wait_until="domcontentloaded")
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{CHART}')].some(e => e.querySelector('.main-svg'))",
+        timeout=90_000)
+    first_chart = time.perf_counter() - t0
+    wait_idle(page)
+    return context, page, ws_bytes, first_chart
+
+
+def play_button(page):
+    return page.locator(".st-key-play").get_by_role("button").first
+
+
+def measure_step(page, rounds: int = 5) -> tuple[float, float]:
+    to_metric, to_idle = [], []
+    for _ in range(rounds):
+        before = iteration(page)
+        t0 = time.perf_counter()
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function(
+            "v => { const m = document.querySelector(\"" + METRIC + "\");"
+            " return m && m.innerText.replace(/,/g, '') !== String(v); }", arg=before)
+        to_metric.append(time.perf_counter() - t0)
+        time.sleep(0.05)
+        wait_idle(page)
+        to_idle.append(time.perf_counter() - t0)
+        time.sleep(0.3)
+    return statistics.median(to_metric), statistics.median(to_idle)
+
+
+def measure_play(page, ws_bytes, seconds: float) -> dict:
+    play_button(page).click()
+    page.wait_for_function("() => document.querySelector('.st-key-play').innerText"
+                           ".includes('Pause')", timeout=30_000)
+    time.sleep(1.0)  # past the first refresh
+    bytes0 = ws_bytes[0]
+    page.evaluate("() => window.__probe.start()")
+    time.sleep(seconds)
+    r = page.evaluate("() => window.__probe.stop()")
+    received = ws_bytes[0] - bytes0
+    # Pause: the number on screen at the click, and when it stops moving
+    shown = iteration(page)
+    t0 = time.perf_counter()
+    play_button(page).click()
+    last, frozen_at, deadline = shown, None, time.perf_counter() + 20
+    stable_since = time.perf_counter()
+    while time.perf_counter() < deadline:
+        now = iteration(page)
+        if now != last:
+            last, stable_since = now, time.perf_counter()
+        elif time.perf_counter() - stable_since > 1.0:
+            frozen_at = stable_since - t0
+            break
+        time.sleep(0.02)
+    return {
+        "updates_per_s": r["changes"] / r["secs"],
+        "draws_per_s": r["draws"] / r["secs"],
+        "remounts": r["added"],
+        "timer_share": r["ticks"] / (r["secs"] * 100),
+        "kb_per_s": received / 1000 / r["secs"],
+        "pause_s": frozen_at if frozen_at is not None else float("nan"),
+        "past_shown": last - shown,
+    }
+
+
+def run_case(browser, url: str, query: str, seconds: float, trivial_first: float) -> dict:
+    context, page, ws_bytes, first = open_page(browser, url, query)
+    try:
+        step_metric, step_idle = measure_step(page)
+        play = measure_play(page, ws_bytes, seconds)
+    finally:
+        context.close()
+    return {"step_metric_s": step_metric, "step_idle_s": step_idle, **play,
+            "first_chart_s": first, "first_chart_ratio": first / trivial_first}
+
+
+CASES = {
+    "exam_scores (default)": "",
+    "spiral, 6 hidden layers of 8": "/?dataset=spiral&hidden=8-8-8-8-8-8",
+}
+TARGETS = {
+    "step_metric_s": ("Step → metric", "≤ 0.25 s"),
+    "step_idle_s": ("Step → idle", "≤ 0.6 s"),
+    "updates_per_s": ("Play: Iteration updates / s", "≥ 5 (goal 20)"),
+    "draws_per_s": ("Play: chart redraws / s (all charts)", ""),
+    "remounts": ("Play: chart nodes re-created", "0"),
+    "timer_share": ("Play: page timer ticks that ran", "≥ 50 %"),
+    "kb_per_s": ("Play: websocket kB / s", ""),
+    "pause_s": ("Pause → frozen", "≤ 0.5 s"),
+    "past_shown": ("Pause: iterations past the number shown", "≤ one refresh"),
+    "first_chart_s": ("Navigation → first chart", ""),
+    "first_chart_ratio": ("  … against a trivial one-chart page", "≤ 1.5×"),
+}
+
+
+SECONDS = ("step_metric_s", "step_idle_s", "pause_s", "first_chart_s")
+
+
+def fmt(key: str, value: float) -> str:
+    if key == "timer_share":
+        return f"{value:.0%}"
+    if key in ("remounts", "past_shown"):
+        return f"{value:,.0f}"
+    if key == "first_chart_ratio":
+        return f"{value:.2f}×"
+    if key in SECONDS:
+        return f"{value:.2f} s"
+    return f"{value:,.1f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--app", type=Path, default=ROOT / "app.py")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--case", choices=list(CASES), action="append")
+    args = parser.parse_args()
+    executable = shutil.which("chromium")
+    if executable is None:
+        print("Debian's chromium is needed (make test installs it).", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        trivial = Path(tmp) / "trivial.py"
+        trivial.write_text(TRIVIAL_APP)
+        browser = pw.chromium.launch(executable_path=executable, headless=True,
+                                     args=CHROMIUM_ARGS)
+        with streamlit(trivial) as url:
+            firsts = []
+            for _ in range(3):
+                context, _page, _, first = open_page(browser, url)
+                context.close()
+                firsts.append(first)
+            trivial_first = statistics.median(firsts)
+        results = {}
+        with streamlit(args.app.resolve()) as url:
+            open_page(browser, url)[0].close()  # warm the server (imports, first run)
+            for name in args.case or CASES:
+                results[name] = run_case(browser, url, CASES[name], args.seconds,
+                                         trivial_first)
+        browser.close()
+    print(f"app: {args.app}   (machine: {os.cpu_count()} cores; trivial page → first chart "
+          f"{trivial_first:.2f} s)")
+    names = list(results)
+    width = max(len(label) for label, _ in TARGETS.values()) + 2
+    print("".ljust(width) + "".join(n[:28].ljust(30) for n in names) + "target")
+    for key, (label, target) in TARGETS.items():
+        row = label.ljust(width) + "".join(fmt(key, results[n][key]).ljust(30) for n in names)
+        print(row + target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""The live view's charts as *live specs*: a whole figure now and then, patches between.
+
+While a run plays, the page shows the loss curve, the network diagram, the output
+over the input plane and every neuron's map, refreshed several times a second. Each
+chart here is a ``LiveSpec``:
+
+* ``signature()`` — what the figure's structure depends on (architecture, names,
+  axis type, data rows …). While it stays the same, the browser keeps its figure
+  and gets patches; when it changes, the whole figure is sent again.
+* ``figure()`` — the whole figure (the pure builders in ``nnviz.charts``).
+* ``base_info()`` — what a patch needs to know of the figure the browser holds
+  (the loss curve: the last iteration it draws).
+* ``frames(base, info, states)`` — one patch per intermediate state of the refresh,
+  each relative to ``base`` (the figure the browser holds); None when the figure
+  must be sent whole instead.
+
+A ``State`` is the run at one moment of a refresh (its iteration and parameters):
+a refresh trains in a few slices and keeps the state after each, so the browser can
+play the motion out between refreshes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ... import charts
+from ...charts.patch import figure_patch
+from ...network import Network
+from ..explorer import Explorer
+from . import (
+    has_curve,
+    has_plane,
+    layer_names,
+    loss_view,
+    plane_ranges,
+    plane_view,
+    row_activations,
+    spans_decades,
+    thumbnails_height,
+    thumbnails_view,
+)
+
+MAX_TAIL = 400  # a patch appends at most this many loss points (a longer tail is thinned)
+
+
+@dataclass(frozen=True)
+class State:
+    """The run at one moment: its iteration and its parameters (a copy)."""
+
+    iteration: int
+    params: np.ndarray
+
+
+def state_of(ex: Explorer) -> State:
+    return State(int(ex.trainer.iteration), ex.network.params.copy())
+
+
+class _Scratch:
+    """One spare network per refresh to put each state's parameters into."""
+
+    def __init__(self, net: Network):
+        self.net = net.copy()
+
+    def at(self, state: State) -> Network:
+        self.net.set_params(state.params)
+        return self.net
+
+
+class LiveSpec:
+    key = "chart"
+    height = 400
+
+    def __init__(self, ex: Explorer):
+        self.ex = ex
+
+    def signature(self) -> tuple:
+        raise NotImplementedError
+
+    def figure(self):
+        raise NotImplementedError
+
+    def base_info(self) -> dict:
+        return {}
+
+    def frames(self, base: dict, info: dict, states: Sequence[State]) -> list[dict] | None:
+        raise NotImplementedError
+
+
+def _data_signature(ex: Explorer) -> tuple:
+    """What the drawn rows depend on: the data (a new table or columns make a new
+    PreparedData) and the network's shape."""
+    return (id(ex.data), tuple(ex.network.layer_sizes), ex.network.activation,
+            ex.network.output_activation, ex.network.bias)
+
+
+class LossLive(LiveSpec):
+    key = "loss_chart"
+
+    def __init__(self, ex: Explorer, *, log_y: bool | None, replay: bool, height: int = 300):
+        super().__init__(ex)
+        self.choice, self.replay, self.height = log_y, replay, height
+        h = ex.trainer.history
+        self.log_y = spans_decades(h.train_loss) if log_y is None else log_y
+
+    def signature(self) -> tuple:
+        h = self.ex.trainer.history
+        return ("loss", id(h), self.log_y, len(h.events), min(len(h.iterations), 2),
+                len(self.ex.data.X_test) > 0, self.ex.trainer.loss_name, self.height,
+                self.ex.trainer.iteration if self.replay else None)
+
+    def figure(self):
+        return loss_view(self.ex, log_y=self.log_y, replay=self.replay, height=self.height)
+
+    def base_info(self) -> dict:
+        its = self.ex.trainer.history.iterations
+        return {"after": float(its[-1]) if len(its) else -1.0, "points": len(its)}
+
+    def frames(self, base, info, states):
+        h = self.ex.trainer.history
+        after = info["after"]
+        tail = len(h.iterations) - int(np.searchsorted(h.iterations, after, side="right"))
+        if tail > max(MAX_TAIL, info["points"]):
+            return None  # the run has doubled since: send the curve whole, thinned evenly
+        test = h.test_loss if len(self.ex.data.X_test) else None
+        return [charts.loss_tail_patch(h.iterations, h.train_loss, test, after=after,
+                                       upto=s.iteration - 1, max_points=MAX_TAIL)
+                for s in states]
+
+
+class DiagramLive(LiveSpec):
+    key = "diagram_chart"
+
+    def __init__(self, ex: Explorer, *, row: int | None, height: int = 460):
+        super().__init__(ex)
+        self.row, self.height = row, height
+
+    def signature(self) -> tuple:
+        return ("diagram", _data_signature(self.ex), self.row, self.height)
+
+    def figure(self):
+        from . import diagram_view
+
+        return diagram_view(self.ex, row=self.row, height=self.height)
+
+    def frames(self, base, info, states):
+        ex, scratch = self.ex, _Scratch(self.ex.network)
+        out = []
+        for s in states:
+            net = scratch.at(s)
+            out.append(charts.network_diagram_patch(
+                net.weights, net.biases if net.bias else None,
+                node_values=row_activations(ex, self.row, network=net),
+                title=_diagram_title(s.iteration, self.row)))
+        return out
+
+
+def _diagram_title(iteration: int, row: int | None) -> str:
+    return f"Iteration {iteration}" + ("" if row is None else f" · row {row}")
+
+
+class PlaneLive(LiveSpec):
+    key = "plane_chart"
+
+    def __init__(self, ex: Explorer, *, resolution: int, discretize: bool, height: int = 440):
+        super().__init__(ex)
+        self.resolution, self.discretize, self.height = resolution, discretize, height
+
+    def signature(self) -> tuple:
+        return ("plane", _data_signature(self.ex), self.resolution, self.discretize, self.height)
+
+    def figure(self):
+        return plane_view(self.ex, resolution=self.resolution, discretize=self.discretize,
+                          height=self.height)
+
+    def frames(self, base, info, states):
+        ex, scratch = self.ex, _Scratch(self.ex.network)
+        out = []
+        for s in states:
+            out.append(plane_view(ex, resolution=self.resolution, discretize=self.discretize,
+                                  network=scratch.at(s), iteration=s.iteration, patch=True))
+        return out
+
+
+class ThumbnailsLive(LiveSpec):
+    key = "thumbs_chart"
+
+    def __init__(self, ex: Explorer, *, resolution: int):
+        super().__init__(ex)
+        self.resolution = resolution
+        self._fig = None
+
+    @property
+    def height(self) -> int:
+        return thumbnails_height(self.ex)
+
+    def signature(self) -> tuple:
+        return ("thumbs", _data_signature(self.ex), self.resolution)
+
+    def figure(self):
+        if self._fig is None:
+            self._fig = thumbnails_view(self.ex, resolution=self.resolution)
+        return self._fig
+
+    def frames(self, base, info, states):
+        ex, scratch = self.ex, _Scratch(self.ex.network)
+        return [thumbnails_view(ex, resolution=self.resolution, network=scratch.at(s),
+                                patch=True) for s in states]
+
+
+class FigureLive(LiveSpec):
+    """Any other chart: built whole at each refresh, sent as the patch from the figure
+    the browser holds (one frame per refresh)."""
+
+    def __init__(self, ex: Explorer, key: str, build, *, signature: tuple, height: int):
+        super().__init__(ex)
+        self.key, self.build, self.sig, self.height = key, build, signature, height
+        self._fig = None
+
+    def signature(self) -> tuple:
+        return self.sig
+
+    def figure(self):
+        if self._fig is None:
+            self._fig = self.build()
+        return self._fig
+
+    def frames(self, base, info, states):
+        patch = figure_patch(base, self.figure())
+        return None if patch is None else [patch]
+
+
+def live_specs(ex: Explorer, *, log_y: bool | None, replay: bool, row: int | None,
+               playing: bool, discretize: bool) -> list[LiveSpec]:
+    """The live view's charts for this explorer, in page order (left column, right)."""
+    specs: list[LiveSpec] = [LossLive(ex, log_y=log_y, replay=replay)]
+    if has_plane(ex):
+        specs.append(PlaneLive(ex, resolution=60 if playing else 90, discretize=discretize))
+    elif has_curve(ex):
+        from . import curve_view
+
+        specs.append(FigureLive(ex, "curve_chart", lambda: curve_view(ex),
+                                signature=("curve", _data_signature(ex)), height=400))
+    elif ex.task == "regression":
+        from . import fit_view
+
+        specs.append(FigureLive(ex, "fit_chart", lambda: fit_view(ex),
+                                signature=("fit", _data_signature(ex)), height=400))
+    else:
+        from . import heatmaps_view
+
+        fig = heatmaps_view(ex)
+        specs.append(FigureLive(ex, "live_heatmaps_chart", lambda: fig,
+                                signature=("heatmaps", _data_signature(ex)),
+                                height=int(fig.layout.height or 400)))
+    specs.append(DiagramLive(ex, row=row))
+    if has_plane(ex) and ex.network.n_layers > 1:
+        specs.append(ThumbnailsLive(ex, resolution=16 if playing else 24))
+    return specs
+
+
+__all__ = ["MAX_TAIL", "DiagramLive", "FigureLive", "LiveSpec", "LossLive", "PlaneLive",
+           "State", "ThumbnailsLive", "layer_names", "live_specs", "plane_ranges", "state_of"]

@@ -1,0 +1,83 @@
+"""The Export / share tab: downloads of the model and the run, a model upload, the link.
+
+The downloads are serialized only while this tab is open (the tabs are lazy)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ... import export
+from ...app.urlstate import write_link
+from .. import state
+
+SS = st.session_state
+
+
+def export_tab() -> None:
+    ex = state.explorer()
+    net, t = ex.network, ex.trainer
+    meta = {"hyperparameters": export.trainer_hyperparameters(t)}
+    names = {"inputs": ex.data.inputs, "targets": ex.data.targets, "classes": ex.data.classes}
+    st.markdown("**Download**")
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Weights (seed text: w1.txt …)", export.weights_txt_zip(net, scaler=ex.data.scaler,
+                                                                 **meta),
+        file_name="nnviz-weights.zip", mime="application/zip", key="dl_txt")
+    cols[1].download_button("Weights (.npz)", export.to_npz(net, scaler=ex.data.scaler, **meta),
+                            file_name="nnviz-weights.npz", key="dl_npz")
+    cols[2].download_button(
+        "Model (.json)",
+        export.to_json(net, scaler=ex.data.scaler, iteration=t.iteration, **meta, **names),
+        file_name="nnviz-model.json", mime="application/json", key="dl_json")
+    cols = st.columns(3)
+    cols[0].download_button("Loss history (.csv)", export.history_csv(t.history),
+                            file_name="nnviz-loss.csv", mime="text/csv", key="dl_loss")
+    rows = ex.data.scaler.inverse_X(ex.data.X_all()).tolist()
+    cols[1].download_button(
+        "Standalone script (.py)",
+        export.standalone_script(net, scaler=ex.data.scaler, rows=rows, iteration=t.iteration,
+                                 **names),
+        file_name="nnviz_predict.py", mime="text/x-python", key="dl_script")
+    st.markdown("**Continue from a saved model**")
+    st.file_uploader("Upload a model (.json, .npz or the weights .zip)",
+                     type=["json", "npz", "zip"], key="upload_model", on_change=_load_model)
+
+
+def _load_model() -> None:
+    file = SS.get("upload_model")
+    if file is None:
+        return
+    ex = state.explorer()
+    try:
+        bundle = export.load_model(file.getvalue(), file.name)
+        ex.adopt(bundle.network)
+    except ValueError as exc:
+        state.note(f"Model not loaded: {exc}", "warning")
+        return
+    state.stop_playing()
+    state.write_settings(ex.settings)
+    state.note(f"Loaded {file.name}: training continues from its weights.", "success")
+
+
+def share_panel() -> None:
+    ex = state.explorer()
+    params = write_link(ex.settings, SS[state.TABLE], steps=ex.trainer.iteration,
+                        classroom=SS.get(state.CLASSROOM, False),
+                        hide=tuple(sorted(SS.get(state.HIDE, ()))))
+    base = st.context.url or "http://localhost:8501/"
+    link = f"{base}?{urlencode(params)}"
+    st.markdown("**Link to this run** — opening it rebuilds the same network from the same "
+                "initial weights and trains the same number of steps.")
+    with st.container(key="share_link"):
+        st.code(link, language=None, wrap_lines=True)
+    st.caption("For a classroom exercise, add `&classroom=1&hide=optimizer,loss,learning_rate` "
+               "(any controls) to hide what the students should not change.")
+
+
+def export_and_share() -> None:
+    export_tab()
+    share_panel()
+

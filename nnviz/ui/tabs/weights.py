@@ -1,0 +1,26 @@
+"""The Weights tab: every W and b as a heatmap, or their gradients, or how they moved."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ...app import views
+from .. import state
+from ..livechart import CONFIG as CHART_CONFIG
+
+SS = st.session_state
+WEIGHT_VIEWS = {
+    "weights": ("W and b", views.heatmaps_view),
+    "gradients": ("gradients dL/dW", views.gradient_heatmaps_view),
+    "change": ("change since the last snapshot", views.change_heatmaps_view),
+}
+
+
+def weights_tab() -> None:
+    ex = state.view()
+    st.segmented_control("Show", list(WEIGHT_VIEWS), key="weights_view", default="weights",
+                         format_func=lambda k: WEIGHT_VIEWS[k][0])
+    _, build = WEIGHT_VIEWS[SS.get("weights_view") or "weights"]
+    st.plotly_chart(build(ex), key="heatmaps_chart", theme=None, config=CHART_CONFIG)
+    st.caption("Each W maps the neurons of one layer (rows) to the next (columns); "
+               "blue is positive, orange negative, the colour range is symmetric around 0.")
