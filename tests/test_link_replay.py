@@ -467,3 +467,16 @@ def test_progress_says_when_the_settings_or_the_table_changed():
     assert sum(p.settings_changed for p in seen) == 1
     assert sum(p.table_changed for p in seen) == 1
     assert_same_run(a, b)
+
+
+def test_a_refusal_that_never_comes_is_trained_in_chunks_and_noted():
+    log = _log([1, [0, "diverge", 20_000]])
+    link = read_link({"dataset": "exam_scores", "steps": "5", "log": log})
+    ex = Explorer(link.table, link.settings)
+    ex.start_link_replay(link)
+    chunks, p = 0, None
+    while ex.link_replay_pending:
+        p = ex.advance_link_replay(0.01)
+        chunks += 1
+    assert chunks > 1 and ex.trainer.iteration == 20_000
+    assert "did not diverge" in p.note and p.finished

@@ -77,6 +77,7 @@ class LinkReplay:
     trainer: Trainer
     next: int = 0  # the next event to apply
     done: int = 0  # steps trained so far
+    refusing: bool = False  # training on until a step is refused (a "diverge" event)
 
 
 @dataclass
@@ -203,20 +204,33 @@ class Explorer:
         try:
             while True:
                 event = plan.events[plan.next] if plan.next < len(plan.events) else None
-                target = plan.end if event is None else event.iteration
                 it = self.trainer.iteration
+                refused = event is not None and event.kind == "diverge" and (
+                    plan.refusing or it == event.iteration)
+                if refused:  # train on from there until a step is refused, as the run did
+                    plan.refusing = True
+                    target = event.iteration + event.value
+                else:
+                    target = plan.end if event is None else event.iteration
                 if it < target:
                     left = budget_s - (time.perf_counter() - t0)
                     if left <= 0:
                         break
                     r = train_chunk(self.trainer, target - it, left, stop_at=target)
-                    plan.done += r.steps
+                    plan.done += max(r.steps, 0) + r.diverged
                     self._measure(r.steps, r.seconds)
-                    if r.diverged:
+                    if r.diverged and refused:
+                        self._diverged(event.iteration, r.stopped)
+                        plan.refusing = False
+                        plan.next += 1
+                    elif r.diverged:
                         self._diverged(it, r.stopped)
                         return self._end_replay(f"training diverged at iteration "
                                                 f"{self.trainer.iteration:,}", settings, first)
                     continue
+                if refused:
+                    return self._end_replay("training did not diverge where the run did",
+                                            settings, first)
                 if event is None:
                     return self._end_replay("", settings, first)
                 if it > target:
@@ -254,11 +268,7 @@ class Explorer:
             if e.value not in its:
                 return f"no recorded weights of iteration {e.value:,} to continue from"
             self.continue_from(its.index(e.value))
-            return ""
-        before = self.trainer.iteration
-        self.step(e.value)  # trains on and is refused a step, as the run was
-        self._replay.done += max(self.trainer.iteration - before, 0) + 1
-        return "" if self.divergence else "training did not diverge where the run did"
+        return ""
 
     def _end_replay(self, why: str, settings: Settings | None = None,
                     first: int | None = None) -> LinkReplayProgress:
