@@ -1,6 +1,16 @@
 """Activation functions: A = f(Z), applied elementwise (softmax: row by row).
 
-Each activation knows three things:
+Each activation declares, once, everything the rest of nnviz reads from it:
+
+* ``name``                the lowercase key of ``ACTIVATIONS`` (API, app, URL)
+* ``formula``             f(Z) written with ``{Z}`` for the layer's sums: ``1 / (1 + e^(−{Z}))``
+* ``derivative_formula``  dA/dZ written with ``{Z}`` and ``{A}``: ``{A} ⊙ (1 − {A})``
+* ``output_range``        (low, high): every value f can produce; ``bounded``, ``midpoint``
+  and ``symmetric`` are derived from it (target checks, accuracy, colour scales)
+* ``kink``                the z where f' jumps (relu: 0), None for a smooth f
+* ``hidden``              usable in a hidden layer (softmax is for the output only)
+
+and computes:
 
 * ``forward(Z, out)``       A = f(Z)
 * ``derivative(Z, A, out)`` dA/dZ, elementwise (the seeds' ``a2_d_z2 = a2 * (1 - a2)``)
@@ -27,14 +37,47 @@ ONE = np.array(1.0)
 
 
 class Activation:
-    """Base class: an elementwise activation with its derivative."""
+    """Base class: an elementwise activation with its derivative.
 
-    name = "activation"
-    formula = ""
-    derivative_formula = ""
-    output_range: tuple[float, float] = (-math.inf, math.inf)
+    A subclass declares ``name``, ``formula``, ``derivative_formula`` and
+    ``output_range`` itself (there are no defaults to inherit by mistake).
+    """
+
+    name: str
+    formula: str  # f(Z), with {Z} for the sums
+    derivative_formula: str  # dA/dZ, with {Z} and {A}
+    output_range: tuple[float, float]  # (low, high); ±math.inf when unbounded
+    kink: float | None = None  # where the derivative jumps
     hidden = True  # usable in hidden layers
     elementwise = True
+
+    @property
+    def bounded(self) -> bool:
+        """True when both ends of ``output_range`` are finite (sigmoid, tanh, softmax)."""
+        low, high = self.output_range
+        return math.isfinite(low) and math.isfinite(high)
+
+    @property
+    def midpoint(self) -> float | None:
+        """The middle of a bounded range (sigmoid 0.5, tanh 0): where a 0/1 or ±1 label
+        flips. None for an unbounded range."""
+        low, high = self.output_range
+        return (low + high) / 2 if self.bounded else None
+
+    @property
+    def symmetric(self) -> bool:
+        """True when the outputs reach as far below 0 as above (tanh, linear, leaky_relu):
+        values of both signs around 0, suited to a diverging colour scale centred at 0."""
+        low, high = self.output_range
+        return low == -high
+
+    def equation(self, Z: str = "Z", A: str = "A") -> str:
+        """The forward formula with the given names: ``A₁ = sigmoid(Z₁) = 1 / (1 + e^(−Z₁))``."""
+        return f"{A} = {self.name}({Z}) = {self.formula.format(Z=Z, A=A)}"
+
+    def derivative_equation(self, Z: str = "Z", A: str = "A") -> str:
+        """The derivative with the given names: ``dA₁/dZ₁ = sigmoid'(Z₁) = A₁ ⊙ (1 − A₁)``."""
+        return f"d{A}/d{Z} = {self.name}'({Z}) = {self.derivative_formula.format(Z=Z, A=A)}"
 
     def forward(self, Z: np.ndarray, out: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -58,8 +101,8 @@ class Activation:
 
 class Sigmoid(Activation):
     name = "sigmoid"
-    formula = "σ(z) = 1 / (1 + e^(−z))"
-    derivative_formula = "σ'(z) = a·(1 − a)"
+    formula = "1 / (1 + e^(−{Z}))"
+    derivative_formula = "{A} ⊙ (1 − {A})"
     output_range = (0.0, 1.0)
 
     def forward(self, Z, out):
@@ -76,8 +119,8 @@ class Sigmoid(Activation):
 
 class Tanh(Activation):
     name = "tanh"
-    formula = "tanh(z)"
-    derivative_formula = "tanh'(z) = 1 − a²"
+    formula = "(e^({Z}) − e^(−{Z})) / (e^({Z}) + e^(−{Z}))"
+    derivative_formula = "1 − {A}²"
     output_range = (-1.0, 1.0)
 
     def forward(self, Z, out):
@@ -90,9 +133,10 @@ class Tanh(Activation):
 
 class ReLU(Activation):
     name = "relu"
-    formula = "relu(z) = max(0, z)"
-    derivative_formula = "relu'(z) = 1 if z > 0 else 0"
+    formula = "max(0, {Z})"
+    derivative_formula = "1 where {Z} > 0, else 0"
     output_range = (0.0, math.inf)
+    kink = 0.0
 
     def forward(self, Z, out):
         return np.maximum(Z, 0.0, out=out)
@@ -104,8 +148,10 @@ class ReLU(Activation):
 class LeakyReLU(Activation):
     name = "leaky_relu"
     slope = 0.01
-    formula = "leaky_relu(z) = z if z > 0 else 0.01·z"
-    derivative_formula = "leaky_relu'(z) = 1 if z > 0 else 0.01"
+    formula = f"max({slope:g}·{{Z}}, {{Z}})"
+    derivative_formula = f"1 where {{Z}} > 0, else {slope:g}"
+    output_range = (-math.inf, math.inf)
+    kink = 0.0
 
     def forward(self, Z, out):
         # max(z, 0.01 z) equals z for z > 0 and 0.01 z otherwise.
@@ -120,8 +166,9 @@ class LeakyReLU(Activation):
 
 class Linear(Activation):
     name = "linear"
-    formula = "linear(z) = z"
-    derivative_formula = "linear'(z) = 1"
+    formula = "{Z}"
+    derivative_formula = "1"
+    output_range = (-math.inf, math.inf)
 
     def forward(self, Z, out):
         np.copyto(out, Z)
@@ -147,8 +194,8 @@ class Softmax(Activation):
     """
 
     name = "softmax"
-    formula = "softmax(z)_j = e^(z_j) / Σ_k e^(z_k)"
-    derivative_formula = "∂a_i/∂z_j = a_i·(δ_ij − a_j)"
+    formula = "e^({Z}) / Σ_row e^({Z})"
+    derivative_formula = "diag(a) − aᵀ·a for each row a of {A}"
     output_range = (0.0, 1.0)
     hidden = False
     elementwise = False

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .network import Network
 
 
@@ -62,24 +63,19 @@ def _param_name(net: Network, i: int) -> str:
     return f"param[{i}]"
 
 
-_KINKED = ("relu", "leaky_relu")
-
-
 def _kink_pattern(net: Network, X) -> np.ndarray | None:
-    """Signs of the pre-activations Z of every relu-like layer (None without one)."""
-    if not any(a in _KINKED for a in net.activations):
+    """Which side of its kink each sum Z of a kinked layer (relu …) is on; None without one."""
+    kinks = [ACTIVATIONS[name].kink for name in net.activations]
+    if all(kink is None for kink in kinks):
         return None
-    X = net._check_X(X)
-    ws = net._workspace(X.shape[0], False)
-    with np.errstate(all="ignore"):
-        net._forward(X, ws)
     return np.concatenate(
-        [(Z > 0).ravel() for Z, a in zip(ws.Z, net.activations) if a in _KINKED]
+        [np.greater(Z, kink).ravel() for Z, kink in zip(net.pre_activations(X), kinks)
+         if kink is not None]
     )
 
 
 def _safe_step(net: Network, X, i: int, h: float) -> float | None:
-    """Shrink h until θ_i ± h crosses no relu kink for any row; None: θ_i sits on a kink."""
+    """Shrink h until θ_i ± h crosses no kink (relu's 0) for any row; None: θ_i sits on one."""
     base = _kink_pattern(net, X)
     if base is None:
         return h

@@ -17,19 +17,27 @@ Memory stays bounded for any run length (64 MB by default):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .network import Network
 
 MEMORY_BUDGET = 64 * 2**20
 
 
 class History:
+    """The record of one network's training run (a ``Trainer`` records into it).
+
+    ``iteration`` is the iteration of the network's current weights, which always
+    count as the latest snapshot: they are read from ``network.params`` when asked
+    for, not copied on every step.
+    """
+
     def __init__(
         self,
-        initial_params: np.ndarray,
-        current: Callable[[], tuple[int, np.ndarray]],
-        unflatten: Callable[[np.ndarray], tuple[list, list]],
+        network: Network,
         loss_capacity: int = 2**19,
         max_snapshots: int = 1000,
         min_snapshots: int = 200,
@@ -37,8 +45,9 @@ class History:
     ):
         if loss_capacity < 4 or loss_capacity % 2:
             raise ValueError("loss_capacity must be an even number >= 4")
-        self._current = current
-        self._unflatten = unflatten
+        self._network = network
+        self.iteration = 0
+        initial_params = network.params
         # losses, grown by doubling up to loss_capacity
         self.loss_capacity = int(loss_capacity)
         size = min(1024, self.loss_capacity)
@@ -60,8 +69,13 @@ class History:
         self.events: list[tuple[int, str, str]] = []
 
     # ---------------------------------------------------------------- recording
-    def record_loss(self, iteration: int, train: float, test: float) -> None:
+    def record_step(self, iteration: int, train: float, test: float) -> None:
+        """Step ``iteration`` measured these losses and was applied: the network now holds
+        the weights of ``iteration + 1``, snapshotted when they fall on the stride."""
         self.last = (iteration, train, test)
+        self.iteration = now = iteration + 1
+        if not now % self.snapshot_stride:
+            self._record_params(now)
         if iteration % self.loss_stride:
             return
         n = self._n
@@ -92,10 +106,7 @@ class History:
         self._n = half
         self.loss_stride *= 2
 
-    def record_params(self, iteration: int, params: np.ndarray) -> None:
-        """Called after every accepted update with the new iteration count."""
-        if iteration % self.snapshot_stride:
-            return
+    def _record_params(self, iteration: int) -> None:
         if len(self._snaps) >= self.max_snapshots:
             self._snaps = self._snaps[::2]
             self._snap_its = self._snap_its[::2]
@@ -103,13 +114,15 @@ class History:
             if iteration % self.snapshot_stride:
                 return
         self._snap_its.append(iteration)
-        self._snaps.append(params.copy())
+        self._snaps.append(self._network.params.copy())
 
     def truncate(self, iteration: int) -> None:
-        """Forget everything after ``iteration`` (to continue a run from a replayed point).
+        """Forget everything after ``iteration``, whose weights the network holds again
+        (a run continued from a replayed point, or gone back after a divergence).
 
         Losses of steps before it stay, snapshots up to it stay, later events go.
         """
+        self.iteration = iteration
         keep = int(np.searchsorted(self._its[: self._n], iteration, side="left"))
         self._n = keep
         self.last = (
@@ -150,10 +163,10 @@ class History:
 
     @property
     def snapshot_iterations(self) -> np.ndarray:
+        """Iterations of the recorded snapshots, the current weights' last."""
         its = list(self._snap_its)
-        current_it, _ = self._current()
-        if its[-1] != current_it:
-            its.append(current_it)
+        if its[-1] != self.iteration:
+            its.append(self.iteration)
         return np.asarray(its, dtype=np.int64)
 
     def snapshot_params(self, index: int) -> tuple[int, np.ndarray]:
@@ -162,13 +175,12 @@ class History:
         index = range(len(its))[index]
         if index < len(self._snaps):
             return int(its[index]), self._snaps[index].copy()
-        current_it, params = self._current()
-        return int(current_it), params.copy()
+        return self.iteration, self._network.params.copy()
 
     def snapshot(self, index: int) -> tuple[int, list[np.ndarray], list[np.ndarray]]:
         """(iteration, weights, biases) of one recorded snapshot (copies)."""
         iteration, flat = self.snapshot_params(index)
-        W, b = self._unflatten(flat)
+        W, b = self._network.unflatten(flat)  # views into the fresh copy
         return iteration, W, b
 
     def snapshot_at(self, iteration: int) -> tuple[int, list[np.ndarray], list[np.ndarray]]:

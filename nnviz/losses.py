@@ -5,6 +5,10 @@
 * ``bce``            L = mean over rows and outputs of −[y·log ŷ + (1 − y)·log(1 − ŷ)]
 * ``cross_entropy``  L = mean over rows of −Σ_j y_j·log ŷ_j          with a softmax output
 
+Each loss declares its ``formula`` (L) and ``gradient_formula`` (dL/dA), written
+with ``{A}`` for the output and ``{Y}`` for the targets; ``equation`` and
+``gradient_equation`` fill in the names a view uses.
+
 ``value_and_grad(A, Y, dA)`` returns L and writes dL/dA into ``dA`` (the seeds'
 ``error_d_a2``). For a sigmoid output with ``bce`` and a softmax output with
 ``cross_entropy`` the two chain-rule factors cancel into dL/dZ = (ŷ − y)/N;
@@ -16,15 +20,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+
 # ŷ is kept this far from 0 and 1 inside log() when the loss is computed from ŷ.
 EPS = 1e-15
 
 
 class Loss:
-    name = "loss"
-    formula = ""
-    gradient_formula = ""
+    name: str
+    formula: str  # L, with {A} for the output and {Y} for the targets
+    gradient_formula: str  # dL/dA, with {A} and {Y}
     fused_with: tuple[str, ...] = ()  # output activations computed straight from the logits Z
+
+    def equation(self, A: str = "A", Y: str = "Y") -> str:
+        """``L = ½·Σ (Y − A₂)²``: the formula with the given names."""
+        return f"L = {self.formula.format(A=A, Y=Y)}"
+
+    def gradient_equation(self, A: str = "A", Y: str = "Y") -> str:
+        """``dL/dA₂ = A₂ − Y``: the gradient with the given names."""
+        return f"dL/d{A} = {self.gradient_formula.format(A=A, Y=Y)}"
 
     def value(self, A: np.ndarray, Y: np.ndarray) -> float:
         raise NotImplementedError
@@ -44,8 +58,8 @@ class Loss:
 
 class HalfSSE(Loss):
     name = "half_sse"
-    formula = "L = ½·Σ (y − ŷ)²"
-    gradient_formula = "dL/dŷ = ŷ − y"
+    formula = "½·Σ ({Y} − {A})²"
+    gradient_formula = "{A} − {Y}"
 
     def value(self, A, Y):
         d = A - Y
@@ -58,8 +72,8 @@ class HalfSSE(Loss):
 
 class MSE(Loss):
     name = "mse"
-    formula = "L = (1/N)·Σ (y − ŷ)²,  N = rows × outputs"
-    gradient_formula = "dL/dŷ = 2·(ŷ − y) / N"
+    formula = "mean(({Y} − {A})²)"
+    gradient_formula = "2·({A} − {Y}) / N,  N = rows × outputs"
 
     def value(self, A, Y):
         d = A - Y
@@ -75,15 +89,19 @@ class MSE(Loss):
 
 class BCE(Loss):
     name = "bce"
-    formula = "L = −(1/N)·Σ [y·log ŷ + (1 − y)·log(1 − ŷ)]"
-    gradient_formula = "dL/dŷ = (ŷ − y) / (ŷ·(1 − ŷ)·N)"
+    formula = "−mean({Y} ⊙ log {A} + (1 − {Y}) ⊙ log(1 − {A}))"
+    gradient_formula = "({A} − {Y}) / ({A} ⊙ (1 − {A})·N),  N = rows × outputs"
     fused_with = ("sigmoid", "softmax")
 
     def check_output(self, activation_name):
-        if activation_name not in ("sigmoid", "softmax"):
+        low, high = ACTIVATIONS[activation_name].output_range
+        if not (low >= 0.0 and high <= 1.0):
+            fits = " or ".join(
+                name for name, a in ACTIVATIONS.items()
+                if a.output_range[0] >= 0.0 and a.output_range[1] <= 1.0
+            )
             raise ValueError(
-                "bce needs outputs between 0 and 1: use a sigmoid (or softmax) output, "
-                f"not {activation_name}."
+                f"bce needs outputs between 0 and 1: use a {fits} output, not {activation_name}."
             )
 
     def value(self, A, Y):
@@ -125,8 +143,8 @@ class BCE(Loss):
 
 class CrossEntropy(Loss):
     name = "cross_entropy"
-    formula = "L = −(1/n)·Σ_rows Σ_j y_j·log ŷ_j"
-    gradient_formula = "dL/dŷ = −y / (ŷ·n)"
+    formula = "−Σ {Y} ⊙ log {A} / n,  n = rows"
+    gradient_formula = "−{Y} / (n·{A}),  n = rows"
     fused_with = ("softmax",)
 
     def check_output(self, activation_name):

@@ -16,8 +16,14 @@ Backpropagation, from the output back (the seeds' "steps 1–8")::
 Every weight and bias lives in one flat float64 vector ``params`` (weights first,
 then biases); ``weights[i]`` and ``biases[i]`` are views into it. An optimizer
 updates all parameters with a couple of vector operations whatever the depth,
-and the intermediates of a step live in preallocated work arrays: a training
-step allocates nothing.
+and the intermediates of a step live in preallocated work arrays (a
+``Workspace``): a training step allocates nothing.
+
+The training interface a trainer uses: ``check_inputs``/``check_targets`` (arrays
+as the network wants them), ``workspace(n_rows)`` (work arrays for a batch size),
+``backprop(X, Y, loss, work)`` (forward, loss and backward pass into ``grad``),
+``unflatten(flat)`` (a flat vector as W and b views), and the vectors ``params``
+and ``grad``.
 """
 
 from __future__ import annotations
@@ -62,21 +68,39 @@ class _ParamList(list):
         return [v.copy() for v in self]
 
 
-@dataclass
-class _Workspace:
-    """Preallocated arrays for one batch size: Z, A, dL/dA, dA/dZ, dZ per layer.
+@dataclass(slots=True, eq=False)
+class LayerArrays:
+    """The arrays one layer's forward and backward pass touch, for one batch size.
 
-    ``forward_plan`` and ``backward_plan`` bundle, per layer, the arrays one pass
-    touches, so the loops below do no indexing.
+    ``W, b, dW, db`` are views into the network's ``params`` and ``grad``; ``Z, A,
+    dA, dAdZ, dZ`` are work arrays (n_rows, size_l). The links to the layer below,
+    ``A_prev_T`` (A_{l-1}ᵀ), ``W_T`` (W_lᵀ) and ``dA_prev`` (dA_{l-1}), are None for
+    layer 1, whose input X comes with each pass.
     """
 
-    Z: list
-    A: list
-    dA: list = field(default_factory=list)
-    dAdZ: list = field(default_factory=list)
-    dZ: list = field(default_factory=list)
-    forward_plan: list = field(default_factory=list)
-    backward_plan: list = field(default_factory=list)
+    f: Activation
+    W: np.ndarray
+    b: np.ndarray
+    Z: np.ndarray
+    A: np.ndarray
+    dA: np.ndarray | None = None  # dL/dA_l (backward workspaces only, like the four below)
+    dAdZ: np.ndarray | None = None  # dA_l/dZ_l
+    dZ: np.ndarray | None = None  # dL/dZ_l
+    dW: np.ndarray | None = None
+    db: np.ndarray | None = None
+    A_prev_T: np.ndarray | None = None
+    W_T: np.ndarray | None = None
+    dA_prev: np.ndarray | None = None
+
+
+@dataclass(eq=False)
+class Workspace:
+    """Preallocated arrays for passes over ``n_rows`` rows: see ``Network.workspace``."""
+
+    n_rows: int
+    backward: bool  # holds the arrays of a backward pass too
+    layers: list[LayerArrays]  # layer 1 … L
+    from_output: list[LayerArrays] = field(default_factory=list)  # layer L … 1
 
 
 @dataclass
@@ -140,6 +164,10 @@ class Network:
     >>> net = Network([2, 3, 1], seed=0)
     >>> [w.shape for w in net.weights]
     [(2, 3), (3, 1)]
+
+    ``params`` holds every weight, then every bias, in one float64 vector (the
+    weights are ``params[:n_weights]``); ``weights[i]`` and ``biases[i]`` are views
+    into it. ``grad`` has the same layout and holds dL/dW, dL/db after ``backprop``.
     """
 
     def __init__(
@@ -175,15 +203,16 @@ class Network:
         self.n_params = self.n_weights + sum(sizes[1:])
         self.params = np.zeros(self.n_params)  # weights first, then biases
         self.grad = np.zeros(self.n_params)  # same layout: dW, then db
-        self._W, self._b = self._views(self.params)
-        self._dW, self._db = self._views(self.grad)
+        self._W, self._b = self.unflatten(self.params)
+        self._dW, self._db = self.unflatten(self.grad)
         self._weights = _ParamList(self._W, "weights")
         self._biases = _ParamList(self._b, "biases")
         self._workspaces: OrderedDict = OrderedDict()
         self.initialize(self.seed)
 
     # ------------------------------------------------------------------ parameters
-    def _views(self, flat):
+    def unflatten(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """(W list, b list): views into a vector laid out like ``params`` (no copy)."""
         sizes = self.layer_sizes
         W, b, pos = [], [], 0
         for i in range(len(sizes) - 1):
@@ -273,81 +302,86 @@ class Network:
             f"params={self.n_params})"
         )
 
-    # ------------------------------------------------------------------ work arrays
-    def _workspace(self, n: int, backward: bool) -> _Workspace:
-        key = (n, backward)
+    # ------------------------------------------------------------------ training interface
+    def workspace(self, n_rows: int, backward: bool = True) -> Workspace:
+        """Work arrays for passes over ``n_rows`` rows (``backward``: for ``backprop`` too).
+
+        The network keeps the last few; a trainer keeps its own, so that passes over
+        other row counts (test rows, a plane of points) never make it allocate again.
+        """
+        key = (n_rows, backward)
         ws = self._workspaces.get(key)
         if ws is not None:
             self._workspaces.move_to_end(key)
             return ws
-        shapes = [(n, s) for s in self.layer_sizes[1:]]
-        ws = _Workspace(Z=[np.empty(s) for s in shapes], A=[np.empty(s) for s in shapes])
-        ws.forward_plan = list(zip(self._W, self._b, self._acts, ws.Z, ws.A))
+        layers = [
+            LayerArrays(f, W, b, Z=np.empty((n_rows, size)), A=np.empty((n_rows, size)))
+            for f, W, b, size in zip(self._acts, self._W, self._b, self.layer_sizes[1:])
+        ]
         if backward:
-            ws.dA = [np.empty(s) for s in shapes]
-            ws.dAdZ = [np.empty(s) for s in shapes]
-            ws.dZ = [np.empty(s) for s in shapes]
-            # from the output back: (f, Z, A, dA, dA/dZ, dZ, A_prevᵀ, dW, db, Wᵀ, dA_prev)
-            L = len(shapes)
-            ws.backward_plan = [
-                (
-                    self._acts[l], ws.Z[l], ws.A[l], ws.dA[l], ws.dAdZ[l], ws.dZ[l],
-                    ws.A[l - 1].T if l else None, self._dW[l], self._db[l],
-                    self._W[l].T if l else None, ws.dA[l - 1] if l else None,
-                )
-                for l in range(L - 1, -1, -1)
-            ]
+            for l, layer in enumerate(layers):
+                shape = layer.Z.shape
+                layer.dA, layer.dAdZ, layer.dZ = (np.empty(shape) for _ in range(3))
+                layer.dW, layer.db = self._dW[l], self._db[l]
+            for below, layer in zip(layers, layers[1:]):
+                layer.A_prev_T, layer.W_T, layer.dA_prev = below.A.T, layer.W.T, below.dA
+        ws = Workspace(n_rows, backward, layers, from_output=layers[::-1])
         self._workspaces[key] = ws
         while len(self._workspaces) > 4:
             self._workspaces.popitem(last=False)
         return ws
 
-    # ------------------------------------------------------------------ maths
-    def _forward(self, X: np.ndarray, ws: _Workspace) -> np.ndarray:
+    def _forward(self, X: np.ndarray, work: Workspace) -> np.ndarray:
         """Z_l = A_{l-1} @ W_l + b_l;  A_l = f(Z_l). Call under np.errstate(all="ignore")."""
         A = X
         bias = self.bias
-        for W, b, act, Z, A_out in ws.forward_plan:
-            np.dot(A, W, out=Z)
+        for layer in work.layers:
+            Z = np.dot(A, layer.W, out=layer.Z)
             if bias:
-                np.add(Z, b, out=Z)
-            A = act.forward(Z, out=A_out)
+                np.add(Z, layer.b, out=Z)
+            A = layer.f.forward(Z, out=layer.A)
         return A
 
-    def _backward(self, X, Y, loss: Loss, ws: _Workspace, trace: bool = False) -> float:
-        """Forward, loss and backward pass; fills ``self.grad`` (dW, db). Returns L.
+    def backprop(self, X: np.ndarray, Y: np.ndarray, loss: Loss, work: Workspace,
+                 trace: bool = False) -> float:
+        """Forward pass, loss and backward pass: fills ``grad`` (dW, db) and returns L.
 
-        Call under np.errstate(all="ignore"); the caller checks that L is finite.
+        ``X`` and ``Y`` come from ``check_inputs``/``check_targets``, ``loss`` from
+        ``nnviz.losses.get_loss`` (checked against the output), ``work`` from
+        ``workspace(len(X))``. Allocates nothing. The caller silences floating-point
+        warnings and checks that L is finite. ``trace`` also fills dL/dA and dA/dZ of
+        an output layer whose dZ comes straight from the logits, for the trace.
         """
-        A_L = self._forward(X, ws)
-        out_act, Z_L, _, dA_L, dAdZ_L, dZ_L = ws.backward_plan[0][:6]
-        if out_act.name in loss.fused_with:
+        A_L = self._forward(X, work)
+        out = work.from_output[0]
+        if out.f.name in loss.fused_with:
             # dL/dZ straight from the logits: dL/dŷ and dŷ/dZ cancel into (ŷ − y)/N for
             # sigmoid + bce and softmax + cross_entropy, exact for saturated outputs
-            value = loss.fused_value_and_dZ(Z_L, A_L, Y, dZ_L, out_act.name)
+            value = loss.fused_value_and_dZ(out.Z, A_L, Y, out.dZ, out.f.name)
             if trace:
-                loss.value_and_grad(A_L, Y, dA_L)
-                if out_act.elementwise:
-                    out_act.derivative(Z_L, A_L, out=dAdZ_L)
+                loss.value_and_grad(A_L, Y, out.dA)
+                if out.f.elementwise:
+                    out.f.derivative(out.Z, A_L, out=out.dAdZ)
         else:
-            value = loss.value_and_grad(A_L, Y, dA_L)  # dA_L = dL/dŷ  (error_d_a2)
-            out_act.backward(dA_L, Z_L, A_L, dZ_L, dAdZ_L)  # dZ_L = dA_L ⊙ f'(Z_L)
+            value = loss.value_and_grad(A_L, Y, out.dA)  # dA_L = dL/dŷ  (error_d_a2)
+            out.f.backward(out.dA, out.Z, A_L, out.dZ, out.dAdZ)  # dZ_L = dA_L ⊙ f'(Z_L)
         bias = self.bias
-        output_layer = True
-        for act, Z, A, dA, dAdZ, dZ, A_prev_T, dW, db, W_T, dA_prev in ws.backward_plan:
-            if output_layer:
-                output_layer = False
-            else:
-                act.backward(dA, Z, A, dZ, dAdZ)  # dZ_l = dA_l ⊙ f'(Z_l)
-            np.dot(X.T if A_prev_T is None else A_prev_T, dZ, out=dW)  # dW_l = A_{l-1}ᵀ @ dZ_l
+        for layer in work.from_output:
+            if layer is not out:
+                layer.f.backward(layer.dA, layer.Z, layer.A, layer.dZ, layer.dAdZ)  # dZ_l
+            A_prev_T = X.T if layer.A_prev_T is None else layer.A_prev_T
+            np.dot(A_prev_T, layer.dZ, out=layer.dW)  # dW_l = A_{l-1}ᵀ @ dZ_l
             if bias:
-                np.add.reduce(dZ, axis=0, out=db)  # db_l = Σ_rows dZ_l
-            if W_T is not None:
-                np.dot(dZ, W_T, out=dA_prev)  # dA_{l-1} = dZ_l @ W_lᵀ
+                np.add.reduce(layer.dZ, axis=0, out=layer.db)  # db_l = Σ_rows dZ_l
+            if layer.W_T is not None:
+                np.dot(layer.dZ, layer.W_T, out=layer.dA_prev)  # dA_{l-1} = dZ_l @ W_lᵀ
         return value
 
-    # ------------------------------------------------------------------ public maths
-    def _check_X(self, X) -> np.ndarray:
+    def check_inputs(self, X) -> np.ndarray:
+        """X as a C-contiguous float64 array (n_rows, n_inputs); one row may be 1-D.
+
+        Raises ValueError naming the expected number of columns.
+        """
         X = np.asarray(X, dtype=np.float64)
         if X.ndim == 1:
             X = X.reshape(1, -1) if X.shape[0] == self.layer_sizes[0] else X.reshape(-1, 1)
@@ -357,7 +391,8 @@ class Network:
             )
         return np.ascontiguousarray(X)
 
-    def _check_Y(self, Y, n: int) -> np.ndarray:
+    def check_targets(self, Y, n: int) -> np.ndarray:
+        """Y as a C-contiguous float64 array (n, n_outputs); raises ValueError on a bad shape."""
         Y = np.asarray(Y, dtype=np.float64)
         k = self.layer_sizes[-1]
         if Y.ndim == 1:
@@ -366,32 +401,38 @@ class Network:
             raise ValueError(f"y must have shape ({n}, {k}); got {Y.shape}")
         return np.ascontiguousarray(Y)
 
+    # ------------------------------------------------------------------ public maths
     def forward(self, X) -> np.ndarray:
         """ŷ = A_L for the rows of X: an array (n_rows, n_outputs)."""
-        X = self._check_X(X)
+        X = self.check_inputs(X)
         with np.errstate(all="ignore"):
-            return self._forward(X, self._workspace(X.shape[0], False)).copy()
-
-    predict = forward
+            return self._forward(X, self.workspace(X.shape[0], False)).copy()
 
     def forward_layers(self, X) -> list[np.ndarray]:
         """[A_1, …, A_L]: every layer's activation for the rows of X (copies)."""
-        X = self._check_X(X)
-        ws = self._workspace(X.shape[0], False)
+        return [layer.A.copy() for layer in self._forward_pass(X).layers]
+
+    def pre_activations(self, X) -> list[np.ndarray]:
+        """[Z_1, …, Z_L]: every layer's sums Z_l = A_{l-1} @ W_l + b_l for the rows of X."""
+        return [layer.Z.copy() for layer in self._forward_pass(X).layers]
+
+    def _forward_pass(self, X) -> Workspace:
+        X = self.check_inputs(X)
+        ws = self.workspace(X.shape[0], False)
         with np.errstate(all="ignore"):
             self._forward(X, ws)
-        return [A.copy() for A in ws.A]
+        return ws
 
     def loss(self, X, y, loss="half_sse") -> float:
         """The loss of the current weights on (X, y), as training measures it."""
-        X = self._check_X(X)
-        Y = self._check_Y(y, X.shape[0])
+        X = self.check_inputs(X)
+        Y = self.check_targets(y, X.shape[0])
         loss = self._loss_for_output(loss)
-        ws = self._workspace(X.shape[0], False)
+        ws = self.workspace(X.shape[0], False)
         with np.errstate(all="ignore"):
             A = self._forward(X, ws)
             if self.output_activation in loss.fused_with:
-                return loss.fused_value_and_dZ(ws.Z[-1], A, Y, np.empty_like(A),
+                return loss.fused_value_and_dZ(ws.layers[-1].Z, A, Y, np.empty_like(A),
                                                self.output_activation)
             return loss.value(A, Y)
 
@@ -405,40 +446,43 @@ class Network:
 
         With ``bias=False`` every db is zero.
         """
-        X = self._check_X(X)
-        Y = self._check_Y(y, X.shape[0])
+        X = self.check_inputs(X)
+        Y = self.check_targets(y, X.shape[0])
         loss = self._loss_for_output(loss)
         self.grad[...] = 0.0
         with np.errstate(all="ignore"):
-            value = self._backward(X, Y, loss, self._workspace(X.shape[0], True))
+            value = self.backprop(X, Y, loss, self.workspace(X.shape[0]))
         return value, [g.copy() for g in self._dW], [g.copy() for g in self._db]
 
     def backprop_trace(self, X, y, loss="half_sse") -> BackpropTrace:
         """Every intermediate of one forward and backward pass, per layer, with shapes."""
-        X = self._check_X(X)
-        Y = self._check_Y(y, X.shape[0])
+        X = self.check_inputs(X)
+        Y = self.check_targets(y, X.shape[0])
         loss = self._loss_for_output(loss)
         self.grad[...] = 0.0
-        ws = self._workspace(X.shape[0], True)
+        ws = self.workspace(X.shape[0])
         with np.errstate(all="ignore"):
-            value = self._backward(X, Y, loss, ws, trace=True)
+            value = self.backprop(X, Y, loss, ws, trace=True)
             layers = []
-            for l, act in enumerate(self._acts):
-                dAdZ = ws.dAdZ[l] if act.elementwise else act.derivative(ws.Z[l], ws.A[l])
+            A_prev = X
+            for l, layer in enumerate(ws.layers):
+                f = layer.f
+                dAdZ = layer.dAdZ if f.elementwise else f.derivative(layer.Z, layer.A)
                 layers.append(
                     LayerTrace(
                         layer=l + 1,
-                        activation=act.name,
-                        A_prev=(X if l == 0 else ws.A[l - 1]).copy(),
-                        W=self._W[l].copy(),
-                        b=self._b[l].copy(),
-                        Z=ws.Z[l].copy(),
-                        A=ws.A[l].copy(),
-                        dA=ws.dA[l].copy(),
+                        activation=f.name,
+                        A_prev=A_prev.copy(),
+                        W=layer.W.copy(),
+                        b=layer.b.copy(),
+                        Z=layer.Z.copy(),
+                        A=layer.A.copy(),
+                        dA=layer.dA.copy(),
                         dAdZ=np.array(dAdZ, copy=True),
-                        dZ=ws.dZ[l].copy(),
-                        dW=self._dW[l].copy(),
-                        db=self._db[l].copy(),
+                        dZ=layer.dZ.copy(),
+                        dW=layer.dW.copy(),
+                        db=layer.db.copy(),
                     )
                 )
+                A_prev = layer.A
         return BackpropTrace(loss=value, loss_name=loss.name, X=X.copy(), Y=Y.copy(), layers=layers)

@@ -7,10 +7,14 @@ All work on the flat parameter vector θ (every weight and bias) and its gradien
 * ``adam``      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
                 θ ← θ − η·m̂ / (√v̂ + ε),  m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)
 
+Each optimizer declares its update rule once, in ``formula``, written with ``{W}``
+for a parameter and ``{dW}`` for its gradient; ``equation`` fills in the names.
+
 An update is two-phase so that a step that would diverge leaves no trace:
-``propose(params, grad, lr, out)`` writes the candidate θ into ``out`` and keeps
-the would-be state aside; ``accept()`` makes that state current. A rejected
-proposal is simply never accepted.
+``propose(params, grad, lr, out)`` writes the candidate θ into ``out`` (which may
+be ``params`` itself: an update in place) and keeps the would-be state aside;
+``accept()`` makes that state current. A rejected proposal is simply never
+accepted, and ``revert()`` takes the last accepted update's state back.
 """
 
 from __future__ import annotations
@@ -19,19 +23,28 @@ import numpy as np
 
 
 class Optimizer:
-    name = "optimizer"
-    formula = ""
+    name: str
+    formula: str  # the update rule, with {W} for a parameter and {dW} for its gradient
 
     def __init__(self, n_params: int, **_):
         self.n_params = n_params
         self.t = 0  # accepted updates
         self._delta = np.empty(n_params)
 
+    @classmethod
+    def equation(cls, W: str = "W", dW: str = "dW") -> str:
+        """``W₁ ← W₁ − η·dW₁``: the update rule with the given names."""
+        return cls.formula.format(W=W, dW=dW)
+
     def propose(self, params, grad, lr: float, out) -> np.ndarray:
         raise NotImplementedError
 
     def accept(self) -> None:
         self.t += 1
+
+    def revert(self) -> None:
+        """Back to the state before the last accepted update (once, before a new proposal)."""
+        self.t -= 1
 
     def state(self) -> dict:
         return {"t": self.t}
@@ -42,7 +55,7 @@ class Optimizer:
 
 class SGD(Optimizer):
     name = "sgd"
-    formula = "θ ← θ − η·∇L"
+    formula = "{W} ← {W} − η·{dW}"
 
     def __init__(self, n_params, **_):
         super().__init__(n_params)
@@ -53,13 +66,13 @@ class SGD(Optimizer):
         if lr != self._lr:  # a 0-d array: cheaper than a Python float in every call
             self._lr = lr
             self._neg_lr[()] = -lr
-        np.multiply(grad, self._neg_lr, out=out)
-        return np.add(out, params, out=out)
+        np.multiply(grad, self._neg_lr, out=self._delta)
+        return np.add(params, self._delta, out=out)
 
 
 class Momentum(Optimizer):
     name = "momentum"
-    formula = "v ← μ·v − η·∇L;  θ ← θ + v"
+    formula = "v ← μ·v − η·{dW};  {W} ← {W} + v"
 
     def __init__(self, n_params, momentum=0.9, **_):
         super().__init__(n_params)
@@ -80,13 +93,18 @@ class Momentum(Optimizer):
         self.velocity, self._velocity_new = self._velocity_new, self.velocity
         self.t += 1
 
+    def revert(self):
+        self.velocity, self._velocity_new = self._velocity_new, self.velocity
+        self.t -= 1
+
     def state(self):
         return {"t": self.t, "velocity": self.velocity.copy()}
 
 
 class Adam(Optimizer):
     name = "adam"
-    formula = "m ← β₁m + (1−β₁)∇L;  v ← β₂v + (1−β₂)∇L²;  θ ← θ − η·m̂/(√v̂ + ε)"
+    formula = ("m ← β₁·m + (1 − β₁)·{dW};  v ← β₂·v + (1 − β₂)·{dW}²;  "
+               "{W} ← {W} − η·m̂ / (√v̂ + ε)")
 
     def __init__(self, n_params, beta1=0.9, beta2=0.999, epsilon=1e-8, **_):
         super().__init__(n_params)
@@ -119,6 +137,11 @@ class Adam(Optimizer):
         self.m, self._m_new = self._m_new, self.m
         self.v, self._v_new = self._v_new, self.v
         self.t += 1
+
+    def revert(self):
+        self.m, self._m_new = self._m_new, self.m
+        self.v, self._v_new = self._v_new, self.v
+        self.t -= 1
 
     def state(self):
         return {"t": self.t, "m": self.m.copy(), "v": self.v.copy()}

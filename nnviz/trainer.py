@@ -5,6 +5,13 @@ backward pass → add the L1/L2 terms → let the optimizer propose new
 parameters → check that they are finite → accept them. The loss recorded for
 a step is the one measured in its forward pass, before its update, as the seeds
 print it.
+
+Divergence: a loss is only known one step after its weights were made, so each
+step keeps the weights it measured (a copy into a preallocated vector). When the
+next loss is infinite or NaN the network goes back to them — the last weights
+whose loss was finite — and when a proposed weight is not finite the step is not
+applied. Either way ``step()`` raises ``TrainingDiverged`` saying which
+iteration's weights were kept.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._quiet import quiet_enter, quiet_exit
+from .activations import ACTIVATIONS
 from .errors import TrainingDiverged
 from .history import History
 from .losses import get_loss
@@ -49,7 +57,13 @@ class StepTrace:
 
 
 class Trainer:
-    """Trains ``network`` on (X, y); remembers every step in ``history``."""
+    """Trains ``network`` on (X, y); remembers every step in ``history``.
+
+    ``iteration`` counts the updates made; ``diverged`` and ``divergence_message`` say
+    whether and how the last step diverged; ``last_finite_loss`` is the loss of the
+    latest weights whose loss was finite, as its step measured it — after a divergence,
+    the loss of the weights the network kept (NaN when it holds none).
+    """
 
     def __init__(
         self,
@@ -69,10 +83,10 @@ class Trainer:
         history_options: dict | None = None,
     ):
         self.network = net = network
-        self.X = net._check_X(X)
+        self.X = net.check_inputs(X)
         if self.X.shape[0] == 0:
             raise ValueError("X has no rows to train on")
-        self.Y = net._check_Y(y, self.X.shape[0])
+        self.Y = net.check_targets(y, self.X.shape[0])
         self._loss = get_loss(loss)
         self._loss.check_output(net.output_activation)
         self.momentum = float(momentum)
@@ -89,26 +103,21 @@ class Trainer:
         self._pos = 0
 
         if X_test is not None and y_test is not None and len(X_test):
-            self.X_test = net._check_X(X_test)
-            self.Y_test = net._check_Y(y_test, self.X_test.shape[0])
+            self.X_test = net.check_inputs(X_test)
+            self.Y_test = net.check_targets(y_test, self.X_test.shape[0])
         else:
             self.X_test = self.Y_test = None
 
         self.iteration = 0
         self.diverged = False
         self.divergence_message = ""
-        self._cand = np.empty(net.n_params)
+        self.last_finite_loss = math.nan
+        self._kept = np.empty(net.n_params)  # the weights the latest step measured
+        self._kept_iteration = None  # … and their iteration (None: none to go back to)
         self._zeros = np.zeros(net.n_params)
         self._ws = {}  # batch size -> work arrays, kept alive here
         self._ws_full = self._work(self.X.shape[0])
-        self.history = History(
-            net.params,
-            current=lambda: (self.iteration, self.network.params),
-            unflatten=lambda flat: tuple(
-                [a.copy() for a in part] for part in net._views(np.asarray(flat, dtype=float))
-            ),
-            **(history_options or {}),
-        )
+        self.history = History(net, **(history_options or {}))
 
     # ---------------------------------------------------------------- settings
     @staticmethod
@@ -202,19 +211,20 @@ class Trainer:
         The column counts must match the network; marked on the loss curve.
         """
         net = self.network
-        X = net._check_X(X)
+        X = net.check_inputs(X)
         if X.shape[0] == 0:
             raise ValueError("X has no rows to train on")
-        Y = net._check_Y(y, X.shape[0])
+        Y = net.check_targets(y, X.shape[0])
         if X_test is not None and y_test is not None and len(X_test):
-            X_test = net._check_X(X_test)
-            Y_test = net._check_Y(y_test, X_test.shape[0])
+            X_test = net.check_inputs(X_test)
+            Y_test = net.check_targets(y_test, X_test.shape[0])
         else:
             X_test = Y_test = None
         self.X, self.Y, self.X_test, self.Y_test = X, Y, X_test, Y_test
         self._perm, self._pos = None, 0
         self._ws = {}
         self._ws_full = self._work(X.shape[0])
+        self._kept_iteration = None  # their loss was measured on the old rows
         self.history.add_event(self.iteration, "data", note)
 
     # ---------------------------------------------------------------- batches
@@ -239,7 +249,7 @@ class Trainer:
     def _work(self, n: int):
         ws = self._ws.get(n)
         if ws is None:
-            ws = self._ws[n] = self.network._workspace(n, True)
+            ws = self._ws[n] = self.network.workspace(n)
         return ws
 
     # ---------------------------------------------------------------- training
@@ -263,15 +273,35 @@ class Trainer:
         with np.errstate(all="ignore"):
             return self.network.loss(self.X_test, self.Y_test, self._loss)
 
-    def _diverge(self, reason: str):
+    def _diverge(self, reason: str, loss_of_current: bool = False):
+        """Keep the last weights whose loss was finite, say which, and raise TrainingDiverged.
+
+        ``loss_of_current``: the current weights' own loss is not finite, so the network
+        goes back to the weights the previous step measured, if it holds them.
+        """
         k = self.iteration
+        went_back = loss_of_current and self._kept_iteration == k - 1
+        if went_back:
+            np.copyto(self.network.params, self._kept)
+            self._optimizer.revert()
+            self.iteration = k - 1
+            self.history.truncate(k - 1)
+            self._kept_iteration = None  # the kept weights are the current ones now
+            kept = (f"The network went back to the weights of iteration {k - 1}, the last "
+                    f"with a finite loss ({self.last_finite_loss:.4g})")
+        elif loss_of_current:
+            self.last_finite_loss = math.nan
+            kept = (f"The network keeps the weights of iteration {k}; no earlier weights "
+                    f"with a finite loss are held")
+        else:
+            kept = (f"The step was not applied: the network keeps the weights of iteration "
+                    f"{k}, the last with a finite loss ({self.last_finite_loss:.4g})")
         msg = (
-            f"Training diverged at iteration {k}: {reason}. The step was not applied; "
-            f"the network keeps the weights of iteration {k}. "
-            f"Try a smaller learning rate (now {self._lr:g})."
+            f"Training diverged at iteration {k}: {reason}. {kept}. Reset or the replay "
+            f"slider gets back to earlier ones. Try a smaller learning rate (now {self._lr:g})."
         )
         if not self.diverged:
-            self.history.add_event(k, "diverged", reason)
+            self.history.add_event(self.iteration, "diverged", reason)
         self.diverged = True
         self.divergence_message = msg
         raise TrainingDiverged(msg)
@@ -286,21 +316,23 @@ class Trainer:
         else:
             Xb, Yb = self.X[rows], self.Y[rows]
             ws = self._work(rows.shape[0])
-        loss = net._backward(Xb, Yb, self._loss, ws)
+        loss = net.backprop(Xb, Yb, self._loss, ws)
         penalty = self._penalty() if (self.l1 or self.l2) else 0.0
         if not math.isfinite(loss + penalty):
-            self._diverge(f"the loss became {loss + penalty}")
-        cand = self._optimizer.propose(net.params, net.grad, self._lr, self._cand)
-        if not math.isfinite(cand.dot(self._zeros)):  # inf·0 and nan·0 are nan
-            self._diverge("a weight would have become infinite or NaN")
+            self._diverge(f"the loss became {loss + penalty}", loss_of_current=True)
+        self.last_finite_loss = loss
         test = math.nan if self.X_test is None else self.test_loss()
+        # keep θ_k, whose loss is finite, and write θ_{k+1} into the network's own vector
+        kept = self._kept
+        np.copyto(kept, net.params)
+        self._kept_iteration = k
+        self._optimizer.propose(kept, net.grad, self._lr, net.params)
+        if not math.isfinite(net.params.dot(self._zeros)):  # inf·0 and nan·0 are nan
+            np.copyto(net.params, kept)
+            self._diverge("a weight would have become infinite or NaN")
         self._optimizer.accept()
-        np.copyto(net.params, cand)
         self.iteration = k + 1
-        history = self.history
-        history.record_loss(k, loss, test)
-        if not (k + 1) % history.snapshot_stride:
-            history.record_params(k + 1, net.params)
+        self.history.record_step(k, loss, test)
         return StepRecord(k, loss, test, penalty, self._lr, rows)
 
     def step(self) -> StepRecord:
@@ -339,7 +371,7 @@ class Trainer:
                                          momentum=self.momentum)
         view._ws = {}
         view._ws_full = view._work(self.X.shape[0])
-        view._cand = np.empty(self.network.n_params)
+        view._kept, view._kept_iteration = np.empty(self.network.n_params), None
         return view
 
     def continue_from(self, index: int) -> int:
@@ -353,6 +385,7 @@ class Trainer:
         self.iteration = iteration
         self._optimizer = make_optimizer(self.optimizer, self.network.n_params,
                                          momentum=self.momentum)
+        self._kept_iteration = None
         self.diverged, self.divergence_message = False, ""
         self.history.add_event(iteration, "continue", f"continued from iteration {iteration}")
         return iteration
@@ -368,28 +401,32 @@ class Trainer:
             backprop = net.backprop_trace(Xb, Yb, self._loss)
             if self.l1 or self.l2:
                 self._penalty()
-            dW_total = [g.copy() for g in net._dW]
+            grad = net.grad.copy()
             # a throw-away optimizer with the same state proposes the update
             probe = copy.deepcopy(self._optimizer)
-            new = probe.propose(params, net.grad.copy(), self._lr, np.empty_like(params))
-        W_new, b_new = net._views(new)
+            new = probe.propose(params, grad, self._lr, np.empty_like(params))
+        W_new, b_new = net.unflatten(new)  # views into the fresh arrays
         return StepTrace(
             iteration=self.iteration,
             backprop=backprop,
             learning_rate=self._lr,
             optimizer=self.optimizer,
-            dW_total=dW_total,
-            W_new=[w.copy() for w in W_new],
-            b_new=[b.copy() for b in b_new],
+            dW_total=net.unflatten(grad)[0],
+            W_new=W_new,
+            b_new=b_new,
         )
 
     def accuracy(self, X=None, Y=None) -> float:
-        """Share of rows whose predicted class is right (argmax; one output: its midpoint)."""
-        X = self.X if X is None else X
-        Y = self.Y if Y is None else Y
-        A = self.network.forward(X)
-        if A.shape[1] == 1:
-            lo, hi = (-1.0, 1.0) if self.network.output_activation == "tanh" else (0.0, 1.0)
-            mid = (lo + hi) / 2
-            return float(np.mean((A[:, 0] > mid) == (Y[:, 0] > mid)))
-        return float(np.mean(A.argmax(axis=1) == Y.argmax(axis=1)))
+        """Share of rows whose predicted class is right: the largest output's, or with one
+        output, the side of its range's midpoint (sigmoid 0.5, tanh 0) it falls on."""
+        net = self.network
+        A = net.forward(self.X if X is None else X)
+        Y = self.Y if Y is None else net.check_targets(Y, A.shape[0])
+        if A.shape[1] > 1:
+            return float(np.mean(A.argmax(axis=1) == Y.argmax(axis=1)))
+        mid = ACTIVATIONS[net.output_activation].midpoint
+        if mid is None:
+            bounded = ", ".join(name for name, a in ACTIVATIONS.items() if a.bounded)
+            raise ValueError(f"accuracy needs a bounded output ({bounded}) to tell the classes "
+                             f"apart; a {net.output_activation} output has no middle.")
+        return float(np.mean((A[:, 0] > mid) == (Y[:, 0] > mid)))

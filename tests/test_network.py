@@ -222,3 +222,38 @@ def test_softmax_trace_has_jacobian():
     assert out.dAdZ.shape == (2, 3, 3)
     assert np.allclose(np.einsum("nij,ni->nj", out.dAdZ, out.dA), out.dZ)
     assert np.allclose(out.dZ, (out.A - Y) / 2)
+
+
+def test_the_training_interface_fills_grad_like_loss_and_gradients():
+    rng = np.random.default_rng(4)
+    net = nnviz.Network([3, 5, 2], activation="tanh", seed=0)
+    X = net.check_inputs(rng.normal(size=(6, 3)))
+    Y = net.check_targets(rng.uniform(size=(6, 2)), 6)
+    work = net.workspace(6)
+    assert net.workspace(6) is work  # reused, not rebuilt
+    value = net.backprop(X, Y, nnviz.LOSSES["mse"], work)
+    expected, dW, db = net.copy().loss_and_gradients(X, Y, "mse")
+    assert value == expected
+    grad_W, grad_b = net.unflatten(net.grad)
+    assert all(np.array_equal(g, e) for g, e in zip(grad_W + grad_b, dW + db))
+    # unflatten gives views: writing through them writes the vector
+    W, _ = net.unflatten(net.params)
+    W[1][0, 0] = 7.0
+    assert net.weights[1][0, 0] == 7.0
+    with pytest.raises(ValueError, match="3 columns"):
+        net.check_inputs(np.ones((2, 4)))
+    with pytest.raises(ValueError, match=r"shape \(6, 2\)"):
+        net.check_targets(np.ones((6, 3)), 6)
+
+
+def test_pre_activations_are_the_sums_of_every_layer():
+    rng = np.random.default_rng(5)
+    net = nnviz.Network([2, 4, 3], activation="relu", output_activation="linear", seed=2)
+    net.biases = [rng.normal(size=b.shape) for b in net.biases]
+    X = rng.normal(size=(5, 2))
+    Z1, Z2 = net.pre_activations(X)
+    W1, W2 = net.weights
+    b1, b2 = net.biases
+    assert np.allclose(Z1, X @ W1 + b1, atol=1e-15)
+    assert np.allclose(Z2, np.maximum(Z1, 0) @ W2 + b2, atol=1e-14)
+    assert np.array_equal(net.forward_layers(X)[1], Z2)  # a linear output: A = Z

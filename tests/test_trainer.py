@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import nnviz
+from nnviz.data import load_preset, prepare
 
 
 def xor_data():
@@ -164,24 +165,112 @@ def test_test_loss_recorded_with_same_weights():
     assert np.isnan(make().step().test_loss)
 
 
-def test_divergence_keeps_last_finite_weights_and_says_so():
-    X = np.array([[1.0, 2.0], [3.0, -1.0], [-2.0, 0.5]])
-    y = np.array([[1.0], [-2.0], [0.5]])
-    net = nnviz.Network([2, 8, 1], activation="relu", output_activation="linear", seed=0)
-    t = nnviz.Trainer(net, X, y, learning_rate=1e3)
+def plane_trainer(**kw):
+    """The plane preset's regression (linear output, mse) on a relu network."""
+    data = prepare(load_preset("plane"), ["x1", "x2"], ["y"], scaling="standard",
+                   output_activation="linear")
+    net = nnviz.Network([2, 8, 8, 1], activation="relu", output_activation="linear", seed=0)
+    return nnviz.Trainer(net, data.X_train, data.y_train, loss="mse", **kw)
+
+
+def run_until_diverged(t, max_steps=5000):
+    """Step until TrainingDiverged; returns the message and, per iteration reached, the
+    weights and optimizer state the trainer held there."""
+    seen = {t.iteration: (t.network.params.copy(), t.optimizer_state)}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no NumPy warning escapes
-        with pytest.raises(nnviz.TrainingDiverged, match="diverged at iteration"):
-            t.run(10_000)
-    assert t.diverged and "learning rate" in t.divergence_message
-    assert np.all(np.isfinite(net.params))
-    assert np.all(np.isfinite(t.history.train_loss))
-    stuck = t.iteration
-    snapshot = net.params.copy()
-    with pytest.raises(nnviz.TrainingDiverged):
-        t.step()
-    assert t.iteration == stuck and np.array_equal(net.params, snapshot)
+        with pytest.raises(nnviz.TrainingDiverged) as info:
+            for _ in range(max_steps):
+                t.step()
+                seen[t.iteration] = (t.network.params.copy(), t.optimizer_state)
+    return str(info.value), seen
+
+
+@pytest.mark.parametrize("optimizer,learning_rate", [
+    ("sgd", 3.0), ("momentum", 3.0), ("adam", 1e60),
+])
+def test_divergence_goes_back_to_the_last_weights_with_a_finite_loss(optimizer, learning_rate):
+    t = plane_trainer(optimizer=optimizer, learning_rate=learning_rate)
+    message, seen = run_until_diverged(t)
+    k = t.iteration
+    assert k + 1 in seen  # the weights of iteration k + 1 were made, and their loss was inf
+    assert t.diverged and t.divergence_message == message
+    assert f"diverged at iteration {k + 1}: the loss became inf" in message
+    assert f"weights of iteration {k}, the last with a finite loss" in message
+    assert "Reset or the replay slider gets back to earlier ones" in message
+    # the network holds the weights of iteration k, whose loss is finite, and the
+    # optimizer the state it had there
+    params, state = seen[k]
+    assert np.array_equal(t.network.params, params)
+    for key, value in state.items():
+        assert np.array_equal(t.optimizer_state[key], value), key
+    loss = t.network.loss(t.X, t.Y, "mse")
+    assert np.isfinite(loss) and loss == pytest.approx(t.last_finite_loss, rel=1e-12)
+    assert f"({t.last_finite_loss:.4g})" in message
+    # the history ends where the weights are: step k is yet to be taken
+    h = t.history
+    assert np.all(h.iterations < k) and h.snapshot_iterations[-1] == k
+    assert np.array_equal(h.snapshot_params(-1)[1], params)
+    assert [(it, kind) for it, kind, _ in h.events] == [(k, "diverged")]
+    # a smaller learning rate trains on from there (momentum's velocity would carry on)
+    if optimizer == "momentum":
+        t.optimizer = "sgd"
+    t.learning_rate = 1e-12
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.run(3)
+    assert t.iteration == k + 3
+
+
+def test_divergence_asked_again_comes_back_to_the_same_weights():
+    t = plane_trainer(learning_rate=3.0)
+    message, _ = run_until_diverged(t)
+    stuck, params = t.iteration, t.network.params.copy()
+    with pytest.raises(nnviz.TrainingDiverged) as info:
+        t.run(100)
+    assert str(info.value) == message
+    assert t.iteration == stuck and np.array_equal(t.network.params, params)
     assert [kind for _, kind, _ in t.history.events] == ["diverged"]
+
+
+def test_a_step_that_would_make_a_weight_infinite_is_not_applied():
+    X, y = xor_data()
+    net = nnviz.Network([2, 4, 1], activation="tanh", output_activation="linear", seed=0)
+    t = nnviz.Trainer(net, 10 * X, 10 * y, learning_rate=1e308)  # η·dW overflows
+    params = net.params.copy()
+    loss = net.loss(t.X, t.Y, "half_sse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nnviz.TrainingDiverged, match="a weight would have become infinite"):
+            t.step()
+    assert t.iteration == 0 and np.array_equal(net.params, params)
+    assert t.last_finite_loss == loss
+    assert "not applied: the network keeps the weights of iteration 0" in t.divergence_message
+    assert t.optimizer_state["t"] == 0
+
+
+def test_weights_whose_own_loss_is_infinite_have_nothing_to_go_back_to():
+    X, y = xor_data()
+    net = nnviz.Network([2, 3, 1], output_activation="linear", seed=0)
+    net.weights[1][...] = 1e300  # ŷ ≈ 1e300, (ŷ − y)² overflows
+    t = nnviz.Trainer(net, X, y)
+    params = net.params.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(nnviz.TrainingDiverged, match="no earlier weights"):
+            t.step()
+    assert t.iteration == 0 and np.array_equal(net.params, params)
+    assert np.isnan(t.last_finite_loss)
+
+
+def test_new_rows_forget_the_weights_measured_on_the_old_ones():
+    t = plane_trainer(learning_rate=0.01)
+    t.run(20)
+    params = t.network.params.copy()
+    t.set_data(1e200 * t.X, t.Y)  # the current weights' loss on these rows is inf
+    with pytest.raises(nnviz.TrainingDiverged, match="no earlier weights"):
+        t.step()
+    assert t.iteration == 20 and np.array_equal(t.network.params, params)
 
 
 def test_sigmoid_network_at_huge_learning_rate_stays_finite():
@@ -273,3 +362,41 @@ def test_bad_settings_are_rejected():
         nnviz.Trainer(net, X, np.ones((3, 1)))
     with pytest.raises(ValueError, match="l2"):
         nnviz.Trainer(net, X, y, l2=-1)
+
+
+def test_accuracy_splits_one_output_at_the_middle_of_its_range():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    labels = (X[:, :1] > 0).astype(float)
+    for output, y, mid, other in (("sigmoid", labels, 0.5, 0.0), ("tanh", 2 * labels - 1, 0.0, 0.5)):
+        net = nnviz.Network([2, 4, 1], activation="tanh", output_activation=output,
+                            init="uniform", seed=3)  # small weights: outputs near the middle
+        t = nnviz.Trainer(net, X, y)
+        out = net.forward(X)[:, 0]
+        right = np.mean((out > mid) == (y[:, 0] > mid))
+        assert right != np.mean((out > other) == (y[:, 0] > other))  # the middle matters
+        assert t.accuracy() == right
+    linear = nnviz.Trainer(nnviz.Network([2, 1], output_activation="linear"), X, labels)
+    with pytest.raises(ValueError, match="bounded output"):
+        linear.accuracy()
+
+
+def test_a_step_allocates_no_batch_sized_arrays():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (4096, 2))
+    y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+    net = nnviz.Network([2, 64, 64, 1], activation="tanh", seed=1)
+    t = nnviz.Trainer(net, X, y, learning_rate=1e-3)
+    t.run(3)
+    batch_sized = 4096 * 64 * 8  # one Z or A of a hidden layer: 2 MB
+    tracemalloc.start()
+    try:
+        for _ in range(3):
+            before = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            t.step()
+            after, peak = tracemalloc.get_traced_memory()
+            # what a step holds only while it runs (the history's snapshot stays)
+            assert peak - max(before, after) < batch_sized / 8
+    finally:
+        tracemalloc.stop()
