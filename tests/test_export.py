@@ -569,12 +569,13 @@ BAD_ZIPS = [
     ("network.json not JSON", _with(_good_zip_files(), network_json="{oops"),
      r"network.json is not valid JSON \(line 1, column 2"),
     ("missing w2", _with(_good_zip_files(), w2_txt=None),
-     "The zip has no w2.txt: a 2-layer network needs w1.txt … w2.txt"),
+     "The zip has no w2.txt: a 2-3-1 network needs w1.txt … w2.txt"),
     ("no weights at all", _zip({"notes.txt": "hi"}), "The zip holds no w1.txt"),
     ("missing b1", _with(_good_zip_files(), b1_txt=None),
      "The zip has no b1.txt, but the network has biases"),
     ("extra w3", _with(_good_zip_files(), w3_txt="1\n"),
-     "The zip holds w3.txt, but network.json describes a network with 2 weight layer"),
+     r"The zip holds w3.txt, but the layer sizes in network.json make a network of 2 weight "
+     r"layer\(s\)"),
     ("chain broken", _with(_good_zip_files(), w2_txt="1\n2\n3\n4\n"),
      r"w2.txt is 4×1 but w1.txt is 2×3: layer 1 has 3 neurons, so w2.txt needs 3 rows"),
     ("sizes disagree", _with(_good_zip_files(), network_json=_network_json(layer_sizes=[2, 4, 1])),
@@ -598,7 +599,7 @@ BAD_ZIPS = [
     ("unknown init", _with(_good_zip_files(), network_json=_network_json(init="zeros")),
      "network.json: Unknown init 'zeros'"),
     ("huge file", _with(_good_zip_files(), w2_txt="1\n" * 200_000),
-     "w2.txt is far too large"),
+     "w2.txt is 400,000 bytes: far too large for the 3 number"),
     ("npz renamed", ex.to_npz(nnviz.Network([2, 1], seed=0)), "it looks like an .npz file"),
 ]
 
@@ -614,9 +615,10 @@ def test_bad_zip_is_refused(data, message):
 def test_zip_bomb_guard(monkeypatch):
     data = ex.weights_txt_zip(nnviz.Network([2, 3, 1], seed=0))
     monkeypatch.setattr(ex, "MAX_UNCOMPRESSED_BYTES", 100)
-    with pytest.raises(ValueError, match="more than the 0 MB nnviz reads"):
+    message = "bytes unpacked, more than the 100 bytes a model of the largest network"
+    with pytest.raises(ValueError, match=message):
         ex.network_from_txt_zip(data)
-    with pytest.raises(ValueError, match="more than the 0 MB nnviz reads"):
+    with pytest.raises(ValueError, match=message):
         ex.from_npz(ex.to_npz(nnviz.Network([2, 3, 1], seed=0)))
 
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import math
+import zipfile
 import zlib
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from nnviz.app import urlstate
+import nnviz.export as ex
+from nnviz import Network
+from nnviz.app import settings, urlstate
+from nnviz.app.explorer import Explorer, Settings
 from nnviz.app.urlstate import decode_table, encode_table
 from nnviz.data import (
     DataError,
@@ -28,6 +33,7 @@ from nnviz.data import (
     tables,
     to_csv_bytes,
 )
+from nnviz.export import _validate, weights
 
 
 def _link(csv: bytes) -> str:
@@ -241,3 +247,252 @@ def test_huge_numbers_that_scale_finely_are_accepted():
     df = table_from_arrays([[1e300], [3e300], [2e300]], [0.1, 0.2, 0.3], ["x"], "y")
     data = prepare(df, ["x"], "y", scaling="minmax", output_activation="linear")
     assert np.allclose(data.X_train.ravel(), [0.0, 1.0, 0.5])
+
+
+def test_more_classes_than_outputs_are_refused():
+    labels = [f"c{k}" for k in range(limits.MAX_OUTPUTS + 1)]
+    df = pd.DataFrame({"x": range(len(labels)), "y": labels})
+    with pytest.raises(DataError, match=r"^Column 'y' holds 33 classes in its train and test "
+                                        r"rows; a softmax output has one output per class, at "
+                                        r"most 32\.$"):
+        prepare(df, ["x"], "y", output_activation="softmax")
+    prepare(df.iloc[:-1], ["x"], "y", output_activation="softmax")
+
+
+# ------------------------------------------------------------------ model files
+
+
+def _zip(files: dict[str, bytes], level: int = 6) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def _npy(header: dict, data: bytes) -> bytes:
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, header)
+    return buf.getvalue() + data
+
+
+@pytest.fixture
+def no_value_reading(monkeypatch):
+    """Fail the test if the values of a weight file are parsed or unpacked."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the values were read")
+
+    monkeypatch.setattr(weights.np, "loadtxt", refuse)
+    monkeypatch.setattr(weights.np, "frombuffer", refuse)
+    monkeypatch.setattr(weights.np, "load", refuse)
+
+
+def test_the_model_limits_come_from_the_apps_limits():
+    lim = ex.network_limits()
+    assert (lim.hidden_layers, lim.neurons) == (settings.MAX_HIDDEN_LAYERS, settings.MAX_NEURONS)
+    assert (lim.inputs, lim.outputs) == (limits.MAX_COLUMNS, limits.MAX_OUTPUTS)
+    # 32 inputs, six hidden layers of 16, 32 outputs: the most weights and biases
+    assert lim.max_params == 32 * 16 + 5 * 16 * 16 + 16 * 32 + 6 * 16 + 32 == 2432
+    assert ex.MAX_UNCOMPRESSED_BYTES == lim.max_unpacked_bytes < 3 * 2**20
+    assert lim.max_file_bytes < limits.MAX_CSV_BYTES  # one upload limit covers both
+
+
+def test_a_zip_of_a_huge_text_matrix_is_refused_unread(no_value_reading, monkeypatch):
+    # w1.txt: 65,535 lines of 4,096 zeros, 512 MB unpacked in a 2.5 MB zip
+    line = (" ".join(["0"] * 4096) + "\n").encode()
+    buf = io.BytesIO()
+    with (zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+          zf.open("w1.txt", "w", force_zip64=True) as member):
+        for _ in range(65535 // 255):
+            member.write(line * 255)
+    data = buf.getvalue()
+    assert len(data) < ex.network_limits().max_file_bytes
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a member was unpacked")
+
+    monkeypatch.setattr(zipfile.ZipFile, "read", refuse)
+    monkeypatch.setattr(zipfile.ZipFile, "open", refuse)
+    with pytest.raises(ex.ModelFileError, match=r"^The files inside this archive add up to "
+                                                r"536,862,720 bytes unpacked, more than the "
+                                                r"2,518,016 bytes a model of the largest network"):
+        ex.load_model(data, "weights.zip")
+
+
+def test_a_text_matrix_over_the_limits_is_refused_from_its_shape(no_value_reading):
+    wide = ("0 " * 16 + "\n") * 40  # 40 rows: 40 inputs
+    with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 40×16: a row per input, and an "
+                                                r"nnviz network has at most 32 inputs\.$"):
+        ex.load_model(_zip({"w1.txt": wide.encode(), "w2.txt": b"0\n" * 16}), "w.zip")
+    hidden = ("0 " * 32 + "\n") * 2
+    with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 2×32: a column per neuron of hidden "
+                                                r"layer 1, and nnviz builds at most 16 neurons"):
+        ex.load_model(_zip({"w1.txt": hidden.encode(), "w2.txt": b"0\n" * 32}), "w.zip")
+    big = b"0 " * 40_000 + b"\n"  # more text than the 32 × 32 weights of one layer take
+    with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 80,001 bytes: far too large for the "
+                                                r"1024 number\(s\) it can hold\.$"):
+        ex.load_model(_zip({"w1.txt": big}), "w.zip")
+    with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 1×2000: a column per output"):
+        ex.load_model(_zip({"w1.txt": b"0 " * 2000}), "w.zip")
+
+
+def test_too_many_text_layers_are_refused_before_any_is_read(no_value_reading):
+    files = {f"w{l}.txt": b"0\n" for l in range(1, 10)}
+    with pytest.raises(ex.ModelFileError, match=r"^The zip holds w9.txt: a network of 8 hidden "
+                                                r"layers; nnviz builds at most 6\.$"):
+        ex.load_model(_zip(files), "w.zip")
+    with pytest.raises(ex.ModelFileError, match="w99999999999.txt: a network of 99999999998"):
+        ex.load_model(_zip({"w1.txt": b"0\n", "w99999999999.txt": b"0\n"}), "w.zip")
+
+
+def test_a_network_json_over_the_limits_is_refused_by_its_sizes(no_value_reading):
+    doc = {"format": ex.TXT_FORMAT, "version": 1, "layer_sizes": [2, 32, 1], "bias": False}
+    files = {"network.json": json.dumps(doc).encode(), "w1.txt": b"0 " * 64 + b"\n",
+             "w2.txt": b"0\n" * 32}
+    with pytest.raises(ex.ModelFileError, match=r"^network.json describes a network whose hidden "
+                                                r"layer 1 has 32 neurons \(2-32-1\); nnviz "
+                                                r"builds at most 16 per hidden layer\.$"):
+        ex.load_model(_zip(files), "w.zip")
+
+
+def test_an_npz_header_claiming_a_huge_array_is_refused_unallocated(no_value_reading):
+    header = {"descr": "<f8", "fortran_order": False, "shape": (2**40, 2**20)}
+    data = _zip({"W1.npy": _npy(header, b"\0" * 16)})
+    with pytest.raises(ex.ModelFileError, match=r"^'W1' in the .npz claims a shape of "
+                                                r"\(1099511627776, 1048576\) \(9,223,372,036,854,"
+                                                r"775,808 bytes\) but holds 16 bytes of data\.$"):
+        ex.load_model(data, "w.npz")
+    text = {"descr": "<U100000000", "fortran_order": False, "shape": ()}  # 400 MB of text
+    with pytest.raises(ex.ModelFileError, match="'meta' in the .npz claims a shape of"):
+        ex.load_model(_zip({"meta.npy": _npy(text, b"{}"), "W1.npy": b""}), "w.npz")
+
+
+def test_an_npz_over_the_limits_is_refused_from_its_headers(no_value_reading):
+    def arrays(**shapes):
+        return _zip({f"{k}.npy": _npy({"descr": "<f8", "fortran_order": False, "shape": s},
+                                      b"\0" * 8 * math.prod(s)) for k, s in shapes.items()})
+
+    with pytest.raises(ex.ModelFileError, match=r"^W2 is 32×1: a row per neuron of hidden layer "
+                                                r"1, and nnviz builds at most 16 neurons"):
+        ex.load_model(arrays(W1=(2, 3), W2=(32, 1)), "w.npz")
+    with pytest.raises(ex.ModelFileError, match=r"^W1 is 2×40: a column per output, and an nnviz "
+                                                r"network has at most 32 outputs\.$"):
+        ex.load_model(arrays(W1=(2, 40)), "w.npz")
+    with pytest.raises(ex.ModelFileError, match=r"^b1 has 20 values: one per neuron of hidden "
+                                                r"layer 1"):
+        ex.load_model(arrays(W1=(2, 3), W2=(3, 1), b1=(20,), b2=(1,)), "w.npz")
+    layers = {f"W{l}": (1, 1) for l in range(1, 9)}
+    with pytest.raises(ex.ModelFileError, match=r"^The .npz holds W8: a network of 7 hidden"):
+        ex.load_model(arrays(**layers), "w.npz")
+    pickled = _npy({"descr": "|O", "fortran_order": False, "shape": (2, 2)}, b"\0" * 32)
+    with pytest.raises(ex.ModelFileError, match="holds Python objects"):
+        ex.load_model(_zip({"W1.npy": pickled}), "w.npz")
+
+
+def test_a_json_model_over_the_limits_is_refused():
+    net = Network([2, 3, 1], seed=0)
+    doc = json.loads(ex.to_json(net))
+    doc.update(layer_sizes=[2, 32, 1], weights=[[[0.0] * 32] * 2, [[0.0]] * 32],
+               biases=[[0.0] * 32, [0.0]])
+    with pytest.raises(ex.ModelFileError, match=r"^This model file describes a network whose "
+                                                r"hidden layer 1 has 32 neurons \(2-32-1\); "
+                                                r"nnviz builds at most 16 per hidden layer\.$"):
+        ex.load_model(json.dumps(doc).encode(), "model.json")
+    doc.update(layer_sizes=None)  # no sizes declared: the matrices say it
+    with pytest.raises(ex.ModelFileError, match="hidden layer 1 has 32 neurons"):
+        ex.load_model(json.dumps(doc).encode(), "model.json")
+    doc.update(weights=[[[0.0]]] * 9, biases=None, bias=False)
+    with pytest.raises(ex.ModelFileError, match=r"holds 9 weight matrices: a network of 8 hidden "
+                                                r"layers; nnviz builds at most 6"):
+        ex.load_model(json.dumps(doc).encode(), "model.json")
+
+
+def test_an_oversized_model_file_is_refused_unparsed(monkeypatch):
+    limit = ex.network_limits().max_file_bytes
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(_validate.json, "loads", refuse)
+    monkeypatch.setattr(_validate.zipfile, "ZipFile", refuse)
+    monkeypatch.setattr(_validate.zipfile, "is_zipfile", refuse)
+    for name in ("model.json", "w.npz", "w.zip"):
+        with pytest.raises(ex.ModelFileError, match=rf"is {limit + 1:,} bytes; a model of the "
+                                                    rf"largest network nnviz builds takes at most "
+                                                    rf"{limit:,}\.$"):
+            ex.load_model(b" " * (limit + 1), name)
+
+
+def test_a_json_integer_too_long_to_convert_is_a_model_file_error():
+    doc = ex.to_json(Network([2, 1], seed=0)).replace('"seed": 0', '"seed": ' + "9" * 5000)
+    with pytest.raises(ex.ModelFileError, match="is not valid JSON"):
+        ex.from_json(doc)
+
+
+def _largest_model():
+    """The largest network nnviz builds, with the longest names its tables allow."""
+    n_in = limits.MAX_COLUMNS - 1
+    sizes = [n_in, *[settings.MAX_NEURONS] * settings.MAX_HIDDEN_LAYERS, limits.MAX_OUTPUTS]
+    net = Network(sizes, activation="tanh", output_activation="softmax", seed=1)
+    net.params[:] = -1.2345678901234567e-300  # the longest text a float64 takes
+    per_name = limits.MAX_LINE_BYTES // limits.MAX_TABLE_COLUMNS - 3
+    inputs = [f"{j:02d}" + "é" * ((per_name - 2) // 2) for j in range(n_in)]
+    classes = [f"{k:02d}" + "ü" * ((limits.MAX_LINE_BYTES - 4) // 2)
+               for k in range(limits.MAX_OUTPUTS)]  # each label as long as a CSV line
+    from nnviz.data import Scaler
+
+    scaler = Scaler("standard", np.full(n_in, -1.2345678901234567e-300), np.full(n_in, 3.5),
+                    "none", np.zeros(limits.MAX_OUTPUTS), np.ones(limits.MAX_OUTPUTS),
+                    inputs=inputs, targets=["y"], classes=classes)
+    return net, scaler
+
+
+def test_the_largest_model_nnviz_makes_loads_from_every_format():
+    net, scaler = _largest_model()
+    lim = ex.network_limits()
+    files = {
+        "model.json": ex.to_json(net, scaler=scaler, hyperparameters={"loss": "cross_entropy"},
+                                 iteration=10**9).encode(),
+        "w.npz": ex.to_npz(net, scaler=scaler, iteration=10**9),
+        "w.zip": ex.weights_txt_zip(net, scaler=scaler, iteration=10**9),
+    }
+    for name, data in files.items():
+        assert len(data) <= lim.max_file_bytes, name
+        bundle = ex.load_model(data, name)
+        assert np.array_equal(bundle.network.params, net.params), name
+        assert bundle.scaler.classes == scaler.classes, name
+
+
+# ------------------------------------------------------------------ adopting a model
+
+
+def test_a_refused_model_never_loses_the_run():
+    run = Explorer(load_preset("exam_scores"), Settings.for_preset("exam_scores"))
+    run.step(100)
+    trainer, settings, data = run.trainer, run.settings, run.data
+    too_wide = Network([2, 32, 1], seed=5)
+    with pytest.raises(ValueError, match="32"):
+        run.adopt(too_wide)
+    too_deep = Network([2, *[4] * 7, 1], seed=5)
+    with pytest.raises(ValueError):
+        run.adopt(too_deep)
+    wrong_output = Network([2, 3, 1], output_activation="softmax", seed=5)
+    with pytest.raises(ValueError):
+        run.adopt(wrong_output)  # the scores are no classes: prepare refuses the table
+    assert run.trainer is trainer and run.trainer.iteration == 100
+    assert run.settings == settings and run.data is data
+    assert run.update(run.table, run.settings) == []  # nothing left to rebuild
+    assert run.trainer is trainer and run.trainer.iteration == 100
+
+
+def test_an_adopted_model_with_another_output_gets_its_table_prepared_for_it():
+    run = Explorer(load_preset("xor"), Settings.for_preset("xor"))
+    trainer = run.trainer
+    with pytest.raises(ValueError, match="bce"):  # the run's loss needs outputs in 0 … 1
+        run.adopt(Network([2, 4, 1], output_activation="linear", seed=2))
+    assert run.trainer is trainer and run.settings == Settings.for_preset("xor")
+    run = Explorer(load_preset("exam_scores"), Settings.for_preset("exam_scores"))
+    net = Network([2, 4, 1], activation="relu", output_activation="tanh", seed=2)
+    run.adopt(net)
+    assert run.settings.output_activation == "tanh" and run.network is net
+    assert run.data.output_activation == "tanh" and run.trainer.iteration == 0

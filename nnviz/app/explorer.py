@@ -396,18 +396,30 @@ class Explorer:
         return int(seed)
 
     def adopt(self, net: Network) -> None:
-        """Continue from given weights (an uploaded model): a new run that starts from them."""
+        """Continue from given weights (an uploaded model): a new run that starts from them.
+
+        Everything is checked before anything changes — the settings the model makes
+        (within the app's limits, ``Settings.check()``), the table prepared for its
+        output activation, its inputs and outputs, the trainer built on it: a refused
+        model (a ValueError, or the DataError of a table it cannot use) leaves the run
+        as it was.
+        """
         sizes = net.layer_sizes
-        if sizes[0] != self.data.n_inputs or sizes[-1] != self.data.n_outputs:
-            raise ValueError(
-                f"The model has {sizes[0]} inputs and {sizes[-1]} outputs; the table gives "
-                f"{self.data.n_inputs} inputs and {self.data.n_outputs} outputs."
-            )
-        self.settings = replace(
+        settings = replace(
             self.settings, hidden=tuple(sizes[1:-1]), activation=net.activation,
             output_activation=net.output_activation, bias=net.bias, init=net.init, seed=net.seed,
         )
-        self.trainer = self._build(self.settings, net)
+        settings.check()
+        data = self.data
+        if settings.data_key() != self.settings.data_key():
+            data = self._prepare(self.table, settings)
+        if sizes[0] != data.n_inputs or sizes[-1] != data.n_outputs:
+            raise ValueError(
+                f"The model has {sizes[0]} inputs and {sizes[-1]} outputs; the table gives "
+                f"{data.n_inputs} inputs and {data.n_outputs} outputs."
+            )
+        trainer = self._build(settings, net, data)
+        self.settings, self.data, self.trainer = settings, data, trainer
         self.divergence = ""
         self.notes = ["Continuing from the uploaded weights."]
 

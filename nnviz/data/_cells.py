@@ -16,6 +16,7 @@ import pandas as pd
 from nnviz.errors import DataError
 
 from ._messages import _col, _fmt, _quote
+from .limits import MAX_OUTPUTS
 
 _OK, _EMPTY, _NOT_NUMBER, _NOT_FINITE = 0, 1, 2, 3
 
@@ -130,6 +131,11 @@ def _one_hot(df: pd.DataFrame, target: Any, splits: np.ndarray) -> tuple[np.ndar
         raise DataError(
             f"Column {_col(target)} holds only one class ({only}) in its train and test rows "
             "— a softmax output needs at least two classes."
+        )
+    if len(classes) > MAX_OUTPUTS:
+        raise DataError(
+            f"Column {_col(target)} holds {len(classes)} classes in its train and test rows; "
+            f"a softmax output has one output per class, at most {MAX_OUTPUTS}."
         )
     position = {c: i for i, c in enumerate(classes)}
     onehot = np.zeros((len(df), len(classes)))

@@ -14,10 +14,14 @@ Four ways out, three ways back in:
   trained network and prints its predictions in the user's units.
 
 :func:`load_model` picks the reader from the file name. Every reader treats the
-file as untrusted: nothing is executed or unpickled, sizes are checked before
-large allocations, and every problem (not a zip, a wrong format marker, a
-missing matrix, shapes that don't chain, NaN/inf, an unknown activation) is a
-:class:`ModelFileError` — a ``ValueError`` whose message says what to fix.
+file as untrusted: nothing is executed or unpickled; the file's size, the sizes a
+zip declares, and every matrix's shape (from the ``.npy`` header, or counted in
+the text) are checked against the largest network nnviz builds
+(:func:`network_limits`: the app's hidden-layer and neuron limits, the table's
+column limit) before any value is read; and every problem (not a zip, a wrong
+format marker, a missing matrix, a network too large, shapes that don't chain,
+NaN/inf, an unknown activation) is a :class:`ModelFileError` — a ``ValueError``
+whose message says what to fix.
 
 All formats keep float64 values bit for bit, so a loaded network predicts
 exactly what the saved one did.
@@ -30,7 +34,15 @@ standalone script); everything public is importable from ``nnviz.export``.
 
 from __future__ import annotations
 
-from ._validate import JSON_FORMAT, NPZ_FORMAT, TXT_FORMAT, VERSION, ModelFileError
+from ._validate import (
+    JSON_FORMAT,
+    NPZ_FORMAT,
+    TXT_FORMAT,
+    VERSION,
+    ModelFileError,
+    NetworkLimits,
+    network_limits,
+)
 from .bundle import (
     ModelBundle,
     from_json,
@@ -50,11 +62,13 @@ __all__ = [
     "VERSION",
     "ModelBundle",
     "ModelFileError",
+    "NetworkLimits",
     "from_json",
     "from_npz",
     "history_csv",
     "load_model",
     "network_from_txt_zip",
+    "network_limits",
     "standalone_script",
     "to_json",
     "to_npz",
@@ -62,6 +76,16 @@ __all__ = [
     "weights_txt_zip",
 ]
 
-MAX_UNCOMPRESSED_BYTES = 512 * 2**20
-"""Largest total size of the files inside an uploaded zip/npz (a guard against zip bombs)."""
-# Defined here, not in _validate: _open_zip reads it from this package on every call.
+
+def __getattr__(name: str):
+    """``MAX_UNCOMPRESSED_BYTES``: the largest total size of the files inside an uploaded
+    zip/npz, what a model of the largest network nnviz builds needs
+    (:attr:`NetworkLimits.max_unpacked_bytes`, 2,518,016 bytes).
+
+    Derived when first asked for (the limits come from modules that load pandas),
+    and read by ``_open_zip`` from this package on every call, so a value set here
+    takes effect there.
+    """
+    if name == "MAX_UNCOMPRESSED_BYTES":
+        return network_limits().max_unpacked_bytes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

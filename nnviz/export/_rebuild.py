@@ -11,8 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from ..network import MAX_LAYER_WIDTH, Network
-from ._validate import ModelFileError, _activation_name, _arch, _check_int, _numbers, _shape
+from ..network import Network
+from ._validate import (
+    ModelFileError,
+    _activation_name,
+    _arch,
+    _check_architecture,
+    _check_int,
+    _numbers,
+    _shape,
+)
 
 
 def _build_network(
@@ -53,10 +61,7 @@ def _build_network(
                 f"matrices ({', '.join(_shape(w) for w in weights)}) make a "
                 f"{_arch(sizes)} network."
             )
-    too_wide = [s for s in sizes if s > MAX_LAYER_WIDTH]
-    if too_wide:
-        raise ModelFileError(f"A layer of {too_wide[0]} neurons is wider than nnviz allows "
-                             f"({MAX_LAYER_WIDTH}).")
+    _check_architecture(sizes, source)  # the largest network nnviz builds
     has_bias = config.get("bias", True)
     if not isinstance(has_bias, (bool, np.bool_)):
         raise ModelFileError(f"{source}: bias must be true or false, not {has_bias!r}.")

@@ -8,10 +8,12 @@ marker, and zip archives opened with a size guard. Each problem is a
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -156,6 +158,8 @@ def _parse_json(text: str | bytes, what: str) -> Any:
         ) from None
     except RecursionError:
         raise ModelFileError(f"{what} is nested too deeply to be a model file.") from None
+    except ValueError as e:  # e.g. an integer of more digits than Python converts
+        raise ModelFileError(f"{what} is not valid JSON ({e}).") from None
 
 
 def _check_marker(doc: dict, expected: str, what: str, hint: str = "") -> None:
@@ -176,6 +180,132 @@ def _check_marker(doc: dict, expected: str, what: str, hint: str = "") -> None:
         )
 
 
+# =============================================================================
+# how large a model may be: the largest network nnviz builds
+# =============================================================================
+
+MAX_CHARS_PER_NUMBER = 64
+"""Room for one weight or bias written as text (a float64 in full takes at most 24)."""
+
+_SETTINGS_BYTES = 16 * 1024
+"""Room for what a model file holds besides numbers and names: keys, activations,
+hyperparameters, the README of a weights zip."""
+
+_ARCHIVE_BYTES = 256 * 1024
+"""Room for a zip's own headers (a local and a central header per file) and comment."""
+
+
+@dataclass(frozen=True)
+class NetworkLimits:
+    """The largest network nnviz builds; every model file is checked against it."""
+
+    hidden_layers: int  # nnviz.app.settings.MAX_HIDDEN_LAYERS
+    neurons: int  # per hidden layer: nnviz.app.settings.MAX_NEURONS
+    inputs: int  # nnviz.data.limits.MAX_COLUMNS
+    outputs: int  # nnviz.data.limits.MAX_OUTPUTS
+
+    def rows(self, layer: int) -> int:
+        """Most rows of weight matrix ``layer`` (1-based): one per input or neuron before it."""
+        return self.inputs if layer == 1 else self.neurons
+
+    def width(self, layer: int, n_layers: int) -> int:
+        """Most neurons of layer ``layer`` of ``n_layers``: its matrix's columns, its biases."""
+        return self.outputs if layer == n_layers else self.neurons
+
+    @property
+    def max_params(self) -> int:
+        """Most weights and biases of any network within the limits (2432)."""
+        best = 0
+        for hidden in range(self.hidden_layers + 1):
+            sizes = [self.inputs, *[self.neurons] * hidden, self.outputs]
+            best = max(best, sum(a * b + b for a, b in zip(sizes, sizes[1:])))
+        return best
+
+    @property
+    def max_meta_bytes(self) -> int:
+        """Longest settings text a model needs: its names, its scaling, the rest.
+
+        A column name, class label or feature expression fits in one line of a
+        table's CSV (``MAX_LINE_BYTES``); a model names its inputs and features,
+        its targets and classes, each in the file and again in its scaling.
+        """
+        from ..data.limits import MAX_LINE_BYTES  # as in network_limits(): needs pandas
+
+        names = 2 * (2 * self.inputs + 2 * self.outputs)
+        numbers = 2 * (self.inputs + self.outputs)  # the scaling's offsets and divisors
+        return names * MAX_LINE_BYTES + numbers * MAX_CHARS_PER_NUMBER + _SETTINGS_BYTES
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        """The most a model file of the largest network needs, unpacked (2,518,016 bytes).
+
+        Every number as text (the JSON model and the weights zip) and the settings
+        text four times over: an .npz stores it as UTF-32, its numbers in 8 bytes.
+        """
+        return self.max_params * MAX_CHARS_PER_NUMBER + 4 * self.max_meta_bytes
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The largest model file nnviz reads: its content and a zip's headers."""
+        return self.max_unpacked_bytes + _ARCHIVE_BYTES
+
+
+@functools.cache
+def network_limits() -> NetworkLimits:
+    """The limits of the app's networks, imported from where they are defined.
+
+    Imported when first needed: both modules load nnviz.data, which needs pandas,
+    and nnviz.export itself does not.
+    """
+    from ..app.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS
+    from ..data.limits import MAX_COLUMNS, MAX_OUTPUTS
+
+    return NetworkLimits(MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_COLUMNS, MAX_OUTPUTS)
+
+
+def _check_architecture(sizes: list[int], source: str) -> None:
+    """The layer sizes of a network nnviz builds: hidden layers, neurons, inputs, outputs."""
+    limits = network_limits()
+    hidden = sizes[1:-1]
+    if len(hidden) > limits.hidden_layers:
+        raise ModelFileError(
+            f"{source} describes a network with {len(hidden)} hidden layers ({_arch(sizes)}); "
+            f"nnviz builds at most {limits.hidden_layers}."
+        )
+    for layer, width in enumerate(hidden, start=1):
+        if width > limits.neurons:
+            raise ModelFileError(
+                f"{source} describes a network whose hidden layer {layer} has {width} neurons "
+                f"({_arch(sizes)}); nnviz builds at most {limits.neurons} per hidden layer."
+            )
+    if sizes[0] > limits.inputs:
+        raise ModelFileError(f"{source} describes a network with {sizes[0]} inputs; an nnviz "
+                             f"network has at most {limits.inputs}.")
+    if sizes[-1] > limits.outputs:
+        raise ModelFileError(f"{source} describes a network with {sizes[-1]} outputs; an nnviz "
+                             f"network has at most {limits.outputs}.")
+
+
+def _int_sizes(sizes: Any) -> list[int] | None:
+    """Declared layer sizes if they are a list of positive whole numbers, else None."""
+    if isinstance(sizes, list) and len(sizes) >= 2 and all(
+        isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
+        return sizes
+    return None
+
+
+def _check_declared(sizes: Any, n_matrices: int, source: str) -> None:
+    """Before any number is read: the count of weight matrices and the declared layer
+    sizes (if they are whole numbers; else they are reported later) within the limits."""
+    most = network_limits().hidden_layers
+    if n_matrices - 1 > most:
+        raise ModelFileError(f"{source} holds {n_matrices} weight matrices: a network of "
+                             f"{n_matrices - 1} hidden layers; nnviz builds at most {most}.")
+    if _int_sizes(sizes):
+        _check_architecture(sizes, source)
+
+
 def _unpacked_limit() -> int:
     """``nnviz.export.MAX_UNCOMPRESSED_BYTES``, read from the package when it is needed.
 
@@ -187,9 +317,24 @@ def _unpacked_limit() -> int:
     return export.MAX_UNCOMPRESSED_BYTES
 
 
+def _check_file_size(data: bytes | str, what: str) -> None:
+    """A model file no larger than the largest network nnviz builds can need."""
+    limit = network_limits().max_file_bytes
+    if len(data) > limit:
+        raise ModelFileError(
+            f"{what} is {len(data):,} bytes; a model of the largest network nnviz builds "
+            f"takes at most {limit:,}."
+        )
+
+
 def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
-    """A ZipFile over ``data`` whose members are small enough to read."""
+    """A ZipFile over ``data`` whose members are small enough to read.
+
+    The file's size is checked before its directory is read, and the sizes its
+    directory declares before any member is unpacked.
+    """
     data = bytes(data)
+    _check_file_size(data, "This file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ModelFileError(f"This file is not {what}: it cannot be opened as a zip archive.")
     try:
@@ -202,8 +347,8 @@ def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     limit = _unpacked_limit()
     if total > limit:
         raise ModelFileError(
-            f"The files inside this archive add up to {total / 2**20:.0f} MB unpacked, more "
-            f"than the {limit // 2**20} MB nnviz reads."
+            f"The files inside this archive add up to {total:,} bytes unpacked, more than "
+            f"the {limit:,} bytes a model of the largest network nnviz builds needs."
         )
     return zf
 

@@ -18,6 +18,8 @@ from ._validate import (
     TXT_FORMAT,
     VERSION,
     ModelFileError,
+    _check_declared,
+    _check_file_size,
     _check_marker,
     _json_text,
     _numbers,
@@ -88,7 +90,12 @@ def to_json(
 
 
 def from_json(text: str | bytes) -> ModelBundle:
-    """The model in a document written by :func:`to_json`, checked and rebuilt."""
+    """The model in a document written by :func:`to_json`, checked and rebuilt.
+
+    The text's size, the number of matrices and the declared layer sizes are checked
+    against the largest network nnviz builds before the numbers are read.
+    """
+    _check_file_size(text, "This model file")
     doc = _parse_json(text, "This model file")
     if not isinstance(doc, dict):
         raise ModelFileError("This model file must hold a JSON object, not a "
@@ -104,6 +111,7 @@ def from_json(text: str | bytes) -> ModelBundle:
     if not isinstance(raw_w, list) or not raw_w:
         raise ModelFileError("This model file's 'weights' must be a list of matrices, one "
                              "per layer.")
+    _check_declared(doc["layer_sizes"], len(raw_w), "This model file")
     has_bias = doc.get("bias", True)
     raw_b = doc.get("biases")
     weights = [_numbers(w, f"The weights of layer {l}", 2) for l, w in enumerate(raw_w, 1)]

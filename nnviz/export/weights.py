@@ -3,40 +3,48 @@
 :func:`weights_txt_zip` / :func:`network_from_txt_zip` and :func:`to_npz` /
 :func:`from_npz`; the readers also return the ``meta`` stored with the weights,
 which :func:`~nnviz.export.load_model` turns into a ModelBundle.
+
+Both readers hand their files to one layer collector (:func:`_collect_layers`):
+it works out the layers from the names and the declared sizes, and checks every
+matrix's shape — read from the ``.npy`` header, or counted in the text — against
+the largest network nnviz builds before any value is read.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import posixpath
 import re
 import warnings
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..network import MAX_LAYER_WIDTH, Network
+from ..network import Network
 from ._rebuild import _build_network
 from ._validate import (
+    MAX_CHARS_PER_NUMBER,
     NPZ_FORMAT,
     TXT_FORMAT,
     VERSION,
     ModelFileError,
     _arch,
+    _check_architecture,
     _check_marker,
+    _int_sizes,
     _json_text,
     _numbers,
     _open_zip,
     _parse_json,
     _plain,
     _read_member,
+    network_limits,
 )
-
-# A weight written as text takes at most ~25 characters; anything much bigger is not ours.
-_MAX_CHARS_PER_NUMBER = 64
-
 
 # =============================================================================
 # the seed's text format, zipped
@@ -145,37 +153,225 @@ def _meta(meta: dict) -> dict:
     return _plain(meta, "meta")
 
 
+# =============================================================================
+# reading: one layer collector for both formats
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class _Format:
+    """How a file format names its parts in messages."""
+
+    where: str  # "The zip"
+    source: str  # where the settings are: "network.json"
+    sizes_in: str  # the same within a sentence
+    wname: Callable[[int], str]  # layer → "w1.txt"
+    bname: Callable[[int], str]
+
+
+@dataclass
+class _Array:
+    """A weight matrix or bias vector in a file: its shape, known before its values are read."""
+
+    name: str
+    shape: tuple[int, ...]  # from the .npy header, or counted in the text
+    read: Callable[[], np.ndarray]
+
+
+def _layer_count(found: dict[int, Any], sizes: Any, fmt: _Format) -> int:
+    """How many weight layers there are; checked against the limits before any file is read.
+
+    The declared layer sizes decide if there are any, else the highest ``w<l>``.
+    """
+    declared = isinstance(sizes, list) and len(sizes) >= 2
+    n = len(sizes) - 1 if declared else max(found)
+    most = network_limits().hidden_layers
+    if n - 1 > most:
+        what = (f"The layer sizes in {fmt.sizes_in} make" if declared
+                else f"{fmt.where} holds {fmt.wname(n)}:")
+        raise ModelFileError(f"{what} a network of {n - 1} hidden layers; nnviz builds at most "
+                             f"{most}.")
+    if _int_sizes(sizes):
+        _check_architecture(sizes, fmt.source)
+    for l in range(1, n + 1):
+        if l not in found:
+            need = fmt.wname(1) if n == 1 else f"{fmt.wname(1)} … {fmt.wname(n)}"
+            arch = _arch(sizes) if _int_sizes(sizes) else f"{n}-layer"
+            raise ModelFileError(f"{fmt.where} has no {fmt.wname(l)}: a {arch} network needs "
+                                 f"{need}.")
+    extra = sorted(l for l in found if l > n)
+    if extra:
+        raise ModelFileError(f"{fmt.where} holds {fmt.wname(extra[0])}, but the layer sizes in "
+                             f"{fmt.sizes_in} make a network of {n} weight layer(s).")
+    return n
+
+
+def _check_shape(array: _Array, kind: str, layer: int, n: int) -> None:
+    """One matrix or vector against the largest network nnviz builds (layer of n, 1-based)."""
+    limits = network_limits()
+    shape, name = array.shape, array.name
+    want = 2 if kind == "w" else 1
+    if len(shape) != want:
+        what = "matrix (a list of rows)" if want == 2 else "list of numbers"
+        raise ModelFileError(f"{name} must be a {what}; it has {len(shape)} dimension(s).")
+    last = layer == n
+    neurons = f"nnviz builds at most {limits.neurons} neurons per hidden layer"
+    per = (f"output, and an nnviz network has at most {limits.outputs} outputs" if last
+           else f"neuron of hidden layer {layer}, and {neurons}")
+    if kind == "b":
+        if shape[0] > limits.width(layer, n):
+            raise ModelFileError(f"{name} has {shape[0]} values: one per {per}.")
+        return
+    rows, cols = shape
+    if rows > limits.rows(layer):
+        before = (f"input, and an nnviz network has at most {limits.inputs} inputs" if layer == 1
+                  else f"neuron of hidden layer {layer - 1}, and {neurons}")
+        raise ModelFileError(f"{name} is {rows}×{cols}: a row per {before}.")
+    if cols > limits.width(layer, n):
+        raise ModelFileError(f"{name} is {rows}×{cols}: a column per {per}.")
+
+
+def _collect_layers(
+    found_w: dict[int, Any],
+    found_b: dict[int, Any],
+    sizes: Any,
+    has_bias: Any,
+    probe: Callable[[Any, str, int, int], _Array],
+    fmt: _Format,
+    keep_unused_biases: bool = False,
+) -> tuple[list[np.ndarray], list[np.ndarray] | None, Any]:
+    """The weight matrices and bias vectors of a file, checked before their values are read.
+
+    ``found_w``/``found_b`` map a layer (1-based) to the format's handle of its file
+    or array; ``probe(handle, "w" or "b", layer, n_layers)`` returns its :class:`_Array`
+    (the format checks the member's size there). ``has_bias`` is the file's setting,
+    or None: then the network has biases if bias files are there. With
+    ``keep_unused_biases``, a network without biases still gets biases that are all
+    there (the .npz stores zeros). Returns ``(weights, biases or None, has_bias)``.
+    """
+    n = _layer_count(found_w, sizes, fmt)
+    if has_bias is None:
+        has_bias = any(l in found_b for l in range(1, n + 1))
+    if has_bias is True:
+        for l in range(1, n + 1):
+            if l not in found_b:
+                raise ModelFileError(f"{fmt.where} has no {fmt.bname(l)}, but the network has "
+                                     f"biases: it needs {fmt.bname(1)} … {fmt.bname(n)}.")
+    all_biases = all(l in found_b for l in range(1, n + 1))
+    layers = range(1, n + 1)
+    weights = [probe(found_w[l], "w", l, n) for l in layers]
+    biases = None
+    if has_bias is True or (keep_unused_biases and all_biases):
+        biases = [probe(found_b[l], "b", l, n) for l in layers]
+    for kind, arrays in (("w", weights), ("b", biases or [])):
+        for l, array in enumerate(arrays, start=1):
+            _check_shape(array, kind, l, n)
+    values_w = [_numbers(a.read(), a.name, 2) for a in weights]
+    values_b = None if biases is None else [_numbers(a.read(), a.name, 1) for a in biases]
+    return values_w, values_b, has_bias
+
+
+# =============================================================================
+# reading the text zip
+# =============================================================================
+
 _TXT_NAME = re.compile(r"^([wb])(\d+)\.txt$", re.IGNORECASE)
+_TXT = _Format("The zip", "network.json", "network.json", lambda l: f"w{l}.txt",
+               lambda l: f"b{l}.txt")
+
+
+def _zip_members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The zip's files by base name (folders and macOS resource forks left out)."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in zf.infolist():
+        base = posixpath.basename(info.filename.replace("\\", "/"))
+        if info.is_dir() or base.startswith("._"):
+            continue
+        if base in members:
+            raise ModelFileError(f"The zip holds two files called {base}; keep only one.")
+        members[base] = info
+    return members
+
+
+def _txt_config(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> tuple[dict, dict]:
+    """network.json's settings and ``meta``; without it, the tutorial's (sigmoid, maybe no
+    biases)."""
+    info = members.get("network.json")
+    if info is None:
+        return {}, {}
+    if info.file_size > network_limits().max_meta_bytes:
+        raise ModelFileError(f"network.json is {info.file_size:,} bytes, far larger than the "
+                             f"settings of any network nnviz builds.")
+    doc = _parse_json(_read_member(zf, info.filename), "network.json")
+    if not isinstance(doc, dict):
+        raise ModelFileError("network.json must hold a JSON object.")
+    _check_marker(doc, TXT_FORMAT, "network.json",
+                  " Is this the zip nnviz made with 'weights as text'?")
+    meta = doc.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ModelFileError("network.json: meta must be an object.")
+    return doc, meta
+
+
+def _text_shape(text: str, name: str, kind: str) -> tuple[int, ...]:
+    """The shape of a text matrix, counted (lines and fields) without reading a number."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            rows.append((number, len(fields)))
+    if not rows:
+        raise ModelFileError(f"{name} is empty.")
+    width = rows[0][1]
+    for number, count in rows:
+        if count != width:
+            raise ModelFileError(f"{name} is not a table of numbers: line {number} has {count} "
+                                 f"values, line {rows[0][0]} has {width}.")
+    if kind == "w":
+        return (len(rows), width)
+    if len(rows) > 1 and width > 1:
+        raise ModelFileError(f"{name} must hold one number per line; it has {width} columns.")
+    return (len(rows) * width,)
+
+
+def _loadtxt(text: str, name: str, ndmin: int) -> np.ndarray:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "input contained no data" → empty file
+            return np.loadtxt(io.StringIO(text), ndmin=ndmin, dtype=np.float64)
+    except (ValueError, UserWarning) as e:
+        raise ModelFileError(f"{name} is not a table of numbers ({e}).") from None
+
+
+def _txt_probe(zf: zipfile.ZipFile, sizes: list[int] | None):
+    """The collector's probe for the text zip: a file's size, then its counted shape."""
+    limits = network_limits()
+
+    def probe(info: zipfile.ZipInfo, kind: str, layer: int, n: int) -> _Array:
+        name = posixpath.basename(info.filename.replace("\\", "/"))
+        if sizes is not None and len(sizes) == n + 1:
+            width, rows = sizes[layer], sizes[layer - 1]
+        else:
+            width, rows = limits.width(layer, n), limits.rows(layer)
+        count = rows * width if kind == "w" else width
+        if info.file_size > count * MAX_CHARS_PER_NUMBER + 1024:
+            raise ModelFileError(f"{name} is {info.file_size:,} bytes: far too large for the "
+                                 f"{count} number(s) it can hold.")
+        try:
+            text = _read_member(zf, info.filename).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ModelFileError(f"{name} is not a text file.") from None
+        ndmin = 2 if kind == "w" else 1
+        return _Array(name, _text_shape(text, name, kind), lambda: _loadtxt(text, name, ndmin))
+
+    return probe
 
 
 def _read_txt_zip(data: bytes) -> tuple[Network, dict]:
     """The network in a text-matrix zip and the ``meta`` of its network.json."""
     zf = _open_zip(data, "a zip of weight files")
-    members: dict[str, zipfile.ZipInfo] = {}
-    for info in zf.infolist():
-        if info.is_dir():
-            continue
-        base = posixpath.basename(info.filename.replace("\\", "/"))
-        if base.startswith("._"):  # macOS resource forks next to the real files
-            continue
-        if base in members:
-            raise ModelFileError(f"The zip holds two files called {base}; keep only one.")
-        members[base] = info
-
-    config: dict = {}
-    meta: dict = {}
-    if "network.json" in members:
-        doc = _parse_json(_read_member(zf, members["network.json"].filename), "network.json")
-        if not isinstance(doc, dict):
-            raise ModelFileError("network.json must hold a JSON object.")
-        _check_marker(doc, TXT_FORMAT, "network.json",
-                      " Is this the zip nnviz made with 'weights as text'?")
-        config = doc
-        meta = doc.get("meta") or {}
-        if not isinstance(meta, dict):
-            raise ModelFileError("network.json: meta must be an object.")
-    # Without network.json: a zip of the tutorial's own files (sigmoid, maybe no biases).
-
+    members = _zip_members(zf)
+    config, meta = _txt_config(zf, members)
     found: dict[str, dict[int, zipfile.ZipInfo]] = {"w": {}, "b": {}}
     for base, info in members.items():
         m = _TXT_NAME.match(base)
@@ -188,62 +384,11 @@ def _read_txt_zip(data: bytes) -> tuple[Network, dict]:
         raise ModelFileError("The zip holds no w1.txt: it needs one text file of weights per "
                              "layer (w1.txt, w2.txt, …).")
     sizes = config.get("layer_sizes")
-    if isinstance(sizes, list) and len(sizes) >= 2:
-        n_layers = len(sizes) - 1
-    else:
-        n_layers = max(found["w"])
-    for l in range(1, n_layers + 1):
-        if l not in found["w"]:
-            need = "w1.txt" if n_layers == 1 else f"w1.txt … w{n_layers}.txt"
-            raise ModelFileError(f"The zip has no w{l}.txt: a {n_layers}-layer network needs "
-                                 f"{need}.")
-    extra = sorted(l for l in found["w"] if l > n_layers)
-    if extra:
-        raise ModelFileError(f"The zip holds w{extra[0]}.txt, but network.json describes a "
-                             f"network with {n_layers} weight layer(s).")
-
-    if "bias" not in config:
-        config = {**config, "bias": bool(found["b"])}
-    has_bias = config["bias"]
-    if has_bias is True:
-        for l in range(1, n_layers + 1):
-            if l not in found["b"]:
-                raise ModelFileError(f"The zip has no b{l}.txt, but the network has biases: "
-                                     f"it needs b1.txt … b{n_layers}.txt.")
-
-    def load(info: zipfile.ZipInfo, ndmin: int, cells_max: int) -> np.ndarray:
-        name = posixpath.basename(info.filename)
-        if info.file_size > cells_max * _MAX_CHARS_PER_NUMBER + 1024:
-            raise ModelFileError(f"{name} is far too large for the network network.json describes.")
-        raw = _read_member(zf, info.filename)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ModelFileError(f"{name} is not a text file.") from None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # "input contained no data" → empty file
-                arr = np.loadtxt(io.StringIO(text), ndmin=ndmin, dtype=np.float64)
-        except (ValueError, UserWarning) as e:
-            if not text.strip():
-                raise ModelFileError(f"{name} is empty.") from None
-            raise ModelFileError(f"{name} is not a table of numbers ({e}).") from None
-        if ndmin == 1 and arr.ndim != 1:
-            raise ModelFileError(f"{name} must hold one number per line; it has "
-                                 f"{arr.shape[1]} columns.")
-        return _numbers(arr, name, ndmin)
-
-    if isinstance(sizes, list) and len(sizes) == n_layers + 1 and all(
-        isinstance(s, int) and 0 < s <= MAX_LAYER_WIDTH for s in sizes
-    ):
-        cap = [sizes[l] * sizes[l + 1] for l in range(n_layers)]
-    else:
-        cap = [MAX_LAYER_WIDTH * MAX_LAYER_WIDTH] * n_layers
-    weights = [load(found["w"][l], 2, cap[l - 1]) for l in range(1, n_layers + 1)]
-    biases = ([load(found["b"][l], 1, cap[l - 1]) for l in range(1, n_layers + 1)]
-              if has_bias is True else None)
-    net = _build_network(config, weights, biases, lambda l: f"w{l}.txt", lambda l: f"b{l}.txt",
-                         "network.json")
+    weights, biases, has_bias = _collect_layers(
+        found["w"], found["b"], sizes, config.get("bias"), _txt_probe(zf, _int_sizes(sizes)),
+        _TXT)
+    config = {**config, "bias": has_bias}
+    net = _build_network(config, weights, biases, _TXT.wname, _TXT.bname, "network.json")
     return net, meta
 
 
@@ -314,73 +459,99 @@ def _npz_scalar(npz, key: str, kind: str, default: Any) -> Any:
     raise ModelFileError(f"'{key}' in the .npz has the wrong type ({arr.dtype}).")
 
 
-def _read_npz(data: bytes) -> tuple[Network, dict]:
-    """The network in an .npz and its ``meta``."""
-    data = bytes(data)
-    if data[:6] == b"\x93NUMPY":
-        raise ModelFileError("This is a .npy file (one array), not an .npz: save the weights "
-                             "with np.savez(file, W1=..., W2=..., b1=..., b2=...).")
-    zf = _open_zip(data, "an .npz file")
-    zf.close()
-    try:
-        npz = np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
-        raise ModelFileError(f"This file is not an .npz file ({e}).") from None
-    with npz:
-        entries = {}
-        for key in npz.files:
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-                continue
-            try:
-                entries[key] = npz[key]
-            except ValueError as e:
-                if "allow_pickle" in str(e) or "Object arrays" in str(e):
-                    raise ModelFileError(
-                        f"'{key}' in the .npz holds Python objects (pickled data). nnviz "
-                        f"only reads plain number arrays and never unpickles a file."
-                    ) from None
-                raise ModelFileError(f"'{key}' in the .npz cannot be read ({e}).") from None
-            except (OSError, EOFError, zipfile.BadZipFile) as e:
-                raise ModelFileError(f"'{key}' in the .npz cannot be read ({e}).") from None
+# =============================================================================
+# reading the npz
+# =============================================================================
 
-    if "format" in entries:
-        marker = _npz_scalar(entries, "format", "str", None)
-        doc = {"format": marker}
-        if "version" in entries:
-            doc["version"] = _npz_scalar(entries, "version", "int", VERSION)
-        _check_marker(doc, NPZ_FORMAT, "This .npz")
-    # W1 or w1 (the tutorial's name), in order
-    weights, biases = [], []
-    l = 1
-    while f"W{l}" in entries or f"w{l}" in entries:
-        weights.append(entries.get(f"W{l}", entries.get(f"w{l}")))
-        l += 1
-    n_layers = len(weights)
+_NPZ = _Format("The .npz", "The .npz", "the .npz", lambda l: f"W{l}", lambda l: f"b{l}")
+_NPZ_SETTINGS = ("format", "version", "layer_sizes", "activation", "output_activation", "bias",
+                 "init", "seed", "meta")
+"""The entries besides W1 … and b1 … that nnviz reads; anything else is never read."""
+
+
+def _npy_header(fp) -> tuple[tuple[int, ...], bool, np.dtype]:
+    version = np.lib.format.read_magic(fp)
+    if version == (1, 0):
+        return np.lib.format.read_array_header_1_0(fp)
+    if version == (2, 0):
+        return np.lib.format.read_array_header_2_0(fp)
+    raise ValueError(f".npy format version {version[0]}.{version[1]} is not one nnviz reads")
+
+
+def _npy_array(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> _Array:
+    """An array in the .npz by its header: shape and type known, data not yet read.
+
+    The header's shape must fit the bytes the member holds, so a header that claims
+    a huge array over a few bytes is refused before anything is allocated.
+    """
+    errors = (ValueError, OSError, EOFError, zipfile.BadZipFile, RuntimeError,
+              NotImplementedError)
+    try:
+        with zf.open(info) as fp:
+            shape, fortran, dtype = _npy_header(fp)
+            start = fp.tell()
+    except errors as e:
+        raise ModelFileError(f"'{key}' in the .npz cannot be read ({e}).") from None
+    if dtype.hasobject:
+        raise ModelFileError(f"'{key}' in the .npz holds Python objects (pickled data). nnviz "
+                             f"only reads plain number arrays and never unpickles a file.")
+    if dtype.kind not in "biufU" or dtype.itemsize == 0 or dtype.subdtype is not None:
+        raise ModelFileError(f"'{key}' in the .npz is not an array of numbers or text "
+                             f"({dtype}).")
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > info.file_size - start:
+        raise ModelFileError(
+            f"'{key}' in the .npz claims a shape of {shape} ({nbytes:,} bytes) but holds "
+            f"{max(info.file_size - start, 0):,} bytes of data."
+        )
+
+    def read() -> np.ndarray:
+        raw = _read_member(zf, info.filename)  # at most file_size bytes, CRC checked
+        try:
+            values = np.frombuffer(raw, dtype=dtype, count=math.prod(shape), offset=start)
+        except ValueError:
+            raise ModelFileError(f"'{key}' in the .npz is cut short: it holds less data than "
+                                 f"its shape {shape} needs.") from None
+        return values.reshape(shape, order="F" if fortran else "C").copy()
+
+    return _Array(key, tuple(shape), read)
+
+
+def _npz_members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The .npz's arrays by key (``W1`` for ``W1.npy``), as np.load names them."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in zf.infolist():
+        key = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            continue
+        if key in members:
+            raise ModelFileError(f"The .npz holds two arrays called {key}; keep only one.")
+        members[key] = info
+    return members
+
+
+def _npz_layers(members: dict[str, zipfile.ZipInfo]) -> tuple[dict[int, Any], dict[int, Any]]:
+    """W1 … (or the tutorial's w1 …) and b1 … by layer."""
+    found_w: dict[int, Any] = {}
+    found_b: dict[int, Any] = {}
+    for key in members:
+        m = re.fullmatch(r"([Wwb])([1-9][0-9]*)", key)
+        if m and m.group(1) == "b":
+            found_b[int(m.group(2))] = key
+        elif m and (m.group(1) == "W" or int(m.group(2)) not in found_w):
+            found_w[int(m.group(2))] = key
+    return found_w, found_b
+
+
+def _npz_config(entries: dict[str, np.ndarray], has_bias: Any) -> dict:
+    """The network's settings from the .npz's entries (the tutorial's sigmoid by default)."""
     sizes = None
     if "layer_sizes" in entries:
         sizes_arr = entries["layer_sizes"]
         if sizes_arr.ndim != 1 or sizes_arr.dtype.kind not in "iu":
             raise ModelFileError("'layer_sizes' in the .npz must be a list of whole numbers.")
         sizes = [int(s) for s in sizes_arr]
-    if not weights:
-        raise ModelFileError("The .npz holds no weight matrix W1: it needs W1, W2, … (one "
-                             "per layer).")
-    if sizes is not None and len(sizes) - 1 != n_layers:
-        expected = len(sizes) - 1
-        missing = f"W{n_layers + 1}" if n_layers < expected else None
-        if missing:
-            raise ModelFileError(f"The .npz has no {missing}: a {_arch(sizes)} network needs "
-                                 f"W1 … W{expected}.")
-        raise ModelFileError(f"The .npz holds W{n_layers}, but its layer_sizes "
-                             f"{_arch(sizes)} describe {expected} weight layer(s).")
-    for l in range(1, n_layers + 1):
-        if f"b{l}" in entries:
-            biases.append(entries[f"b{l}"])
-    has_bias = _npz_scalar(entries, "bias", "bool", bool(biases))
-    if has_bias and len(biases) != n_layers:
-        raise ModelFileError(f"The .npz has no b{len(biases) + 1}, but the network has biases: "
-                             f"it needs b1 … b{n_layers}.")
-    config = {
+    return {
         "layer_sizes": sizes,
         "activation": _npz_scalar(entries, "activation", "str", "sigmoid"),
         "output_activation": _npz_scalar(entries, "output_activation", "str", "sigmoid"),
@@ -388,14 +559,39 @@ def _read_npz(data: bytes) -> tuple[Network, dict]:
         "init": _npz_scalar(entries, "init", "str", "normal"),
         "seed": _npz_scalar(entries, "seed", "int", None),
     }
-    weights = [_numbers(w, f"W{l}", 2) for l, w in enumerate(weights, start=1)]
-    biases_arr = [_numbers(b, f"b{l}", 1) for l, b in enumerate(biases, start=1)] or None
-    net = _build_network(config, weights, biases_arr if has_bias else None,
-                         lambda l: f"W{l}", lambda l: f"b{l}", "The .npz")
-    if not has_bias and biases_arr is not None and len(biases_arr) == n_layers:
+
+
+def _read_npz(data: bytes) -> tuple[Network, dict]:
+    """The network in an .npz and its ``meta``."""
+    data = bytes(data)
+    if data[:6] == b"\x93NUMPY":
+        raise ModelFileError("This is a .npy file (one array), not an .npz: save the weights "
+                             "with np.savez(file, W1=..., W2=..., b1=..., b2=...).")
+    zf = _open_zip(data, "an .npz file")
+    members = _npz_members(zf)
+    entries = {key: _npy_array(zf, members[key], key).read()
+               for key in _NPZ_SETTINGS if key in members}
+    if "format" in entries:
+        doc = {"format": _npz_scalar(entries, "format", "str", None)}
+        if "version" in entries:
+            doc["version"] = _npz_scalar(entries, "version", "int", VERSION)
+        _check_marker(doc, NPZ_FORMAT, "This .npz")
+    found_w, found_b = _npz_layers(members)
+    if not found_w:
+        raise ModelFileError("The .npz holds no weight matrix W1: it needs W1, W2, … (one "
+                             "per layer).")
+    config = _npz_config(entries, _npz_scalar(entries, "bias", "bool", None))
+    weights, biases, has_bias = _collect_layers(
+        found_w, found_b, config["layer_sizes"], config["bias"],
+        lambda key, kind, layer, n: _npy_array(zf, members[key], key), _NPZ,
+        keep_unused_biases=True)
+    config["bias"] = has_bias
+    net = _build_network(config, weights, biases if has_bias else None,
+                         _NPZ.wname, _NPZ.bname, "The .npz")
+    if not has_bias and biases is not None:
         # a network without biases ignores them, but keep what was saved (zeros from nnviz)
         try:
-            net.biases = biases_arr
+            net.biases = biases
         except ValueError as e:
             raise ModelFileError(f"The .npz biases do not fit the layers ({e}).") from None
     meta = {}
