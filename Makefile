@@ -1,6 +1,7 @@
 .PHONY: run test lint bench lock
 
-PYTHON ?= python3
+# The Python that creates .venv (3.11 or newer), e.g. make run PYTHON=python3.12
+export PYTHON ?= python3
 PORT ?= 8501
 
 # Start the app at http://localhost:8501 (make run PORT=8600 for another port);
@@ -29,8 +30,9 @@ bench:
 # the project; its version is pinned so that every run writes the same format.
 LOCK_TOOL = uv==0.13.9
 LOCK_TOOL_VENV ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/nnviz/lock-tool-$(subst ==,-,$(LOCK_TOOL))
-# The lowest Python of requires-python, and [build-system] requires, in pyproject.toml.
-LOCK_PYTHON = 3.10
+# The lowest Python the pinned versions support (Streamlit 1.67, pandas 3 and numpy 2.4
+# need 3.11; scripts/setup.sh checks it) and [build-system] requires in pyproject.toml.
+LOCK_PYTHON = 3.11
 BUILD_REQUIRES = setuptools>=64
 UPGRADE ?=
 

@@ -88,10 +88,13 @@ needs_install() {
 if [ -e "$VENV" ] && ! "$VENV/bin/python" -c '' >/dev/null 2>&1 </dev/null; then
     die "$VENV exists but its Python does not run (moved, or made by another user?): delete $VENV and try again."
 fi
+if [ -e "$VENV" ] && ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' </dev/null; then
+    die "$VENV has $("$VENV/bin/python" -V 2>&1); the versions pinned in $LOCK need Python 3.11 or newer: delete $VENV and try again."
+fi
 if [ ! -e "$VENV" ]; then
-    command -v "$PYTHON" >/dev/null || die "'$PYTHON' not found: install Python 3.10 or newer."
-    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
-        || die "Python 3.10 or newer is needed; '$PYTHON' is $("$PYTHON" -V 2>&1)."
+    command -v "$PYTHON" >/dev/null || die "'$PYTHON' not found: install Python 3.11 or newer."
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || die "Python 3.11 or newer is needed (the versions pinned in $LOCK need it); '$PYTHON' is $("$PYTHON" -V 2>&1). Choose another with PYTHON=..., e.g. make run PYTHON=python3.12"
     say "creating the virtual environment $VENV ($("$PYTHON" -V 2>&1))"
     if ! "$PYTHON" -m venv "$VENV" >"$LOG" 2>&1 </dev/null; then
         cat "$LOG" >&2
