@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..activations import ACTIVATIONS
 from ..data import DEFAULT_PRESET, PreparedData, load_preset, prepare
 from ..errors import DataError, TrainingDiverged
 from ..network import Network
@@ -106,13 +107,15 @@ class Metrics:
 
 
 def infer_task(data: PreparedData, output_activation: str) -> str:
-    """ "multiclass", "binary" (0/1 or ±1 labels) or "regression"."""
+    """ "multiclass", "binary" (every label at one end of a bounded output's range: 0/1
+    for sigmoid, ±1 for tanh) or "regression"."""
     if data.classes is not None:
         return "multiclass"
-    if output_activation in ("sigmoid", "tanh") and data.n_outputs == 1:
-        lo = 0.0 if output_activation == "sigmoid" else -1.0
+    act = ACTIVATIONS[output_activation]
+    if act.bounded and data.n_outputs == 1:
+        low, high = act.output_range
         ys = np.concatenate([data.y_train.ravel(), data.y_test.ravel()])
-        if np.all((ys == lo) | (ys == 1.0)):
+        if np.all((ys == low) | (ys == high)):
             return "binary"
     return "regression"
 
@@ -517,6 +520,8 @@ class Explorer:
 
     # ------------------------------------------------------------------ reading
     def metrics(self) -> Metrics:
+        """Losses and the score (accuracy or RMSE in the user's units) of the current weights;
+        huge weights give inf, never a NumPy warning."""
         t, data = self.trainer, self.data
         train_loss = t.network.loss(data.X_train, data.y_train, t.loss_name)
         test_loss = (t.network.loss(data.X_test, data.y_test, t.loss_name)
@@ -534,7 +539,8 @@ class Explorer:
         if not len(X):
             return math.nan
         inv = self.data.scaler.inverse_y
-        return float(np.sqrt(np.mean((inv(self.network.forward(X)) - inv(y)) ** 2)))
+        with np.errstate(all="ignore"):  # huge predictions: inf, quietly
+            return float(np.sqrt(np.mean((inv(self.network.forward(X)) - inv(y)) ** 2)))
 
     def _accuracy(self, X, y) -> float:
         if not len(X):
@@ -559,27 +565,31 @@ class Explorer:
             frame["correct"] = np.where(splits == "predict", "",
                                         np.where(predicted == truth, "✓", "✗"))
             return frame
-        pred = data.scaler.inverse_y(out)
+        with np.errstate(all="ignore"):  # huge predictions: inf in the table, quietly
+            pred = data.scaler.inverse_y(out)
         task = self.task
         for k, name in enumerate(data.targets):
             col = f"predicted {name}" if len(data.targets) > 1 else "prediction"
             frame[col] = pred[:, k]
             truth = pd.to_numeric(self.table.loc[data.index, name], errors="coerce").to_numpy()
             err_col = f"error {name}" if len(data.targets) > 1 else "error"
-            frame[err_col] = pred[:, k] - truth
+            with np.errstate(all="ignore"):
+                frame[err_col] = pred[:, k] - truth
             if task == "binary" and len(data.targets) == 1:
-                mid = 0.5 if self.settings.output_activation == "sigmoid" else 0.0
+                mid = ACTIVATIONS[self.settings.output_activation].midpoint
                 hit = (pred[:, 0] > mid) == (truth > mid)
                 frame["correct"] = np.where(np.isnan(truth), "", np.where(hit, "✓", "✗"))
         return frame
 
     def predict_row(self, values) -> np.ndarray:
         """The prediction for one new row given in the user's units (seed 002: (4, 8) → ~92)."""
-        X = self.data.scaler.transform_X(np.asarray(values, dtype=float).reshape(1, -1))
-        out = self.network.forward(X)
-        if self.data.classes is not None:
-            return out[0]
-        return self.data.scaler.inverse_y(out)[0]
+        scaler = self.data.scaler
+        with np.errstate(all="ignore"):  # huge values or weights: inf, quietly
+            X = scaler.transform_X(np.asarray(values, dtype=float).reshape(1, -1))
+            out = self.network.forward(X)
+            if self.data.classes is not None:
+                return out[0]
+            return scaler.inverse_y(out)[0]
 
 
 def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,

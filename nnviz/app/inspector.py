@@ -4,8 +4,10 @@
 ``InspectorStep``: the forward pass (Z, A per layer), the loss, the backward pass
 from the output back (dL/dA, dA/dZ, dZ, dW, db per layer), then the update
 W ← W − η·dW. Each step carries the real matrix, its shape, its name in the
-seeds' code and in matrix notation, and one line of plain words. Backward steps
-also carry the gradients dW, so the network diagram can colour its edges by them.
+seeds' code and in matrix notation, and one line of plain words. The formulas are
+the activations', the loss's and the optimizer's own (``nnviz.activations`` …).
+Backward steps also carry the gradients dW, so the network diagram can colour its
+edges by them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..activations import ACTIVATIONS
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
 from ..trainer import StepTrace
 
 
@@ -53,10 +58,13 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
     layers = bp.layers
     L = len(layers)
     eta = trace.learning_rate
+    loss = LOSSES[bp.loss_name]
+    optimizer = OPTIMIZERS[trace.optimizer]
     grads = [layer.dW for layer in layers]
     steps: list[InspectorStep] = []
     for layer in layers:
         k = layer.layer
+        f = ACTIVATIONS[layer.activation]
         prev = "X" if k == 1 else f"A{_s(k - 1)}"
         seed_prev = "inputs" if k == 1 else f"a{k - 1}"
         steps.append(
@@ -77,7 +85,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 "forward",
                 k,
                 "A",
-                f"A{_s(k)} = {layer.activation}(Z{_s(k)})",
+                f.equation(Z=f"Z{_s(k)}", A=f"A{_s(k)}"),
                 f"a{k} = {layer.activation}(z{k})",
                 layer.A,
                 f"The activation squashes each sum: this is what layer {k} passes on"
@@ -89,7 +97,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
             "loss",
             0,
             "loss",
-            f"L = {bp.loss_name}(Y, A{_s(L)}) = {bp.loss:.6g}",
+            f"{loss.equation(A=f'A{_s(L)}', Y='Y')} = {bp.loss:.6g}",
             "error",
             np.array([[bp.loss]]),
             "One number says how wrong the predictions are; training makes it smaller.",
@@ -97,6 +105,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
     )
     for layer in reversed(layers):
         k = layer.layer
+        f = ACTIVATIONS[layer.activation]
         prev = "X" if k == 1 else f"A{_s(k - 1)}"
         names = layer.seed_names(L)
         out = k == L
@@ -108,10 +117,11 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 "backward",
                 k,
                 "dA",
-                f"dL/dA{_s(k)}" + ("" if out else f" = dZ{_s(k + 1)} · W{_s(k + 1)}ᵀ"),
+                loss.gradient_equation(A=f"A{_s(k)}", Y="Y") if out
+                else f"dL/dA{_s(k)} = dZ{_s(k + 1)} · W{_s(k + 1)}ᵀ",
                 names["dA"],
                 layer.dA,
-                "How the loss changes when each output moves (ŷ − y for ½·SSE)."
+                "How the loss changes when each output moves."
                 if out
                 else f"The error sent back through W{_s(k + 1)}: how much each neuron of layer {k} "
                 f"is to blame.",
@@ -123,7 +133,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 "backward",
                 k,
                 "dAdZ",
-                f"dA{_s(k)}/dZ{_s(k)} = {layer.activation}'(Z{_s(k)})",
+                f.derivative_equation(Z=f"Z{_s(k)}", A=f"A{_s(k)}"),
                 names["dAdZ"],
                 layer.dAdZ,
                 "The activation's slope at each sum: flat (saturated) neurons pass little back.",
@@ -170,11 +180,10 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
             )
 
     for k, (W_new, b_new) in enumerate(zip(trace.W_new, trace.b_new), start=1):
+        rule = f"{optimizer.equation(W=f'W{_s(k)}', dW=f'dW{_s(k)}')},  η = {eta:g}"
         if trace.optimizer == "sgd":
-            rule = f"W{_s(k)} ← W{_s(k)} − η·dW{_s(k)},  η = {eta:g}"
             words = "Gradient descent: each weight moves a step against its gradient."
         else:
-            rule = f"W{_s(k)} ← {trace.optimizer} update (η = {eta:g})"
             words = (
                 f"{trace.optimizer} turns the gradient into a step using its own memory "
                 f"of earlier gradients."
@@ -190,7 +199,7 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                     "update",
                     k,
                     "b_new",
-                    f"b{_s(k)} ← b{_s(k)} − η·db{_s(k)}",
+                    f"{optimizer.equation(W=f'b{_s(k)}', dW=f'db{_s(k)}')},  η = {eta:g}",
                     f"b{k} = b{k} - delta_b{k}",
                     b_new,
                     "The biases move the same way.",

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nnviz.activations import ACTIVATIONS
 from nnviz.errors import DataError
 
 from ._cells import _is_missing, _one_hot, _read_cells
@@ -26,14 +27,10 @@ SPLITS = ("train", "test", "predict")
 """The values of the split column (read case-insensitively)."""
 
 OUTPUT_RANGES: dict[str, tuple[float, float]] = {
-    "sigmoid": (0.0, 1.0),
-    "tanh": (-1.0, 1.0),
-    "relu": (0.0, math.inf),
-    "leaky_relu": (-math.inf, math.inf),
-    "linear": (-math.inf, math.inf),
-    "softmax": (0.0, 1.0),
+    name: act.output_range for name, act in ACTIVATIONS.items()
 }
-"""The values each output activation can produce; (scaled) targets must lie inside."""
+"""The values each output activation can produce (its ``output_range``); (scaled)
+targets must lie inside."""
 
 
 @dataclass(eq=False)
