@@ -20,6 +20,7 @@ from nnviz.errors import DataError
 
 from ._cells import _is_missing, _one_hot, _read_cells
 from ._messages import _col, _fmt, _fmt_bound, _names, _nice_ceiling, _normalize_names, _quote
+from .features import compute_features, parse_features
 from .limits import MAX_COLUMNS, MAX_ROWS
 from .scaling import SCALINGS, Scaler, _fit_none, check_fit
 
@@ -40,6 +41,8 @@ class PreparedData:
     ``X_*`` are ``(rows, inputs)``, ``y_*`` are ``(rows, outputs)`` (one-hot for a
     softmax output); a split without rows gives a ``(0, width)`` array.
     ``*_index`` hold the table's index labels of each split's rows, in table order.
+    ``inputs`` names the network's inputs: the table's input columns, then one per
+    derived feature (named by its expression, listed in ``features``).
     """
 
     X_train: np.ndarray
@@ -57,6 +60,12 @@ class PreparedData:
     output_activation: str = "sigmoid"
     index: list = field(default_factory=list)
     splits: list = field(default_factory=list)
+    features: list = field(default_factory=list)
+
+    @property
+    def raw_inputs(self) -> list:
+        """The table's input columns: what :meth:`Scaler.transform_X` takes."""
+        return self.inputs[: len(self.inputs) - len(self.features)]
 
     @property
     def n_inputs(self) -> int:
@@ -254,6 +263,7 @@ def prepare(
     target_max: float | None = None,
     output_activation: str = "sigmoid",
     split_column: Any = "split",
+    features: Sequence[str] | str | None = None,
 ) -> PreparedData:
     """Check a table and turn it into scaled arrays for training.
 
@@ -265,6 +275,11 @@ def prepare(
     replaces the fitted maximum under ``"max"`` (the tutorial's ``y / 100``).
     For a ``softmax`` output the one target column holds class labels (numbers
     or text), which are one-hot encoded in sorted class order.
+
+    ``features`` are expressions over the input columns (``["x1**2", "sin(x2)"]``,
+    grammar in :mod:`nnviz.data.features`): each becomes one more input column,
+    named by its expression, after the raw inputs, and is scaled like them. The
+    scaler computes them for new rows: ``scaler.transform_X`` takes the raw inputs.
 
     Scaled targets must lie in the output activation's range (:data:`OUTPUT_RANGES`,
     bounds included): in training rows always, in test rows when the target
@@ -282,6 +297,13 @@ def prepare(
     if target_scaling is not None:
         target_scaling = str(target_scaling).strip().lower()
     _check_columns(df, inputs, targets, split_column)
+    derived = parse_features(features, inputs)
+    if derived and len(inputs) + len(derived) + len(targets) > MAX_COLUMNS:
+        raise DataError(
+            f"{len(inputs)} input, {len(derived)} feature and {len(targets)} target columns "
+            f"are chosen; the limit is {MAX_COLUMNS}."
+        )
+    network_inputs = inputs + [f.expression for f in derived]
     _check_options(scaling, target_scaling or "none", target_max, output_activation)
     softmax = output_activation == "softmax"
     if softmax and len(targets) != 1:
@@ -295,7 +317,10 @@ def prepare(
     train, test, predict = (splits == "train"), (splits == "test"), (splits == "predict")
     labelled = train | test
 
-    offset, divisor = _fit(scaling, X_raw[train], inputs, None, "input")
+    X_fit = X_raw[train]
+    if derived:
+        X_fit = np.concatenate([X_fit, compute_features(derived, X_fit, df.index[train])], axis=1)
+    offset, divisor = _fit(scaling, X_fit, network_inputs, None, "input")
     if softmax:
         y_all, classes = _one_hot(df, targets[0], splits)
         method = "none"
@@ -307,9 +332,10 @@ def prepare(
         t_offset, t_divisor = _fit(method, y_raw[train], targets, target_max, "target")
         y_all = y_raw
     scaler = Scaler(scaling, offset, divisor, method, t_offset, t_divisor,
-                    inputs=inputs, targets=targets, classes=classes)
+                    inputs=network_inputs, targets=targets, classes=classes,
+                    features=[f.expression for f in derived])
 
-    X_all = scaler.transform_X(X_raw)
+    X_all = scaler.transform_X(X_raw, rows=list(df.index))
     y_labelled = scaler.transform_y(y_all[labelled])
     if not softmax:
         # Rows whose scaled target must fit the output: training rows always; test
@@ -332,11 +358,12 @@ def prepare(
         train_index=[index[i] for i in np.flatnonzero(train)],
         test_index=[index[i] for i in np.flatnonzero(test)],
         predict_index=[index[i] for i in np.flatnonzero(predict)],
-        inputs=inputs,
+        inputs=network_inputs,
         targets=targets,
         classes=classes,
         scaler=scaler,
         output_activation=output_activation,
         index=index,
         splits=[str(s) for s in splits],
+        features=[f.expression for f in derived],
     )
