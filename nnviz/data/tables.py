@@ -182,10 +182,14 @@ def _check_raw(content: bytes) -> None:
     for count, line in enumerate(_LINE.finditer(content), start=1):
         length = line.end() - line.start()
         if length > MAX_LINE_BYTES:
+            where = f"Line {_line_number(content, line.start())} of the file is"
+            if count == 1:  # the names: say how many, as a separator count (no parsing)
+                names = 1 + max(content.count(sep, line.start(), line.end())
+                                for sep in (b",", b";", b"\t"))
+                where = f"The first line of the file holds {names:,} column names and is"
             raise DataError(
-                f"Line {_line_number(content, line.start())} of the file is {length:,} "
-                f"characters long; the limit is {MAX_LINE_BYTES:,} ({MAX_TABLE_COLUMNS} columns "
-                f"of up to {MAX_CELL_BYTES} characters each)."
+                f"{where} {length:,} characters long; the limit is {MAX_LINE_BYTES:,} "
+                f"({MAX_TABLE_COLUMNS} columns of up to {MAX_CELL_BYTES} characters each)."
             )
         if count > MAX_ROWS + 1:  # the first line holds the names
             raise DataError(f"The file has more than {MAX_ROWS} rows; the limit is "
