@@ -16,10 +16,12 @@ ICONS = {"info": ":material/info:", "success": ":material/check_circle:",
          "warning": ":material/warning:", "error": ":material/error:"}
 
 state.init()
+state.follow_link_replay()
 settings = sidebar.sidebar()
 explorer = state.explorer()
-for text in explorer.update(st.session_state[state.TABLE], settings):
-    state.note(text)
+if not explorer.link_replay_pending:  # the widgets follow the replay until it ends
+    for text in explorer.update(st.session_state[state.TABLE], settings):
+        state.note(text)
 for note in state.take_notes():
     st.toast(md(note.text), icon=ICONS[note.kind])
 state.sync_link()

@@ -368,7 +368,12 @@ def test_classroom_link_hides_controls_and_keeps_their_settings(new_app):
                   "learning_rate": "0.3", "loss": "mse", "optimizer": "momentum"})
     assert warnings(at) == []
     keys = widget_keys(at)
-    assert not keys & {"loss", "optimizer", "learning_rate", "keep_run", "remove_runs"}
+    assert not keys & {"keep_run", "remove_runs"}  # the hidden Compare tab
+    # the fixed settings are shown, read-only, so students see what is set
+    assert at.selectbox(key="loss").disabled and at.selectbox(key="loss").value == "mse"
+    assert at.selectbox(key="optimizer").disabled
+    assert at.select_slider(key="learning_rate").disabled
+    assert not at.selectbox(key="activation").disabled
     assert {"activation", "seed", "batch_size", "step"} <= keys
     tabs = [t.label for t in at.tabs]
     assert "Compare runs" not in tabs and "Backprop inspector" in tabs

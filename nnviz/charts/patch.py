@@ -59,7 +59,7 @@ def _flat(d: dict, prefix: str = "") -> dict:
     out = {}
     for k, v in d.items():
         path = f"{prefix}{k}"
-        if isinstance(v, dict) and v and k not in ("template",):
+        if isinstance(v, dict) and v and "bdata" not in v and k != "template":
             out.update(_flat(v, path + "."))
         else:
             out[path] = v

@@ -123,6 +123,29 @@ def charts_area(states: list[lv.State], span_ms: float) -> None:
 LOSS_AXIS_KEY = state.LOSS_AXIS
 
 
+LINK_BUDGET = 0.1  # seconds of a link's training per refresh
+
+
+def link_replay() -> bool:
+    """Advance the run a link asks for by one refresh's work, with a progress bar;
+    True while it goes on."""
+    ex = state.explorer()
+    if not ex.link_replay_pending:
+        return False
+    p = ex.advance_link_replay(LINK_BUDGET)
+    if p.settings_changed or p.table_changed or p.finished:
+        SS["_link_sync"] = True
+    if p.finished:
+        SS[state.LINK_NOTES] = [*SS.get(state.LINK_NOTES, []), p.note or (
+            f"Trained {p.done:,} steps, as the link asks.")]
+        return False
+    st.progress(p.fraction, text=f"Replaying the link's run: iteration {p.iteration:,} of "
+                                 f"{p.total:,}")
+    st.button("Stop replaying the link", key="stop_link_replay",
+              on_click=state.stop_link_replay)
+    return True
+
+
 def divergence_banner() -> None:
     ex = state.explorer()
     if ex.divergence:
@@ -135,8 +158,12 @@ def live_view() -> None:
         # Streamlit's running indicator would flicker on every refresh
         st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
 
-    @st.fragment(run_every=TICK if state.playing() else None)
+    replaying_link = state.explorer().link_replay_pending
+
+    @st.fragment(run_every=TICK if state.playing() or replaying_link else None)
     def _live():
+        if replaying_link and not link_replay():
+            st.rerun()  # the whole page: the widgets show the replayed run's settings
         was_playing = state.playing()
         now = time.perf_counter()
         last = SS.get("_last_refresh", now - TICK)

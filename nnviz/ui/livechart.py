@@ -57,20 +57,28 @@ def _install_bundle() -> bool:
         return target.exists()
 
 
-def _register():
-    if not _install_bundle():
-        return None
-    try:
-        return st.components.v2.component(COMPONENT, js="live_chart.js", isolate_styles=False)
-    except Exception:  # noqa: BLE001 - no manifest (nnviz not installed): plain charts
-        return None
+_UNSET = object()
+_component = _UNSET
 
 
-_component = _register()
+def _mounter():
+    """The component's mount function, registered on first use (inside a script run,
+    where Streamlit's runtime knows the asset folder), or None: then live charts are
+    plain ``st.plotly_chart`` (nnviz not installed, so its asset folder is unknown)."""
+    global _component
+    if _component is _UNSET:
+        _component = None
+        if _install_bundle():
+            try:
+                _component = st.components.v2.component(COMPONENT, js="live_chart.js",
+                                                        isolate_styles=False)
+            except Exception:  # noqa: BLE001 - no manifest: plain charts
+                _component = None
+    return _component
 
 
 def available() -> bool:
-    return _component is not None
+    return _mounter() is not None
 
 
 # ------------------------------------------------------------------------ encoding
@@ -141,7 +149,7 @@ def _ask_resync(key: str) -> Callable[[], None]:
 
 
 def _mount(key: str, payload: bytes, height: int) -> None:
-    _component(key=key, data=payload, height=int(height), on_resync_change=_ask_resync(key))
+    _mounter()(key=key, data=payload, height=int(height), on_resync_change=_ask_resync(key))
 
 
 def live_chart(
@@ -164,7 +172,7 @@ def live_chart(
     caller sends the figure whole again).
     """
     config = {**CONFIG, **(config or {})}
-    if _component is None:
+    if _mounter() is None:
         st.plotly_chart(figure(), key=key, theme=None, config=config)
         return 0
     message: dict = {"span_ms": round(float(span_ms)), "config": config, "height": int(height)}

@@ -19,12 +19,12 @@ import pandas as pd
 import streamlit as st
 
 from ..app.edits import apply_edits
-from ..app.explorer import Explorer, Settings
+from ..app.explorer import Explorer
+from ..app.settings import Settings, from_widgets, to_widgets
 from ..app.urlstate import read_link, write_link
-from ..data import PRESETS, load_preset
+from ..data import DEFAULT_PRESET, PRESETS, load_preset
 from ..errors import DataError
 
-DEFAULT_DATASET = "exam_scores"
 SS = st.session_state
 
 # --- the session keys shared across modules (widget keys live with their widgets)
@@ -61,14 +61,14 @@ def init() -> None:
         ex = Explorer(link.table, link.settings)
     except (DataError, ValueError) as exc:
         link.notes.append(f"The link's settings do not fit its table ({exc}); "
-                          f"showing {DEFAULT_DATASET} instead.")
+                          f"showing {DEFAULT_PRESET} instead.")
         fallback = read_link({})
         fallback.notes = link.notes
         link = fallback
         ex = Explorer(link.table, link.settings)
-    if link.steps:
-        ex.step(link.steps)
-        link.notes.append(f"Trained {link.steps} steps, as the link asks.")
+    if link.steps or link.events:
+        # trained in the live view's refreshes, with a progress bar (never all at once)
+        link.notes.extend(ex.start_link_replay(link))
     SS[EXPLORER] = ex
     SS[TABLE] = link.table
     SS[TABLE_VERSION] = 0
@@ -132,6 +132,22 @@ def hidden(control: str) -> bool:
     return control in SS.get(HIDE, ())
 
 
+def follow_link_replay() -> None:
+    """While a link's run is replayed (and once after), the widgets show the explorer's
+    settings and table: the replay applies the link's changes at their iterations."""
+    ex = explorer()
+    if not (ex.link_replay_pending or SS.pop("_link_sync", False)):
+        return
+    write_settings(ex.settings)
+    if not ex.table.equals(SS[TABLE]):
+        set_table(ex.table)
+
+
+def stop_link_replay() -> None:
+    note(explorer().stop_link_replay())
+    SS["_link_sync"] = True
+
+
 # --- notes -----------------------------------------------------------------------
 def note(text: str, kind: str = "info") -> None:
     """Tell the user something once, on the next page run."""
@@ -179,37 +195,14 @@ def fold_editor_edits() -> None:
 
 
 # --- settings ↔ widgets ----------------------------------------------------------
-SETTING_KEYS = ("scaling", "activation", "output_activation", "bias", "init", "seed", "loss",
-                "optimizer", "learning_rate", "momentum", "l1", "l2")
-
-
 def write_settings(s: Settings) -> None:
     """Put settings into the widgets' session-state keys (before the widgets are drawn)."""
-    SS.dataset = s.dataset
-    SS.inputs = list(s.inputs)
-    SS.targets = list(s.targets)
-    SS.target_max = float(s.target_max) if s.target_max else 0.0
-    SS.n_hidden = len(s.hidden)
-    for i, n in enumerate(s.hidden):
-        SS[f"neurons_{i}"] = int(n)
-    SS.batch_size = int(s.batch_size or 0)
-    for key in SETTING_KEYS:
-        SS[key] = getattr(s, key)
+    SS.update(to_widgets(s))
 
 
 def read_settings() -> Settings:
     """The settings the widgets show now."""
-    hidden = tuple(int(SS.get(f"neurons_{i}", 4)) for i in range(int(SS.n_hidden)))
-    values = {key: SS[key] for key in SETTING_KEYS}
-    return Settings(
-        dataset=SS.dataset,
-        inputs=tuple(SS.inputs),
-        targets=tuple(SS.targets),
-        target_max=float(SS.target_max) or None,
-        hidden=hidden,
-        batch_size=int(SS.batch_size) or None,
-        **{**values, "seed": int(values["seed"]), "learning_rate": float(values["learning_rate"])},
-    )
+    return from_widgets(SS)
 
 
 def load_dataset() -> None:

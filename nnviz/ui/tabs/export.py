@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ... import export
-from ...app.urlstate import write_link
+from ...app.urlstate import link_limits, run_link
 from .. import state
+from ..text import md
 
 SS = st.session_state
 
@@ -64,17 +65,20 @@ def _load_model() -> None:
 
 def share_panel() -> None:
     ex = state.explorer()
-    params = write_link(ex.settings, SS[state.TABLE], steps=ex.trainer.iteration,
-                        classroom=SS.get(state.CLASSROOM, False),
-                        hide=tuple(sorted(SS.get(state.HIDE, ()))))
+    params = run_link(ex, classroom=SS.get(state.CLASSROOM, False),
+                      hide=tuple(sorted(SS.get(state.HIDE, ()))))
     base = st.context.url or "http://localhost:8501/"
-    link = f"{base}?{urlencode(params)}"
+    link = f"{base.split('?')[0]}?{urlencode(params)}"
     st.markdown("**Link to this run** — opening it rebuilds the same network from the same "
-                "initial weights and trains the same number of steps.")
+                "initial weights and replays the run: the same steps, with every change of a "
+                "setting, a weight or the table at the iteration it was made.")
+    for limit in link_limits(ex):
+        st.warning(md(limit), icon=":material/link_off:")
     with st.container(key="share_link"):
         st.code(link, language=None, wrap_lines=True)
-    st.caption("For a classroom exercise, add `&classroom=1&hide=optimizer,loss,learning_rate` "
-               "(any controls) to hide what the students should not change.")
+    st.caption("The copy button at the right of the link copies it. For a classroom "
+               "exercise, add `&classroom=1&hide=optimizer,loss,learning_rate` (any "
+               "settings): students see them but cannot change them.")
 
 
 def export_and_share() -> None:

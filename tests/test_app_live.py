@@ -1,0 +1,98 @@
+"""The live view through AppTest: only the open tab is built, live charts get patches,
+and a link's run is trained in the live refreshes with a progress bar."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from conftest import explorer, figure, iteration, open_tab, params, run, step_n
+
+from nnviz import export
+from nnviz.app import views
+from nnviz.app.explorer import Explorer
+from nnviz.app.urlstate import read_link
+from nnviz.ui import live
+
+
+def counting(monkeypatch, module, name: str) -> list:
+    """Replace ``module.name`` by a wrapper that records each call."""
+    calls, real = [], getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def test_a_hidden_tab_builds_nothing(at, monkeypatch):
+    animations = counting(monkeypatch, views, "animation_view")
+    zips = counting(monkeypatch, export, "weights_txt_zip")
+    step_n(at, 10)
+    run(at.selectbox(key="activation").set_value("tanh"))
+    step_n(at, 10)
+    assert animations == [] and zips == []  # the Data tab is open: nothing else is built
+    open_tab(at, "Animation")
+    assert len(animations) == 1
+    run(at)  # the same run: the animation is not built again
+    run(at.toggle(key="discretize").set_value(True))
+    assert len(animations) == 1
+    step_n(at, 10)  # new snapshots: a new animation
+    assert len(animations) == 2
+    open_tab(at, "Export / share")
+    assert len(zips) == 1 and len(animations) == 2
+
+
+def message(at, key: str) -> dict:
+    return json.loads(at.session_state["_live_charts"][key].payload)
+
+
+def test_live_charts_get_patches_after_their_first_figure(at):
+    first = {k: message(at, k) for k in ("loss_chart", "plane_chart", "diagram_chart")}
+    assert all("base" in m for m in first.values())
+    step_n(at, 10)
+    step_n(at, 10)
+    for key in ("plane_chart", "diagram_chart"):
+        m = message(at, key)
+        assert "base" not in m and m["epoch"] == first[key]["epoch"], key
+        assert m["frames"], key
+    assert len(at.session_state["_live_charts"]["diagram_chart"].payload) < 6000
+    # what the browser shows is the explorer now
+    diagram = figure(at, "diagram_chart")
+    assert diagram["layout"]["title"]["text"] == "Iteration 20 · row 0"
+
+
+def test_a_link_trains_in_the_live_refreshes_with_a_progress_bar(new_app, monkeypatch):
+    monkeypatch.setattr(live, "LINK_BUDGET", 0.001)  # many refreshes for 300 steps
+    query = {"dataset": "circle", "hidden": "4", "learning_rate": "0.3", "steps": "300"}
+    at = new_app(query)
+    assert at.get("progress"), "no progress bar while the link's run trains"
+    assert 0 < iteration(at) < 300
+    for _ in range(2000):
+        if not at.get("progress"):
+            break
+        run(at)
+    assert iteration(at) == 300
+    link = read_link(query)
+    ref = Explorer(link.table, link.settings)
+    ref.step(300)
+    np.testing.assert_array_equal(params(at), ref.network.params)
+    assert any("300 steps" in n for n in at.session_state["link_notes"])
+    assert explorer(at).trainer.history.events == []
+
+
+def test_stop_ends_a_link_replay_where_it_is(new_app, monkeypatch):
+    monkeypatch.setattr(live, "LINK_BUDGET", 0.001)
+    at = new_app({"dataset": "circle", "steps": "5000"})
+    assert at.get("progress")
+    at.button(key="stop_link_replay").click()
+    run(at)
+    stopped = iteration(at)
+    assert 0 < stopped < 5000 and not at.get("progress")
+    run(at)
+    assert iteration(at) == stopped
+    open_tab(at, "Data")  # the page works on as usual
+    step_n(at, 10)
+    assert iteration(at) == stopped + 10
