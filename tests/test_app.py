@@ -388,8 +388,9 @@ def test_model_upload(at):
     src = Explorer()
     src.step(200)
     good = export.to_json(src.network, scaler=src.data.scaler, iteration=200)
-    run(at.file_uploader(key="upload_model").set_value(("m.json", good.encode(),
-                                                        "application/json")))
+    # the uploader starts empty after each file it read (under its next key)
+    run(at.file_uploader(key="upload_model_1").set_value(("m.json", good.encode(),
+                                                          "application/json")))
     np.testing.assert_array_equal(params(at), src.network.params)
     assert any("m.json" in t for t in toasts(at))
     click(at, "step")

@@ -4,6 +4,7 @@ and a link's run is trained in the live refreshes with a progress bar."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 from conftest import explorer, figure, iteration, open_tab, params, run, step_n
@@ -12,6 +13,7 @@ from nnviz import export
 from nnviz.app import views
 from nnviz.app.explorer import Explorer
 from nnviz.app.urlstate import read_link
+from nnviz.data.limits import MAX_CSV_BYTES
 from nnviz.ui import live
 
 
@@ -96,3 +98,21 @@ def test_stop_ends_a_link_replay_where_it_is(new_app, monkeypatch):
     open_tab(at, "Data")  # the page works on as usual
     step_n(at, 10)
     assert iteration(at) == stopped + 10
+
+
+def test_uploads_are_bounded_and_dropped_once_read(at):
+    import tomllib
+
+    from nnviz.ui.tabs import data as data_tab
+    from nnviz.ui.tabs import export as export_tab
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert data_tab.MAX_CSV_MB * 1e6 >= MAX_CSV_BYTES
+    assert export.network_limits().max_file_bytes <= export_tab.MAX_MODEL_MB * 1e6
+    assert config["server"]["maxUploadSize"] == max(data_tab.MAX_CSV_MB, export_tab.MAX_MODEL_MB)
+    csv = b"a,b,c\n1,2,0.5\n2,3,0.25\n3,1,0.75\n"
+    run(at.file_uploader(key="upload_csv").set_value(("t.csv", csv, "text/csv")))
+    assert list(at.session_state["table"].columns) == ["a", "b", "c"]
+    # the uploader starts empty under its next key: the session no longer holds the bytes
+    assert [u.key for u in at.file_uploader] == ["upload_csv_1"]
+    assert "upload_csv" not in at.session_state

@@ -194,6 +194,28 @@ def fold_editor_edits() -> None:
     SS[TABLE_VERSION] += 1
 
 
+# --- uploads ---------------------------------------------------------------------
+def upload_key(name: str) -> str:
+    """The uploader's key: ``name``, then ``name_1``, ``name_2`` … after each upload is
+    read, so the widget starts empty and its bytes are dropped (see :func:`release`)."""
+    n = SS.get(f"_{name}_uploads", 0)
+    return name if n == 0 else f"{name}_{n}"
+
+
+def release(name: str, file) -> None:
+    """The upload ``file`` was read: drop its bytes from the session (the uploader's
+    next key starts empty; the server's copy is removed)."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    SS[f"_{name}_uploads"] = SS.get(f"_{name}_uploads", 0) + 1
+    ctx = get_script_run_ctx()
+    file_id = getattr(file, "file_id", None)
+    if ctx is not None and file_id and isinstance(ctx.uploaded_file_mgr,
+                                                    MemoryUploadedFileManager):
+        ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=file_id)
+
+
 # --- settings ↔ widgets ----------------------------------------------------------
 def write_settings(s: Settings) -> None:
     """Put settings into the widgets' session-state keys (before the widgets are drawn)."""

@@ -8,10 +8,13 @@ is shown beside the table and the last valid data keeps training.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from ...data import DataError, read_csv_table, to_csv_bytes
+from ...data.limits import MAX_CSV_BYTES
 from .. import state
 from ..text import md
 
@@ -49,8 +52,12 @@ def _column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
+# the largest CSV read_csv_table reads, in MB (rounded up); server.maxUploadSize covers it
+MAX_CSV_MB = math.ceil(MAX_CSV_BYTES / 1e6)
+
+
 def _upload() -> None:
-    file = SS.get("upload_csv")
+    file = SS.get(state.upload_key("upload_csv"))
     if file is None:
         return
     try:
@@ -58,6 +65,8 @@ def _upload() -> None:
     except DataError as exc:
         state.note(f"Upload not used: {exc}", "warning")
         return
+    finally:
+        state.release("upload_csv", file)
     columns = [c for c in table.columns if c != "split"]
     if len(columns) < 2:
         state.note("Upload not used: the file needs at least an input and a target column.",
@@ -87,8 +96,9 @@ def data_table() -> None:
         st.error(f"{md(ex.data_error)}  \nTraining keeps the last valid table until this is "
                  "fixed.", icon=":material/warning:")
     c1, c2 = st.columns(2)
-    c1.file_uploader("Upload a CSV table", type=["csv", "txt"], key="upload_csv",
-                     on_change=_upload,
+    c1.file_uploader("Upload a CSV table", type=["csv", "txt"],
+                     key=state.upload_key("upload_csv"), on_change=_upload,
+                     max_upload_size=MAX_CSV_MB,
                      help="First line: column names. Optional 'split' column: train/test/predict.")
     c2.download_button("Download the table as CSV", to_csv_bytes(SS[state.TABLE]),
                        file_name=f"{SS.dataset}.csv", mime="text/csv", key="download_csv")

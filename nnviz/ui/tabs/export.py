@@ -4,6 +4,7 @@ The downloads are serialized only while this tab is open (the tabs are lazy)."""
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -44,11 +45,16 @@ def export_tab() -> None:
         file_name="nnviz_predict.py", mime="text/x-python", key="dl_script")
     st.markdown("**Continue from a saved model**")
     st.file_uploader("Upload a model (.json, .npz or the weights .zip)",
-                     type=["json", "npz", "zip"], key="upload_model", on_change=_load_model)
+                     type=["json", "npz", "zip"], key=state.upload_key("upload_model"),
+                     on_change=_load_model, max_upload_size=MAX_MODEL_MB)
+
+
+# the largest model file of a network nnviz builds, in MB (rounded up)
+MAX_MODEL_MB = math.ceil(export.network_limits().max_file_bytes / 1e6)
 
 
 def _load_model() -> None:
-    file = SS.get("upload_model")
+    file = SS.get(state.upload_key("upload_model"))
     if file is None:
         return
     ex = state.explorer()
@@ -58,6 +64,8 @@ def _load_model() -> None:
     except ValueError as exc:
         state.note(f"Model not loaded: {exc}", "warning")
         return
+    finally:
+        state.release("upload_model", file)
     state.stop_playing()
     state.write_settings(ex.settings)
     state.note(f"Loaded {file.name}: training continues from its weights.", "success")
