@@ -1,4 +1,4 @@
-.PHONY: run test lint bench lock
+.PHONY: run test lint bench lock serve
 
 # The Python that creates .venv (3.11 or newer), e.g. make run PYTHON=python3.12
 export PYTHON ?= python3
@@ -9,10 +9,17 @@ PORT ?= 8501
 run:
 	@bash scripts/run.sh $(PORT)
 
-# Run every test; installs Debian's chromium with apt for the browser tests.
+# Run every test; installs Debian's chromium and nginx with apt for the browser tests
+# and the test of make serve.
 test:
-	@bash scripts/setup.sh --browser
+	@bash scripts/setup.sh --browser --serve
 	.venv/bin/python -m pytest $(ARGS)
+
+# Serve a classroom: REPLICAS Streamlit processes (default 2) behind nginx at PORT, with
+# sticky sessions (make serve REPLICAS=4 PORT=8080); installs Debian's nginx with apt.
+REPLICAS ?= 2
+serve:
+	@bash scripts/serve.sh --replicas $(REPLICAS) --port $(PORT)
 
 lint:
 	@bash scripts/setup.sh

@@ -4,10 +4,12 @@
 #   scripts/setup.sh             .venv with the exact Python packages of requirements.lock
 #                                (app, tests, linter), then nnviz itself (editable)
 #   scripts/setup.sh --browser   ... and Debian's chromium for the browser tests
+#   scripts/setup.sh --serve     ... and Debian's nginx for make serve (scripts/serve.sh)
 #
 # Reinstalls when requirements.lock or pyproject.toml is newer than .venv/.installed.
 # Says what it does, one line per step and one per package downloaded; never reads
 # stdin; never downloads a browser of its own (only Debian's chromium via apt).
+# The options combine (make test uses --browser --serve).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,12 +22,14 @@ LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
 
 want_browser=0
+want_serve=0
 for arg in "$@"; do
     case "$arg" in
         --browser) want_browser=1 ;;
+        --serve) want_serve=1 ;;
         --dev) ;;  # the linter is in requirements.lock: always installed
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        *) echo "setup.sh: unknown option '$arg' (use --browser)" >&2; exit 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option '$arg' (use --browser or --serve)" >&2; exit 2 ;;
     esac
 done
 
@@ -157,9 +161,39 @@ if [ "$want_browser" = 1 ] && ! command -v chromium >/dev/null; then
     say "  apt-get update"
     quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get -o DPkg::Lock::Timeout=600 -qq update
+    apt_updated=1
     say "  apt-get install chromium"
     quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get -o DPkg::Lock::Timeout=600 -qq install -y --no-install-recommends chromium
     command -v chromium >/dev/null || die "apt installed chromium but it is not on PATH."
     say "chromium ready ($((SECONDS - started)) s)"
+fi
+
+# --- nginx for make serve (Debian's package, via apt) ------------------------
+# It lives in /usr/sbin, which is not on every user's PATH: scripts/serve.sh looks there too.
+if [ "$want_serve" = 1 ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" = 0 ]; then
+        SUDO=()
+    elif command -v sudo >/dev/null && [ -t 0 ]; then
+        SUDO=(sudo)
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null </dev/null; then
+        SUDO=(sudo -n)  # never wait for a password when there is no terminal (CI)
+    else
+        die "make serve (and its test) needs Debian's nginx: install it first with 'sudo apt-get install nginx', or run as root."
+    fi
+    command -v apt-get >/dev/null \
+        || die "nginx is missing and apt-get is not available: install an 'nginx' on PATH."
+    started=$SECONDS
+    say "installing Debian's nginx with apt for make serve (about 1 MB)"
+    if [ "${apt_updated:-0}" != 1 ]; then
+        say "  apt-get update"
+        quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get -o DPkg::Lock::Timeout=600 -qq update
+    fi
+    say "  apt-get install nginx"
+    quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get -o DPkg::Lock::Timeout=600 -qq install -y --no-install-recommends nginx
+    [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null \
+        || die "apt installed nginx but there is no /usr/sbin/nginx."
+    say "nginx ready ($((SECONDS - started)) s)"
 fi

@@ -1,0 +1,234 @@
+"""make serve: two replicas of the app behind nginx (scripts/serve.sh), seen by Chromium.
+
+Both replicas answer and serve the app through nginx; a page sticks to its replica
+across reruns (one WebSocket, never reopened); killing the other replica leaves the page
+working, and a browser whose cookie points at the dead replica is served by the live one.
+Needs Debian's nginx and chromium (``make test`` installs both); skipped without them,
+except in CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT_S = 90
+TIMEOUT_MS = 30_000
+COOKIE = "nnviz_replica"
+METRIC = "[data-testid='stMetricValue']"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+# One access-log line (scripts/serve.sh's log_format): upstream may list several
+# replicas, "a, b", when nginx moved on from one that refused.
+LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ '
+                      r"upstream=(?P<upstream>.*?) route=(?P<route>\S+)")
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _missing(what: str) -> None:
+    message = f"{what}; run 'make test', which installs it."
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_ports(n: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _get(url: str, cookie: str | None = None) -> str:
+    request = urllib.request.Request(url, headers={"Cookie": f"{COOKIE}={cookie}"} if cookie
+                                     else {})
+    with DIRECT.open(request, timeout=10) as r:
+        return r.read().decode()
+
+
+class Classroom:
+    def __init__(self, proc, url: str, run: Path, output: Path, replicas: dict[int, int]):
+        self.proc, self.url, self.run, self.output = proc, url, run, output
+        self.replicas = replicas  # port -> pid
+
+    def log(self) -> list[dict]:
+        text = (self.run / "access.log").read_text(errors="replace")
+        return [m.groupdict() for m in map(LOG_LINE.search, text.splitlines()) if m]
+
+    def served(self, route: str) -> list[str]:
+        """The upstream field of every logged request of this cookie, oldest first."""
+        return [e["upstream"] for e in self.log() if e["route"] == route]
+
+    def said(self) -> str:
+        return self.output.read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory):
+    if shutil.which("nginx") is None and not os.access("/usr/sbin/nginx", os.X_OK):
+        _missing("Debian's nginx is not installed (make serve needs it)")
+    port, *replica_ports = _free_ports(3)
+    run = tmp_path_factory.mktemp("serve")
+    output = run / "serve.out"
+    cmd = ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port),
+           "--host", "127.0.0.1", "--replica-ports", ",".join(map(str, replica_ports)),
+           "--run-dir", str(run)]
+    with open(output, "wb") as out:
+        # Its own process group: the cleanup can reach nginx and the replicas even if
+        # the script itself is gone.
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while "nnviz is serving" not in output.read_text(errors="replace"):
+            if proc.poll() is not None:
+                pytest.fail(f"scripts/serve.sh exited with {proc.returncode}:\n"
+                            f"{output.read_text(errors='replace')[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"scripts/serve.sh did not start within {START_TIMEOUT_S} s:\n"
+                            f"{output.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)
+        pairs = [line.split() for line in (run / "replicas").read_text().splitlines()]
+        replicas = {int(p): int(pid) for p, pid in pairs}
+        assert sorted(replicas) == sorted(replica_ports)
+        yield Classroom(proc, f"http://127.0.0.1:{port}", run, output, replicas)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)  # serve.sh stops nginx and the replicas
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
+        proc.wait(timeout=10)
+
+
+def test_both_replicas_answer_and_serve_pages_through_nginx(classroom):
+    for port in classroom.replicas:
+        assert _get(f"http://127.0.0.1:{port}/_stcore/health").strip() == "ok", port
+    assert "<title>" in _get(classroom.url + "/")
+    # Cookies spread over both replicas and each one sticks to its replica.
+    routes = [f"probe-{i}" for i in range(16)]
+    for route in routes:
+        _get(classroom.url + "/", route)
+        _get(classroom.url + "/_stcore/health", route)
+    by_route = {route: set(classroom.served(route)) for route in routes}
+    assert all(len(seen) == 1 for seen in by_route.values()), by_route
+    used = set().union(*by_route.values())
+    assert used == {f"127.0.0.1:{p}" for p in classroom.replicas}, by_route
+    # A browser without the cookie gets one.
+    with DIRECT.open(classroom.url + "/", timeout=10) as r:
+        assert r.headers.get("Set-Cookie", "").startswith(f"{COOKIE}=")
+
+
+def _route_to(classroom, port: int) -> str:
+    """A cookie value that nginx sends to the replica on this port."""
+    for i in range(64):
+        route = f"route-{i}"
+        _get(classroom.url + "/_stcore/health", route)
+        if classroom.served(route) == [f"127.0.0.1:{port}"]:
+            return route
+    raise AssertionError(f"no cookie reached the replica on port {port}")
+
+
+def _iteration(page) -> int:
+    return int(page.locator(METRIC).first.inner_text().replace(",", ""))
+
+
+def _open(browser, url: str, route: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.add_cookies([{"name": COOKIE, "value": route, "url": url}])
+    page = context.new_page()
+    sockets = []
+    page.on("websocket", lambda ws: sockets.append(ws) if "/_stcore/stream" in ws.url else None)
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(METRIC, timeout=TIMEOUT_MS)
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    return context, page, sockets
+
+
+def _step(page, times: int) -> list[int]:
+    seen = []
+    for _ in range(times):
+        before = _iteration(page)
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function(
+            "v => { const m = document.querySelector(\"" + METRIC + "\");"
+            " return m && Number(m.innerText.replace(/,/g, '')) > v; }",
+            arg=before, timeout=TIMEOUT_MS)
+        seen.append(_iteration(page))
+    return seen
+
+
+def _sticky_scenario(classroom) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ports = sorted(classroom.replicas)
+    routes = {port: _route_to(classroom, port) for port in ports}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                     args=CHROMIUM_ARGS)
+        try:
+            # One page on each replica: the app runs behind nginx on both.
+            pages = {port: _open(browser, classroom.url, routes[port]) for port in ports}
+            mine, other = ports
+            _, page, sockets = pages[mine]
+            for port, (_context, pg, _) in pages.items():
+                assert pg.get_by_role("heading", name="nnviz").is_visible(), port
+                assert set(classroom.served(routes[port])) == {f"127.0.0.1:{port}"}
+            pages[other][0].close()
+
+            start = _iteration(page)
+            assert _step(page, 3) == [start + 1, start + 2, start + 3]
+
+            # The other replica dies: this page's session goes on, on the same socket.
+            os.kill(classroom.replicas[other], signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while f"replica on port {other} stopped" not in classroom.said():
+                assert time.monotonic() < deadline, classroom.said()
+                time.sleep(0.1)
+            assert _step(page, 3) == [start + 4, start + 5, start + 6]
+            assert len(sockets) == 1 and not sockets[0].is_closed(), \
+                "the page's WebSocket was reopened or closed"
+            assert page.get_by_text("Connection error").count() == 0
+            assert set(classroom.served(routes[mine])) == {f"127.0.0.1:{mine}"}
+
+            # A browser whose cookie points at the dead replica is served by the live one.
+            context, page2, _ = _open(browser, classroom.url, routes[other])
+            assert page2.get_by_role("heading", name="nnviz").is_visible()
+            assert classroom.served(routes[other])[-1].endswith(f"127.0.0.1:{mine}")
+            context.close()
+        finally:
+            browser.close()
+
+
+def test_a_session_sticks_to_its_replica_and_outlives_the_other(classroom):
+    if shutil.which("chromium") is None:
+        _missing("Debian's chromium is not on PATH")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("the playwright Python package is not installed")
+    # Playwright's sync API runs one instance per thread, and the browser tests' own may
+    # be alive in this one: this scenario drives a browser of its own in a thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(_sticky_scenario, classroom).result()
