@@ -669,3 +669,44 @@ def test_the_run_log_records_each_change_with_its_iteration():
     ex.step(3)
     ex.reset()
     assert ex.run_log.events == []
+
+
+# ---------------------------------------------------------------------------- derived features
+
+
+def test_features_become_input_nodes_computed_from_the_raw_columns():
+    ex = preset("circle", features=("x1**2", "x2**2"))
+    data = ex.data
+    assert data.inputs == ["x1", "x2", "x1**2", "x2**2"] and data.raw_inputs == ["x1", "x2"]
+    assert ex.network.layer_sizes == (4, 4, 4, 1)
+    table = ex.table.loc[data.train_index]
+    raw = ex.data.scaler.inverse_X(data.X_train)
+    np.testing.assert_allclose(raw[:, 2], table["x1"].to_numpy() ** 2)
+    np.testing.assert_allclose(raw[:, 3], table["x2"].to_numpy() ** 2)
+    # a new row is given by its raw inputs only
+    ex.step(20)
+    x = np.array([[1.5, -2.0, 2.25, 4.0]])
+    expected = ex.network.forward((x - data.scaler.offset) / data.scaler.divisor)[0]
+    np.testing.assert_allclose(ex.predict_row([1.5, -2.0]), expected)
+
+
+def test_a_bad_feature_keeps_the_last_good_state():
+    ex = preset("circle", steps=5, features=("x1**2",))
+    trainer = ex.trainer
+    for bad, words in [(("x1^2",), "operator ^"), (("x3*2",), "'x3' is not an input column"),
+                       (("log(x1-x1)",), "feature 'log(x1-x1)'")]:
+        ex.update(ex.table, replace(ex.settings, features=bad))
+        assert words in ex.data_error, ex.data_error
+        assert ex.trainer is trainer and ex.trainer.iteration == 5
+        assert ex.settings.features == ("x1**2",) and ex.data.inputs[-1] == "x1**2"
+    # the same feature over an input removed: refused too (the app drops it first, with a note)
+    ex.update(ex.table, replace(ex.settings, inputs=("x2",)))
+    assert "'x1' is not an input column" in ex.data_error and ex.trainer is trainer
+
+
+def test_the_classic_lesson_x1_squared_and_x2_squared_separate_the_circle():
+    plain = preset("circle", steps=300, hidden=())
+    assert plain.metrics().train_score < 0.8  # a line cannot separate a circle
+    squared = preset("circle", steps=1500, hidden=(), features=("x1**2", "x2**2"))
+    assert squared.metrics().train_score >= 0.95
+    assert squared.metrics().test_score >= 0.9

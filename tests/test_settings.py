@@ -15,22 +15,33 @@ from nnviz.app.settings import (
     HOT,
     HOT_SETTINGS,
     NETWORK,
+    PLAYGROUND_INPUTS,
     SETTINGS,
     WIDGET_SETTINGS,
     Settings,
     check_hot_settings,
+    column_ref,
+    fit_features,
     from_widgets,
+    playground_expressions,
+    playground_label,
+    same_feature,
     setting,
+    split_features,
     to_widgets,
+    why_rebuilt,
+    with_feature,
 )
 from nnviz.app.urlstate import HIDEABLE, PARSERS, read_link, write_link
-from nnviz.data import DEFAULT_PRESET, PRESETS, load_preset
+from nnviz.data import DEFAULT_PRESET, PRESETS, load_preset, parse_feature, prepare
+from nnviz.errors import DataError
 
 # A valid value other than the default data set's for every setting (a new setting must
 # add one here, so each test below walks it too).
 OTHER = {
     "dataset": "three_bits",
     "inputs": ("hours_studied",),
+    "features": ("hours_studied**2", "sin(hours_slept)"),
     "targets": ("hours_slept",),
     "scaling": "minmax",
     "target_max": 92.5,
@@ -256,3 +267,144 @@ def test_the_module_declares_the_learning_rate_ladder_once():
     ladder = settings_module.LEARNING_RATES
     assert setting("learning_rate").ladder == ladder
     assert ladder[0] == 1e-4 and ladder[-1] == 10.0 and 0.03 in ladder
+
+
+# ---------------------------------------------------------------------------- features
+
+
+def test_features_are_a_data_setting_that_rebuilds_with_a_wider_input_layer():
+    f = setting("features")
+    assert f.change == DATA and not f.hot and f.default == ()
+    assert all(Settings.for_preset(name).features == () for name in PRESETS)
+    s = replace(Settings(), features=["hours_studied**2 ", "sin(hours_slept)"])
+    assert s.features == ("hours_studied**2", "sin(hours_slept)")  # a tuple, trimmed
+    assert s.layer_sizes == (4, 3, -1)
+    assert s.data_key() != Settings().data_key() and s.network_key() != Settings().network_key()
+    ex = Explorer()
+    ex.step(3)
+    notes = ex.update(ex.table, s)
+    assert ex.data_error == "" and ex.trainer.iteration == 0
+    assert ex.network.layer_sizes == (4, 3, 1)
+    assert ex.data.inputs == ["hours_studied", "hours_slept", "hours_studied**2",
+                              "sin(hours_slept)"]
+    assert notes == ["Network rebuilt (new input features): training starts again from "
+                     "iteration 0."]
+
+
+def test_why_rebuilt_names_new_features_only_when_they_alone_changed():
+    s = Settings.for_preset("circle")
+    squared = replace(s, features=("x1**2",))
+    assert why_rebuilt(s, squared) == "new input features"
+    assert why_rebuilt(squared, s) == "new input features"
+    assert why_rebuilt(squared, replace(squared, features=("x2**2",))) == "new input features"
+    both = replace(s, inputs=("x1",), features=("x1**2",))
+    assert why_rebuilt(s, both) == "new input/target columns or scaling"
+    assert why_rebuilt(s, replace(s, scaling="standard")) == (
+        "new input/target columns or scaling")
+
+
+@pytest.mark.parametrize("features, text", [
+    ((), ""),
+    (("x1**2",), "x1**2"),
+    (("x1**2", "sin(x2)", "x1*x2"), "x1**2;sin(x2);x1*x2"),
+    # a backquoted column name may hold the separator, a comma, spaces and symbols
+    (("`a;b`**2", "`size (cm, raw)`/2", "exp(-`a;b`)"),
+     "`a;b`**2;`size (cm, raw)`/2;exp(-`a;b`)"),
+])
+def test_features_round_trip_through_the_link_text(features, text):
+    f = setting("features")
+    assert f.format(features) == text
+    assert f.parse(text) == features
+    assert split_features(text) == features
+
+
+def test_the_link_text_of_features_is_read_forgivingly_and_checked():
+    f = setting("features")
+    assert f.parse(" x1**2 ;; sin(x2); ") == ("x1**2", "sin(x2)")
+    assert f.parse("") == ()
+    with pytest.raises(ValueError, match="none twice"):
+        f.parse("x1**2;x1**2")
+    with pytest.raises(ValueError, match="at most 200 characters"):
+        f.parse("x1" + "+x1" * 100)
+    with pytest.raises(ValueError, match="Features"):
+        Settings(features=("x1", "x1")).check()
+    assert not f.admits(["x1"]) and not f.admits(("",)) and not f.admits((" x1",))
+
+
+def test_column_ref_backquotes_what_is_not_a_plain_name():
+    assert [column_ref(n) for n in ("x1", "hours_studied", "größe")] == [
+        "x1", "hours_studied", "größe"]
+    assert [column_ref(n) for n in ("hours studied", "size (cm)", "2024", "lambda", "ﬁ")] == [
+        "`hours studied`", "`size (cm)`", "`2024`", "`lambda`", "`ﬁ`"]
+    # every written reference parses back to its column
+    names = ["hours studied", "lambda", "2024", "x1"]
+    for j, name in enumerate(names):
+        assert parse_feature(column_ref(name) + "**2", names).used == (j,)
+
+
+def test_playground_inputs_over_real_column_names():
+    assert list(PLAYGROUND_INPUTS) == ["X1", "X2", "X1²", "X2²", "X1·X2", "sin X1", "sin X2"]
+    assert playground_expressions("x1", "x2") == {
+        "X1": "x1", "X2": "x2", "X1²": "x1**2", "X2²": "x2**2", "X1·X2": "x1*x2",
+        "sin X1": "sin(x1)", "sin X2": "sin(x2)"}
+    spaced = playground_expressions("hours studied", "hours_slept")
+    assert spaced["X1²"] == "`hours studied`**2"
+    assert spaced["X1·X2"] == "`hours studied`*hours_slept"
+    table = load_preset("exam_scores").rename(columns={"hours_studied": "hours studied"})
+    data = prepare(table, ["hours studied", "hours_slept"], ["test_score"], scaling="max",
+                   target_max=100, features=[v for k, v in spaced.items() if k not in
+                                             ("X1", "X2")])
+    assert data.n_inputs == 7
+    np.testing.assert_allclose(data.scaler.inverse_X(data.X_train)[:, 2],
+                               data.scaler.inverse_X(data.X_train)[:, 0] ** 2)
+    # a name with a backquote cannot be written in an expression: only its raw toggle
+    odd = playground_expressions("a`b", "x2")
+    assert set(odd) == {"X1", "X2", "X2²", "sin X2"}
+    assert [playground_label(t, "x1", "x2") for t in PLAYGROUND_INPUTS] == [
+        "x1", "x2", "x1²", "x2²", "x1·x2", "sin x1", "sin x2"]
+    assert playground_label("X1·X2", "a_very_long_column_name", "X2") == "a_very_long_c…·X2"
+
+
+def test_same_feature_compares_what_is_computed():
+    assert same_feature("x1**2", "x1 ** 2", ["x1", "x2"])
+    assert same_feature("x1*x2", "(x1)*(x2)", ["x1", "x2"])
+    assert not same_feature("x1*x2", "x2*x1", ["x1", "x2"])
+    assert not same_feature("x1**2", "x3**2", ["x1", "x2"])
+
+
+def test_with_feature_adds_a_checked_feature_or_says_why_not():
+    inputs = ["x1", "x2"]
+    assert with_feature((), " x1*x2 ", inputs) == ("x1*x2",)
+    assert with_feature(("x1**2",), "sin(x2)", inputs) == ("x1**2", "sin(x2)")
+    cases = [
+        ("x1^2", "Feature 'x1^2': the operator ^ is not allowed"),
+        ("x3**2", "'x3' is not an input column"),
+        ("__import__('os')", "Feature '__import__('os')'"),
+        ("x1", "is the input column 'x1' itself"),
+        ("`x1`", "is the input column 'x1' itself"),
+        ("x1 ** 2", "Feature 'x1 ** 2' is already a feature (as 'x1**2')"),
+        ("x1**2", "Feature 'x1**2' is already a feature."),
+    ]
+    for text, words in cases:
+        with pytest.raises(DataError) as info:
+            with_feature(("x1**2",), text, inputs)
+        assert words in str(info.value), (text, str(info.value))
+    with pytest.raises(DataError, match="32"):
+        with_feature(tuple(f"x1*{k}" for k in range(1, 33)), "x2*2", inputs)
+    # with the table: the feature must be a finite number in every row
+    table = load_preset("circle")
+    table.loc[5, "x1"] = 0.0
+    with pytest.raises(DataError, match=r"Row 5, feature 'log\(abs\(x1\)\)'"):
+        with_feature((), "log(abs(x1))", inputs, table)
+    assert with_feature((), "log(abs(x1) + 1)", inputs, table) == ("log(abs(x1) + 1)",)
+
+
+def test_fit_features_drops_those_over_a_column_that_is_no_longer_an_input():
+    kept, notes = fit_features(("x1**2", "x1*x2", "sin(x2)"), ["x2"], ["x1", "x2", "label"])
+    assert kept == ("sin(x2)",)
+    assert notes == ["Removed the feature 'x1**2': it uses 'x1', which is no longer an input.",
+                     "Removed the feature 'x1*x2': it uses 'x1', which is no longer an input."]
+    assert fit_features(("x1**2",), ["x1", "x2"], ["x1", "x2"]) == (("x1**2",), [])
+    # a column the new table does not have
+    kept, notes = fit_features(("z**2",), ["x1"], ["x1", "label"])
+    assert kept == () and "'z' is not an input column" in notes[0]

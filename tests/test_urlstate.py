@@ -99,3 +99,45 @@ def test_a_custom_link_without_its_table_opens_the_default():
     link = read_link({"dataset": "custom", "inputs": "a"})
     assert link.settings.dataset == "exam_scores"
     assert "carries none" in link.notes[0] and "'a'" in link.notes[1]
+
+
+def test_a_link_with_features_reproduces_the_weights():
+    s = replace(Settings.for_preset("circle"), hidden=(), features=("x1**2", "x2**2"))
+    a = Explorer(load_preset("circle"), s)
+    a.step(80)
+    params = write_link(a.settings, a.table, steps=a.trainer.iteration)
+    assert params["features"] == "x1**2;x2**2"
+    link = read_link(params)
+    assert link.notes == [] and link.settings == s and link.steps == 80
+    b = Explorer(link.table, link.settings)
+    assert b.data.inputs == ["x1", "x2", "x1**2", "x2**2"]
+    b.step(link.steps)
+    assert np.array_equal(a.network.params, b.network.params)
+    assert np.array_equal(a.trainer.history.train_loss, b.trainer.history.train_loss)
+
+
+def test_a_link_feature_over_a_spaced_name_with_the_separator_travels():
+    table = load_preset("exam_scores").rename(columns={"hours_studied": "hours; studied"})
+    s = replace(Settings.for_preset("exam_scores"), dataset="custom",
+                inputs=("hours; studied", "hours_slept"),
+                features=("`hours; studied`**2", "`hours; studied`*hours_slept"))
+    params = write_link(s, table)
+    assert params["features"] == "`hours; studied`**2;`hours; studied`*hours_slept"
+    link = read_link(params)
+    assert link.notes == [] and link.settings.features == s.features
+    assert Explorer(link.table, link.settings).data.n_inputs == 4
+
+
+def test_link_features_that_do_not_fit_are_ignored_with_a_note():
+    link = read_link({"dataset": "circle", "features": "x1**2;x3**2;x1^2;log(x1-x1);x1 ** 2"})
+    assert link.settings.features == ("x1**2",)
+    assert [n.split(":")[0] for n in link.notes] == [
+        "Ignored the link's feature 'x3**2'", "Ignored the link's feature 'x1^2'",
+        "Ignored the link's feature 'log(x1-x1)'", "Ignored the link's feature 'x1 ** 2'"]
+    assert "'x3' is not an input column" in link.notes[0]
+    assert "already a feature" in link.notes[3]
+    # a feature over a column the link leaves out of the inputs
+    link = read_link({"dataset": "circle", "inputs": "x2", "features": "x1**2;x2**2"})
+    assert link.settings.inputs == ("x2",) and link.settings.features == ("x2**2",)
+    assert "'x1' is not an input column" in link.notes[0]
+    Explorer(link.table, link.settings)  # what the link opens with builds

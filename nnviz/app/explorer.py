@@ -298,7 +298,8 @@ class Explorer:
     @staticmethod
     def _prepare(table: pd.DataFrame, s: Settings) -> PreparedData:
         return prepare(table, list(s.inputs), list(s.targets), scaling=s.scaling,
-                       target_max=s.target_max, output_activation=s.output_activation)
+                       target_max=s.target_max, output_activation=s.output_activation,
+                       features=list(s.features))
 
     def _network(self, s: Settings, data: PreparedData | None = None) -> Network:
         data = data or self.data
@@ -582,7 +583,10 @@ class Explorer:
         return frame
 
     def predict_row(self, values) -> np.ndarray:
-        """The prediction for one new row given in the user's units (seed 002: (4, 8) → ~92)."""
+        """The prediction for one new row given in the user's units (seed 002: (4, 8) → ~92).
+
+        ``values`` are the raw input columns (``data.raw_inputs``): the derived features
+        are computed from them (a DataError if one is not a finite number there)."""
         scaler = self.data.scaler
         with np.errstate(all="ignore"):  # huge values or weights: inf, quietly
             X = scaler.transform_X(np.asarray(values, dtype=float).reshape(1, -1))

@@ -40,6 +40,7 @@ class RunRecord:
         s = self.settings
         return {
             "run": self.name,
+            "features": "; ".join(s.get("features", ())) or "none",
             "hidden": "-".join(map(str, s["hidden"])) or "none",
             "activation": f"{s['activation']} → {s['output_activation']}",
             "loss": s["loss"],

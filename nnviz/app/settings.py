@@ -19,13 +19,28 @@ widgets' ranges all come from this one table.
 
 from __future__ import annotations
 
+import keyword
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, make_dataclass
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, make_dataclass, replace
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from ..data import DEFAULT_PRESET, MAX_ROWS, PRESETS, SCALINGS, Preset
+from ..data import (
+    DEFAULT_PRESET,
+    MAX_ROWS,
+    PRESETS,
+    SCALINGS,
+    Preset,
+    parse_feature,
+    parse_features,
+)
+from ..data.features import MAX_FEATURE_LENGTH, MAX_FEATURES
+from ..errors import DataError
 from ..initializers import INITS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
@@ -37,7 +52,9 @@ CUSTOM = "custom"  # the data set name of a table of the user's own
 LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 3, 5)) + (10.0,)
 
 HOT, NETWORK, DATA = "hot", "network", "data"
-WIDGETS = ("select", "columns", "layers", "checkbox", "number", "integer", "log_slider")
+WIDGETS = ("select", "columns", "features", "layers", "checkbox", "number", "integer",
+           "log_slider")
+FEATURE_SEPARATOR = ";"  # between two features in a link (never inside one, but in `…`)
 
 
 def _number_text(x: float) -> str:
@@ -81,7 +98,7 @@ class Setting:
         """This setting's value in the settings a preset was made for."""
         attr = "name" if self.name == "dataset" else self.name
         value = getattr(preset, attr, self.default) if preset is not None else self.default
-        if self.widget in ("columns", "layers"):
+        if self.widget in ("columns", "features", "layers"):
             value = tuple(value)
         return value
 
@@ -97,6 +114,10 @@ class Setting:
             return "1 or 0"
         if self.widget == "columns":
             return "one or more column names, separated by commas"
+        if self.widget == "features":
+            return (f"up to {MAX_FEATURES} expressions over the input columns, separated by "
+                    f"{FEATURE_SEPARATOR} (like x1**2{FEATURE_SEPARATOR}sin(x2)), each at most "
+                    f"{MAX_FEATURE_LENGTH} characters and none twice")
         whole = "a whole number" if self.widget == "integer" else "a number"
         text = f"{whole} from {_number_text(self.min)} to {_number_text(self.max)}"
         if self.optional:
@@ -118,6 +139,11 @@ class Setting:
             return isinstance(value, bool)
         if self.widget == "columns":
             return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+        if self.widget == "features":
+            return (isinstance(value, tuple) and len(value) <= MAX_FEATURES
+                    and all(isinstance(v, str) and v.strip() == v and 0 < len(v)
+                            <= MAX_FEATURE_LENGTH for v in value)
+                    and len(set(value)) == len(value))
         if self.widget == "layers":
             return (isinstance(value, tuple) and len(value) <= self.max_items
                     and all(_is_number(n) and float(n).is_integer()
@@ -144,6 +170,11 @@ class Setting:
             if not names:
                 raise ValueError(self.describe())
             return names
+        if self.widget == "features":
+            features = split_features(v)
+            if not self.admits(features):
+                raise ValueError(self.describe())
+            return features
         if self.widget == "layers":
             try:
                 sizes = () if v.lower() in ("", "0", "none") else tuple(
@@ -176,6 +207,8 @@ class Setting:
             value = self.none_as
         if self.widget == "columns":
             return ",".join(map(str, value))
+        if self.widget == "features":
+            return FEATURE_SEPARATOR.join(value)
         if self.widget == "layers":
             return "-".join(map(str, value)) or "0"
         if isinstance(value, bool):
@@ -191,7 +224,7 @@ class Setting:
         """The field's value → what its widget's session key holds (None → none_as)."""
         if value is None:
             return self.none_as
-        if self.widget == "columns":
+        if self.widget in ("columns", "features"):
             return list(value)
         if self.widget == "integer":
             return int(value)
@@ -203,6 +236,8 @@ class Setting:
         """What the widget holds → the field's value."""
         if self.widget == "columns":
             return tuple(value)
+        if self.widget == "features":
+            return tuple(str(f).strip() for f in value)
         if self.widget == "layers":
             return tuple(int(n) for n in value)
         if self.optional and (value is None or value == self.none_as):
@@ -243,6 +278,9 @@ SETTINGS: tuple[Setting, ...] = (
                  "four sets and more. Edit any of them in the table."),
     Setting("inputs", tuple, "Inputs", "columns", DATA, default=(),
             help="Columns fed to the input layer."),
+    Setting("features", tuple, "Features", "features", DATA, default=(),
+            help="Derived inputs computed from the input columns, like x1**2 or sin(x2): "
+                 "each one is one more node of the input layer."),
     Setting("targets", tuple, "Target", "columns", DATA, default=(),
             help="Columns the network learns to output (one class column for softmax)."),
     Setting("scaling", str, "Scaling", "select", DATA, default="none", choices=tuple(SCALINGS),
@@ -288,7 +326,8 @@ SETTINGS: tuple[Setting, ...] = (
 """The settings table, in the order of the ``Settings`` fields."""
 
 _BY_NAME = {s.name: s for s in SETTINGS}
-_NORMALIZED = tuple(s for s in SETTINGS if s.optional or s.widget in ("columns", "layers"))
+_NORMALIZED = tuple(s for s in SETTINGS
+                    if s.optional or s.widget in ("columns", "features", "layers"))
 HOT_SETTINGS = tuple(s for s in SETTINGS if s.hot)
 WIDGET_SETTINGS = tuple(s for s in SETTINGS if s.widget != "layers")
 """The settings whose widget holds one session key named like the setting (every one but
@@ -312,6 +351,9 @@ class _SettingsMethods:
             if s.optional and value is not None and not isinstance(value, bool) and (
                     value == s.none_as):
                 object.__setattr__(self, s.name, None)
+            elif s.widget == "features" and isinstance(value, (list, tuple)):
+                object.__setattr__(self, s.name, tuple(
+                    f.strip() if isinstance(f, str) else f for f in value))
             elif isinstance(value, list):
                 object.__setattr__(self, s.name, tuple(value))
 
@@ -325,7 +367,8 @@ class _SettingsMethods:
 
     @property
     def layer_sizes(self) -> tuple:
-        return (len(self.inputs), *self.hidden, -1)  # -1: the output width comes from the data
+        # -1: the output width comes from the data
+        return (len(self.inputs) + len(self.features), *self.hidden, -1)
 
     def data_key(self) -> tuple:
         """The settings that change the prepared data."""
@@ -372,6 +415,8 @@ def why_rebuilt(old: Settings, new: Settings) -> str:
         title = PRESETS[new.dataset].title if new.dataset in PRESETS else "your table"
         return f"new data set: {title}"
     if new.data_key() != old.data_key():
+        if replace(new, features=old.features).data_key() == old.data_key():
+            return "new input features"
         return "new input/target columns or scaling"
     if new.seed != old.seed:
         return f"new seed {new.seed}"
@@ -400,3 +445,138 @@ def from_widgets(values: Mapping) -> Settings:
     hidden = tuple(int(values.get(f"neurons_{i}", 4)) for i in range(n))
     return Settings(hidden=hidden,
                     **{w.name: w.from_widget(values[w.name]) for w in WIDGET_SETTINGS})
+
+
+# ---------------------------------------------------------------------------- features
+def split_features(text: str) -> tuple:
+    """A link's ``features`` → the expressions: split at each ``;`` outside backquotes (a
+    backquoted column name may hold one), spaces around each removed, empty parts dropped."""
+    parts, current, quoted = [], [], False
+    for ch in str(text):
+        if ch == "`":
+            quoted = not quoted
+        if ch == FEATURE_SEPARATOR and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def column_ref(name: Any) -> str:
+    """A column as a feature expression writes it: as it is if it is a plain identifier
+    (``x1``, ``hours_studied``), else in backquotes (```hours studied```, ```lambda```)."""
+    text = str(name)
+    plain = (text.isidentifier() and not keyword.iskeyword(text)
+             and unicodedata.normalize("NFKC", text) == text)
+    return text if plain else f"`{text}`"
+
+
+#: TensorFlow Playground's seven inputs over two columns (1 and 2): what each toggles —
+#: the column itself (a raw input) or a feature, written with ``{1}`` and ``{2}``.
+PLAYGROUND_INPUTS: dict[str, tuple[str, str]] = {
+    "X1": ("column", "{1}"),
+    "X2": ("column", "{2}"),
+    "X1²": ("feature", "{1}**2"),
+    "X2²": ("feature", "{2}**2"),
+    "X1·X2": ("feature", "{1}*{2}"),
+    "sin X1": ("feature", "sin({1})"),
+    "sin X2": ("feature", "sin({2})"),
+}
+
+
+def playground_expressions(first: Any, second: Any) -> dict[str, str]:
+    """The playground's seven inputs over two columns: toggle → the column's name (X1, X2)
+    or the feature's expression (``x1**2``, ``sin(`hours studied`)`` …). A column whose
+    name holds a backquote cannot be written in an expression: its features are left out."""
+    refs = {"{1}": column_ref(first), "{2}": column_ref(second)}
+    out = {}
+    for toggle, (kind, pattern) in PLAYGROUND_INPUTS.items():
+        if kind == "column":
+            out[toggle] = str(first if pattern == "{1}" else second)
+            continue
+        if any("`" in str(c) for c, k in ((first, "{1}"), (second, "{2}")) if k in pattern):
+            continue
+        text = pattern
+        for key, ref in refs.items():
+            text = text.replace(key, ref)
+        out[toggle] = text
+    return out
+
+
+def playground_label(toggle: str, first: Any, second: Any, width: int = 14) -> str:
+    """A toggle's label with the real column names (each cut to ``width`` characters):
+    ``x1²``, ``sin hours_studied``, ``x1·x2``."""
+    def short(name):
+        text = str(name)
+        return text if len(text) <= width else text[: width - 1] + "…"
+    return toggle.replace("X1", "\0").replace("X2", short(second)).replace("\0", short(first))
+
+
+def same_feature(a: str, b: str, inputs: Sequence[Any]) -> bool:
+    """Two expressions compute the same column (``x1**2`` and ``x1 ** 2``): the same text,
+    or the same checked expression over ``inputs``."""
+    if a.strip() == b.strip():
+        return True
+    try:
+        return parse_feature(a, inputs).tree == parse_feature(b, inputs).tree
+    except DataError:
+        return False
+
+
+def with_feature(features: Sequence[str], expression: str, inputs: Sequence[Any],
+                 table: pd.DataFrame | None = None) -> tuple:
+    """``features`` and one more, ``expression``, checked over the input columns: raises
+    DataError, naming the expression, if it is not a feature the network can take — outside
+    the grammar, over a column that is not an input, an input column itself, the same as a
+    feature already there, one too many, or (with ``table``) not a finite number in some
+    row whose inputs are numbers."""
+    inputs = list(inputs)
+    feature = parse_feature(expression, inputs)
+    text = feature.expression
+    if feature.tree[0] == "col":
+        name = inputs[feature.tree[1]]
+        raise DataError(f"Feature '{text}' is the input column '{name}' itself — it is already "
+                        "an input.")
+    for other in features:
+        if same_feature(other, text, inputs):
+            again = "" if other == text else f" (as '{other}')"
+            raise DataError(f"Feature '{text}' is already a feature{again}.")
+    added = (*features, text)
+    parse_features(list(added), inputs)  # the count limit, and each one still checks
+    if table is not None and all(c in table.columns for c in inputs):
+        raw = table[inputs].apply(pd.to_numeric, errors="coerce")
+        rows = raw.notna().all(axis=1).to_numpy()
+        feature.evaluate(raw.to_numpy(dtype=np.float64)[rows], list(raw.index[rows]))
+    return added
+
+
+def fit_features(features: Sequence[str], inputs: Sequence[Any],
+                 columns: Sequence[Any] = ()) -> tuple[tuple, list[str]]:
+    """The features that still fit ``inputs``, and a note for each one dropped.
+
+    A feature can only use input columns: when a column it uses stops being an input
+    (or leaves the table: ``columns`` are the table's), the feature is dropped and the
+    note says which column it needed."""
+    inputs, columns = list(inputs), list(columns)
+    kept, dropped = [], {}
+    for text in features:
+        try:
+            parse_feature(text, inputs)
+        except DataError as exc:
+            why = str(exc)
+            try:
+                needed = [str(columns[j]) for j in parse_feature(text, columns).used
+                          if columns[j] not in inputs]
+            except DataError:
+                needed = []
+            if needed:
+                names = ", ".join(f"'{n}'" for n in needed)
+                verb = "is" if len(needed) == 1 else "are"
+                why = f"it uses {names}, which {verb} no longer an input"
+            dropped[text] = why.rstrip(".")
+            continue
+        kept.append(text)
+    notes = [f"Removed the feature '{text}': {why}." for text, why in dropped.items()]
+    return tuple(kept), notes

@@ -2,7 +2,10 @@
 
 The parameter names are the settings' names (``dataset``, ``hidden``,
 ``learning_rate`` …; :data:`~nnviz.app.settings.SETTINGS` says how each reads and
-writes). Only what differs from the data set's own suggested settings goes into the
+writes). Derived input features travel in ``features``, separated by ``;``
+(``features=x1**2;x2**2``; a ``;`` inside a backquoted column name is part of the name);
+each is checked against the link's inputs and table, and one that does not fit is
+ignored with a note. Only what differs from the data set's own suggested settings goes into the
 link, so links stay short. A custom or edited table travels compressed in ``table``
 (zlib + URL-safe base64 of its CSV) when it is small enough.
 
@@ -44,7 +47,15 @@ from .runs import (
     budget_words,
     link_cost,
 )
-from .settings import CUSTOM, DEFAULT_PRESET, SETTINGS, Setting, Settings, setting
+from .settings import (
+    CUSTOM,
+    DEFAULT_PRESET,
+    SETTINGS,
+    Setting,
+    Settings,
+    setting,
+    with_feature,
+)
 
 MAX_TABLE_PARAM = 6000  # characters of encoded table a link may carry
 MAX_LOG_PARAM = 6000  # characters of encoded event log a link may carry
@@ -245,6 +256,8 @@ def read_link(params: Mapping[str, str]) -> LinkState:
         except ValueError as exc:
             ignore(name, str(exc) or "not understood")
     settings = replace(settings, **changes)
+    if settings.features:
+        settings = _fitting_features(settings, table, notes)
     steps, events = options["steps"], []
     if "log" in params:
         events, steps, log_notes = decode_log(params["log"], steps)
@@ -264,6 +277,18 @@ def read_link(params: Mapping[str, str]) -> LinkState:
               if name not in PARSERS and name not in OTHER]
     return LinkState(settings, table, steps, options["classroom"] or bool(hide), hide, notes,
                      tuple(events))
+
+
+def _fitting_features(settings: Settings, table: pd.DataFrame, notes: list) -> Settings:
+    """The link's settings with the features that fit its inputs and table (each one checked
+    as the app's feature box checks it); a note for each one ignored."""
+    kept: tuple = ()
+    for text in settings.features:
+        try:
+            kept = with_feature(kept, text, settings.inputs, table)
+        except DataError as exc:
+            notes.append(f"Ignored the link's feature {text!r}: {str(exc).rstrip('.')}.")
+    return replace(settings, features=kept)
 
 
 def _until(events, end: int):
