@@ -4,21 +4,43 @@ Each setting's label, help, range and widget kind come from its row in
 ``nnviz.app.settings.SETTINGS``; this module only says where each one goes (``LAYOUT``)
 and which widget a kind is drawn with (``_draw``). A classroom link's fixed settings are
 shown read-only. Returns the Settings the widgets show.
+
+Derived input features (``features``, under Inputs): for a table with two input columns,
+TensorFlow Playground's seven inputs as toggles (``feature_toggles``: X1, X2, X1², X2²,
+X1·X2, sin X1, sin X2, labelled with the real names; X1 and X2 are the inputs
+themselves), a box for any expression (``new_feature``) and the features as chips
+(``features``: remove one with its ×). A feature whose column stops being an input is
+dropped, with a note.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ..app.settings import CUSTOM, Setting, Settings, setting
-from ..data import PRESETS
+from ..app.settings import (
+    CUSTOM,
+    PLAYGROUND_INPUTS,
+    Setting,
+    Settings,
+    column_ref,
+    fit_features,
+    playground_expressions,
+    playground_label,
+    same_feature,
+    setting,
+    with_feature,
+)
+from ..data import PRESETS, parse_feature
+from ..errors import DataError
 from . import state
+from .text import md
 
 SS = st.session_state
 
 #: sections of the sidebar, each a list of rows of setting names (side by side)
 LAYOUT = {
-    "Data": [("dataset",), ("inputs",), ("targets",), ("scaling", "target_max")],
+    "Data": [("dataset",), ("inputs",), ("features",), ("targets",),
+             ("scaling", "target_max")],
     "Network": [("hidden",), ("activation", "output_activation"), ("init", "seed"),
                 ("bias",)],
     "Training": [("loss", "optimizer"), ("learning_rate",), ("batch_size", "momentum"),
@@ -27,6 +49,7 @@ LAYOUT = {
 #: a setting that only means something when another one has a value
 ENABLED_WHEN = {"target_max": ("scaling", "max"), "momentum": ("optimizer", "momentum")}
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+FEATURE_ERROR = "_feature_error"  # why the expression in the feature box was not added
 
 
 def _options(s: Setting) -> list:
@@ -56,6 +79,8 @@ def _draw(s: Setting) -> None:
         st.selectbox(s.label, _options(s), **common, **extra)
     elif s.widget == "columns":
         st.multiselect(s.label, _options(s), **common)
+    elif s.widget == "features":
+        _features(s, disabled)
     elif s.widget == "layers":
         st.slider(s.label, 0, s.max_items, key="n_hidden", disabled=fixed)
         n = int(SS.n_hidden)
@@ -76,6 +101,105 @@ def _draw(s: Setting) -> None:
         st.select_slider(s.label, stops, format_func=lambda v: f"{v:g}", **common)
     else:  # pragma: no cover - a new widget kind needs its widget here
         raise ValueError(f"no widget for kind {s.widget!r} ({s.name})")
+
+
+# ---------------------------------------------------------------------------- features
+def _columns() -> list:
+    return [c for c in SS[state.TABLE].columns if c != "split"]
+
+
+def _playground_pair() -> tuple | None:
+    """The two columns the playground's toggles are over: the table's columns that are
+    not targets, if there are exactly two (else None: no toggles)."""
+    candidates = [c for c in _columns() if c not in SS.get("targets", ())]
+    return tuple(candidates) if len(candidates) == 2 else None
+
+
+def _toggles_on(pair: tuple) -> list:
+    """The toggles the inputs and features make: X1 is on when its column is an input,
+    X1² when a feature computes the same column (typed ``x1 ** 2`` counts too)."""
+    inputs, features = list(SS.inputs), list(SS.features)
+    on = []
+    for toggle, text in playground_expressions(*pair).items():
+        if PLAYGROUND_INPUTS[toggle][0] == "column":
+            if text in inputs:
+                on.append(toggle)
+        elif any(same_feature(f, text, inputs) for f in features):
+            on.append(toggle)
+    return on
+
+
+def _toggle(pair: tuple) -> None:
+    """on_change of the toggles: the inputs and features they now say (a feature's column
+    becomes an input if it was not: a feature can only use input columns)."""
+    chosen = set(SS.get("feature_toggles") or ())
+    was = set(_toggles_on(pair))
+    inputs, features = list(SS.inputs), list(SS.features)
+    expressions = playground_expressions(*pair)
+    for toggle, text in expressions.items():
+        kind = PLAYGROUND_INPUTS[toggle][0]
+        if toggle in chosen and toggle not in was:
+            if kind == "column":
+                inputs = [c for c in pair if c in inputs or c == text]  # in table order
+                continue
+            for c in (pair[j] for j in parse_feature(text, pair).used):
+                if c not in inputs:
+                    inputs = [d for d in pair if d in inputs or d == c]
+                    state.note(f"The feature {text} uses {c}: {c} is an input again.")
+            features.append(text)
+        elif toggle in was and toggle not in chosen:
+            if kind == "column":
+                inputs.remove(text)
+            else:
+                features = [f for f in features if not same_feature(f, text, inputs)]
+    SS.inputs, SS.features = inputs, features
+    SS[FEATURE_ERROR] = ""
+
+
+def _add_feature() -> None:
+    """on_change of the feature box (and its + button): add the expression if it is a
+    feature the network can take; else say why and keep the features as they were."""
+    text = str(SS.get("new_feature") or "").strip()
+    if not text:
+        SS[FEATURE_ERROR] = ""
+        return
+    try:
+        SS.features = list(with_feature(SS.features, text, SS.inputs, SS[state.TABLE]))
+    except DataError as exc:
+        SS[FEATURE_ERROR] = str(exc)
+        return
+    SS[FEATURE_ERROR] = ""
+    SS.new_feature = ""
+
+
+def _features(s: Setting, disabled: bool) -> None:
+    """The features' widgets, under Inputs (see the module's docstring)."""
+    kept, notes = fit_features(SS.get(s.name) or [], SS.inputs, _columns())
+    for text in notes:
+        state.note(text, "warning")
+    SS[s.name] = list(kept)
+    pair = _playground_pair()
+    if pair is not None:
+        SS.feature_toggles = _toggles_on(pair)
+        st.pills("Playground inputs", list(playground_expressions(*pair)), key="feature_toggles",
+                 selection_mode="multi", on_change=_toggle, args=(pair,), disabled=disabled,
+                 format_func=lambda t: md(playground_label(t, *pair)),
+                 help="TensorFlow Playground's inputs, in one click each: the two columns "
+                      "themselves and five features computed from them.")
+    st.multiselect(s.label, list(kept), key=s.name, disabled=disabled or not kept,
+                   placeholder="none yet", help=s.help)
+    SS.setdefault("new_feature", "")
+    left, right = st.columns([5, 1], vertical_alignment="bottom", gap="small")
+    ref = column_ref(SS.inputs[0]) if SS.inputs else "x1"
+    left.text_input("Add a feature", key="new_feature", on_change=_add_feature,
+                    disabled=disabled, placeholder=f"e.g. sin({ref}) or {ref}**3",
+                    help="Any expression over the input columns: numbers, + - * / **, "
+                         "( ), sin cos tan tanh exp log sqrt abs. Write a name with spaces "
+                         "or symbols in backquotes, like `hours studied`.")
+    right.button("", key="add_feature", icon=":material/add:", on_click=_add_feature,
+                 disabled=disabled, help="Add the feature", width="stretch")
+    if SS.get(FEATURE_ERROR):
+        st.error(md(SS[FEATURE_ERROR]), icon=":material/error:")
 
 
 def _section(title: str, rows) -> None:

@@ -13,6 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ... import charts
+from ...data.features import _evaluate as _evaluate_feature
+from ...errors import DataError
 from ..explorer import Explorer
 
 PLANE_MARGIN = 0.1  # the plane reaches this share of the data's range beyond it
@@ -132,13 +134,38 @@ def animation_view(ex: Explorer, *, row: int | None = 0, max_frames: int = 200,
 
 
 def has_plane(ex: Explorer) -> bool:
-    return ex.data.n_inputs == 2
+    """Two raw input columns (the derived features are computed over the plane)."""
+    return len(ex.data.raw_inputs) == 2
+
+
+def raw_rows(ex: Explorer) -> np.ndarray:
+    """Every row's raw input columns (``data.raw_inputs``) in the table's units, without
+    the derived features: what the plane, the curve and ``Scaler.transform_X`` take."""
+    data = ex.data
+    return data.scaler.inverse_X(data.X_all())[:, : len(data.raw_inputs)]
+
+
+def grid_X(ex: Explorer, raw: np.ndarray) -> np.ndarray:
+    """Points in raw input units → the network's X, the features computed from them. A
+    feature that is not a finite number at a point (``log`` past the data's range) makes
+    that point's X NaN, so the views leave it blank instead of refusing the whole grid."""
+    scaler = ex.data.scaler
+    try:
+        return scaler.transform_X(raw)
+    except DataError:
+        pass
+    raw = np.asarray(raw, dtype=np.float64)
+    columns = [raw]
+    for feature in scaler._features:
+        with np.errstate(all="ignore"):
+            value = np.broadcast_to(_evaluate_feature(feature.tree, raw), (raw.shape[0],))
+        columns.append(np.where(np.isfinite(value), value, np.nan)[:, None])
+    return (np.concatenate(columns, axis=1) - scaler.offset) / scaler.divisor
 
 
 def plane_ranges(ex: Explorer) -> tuple[tuple, tuple]:
     """The input plane, in the table's units: the data's range plus a margin."""
-    data = ex.data
-    raw = data.scaler.inverse_X(data.X_all())
+    raw = raw_rows(ex)
     lo, hi = raw.min(axis=0), raw.max(axis=0)
     pad = np.maximum((hi - lo) * PLANE_MARGIN, 1e-9)
     return (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
@@ -150,7 +177,7 @@ def _predict_units(ex: Explorer, network=None):
     regression = ex.task == "regression"
 
     def predict(XY):
-        out = net.forward(scaler.transform_X(XY))
+        out = net.forward(grid_X(ex, XY))
         if regression:
             return scaler.inverse_y(out)  # the plane shows the user's units
         return out
@@ -168,7 +195,8 @@ def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
     """
     data = ex.data
     xr, yr = plane_ranges(ex)
-    raw = data.scaler.inverse_X(data.X_all())
+    raw = raw_rows(ex)
+    x_name, y_name = data.raw_inputs
     table = ex.table.loc[data.index]
     target = data.targets[0]
     if data.classes is not None:
@@ -184,12 +212,12 @@ def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
                 "split": np.asarray(data.splits)},
         resolution=resolution, output_activation="linear" if regression else act,
         discretize=discretize, class_names=data.classes,
-        title=f"Output over ({data.inputs[0]}, {data.inputs[1]}) · iteration {iteration}",
+        title=f"Output over ({x_name}, {y_name}) · iteration {iteration}",
     )
     predict = _predict_units(ex, network)
     if patch:
         return charts.decision_plane_patch(predict, **common)
-    return charts.decision_plane(predict, x_label=data.inputs[0], y_label=data.inputs[1],
+    return charts.decision_plane(predict, x_label=x_name, y_label=y_name,
                                  height=height, **common)
 
 
@@ -199,11 +227,10 @@ def thumbnails_view(ex: Explorer, *, resolution: int = 24, network=None, patch: 
     Cells shrink for wide layers so the figure stays about as tall as the diagram.
     ``network``: another state of the run; ``patch=True``: only what differs."""
     xr, yr = plane_ranges(ex)
-    scaler = ex.data.scaler
     net = ex.network if network is None else network
 
     def layers(XY):
-        return net.forward_layers(scaler.transform_X(XY))
+        return net.forward_layers(grid_X(ex, XY))
 
     common = dict(x_range=xr, y_range=yr, resolution=resolution, activations=net.activations)
     if patch:
@@ -223,13 +250,15 @@ def thumbnails_height(ex: Explorer) -> int:
 
 
 def has_curve(ex: Explorer) -> bool:
-    return ex.data.n_inputs == 1 and ex.data.n_outputs == 1 and ex.task == "regression"
+    """One raw input column (any derived features are computed along the curve)."""
+    return len(ex.data.raw_inputs) == 1 and ex.data.n_outputs == 1 and ex.task == "regression"
 
 
 def curve_view(ex: Explorer, *, points: int = 200, height: int = 400) -> go.Figure:
     """One input: the network's output as a curve over the input, the rows on top."""
     data = ex.data
-    raw = data.scaler.inverse_X(data.X_all())[:, 0]
+    raw = raw_rows(ex)[:, 0]
+    x_name = data.raw_inputs[0]
     lo, hi = float(raw.min()), float(raw.max())
     pad = max((hi - lo) * PLANE_MARGIN, 1e-9)
     grid = np.linspace(lo - pad, hi + pad, points)
@@ -237,8 +266,8 @@ def curve_view(ex: Explorer, *, points: int = 200, height: int = 400) -> go.Figu
     target = data.targets[0]
     truth = pd_numeric(ex.table.loc[data.index, target])
     return charts.fit_curve(grid, curve, x=raw, y=truth, split=np.asarray(data.splits),
-                            x_label=data.inputs[0], y_label=target, height=height,
-                            title=f"The network's {target} over {data.inputs[0]} · iteration "
+                            x_label=x_name, y_label=target, height=height,
+                            title=f"The network's {target} over {x_name} · iteration "
                                   f"{ex.trainer.iteration}")
 
 

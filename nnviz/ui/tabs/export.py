@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ... import export
+from ...app import views
 from ...app.urlstate import link_limits, run_link
 from .. import state
 from ..text import md
@@ -37,7 +38,7 @@ def export_tab() -> None:
     cols = st.columns(3)
     cols[0].download_button("Loss history (.csv)", export.history_csv(t.history),
                             file_name="nnviz-loss.csv", mime="text/csv", key="dl_loss")
-    rows = ex.data.scaler.inverse_X(ex.data.X_all()).tolist()
+    rows = views.raw_rows(ex).tolist()  # the raw inputs: the script computes the features
     cols[1].download_button(
         "Standalone script (.py)",
         export.standalone_script(net, scaler=ex.data.scaler, rows=rows, iteration=t.iteration,

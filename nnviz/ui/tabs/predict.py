@@ -1,10 +1,15 @@
-"""The Predict tab: a new row in the table's units, its prediction in the same units."""
+"""The Predict tab: a new row in the table's units, its prediction in the same units.
+
+It asks for the raw input columns only (``data.raw_inputs``): the derived features are
+computed from them, as for the training rows."""
 
 from __future__ import annotations
 
 import numpy as np
 import streamlit as st
 
+from ...app import views
+from ...errors import DataError
 from .. import state
 from ..text import md
 
@@ -14,21 +19,29 @@ SS = st.session_state
 def predict_tab() -> None:
     ex = state.view()
     data = ex.data
-    raw = data.scaler.inverse_X(data.X_all()) if len(data.index) else np.zeros((1, data.n_inputs))
+    names = data.raw_inputs
+    raw = views.raw_rows(ex) if len(data.index) else np.zeros((1, len(names)))
     defaults = SS.get("predict_row_defaults")
-    if defaults is None or len(defaults) != data.n_inputs:
+    if defaults is None or len(defaults) != len(names):
         defaults = [float(v) for v in raw[-1]]
     with st.form("predict_form", border=False):
-        cols = st.columns(max(1, min(data.n_inputs, 6)))
+        cols = st.columns(max(1, min(len(names), 6)))
         values = [
             cols[i % len(cols)].number_input(
                 md(name), value=float(defaults[i]), key=f"pred_in_{i}", format="%.4g")
-            for i, name in enumerate(data.inputs)
+            for i, name in enumerate(names)
         ]
         submitted = st.form_submit_button("Predict")
     if submitted:
         SS.predict_row_defaults = values
-    out = ex.predict_row(values)
+    try:
+        out = ex.predict_row(values)
+    except DataError as exc:  # a feature is not a number for these inputs (log of -1 …)
+        st.error(md(str(exc).replace("Row 0, feature", "Feature")), icon=":material/error:")
+        return
+    if data.features:
+        st.caption("The network also sees the features " + md(", ".join(data.features))
+                   + ", computed from these inputs.")
     if data.classes is not None:
         k = int(np.argmax(out))
         st.metric("Predicted class", str(data.classes[k]), f"p = {out[k]:.3f}")
