@@ -25,8 +25,10 @@ from .diagram import (
     network_diagram_patch,
 )
 from .fit import fit_curve, prediction_scatter
+from .landscape import landscape_figure
 from .loss import loss_figure, loss_tail_patch
 from .matrices import bias_heatmap, layer_heatmaps, matrix_figure, weight_heatmap
+from .metrics import confusion_figure
 from .patch import apply_patch, figure_patch
 from .plane import (
     decision_plane,
@@ -47,12 +49,14 @@ __all__ = [
     "SEQUENTIAL",
     "apply_patch",
     "bias_heatmap",
+    "confusion_figure",
     "decision_plane",
     "decision_plane_patch",
     "default_layer_names",
     "edge_bins",
     "figure_patch",
     "fit_curve",
+    "landscape_figure",
     "layer_heatmaps",
     "loss_figure",
     "loss_tail_patch",
