@@ -14,6 +14,9 @@ from .compare import compare_tab
 from .data import data_table
 from .export import export_and_share
 from .inspector import inspector_tab
+from .landscape import landscape_tab
+from .lessons import lessons_tab
+from .metrics import metrics_tab
 from .predict import predict_tab
 from .weights import weights_tab
 
@@ -25,6 +28,9 @@ TABS = (
     ("Data", "table", data_table),
     ("Weights", "weights", weights_tab),
     ("Backprop inspector", "inspector", inspector_tab),
+    ("Lessons", "lessons", lessons_tab),
+    ("Loss landscape", "landscape", landscape_tab),
+    ("Metrics", "metrics", metrics_tab),
     ("Animation", "replay", animation_tab),
     ("Compare runs", "compare", compare_tab),
     ("Predict", None, predict_tab),

@@ -1,0 +1,185 @@
+"""The Lessons tab: each seed tutorial walked through step by step on the live network.
+
+What a lesson says and shows lives in ``nnviz.app.lessons``; this module draws one
+step (its words, its formula, its real matrices, its numbers) with Back / Next, and
+"Run this step" does the step to the live run through the app's own paths: the
+lesson's table and settings go into the widgets and the editor (as picking a data set
+does), training steps go through the explorer (as Step does), so every other view
+follows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ... import charts
+from ...app import lessons, views
+from ...app.lessons import LESSONS, Lesson, LessonStep
+from .. import state
+from ..livechart import CONFIG as CHART_CONFIG
+from ..text import md
+
+SS = st.session_state
+LESSON = "lesson"
+STEP = "lesson_step"
+
+
+def _shape(shape: tuple) -> str:
+    return " × ".join(map(str, shape)) if shape else "1"
+
+
+def _on_lesson() -> None:
+    SS[STEP] = 1
+
+
+def _move(delta: int, n: int) -> None:
+    SS[STEP] = int(np.clip(int(SS.get(STEP, 1)) + delta, 1, n))
+
+
+def _blocked(lesson: Lesson) -> list[str]:
+    """Settings a classroom link keeps fixed that loading the lesson would change."""
+    ex = state.explorer()
+    want = lesson.settings(ex.settings.seed)
+    return [name for name in lessons.LESSON_SETTINGS
+            if state.hidden(name) and getattr(want, name) != getattr(ex.settings, name)]
+
+
+def _load(key: str) -> None:
+    """Run a load step: the lesson's table and settings, as the data-set picker loads a
+    preset; the run starts again at iteration 0."""
+    lesson = LESSONS[key]
+    ex = state.explorer()
+    if ex.link_replay_pending:
+        state.stop_link_replay()
+    state.stop_playing()
+    state.leave_replay()
+    settings = lesson.settings(ex.settings.seed)
+    state.write_settings(settings)
+    state.set_table(lesson.table())
+    if settings.network_key() == ex.settings.network_key():
+        ex.reset()  # the same network: no rebuild would bring back iteration 0
+    state.note(f"Loaded the lesson's network: {PRESET_TITLES.get(key, key)}, iteration 0.",
+               "success")
+
+
+def _train(key: str, index: int) -> None:
+    """Run a train step: the live run trains, as Step ×N does."""
+    step = LESSONS[key].steps[index]
+    ex = state.explorer()
+    if ex.link_replay_pending:
+        state.stop_link_replay()
+    state.stop_playing()
+    state.leave_replay()
+    done = lessons.perform(ex, step)
+    state.note(f"Trained {done:,} step{'s' if done != 1 else ''}: iteration "
+               f"{ex.trainer.iteration:,}." + (f" {ex.divergence}" if ex.divergence else ""),
+               "warning" if ex.divergence else "success")
+
+
+PRESET_TITLES = {key: f"{lesson.title} ({lesson.source})" for key, lesson in LESSONS.items()}
+
+
+def _run_button(lesson: Lesson, step: LessonStep, index: int) -> None:
+    action = step.action
+    if action is None:
+        return
+    live = state.explorer()
+    if action.kind == "load":
+        blocked = _blocked(lesson)
+        st.button(action.label, key="lesson_run", icon=":material/play_arrow:", type="primary",
+                  on_click=_load, args=(lesson.key,), disabled=bool(blocked),
+                  help="Run this step: the lesson's table and settings go into the sidebar "
+                       "and the table, and the run starts at iteration 0.")
+        if blocked:
+            st.caption("This link keeps some settings fixed that the lesson would change ("
+                       + md(", ".join(blocked)) + ").")
+        return
+    why = lessons.can_train(lesson, live)
+    n = action.steps_from(live.trainer.iteration)
+    st.button(action.label_at(live.trainer.iteration), key="lesson_run",
+              icon=":material/play_arrow:", type="primary", on_click=_train,
+              args=(lesson.key, index), disabled=bool(why),
+              help=f"Run this step: {n:,} training step{'s' if n != 1 else ''} of the live "
+                   "run; every view follows.")
+    if why:
+        st.caption(why)
+
+
+def _matrix(ex, m: lessons.Shown, names: list, key: str) -> None:
+    value = np.asarray(m.value, dtype=float)
+    rows = names[m.rows] if m.rows is not None else None
+    cols = names[m.cols] if m.cols is not None else None
+    if value.ndim == 1:
+        rows = [m.name]
+    elif value.ndim == 2 and rows is not None and len(rows) != value.shape[0]:
+        rows = None
+    if cols is not None and len(cols) != value.reshape(-1, value.shape[-1]).shape[1]:
+        cols = None
+    st.markdown(f"**`{m.name}`** · {md(m.notation)} · shape {_shape(m.shape)}")
+    fig = charts.matrix_figure(value, title=None, row_labels=rows, col_labels=cols,
+                               diverging=m.signed)
+    st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG)
+
+
+def lessons_tab() -> None:
+    ex = state.view()
+    if SS.get(LESSON) not in LESSONS:
+        SS[LESSON] = lessons.lesson_for(state.explorer()).key
+    st.radio("Lesson", list(LESSONS), key=LESSON, horizontal=True, on_change=_on_lesson,
+             format_func=lambda k: PRESET_TITLES[k], persist_state="page")
+    lesson = LESSONS[SS[LESSON]]
+    n = len(lesson.steps)
+    SS[STEP] = int(np.clip(int(SS.get(STEP, 1)), 1, n))
+    st.caption(lesson.summary)
+    differs = lessons.differences(lesson, ex)
+    if differs:
+        st.info("The live network is not quite this lesson's — "
+                + md("; ".join(differs)) + ". Step 1's **Run this step** loads it.",
+                icon=":material/school:")
+    c1, c2, c3 = st.columns([1, 6, 1])
+    c1.button("Back", key="lesson_back", icon=":material/chevron_left:", on_click=_move,
+              args=(-1, n), width="stretch", disabled=SS[STEP] == 1)
+    c2.slider("Step of the lesson", 1, n, key=STEP, format="%d", label_visibility="collapsed",
+              persist_state="page")  # its place survives a visit to another tab
+    c3.button("Next", key="lesson_next", icon=":material/chevron_right:", on_click=_move,
+              args=(1, n), width="stretch", disabled=SS[STEP] == n)
+    index = SS[STEP] - 1
+    step = lesson.steps[index]
+    st.subheader(f"{SS[STEP]}. {step.title}", anchor=False)
+    left, right = st.columns([1.25, 1])
+    with left:
+        st.markdown(step.words)
+    with right:
+        st.code(step.formula, language=None)
+        _run_button(lesson, step, index)
+    if state.replaying():
+        st.caption(f"The matrices are those of the replayed iteration {ex.trainer.iteration:,}; "
+                   "Run this step works on the live run (and ends the replay).")
+    shown = lessons.readouts(ex, step)
+    if shown:
+        for col, r in zip(st.columns(len(shown)), shown):
+            col.metric(md(r.label), r.value, help=r.help or None)
+    if not lessons.shows_matrices(ex):
+        st.warning("The lessons name the matrices of a network with one hidden layer; the "
+                   f"live one has {ex.network.n_layers - 1}. Step 1's Run this step loads the "
+                   "lesson's network.")
+        return
+    matrices = lessons.step_matrices(ex, step)
+    names = views.layer_names(ex)
+    if step.chart == "loss":
+        st.plotly_chart(views.loss_view(ex, height=300), key="lesson_loss", theme=None,
+                        config=CHART_CONFIG)
+    for start in range(0, len(matrices), 2):
+        cols = st.columns(2)
+        for offset, col in enumerate(cols):
+            k = start + offset
+            if k < len(matrices):
+                with col:
+                    _matrix(ex, matrices[k], names, f"lesson_matrix_{k}")
+    if step.files:
+        files = lessons.saved_weights(ex)
+        for col, (name, text) in zip(st.columns(max(len(files), 1)), files.items()):
+            with col:
+                st.markdown(f"**{md(name)}**")
+                st.code(text, language=None)
