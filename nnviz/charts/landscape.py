@@ -19,8 +19,8 @@ from ._style import FONT_SIZE, INK, SEQUENTIAL, WHITE, base_layout, rgba, to_f32
 
 LOG_DECADES = 2.0  # colours by log₁₀(loss) once the loss spans more than this many decades
 NOW_NAME = "current weights"
-PATH_NAME = "path of the run"
-START_NAME = "start of the run"
+PATH_NAME = "path"
+START_NAME = "start"
 
 
 def _finite_positive(loss: np.ndarray) -> np.ndarray:
@@ -132,7 +132,7 @@ def landscape_figure(
             xaxis=dict(title=dict(text="α", font=dict(size=FONT_SIZE)), **axis),
             yaxis=dict(title=dict(text="β", font=dict(size=FONT_SIZE)), **axis),
             zaxis=dict(title=dict(text="loss", font=dict(size=FONT_SIZE)),
-                       type="log" if log else "linear", **axis),
+                       type="log" if log else "linear", exponentformat="e", nticks=6, **axis),
             aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.7),
             camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
         ))

@@ -200,8 +200,7 @@ def landscape_view(result: LandscapeResult, *, surface: bool = False,
         path=L.path if pca else None, path_iterations=result.path_iterations,
         path_loss=result.path_loss, center_loss=result.center_loss,
         x_label=x_label, y_label=y_label, surface=surface, height=height,
-        title=f"Loss ({L.loss_name}) around the weights of iteration "
-              f"{result.stamp.iteration:,} · {result.resolution} × {result.resolution} points",
+        title=f"Loss ({L.loss_name}) around iteration {result.stamp.iteration:,}",
     )
 
 

@@ -10,6 +10,7 @@ A replayed snapshot gets the landscape around its own weights.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from ...app.views import landscape as view
@@ -54,23 +55,30 @@ def landscape_tab() -> None:
     result = SS[RESULT]
     if result.directions == "pca":
         st.caption("α and β are the two directions in parameter space in which the run moved "
-                   "most; (0, 0) is the current weights (★), the line is the path the weights "
-                   "took to get there.")
+                   "most; (0, 0) is the current weights (the marked point), the line is the "
+                   "path the weights took to get there.")
     else:
         st.caption("α and β are two random directions in parameter space, each neuron's "
-                   "weights scaled to their own size; (0, 0) is the current weights (★). "
-                   "The run's path is not drawn: random directions hold almost none of it.")
+                   "weights scaled to their own size; (0, 0) is the current weights (the "
+                   "marked point). The run's path is not drawn: random directions hold almost "
+                   "none of it.")
     stale = view.out_of_date(result.stamp, ex)
     if stale:
         st.info(md(stale) + " Press **Recompute** to see the landscape of the weights shown now.",
                 icon=":material/update:")
-    for text in result.notes:
-        st.caption(md(text))
-    fig = view.landscape_view(result, surface=bool(SS.get(SURFACE)))
-    st.plotly_chart(fig, key="landscape_chart", theme=None, config=CHART_CONFIG)
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Loss at (0, 0)", f"{result.center_loss:.4g}",
-              help="The training loss of the weights the landscape was computed around.")
-    finite = result.landscape.loss[result.landscape.loss == result.landscape.loss]
-    m2.metric("Lowest loss on the grid", f"{float(finite.min()):.4g}" if finite.size else "—")
-    m3.metric("Iteration", f"{result.stamp.iteration:,}")
+    chart, side = st.columns([2.2, 1])
+    with chart:
+        fig = view.landscape_view(result, surface=bool(SS.get(SURFACE)))
+        st.plotly_chart(fig, key="landscape_chart", theme=None, config=CHART_CONFIG)
+    with side:
+        st.metric("Loss at (0, 0)", f"{result.center_loss:.4g}",
+                  help="The training loss of the weights the landscape was computed around.")
+        loss = result.landscape.loss
+        finite = loss[np.isfinite(loss)]
+        st.metric("Lowest loss on the grid", f"{float(finite.min()):.4g}" if finite.size else "—",
+                  help="Somewhere on this plane the loss is this low; training follows the "
+                       "gradient, which need not lead there.")
+        st.metric("Computed at iteration", f"{result.stamp.iteration:,}",
+                  help=f"On a grid of {result.resolution} × {result.resolution} points.")
+        for text in result.notes:
+            st.caption(md(text))

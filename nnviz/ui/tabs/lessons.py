@@ -16,6 +16,7 @@ import streamlit as st
 from ... import charts
 from ...app import lessons, views
 from ...app.lessons import LESSONS, Lesson, LessonStep
+from ...data import PRESETS
 from .. import state
 from ..livechart import CONFIG as CHART_CONFIG
 from ..text import md
@@ -59,8 +60,8 @@ def _load(key: str) -> None:
     state.set_table(lesson.table())
     if settings.network_key() == ex.settings.network_key():
         ex.reset()  # the same network: no rebuild would bring back iteration 0
-    state.note(f"Loaded the lesson's network: {PRESET_TITLES.get(key, key)}, iteration 0.",
-               "success")
+    state.note(f"The lesson's network is loaded: {PRESETS[lesson.preset].title}, "
+               f"{'-'.join(map(str, lesson.sizes))}, iteration 0.", "success")
 
 
 def _train(key: str, index: int) -> None:
@@ -106,20 +107,69 @@ def _run_button(lesson: Lesson, step: LessonStep, index: int) -> None:
         st.caption(why)
 
 
-def _matrix(ex, m: lessons.Shown, names: list, key: str) -> None:
-    value = np.asarray(m.value, dtype=float)
+ROW_BUDGET_PX = 880  # matrices side by side while their widths add up to this
+CELL_PX = 78  # a cell wide enough for "-0.00658" at 14 px
+ROW_PX = 34
+MIN_WIDTH_PX = 300  # room for the line above the chart
+
+
+def _labels(m: lessons.Shown, names: list) -> tuple[list | None, list | None]:
+    """Row and column labels of a lesson matrix: its layers' neuron names, else defaults."""
+    value = np.asarray(m.value)
     rows = names[m.rows] if m.rows is not None else None
     cols = names[m.cols] if m.cols is not None else None
-    if value.ndim == 1:
-        rows = [m.name]
-    elif value.ndim == 2 and rows is not None and len(rows) != value.shape[0]:
+    if value.ndim == 1:  # one row: its name, if it is short enough to label it
+        rows = [m.name if len(m.name) <= 10 else "values"]
+    elif rows is not None and len(rows) != value.shape[0]:
         rows = None
-    if cols is not None and len(cols) != value.reshape(-1, value.shape[-1]).shape[1]:
+    if cols is not None and len(cols) != value.shape[-1]:
         cols = None
+    return rows, cols
+
+
+def _width(m: lessons.Shown, names: list) -> int:
+    """The chart's width in pixels: row labels, a column wide enough for its value and its
+    label (so labels stay level), the colour bar."""
+    rows, cols = _labels(m, names)
+    value = np.atleast_2d(np.asarray(m.value))
+    longest = max(len(str(r)) for r in rows) if rows else len(f"row {value.shape[0] - 1}")
+    label = max((len(str(c)) for c in cols), default=0) if cols else 0
+    cell = max(CELL_PX, 8.5 * label + 14)
+    need = max(80, 8.5 * longest + 24) + cell * value.shape[1] + 96
+    return int(max(need, MIN_WIDTH_PX))
+
+
+def _matrix(m: lessons.Shown, names: list, key: str, width: int) -> None:
+    value = np.asarray(m.value, dtype=float)
+    rows, cols = _labels(m, names)
     st.markdown(f"**`{m.name}`** · {md(m.notation)} · shape {_shape(m.shape)}")
+    n = np.atleast_2d(value).shape[0]
     fig = charts.matrix_figure(value, title=None, row_labels=rows, col_labels=cols,
-                               diverging=m.signed)
-    st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG)
+                               diverging=m.signed, height=40 + max(72, ROW_PX * n) + 12)
+    if n <= 3:  # a short colour bar: three ticks, so they do not run into each other
+        fig.update_traces(colorbar=dict(nticks=3))
+    st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG, width=width)
+
+
+def _matrices(matrices: list, names: list) -> None:
+    """The step's matrices in rows, side by side while they fit, each at its own width (so
+    a cell is as wide in a 1-column matrix as in a 5-column one)."""
+    widths = [_width(m, names) for m in matrices]
+    row: list[int] = []
+    rows = []
+    for k, w in enumerate(widths):
+        if row and sum(widths[j] for j in row) + w + 24 * len(row) > ROW_BUDGET_PX:
+            rows.append(row)
+            row = []
+        row.append(k)
+    if row:
+        rows.append(row)
+    for row in rows:
+        used = sum(widths[k] for k in row)
+        cols = st.columns([*(widths[k] for k in row), max(ROW_BUDGET_PX - used, 1)])
+        for col, k in zip(cols, row):
+            with col:
+                _matrix(matrices[k], names, f"lesson_matrix_{k}", widths[k])
 
 
 def lessons_tab() -> None:
@@ -151,7 +201,7 @@ def lessons_tab() -> None:
     with left:
         st.markdown(step.words)
     with right:
-        st.code(step.formula, language=None)
+        st.code(step.formula, language=None, wrap_lines=True)
         _run_button(lesson, step, index)
     if state.replaying():
         st.caption(f"The matrices are those of the replayed iteration {ex.trainer.iteration:,}; "
@@ -170,13 +220,7 @@ def lessons_tab() -> None:
     if step.chart == "loss":
         st.plotly_chart(views.loss_view(ex, height=300), key="lesson_loss", theme=None,
                         config=CHART_CONFIG)
-    for start in range(0, len(matrices), 2):
-        cols = st.columns(2)
-        for offset, col in enumerate(cols):
-            k = start + offset
-            if k < len(matrices):
-                with col:
-                    _matrix(ex, matrices[k], names, f"lesson_matrix_{k}")
+    _matrices(matrices, names)
     if step.files:
         files = lessons.saved_weights(ex)
         for col, (name, text) in zip(st.columns(max(len(files), 1)), files.items()):
