@@ -1,0 +1,724 @@
+"""A classroom on one deployment: how fairly one server shares itself between sessions.
+
+    .venv/bin/python benchmarks/bench_serve.py [--sessions 20] [--playing 0,5] [--steps 20]
+                                               [--replicas 1] [--app app.py]
+
+Every session of a Streamlit process runs in that process, so they share one GIL. This
+opens ``--sessions`` sessions of the app against one server on loopback, plus a probe
+page (a real page in headless Chromium: Debian's chromium driven by Playwright); for
+each count in ``--playing`` it sets that many of the sessions playing (the Play button)
+and times the probe's Step: click → the Iteration metric changes, p50 and p95 over
+``--steps`` clicks. It also reports the server's memory (RSS) per idle session: RSS
+with every session open and idle, minus RSS with the probe alone (the app's imports and
+first run are paid by then), divided by ``--sessions``; the CPU the server used while
+the probe stepped; and the refreshes per second the playing sessions got.
+
+The load sessions speak Streamlit's own websocket protocol from Python (``--load ws``,
+the default): the first run, the Play button's trigger and the live fragment's timed
+reruns, as the browser's frontend sends them, so the server does a page's work while
+nothing is drawn. In a classroom the students' browsers run on their own machines; 20
+headless pages drawing on the server's two cores starve it (``--load browser`` shows
+that: real pages in a second browser). Either way the load runs in a subprocess at a
+lower priority (nice 10); the probe's browser runs at normal priority.
+
+``--replicas N`` (N > 1) serves through ``scripts/serve.sh`` instead: N processes behind
+nginx, the pages spread over them by the sticky cookie (page i on replica i mod N, the
+probe on replica 0, with the most playing pages), memory summed over the replicas.
+``--py-spy PATH`` samples the server with py-spy (all threads) while the probe steps
+with the most pages playing, and prints where the server's time goes.
+
+The machine is shared: other work on it shows in the CPU figures; compare runs made
+one after the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 # every page keeps its timers running at full rate (no background throttling)
+                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                 "--disable-backgrounding-occluded-windows"]
+VIEWPORT = {"width": 1280, "height": 800}
+METRIC = "[data-testid='stMetricValue']"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PLAY = ".st-key-play"
+COOKIE = "nnviz_replica"
+TIMEOUT_MS = 120_000
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+TARGET_P95_S = 1.5
+
+# On the load pages: every change of the Iteration metric's text (= one refresh of the
+# live view while playing), sampled every 25 ms.
+COUNTER_JS = """
+(() => {
+  const c = window.__refreshes = {changes: 0, last: null};
+  setInterval(() => {
+    const m = document.querySelector("[data-testid='stMetricValue']");
+    const v = m ? m.innerText : null;
+    if (v !== c.last) { c.changes += 1; c.last = v; }
+  }, 25);
+})();
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of every core since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def wait_health(url: str, proc: subprocess.Popen, log, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), DIRECT.open(url + "/_stcore/health", timeout=2) as r:
+            if r.read().strip() == b"ok":
+                return
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"the server exited:\n{log.read().decode()[-3000:]}")
+        time.sleep(0.2)
+    raise RuntimeError(f"no answer from {url}/_stcore/health within {timeout:.0f} s")
+
+
+class Server:
+    """One Streamlit process on loopback, or scripts/serve.sh with N replicas."""
+
+    def __init__(self, app: Path, replicas: int):
+        self.app, self.replicas = app, replicas
+        self.pids: list[int] = []
+        self.routes: list[str | None] = [None]  # the cookie for replica i (None: no nginx)
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self):
+        log = self._stack.enter_context(tempfile.TemporaryFile())
+        if self.replicas == 1:
+            port = free_port()
+            cmd = [sys.executable, "-m", "streamlit", "run", str(self.app),
+                   "--server.headless", "true", "--server.port", str(port),
+                   "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+                   "--server.fileWatcherType", "none", "--logger.level", "warning"]
+            proc = subprocess.Popen(cmd, cwd=self.app.parent, stdin=subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT)
+            self._stack.callback(_stop, proc)
+            self.url = f"http://127.0.0.1:{port}"
+            wait_health(self.url, proc, log)
+            self.pids = [proc.pid]
+            return self
+        run = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+        port, *ports = (free_port() for _ in range(self.replicas + 1))
+        cmd = ["bash", "scripts/serve.sh", "--replicas", str(self.replicas), "--port",
+               str(port), "--host", "127.0.0.1", "--replica-ports", ",".join(map(str, ports)),
+               "--run-dir", str(run)]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self._stack.callback(_stop, proc, group=True)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        while not (run / "nginx.pid").exists() or not self._answers():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"scripts/serve.sh did not start:\n{log.read().decode()}")
+            time.sleep(0.3)
+        by_port = dict(line.split() for line in (run / "replicas").read_text().splitlines())
+        self.pids = [int(by_port[str(p)]) for p in ports]
+        self.routes = []
+        for p in ports:  # a cookie value that nginx hashes onto each replica
+            for i in range(256):
+                route = f"bench-{i}"
+                _get(self.url + "/_stcore/health", route)
+                lines = (run / "access.log").read_text().splitlines()
+                if any(f"route={route} " in ln and f"upstream=127.0.0.1:{p} " in ln
+                       for ln in lines):
+                    self.routes.append(route)
+                    break
+            else:
+                raise RuntimeError(f"no cookie reaches the replica on port {p}")
+        return self
+
+    def _answers(self) -> bool:
+        with contextlib.suppress(OSError):
+            return _get(self.url + "/_stcore/health").strip() == "ok"
+        return False
+
+    def route(self, i: int) -> str | None:
+        return self.routes[i % len(self.routes)]
+
+    def rss_mb(self) -> float:
+        return sum(rss_mb(p) for p in self.pids)
+
+    def cpu_s(self) -> float:
+        return sum(cpu_s(p) for p in self.pids)
+
+    def __exit__(self, *exc):
+        self._stack.close()
+
+
+def _get(url: str, route: str | None = None) -> str:
+    headers = {"Cookie": f"{COOKIE}={route}"} if route else {}
+    with DIRECT.open(urllib.request.Request(url, headers=headers), timeout=10) as r:
+        return r.read().decode()
+
+
+def _stop(proc: subprocess.Popen, group: bool = False) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(20)
+    if group:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    elif proc.poll() is None:
+        proc.kill()
+    proc.wait(10)
+
+
+def open_page(browser, url: str, route: str | None, init_script: str | None = None,
+              wait: bool = True, query: str = ""):
+    context = browser.new_context(viewport=VIEWPORT)
+    if route:
+        context.add_cookies([{"name": COOKIE, "value": route, "url": url}])
+    page = context.new_page()
+    if init_script:
+        page.add_init_script(init_script)
+    page.goto(url + query, wait_until="commit", timeout=TIMEOUT_MS)
+    if wait:
+        ready(page)
+    return page
+
+
+def ready(page) -> None:
+    page.wait_for_selector(METRIC, timeout=TIMEOUT_MS)
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+
+
+def iteration(page) -> int:
+    return int(page.locator(METRIC).first.inner_text().replace(",", ""))
+
+
+def set_playing(page, playing: bool) -> None:
+    label = "Pause" if playing else "Play"
+    if label in page.locator(PLAY).inner_text():
+        return
+    page.locator(PLAY).get_by_role("button").first.click()
+    page.wait_for_function(f"() => document.querySelector('{PLAY}').innerText"
+                           f".includes('{label}')", timeout=TIMEOUT_MS)
+
+
+# ------------------------------------------------------------------ the load (subprocess)
+class WsSession:
+    """One session over Streamlit's own protocol: what the browser's frontend sends
+    (the first run, a button's trigger, the live fragment's timed reruns), nothing drawn."""
+
+    def __init__(self, url: str, route: str | None, query: str = ""):
+        self.url, self.route, self.query = url, route, query.lstrip("?")
+        self.page_hash = ""
+        self.play_id = self.play_label = None
+        self.iteration = 0
+        self.changes = 0  # Iteration metric updates received
+        self.finished = 0
+        self.timers: dict = {}
+        self.ws = None
+        self.reader = None
+
+    def _rerun(self, fragment_id: str = "", triggers=()) -> bytes:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = self.query
+        state.page_script_hash = self.page_hash
+        if fragment_id:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = True
+        for widget in triggers:
+            w = state.widget_states.widgets.add()
+            w.id = widget
+            w.trigger_value = True
+        return msg.SerializeToString()
+
+    async def open(self) -> None:
+        import asyncio
+
+        import websockets
+
+        headers = {"Cookie": f"{COOKIE}={self.route}"} if self.route else {}
+        self.ws = await websockets.connect(
+            self.url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+            origin=self.url, additional_headers=headers, max_size=None, compression=None,
+            open_timeout=60)
+        self.reader = asyncio.create_task(self._read())
+        await self.ws.send(self._rerun())
+        await self.wait(lambda: self.finished and self.play_id)
+
+    async def _read(self) -> None:
+        import asyncio
+
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        async for data in self.ws:
+            msg = ForwardMsg.FromString(data)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = msg.new_session.page_script_hash
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                el = msg.delta.new_element
+                what = el.WhichOneof("type")
+                if what == "button" and el.button.label in ("Play", "Pause"):
+                    self.play_id, self.play_label = el.button.id, el.button.label
+                elif what == "metric" and el.metric.label == "Iteration":
+                    self.iteration = int(el.metric.body.replace(",", ""))
+                    self.changes += 1
+            elif kind == "auto_rerun":
+                fid = msg.auto_rerun.fragment_id
+                if fid not in self.timers:
+                    self.timers[fid] = asyncio.create_task(
+                        self._every(fid, msg.auto_rerun.interval))
+            elif kind == "stop_auto_rerun":
+                for fid in msg.stop_auto_rerun.fragment_ids:
+                    self._cancel(fid)
+            elif kind == "script_finished":
+                self.finished += 1
+
+    async def _every(self, fragment_id: str, interval: float) -> None:
+        """The frontend's timer for a fragment with run_every: a rerun request per interval."""
+        import asyncio
+
+        while True:
+            await asyncio.sleep(interval)
+            await self.ws.send(self._rerun(fragment_id))
+
+    def _cancel(self, fragment_id: str) -> None:
+        task = self.timers.pop(fragment_id, None)
+        if task:
+            task.cancel()
+
+    async def wait(self, condition, timeout: float = TIMEOUT_MS / 1000) -> None:
+        import asyncio
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if self.reader.done():
+                raise RuntimeError(f"the session's socket closed: {self.reader.exception()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the server did not answer the session in time")
+            await asyncio.sleep(0.02)
+
+    async def set_playing(self, playing: bool) -> None:
+        label = "Pause" if playing else "Play"
+        if self.play_label == label:
+            return
+        for fid in list(self.timers):  # a full run: the frontend drops its timers
+            self._cancel(fid)
+        await self.ws.send(self._rerun(triggers=[self.play_id]))
+        await self.wait(lambda: self.play_label == label)
+
+    async def close(self) -> None:
+        for fid in list(self.timers):
+            self._cancel(fid)
+        if self.ws is not None:
+            await self.ws.close()
+
+
+def ws_worker(url: str) -> int:
+    """The load sessions over the websocket protocol, driven like ``worker``."""
+    import asyncio
+
+    async def run():
+        loop = asyncio.get_running_loop()
+        sessions: list[WsSession] = []
+        marks: dict = {}
+
+        def reply(**kw):
+            print(json.dumps(kw), flush=True)
+
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            cmd = json.loads(line)
+            try:
+                if cmd["cmd"] == "open":
+                    t0 = time.perf_counter()
+                    new = [WsSession(url, r, cmd.get("query", "")) for r in cmd["routes"]]
+                    await asyncio.gather(*(s.open() for s in new))
+                    sessions += new
+                    reply(ok=True, seconds=time.perf_counter() - t0)
+                elif cmd["cmd"] == "warm":  # one first run on each route, then closed
+                    warm = [WsSession(url, r, cmd.get("query", "")) for r in cmd["routes"]]
+                    await asyncio.gather(*(s.open() for s in warm))
+                    await asyncio.gather(*(s.close() for s in warm))
+                    reply(ok=True)
+                elif cmd["cmd"] == "play":
+                    await asyncio.gather(*(s.set_playing(i < cmd["k"])
+                                           for i, s in enumerate(sessions)))
+                    reply(ok=True)
+                elif cmd["cmd"] == "mark":
+                    marks = {i: (time.perf_counter(), s.iteration, s.changes)
+                             for i, s in enumerate(sessions[:cmd["k"]])}
+                    reply(ok=True)
+                elif cmd["cmd"] == "rates":
+                    rates = []
+                    for i, (t0, it0, ch0) in marks.items():
+                        s, dt = sessions[i], time.perf_counter() - t0
+                        rates.append(((s.changes - ch0) / dt, (s.iteration - it0) / dt))
+                    playing = sum(s.play_label == "Pause" for s in sessions[:len(marks)])
+                    reply(ok=True, rates=rates, still_playing=playing)
+                elif cmd["cmd"] == "quit":
+                    reply(ok=True)
+                    break
+            except Exception as e:  # noqa: BLE001 - reported to the driver
+                reply(ok=False, error=f"{type(e).__name__}: {e}")
+        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+
+    os.nice(10)
+    asyncio.run(run())
+    return 0
+
+
+def worker(url: str) -> int:
+    """The load pages, driven by JSON commands on stdin; answers on stdout."""
+    os.nice(10)
+    from playwright.sync_api import sync_playwright
+
+    def reply(**kw):
+        print(json.dumps(kw), flush=True)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                     args=CHROMIUM_ARGS)
+        pages: list = []
+        marks: dict = {}
+        for line in sys.stdin:
+            cmd = json.loads(line)
+            try:
+                if cmd["cmd"] == "open":
+                    t0 = time.perf_counter()
+                    new = [open_page(browser, url, r, COUNTER_JS, wait=False,
+                                     query=cmd.get("query", "")) for r in cmd["routes"]]
+                    for page in new:
+                        ready(page)
+                    pages += new
+                    reply(ok=True, seconds=time.perf_counter() - t0)
+                elif cmd["cmd"] == "warm":  # one first run on each route, then closed
+                    for r in cmd["routes"]:
+                        page = open_page(browser, url, r, query=cmd.get("query", ""))
+                        page.context.close()
+                    reply(ok=True)
+                elif cmd["cmd"] == "play":
+                    for i, page in enumerate(pages):
+                        set_playing(page, i < cmd["k"])
+                    reply(ok=True)
+                elif cmd["cmd"] == "mark":
+                    marks = {i: (time.perf_counter(), iteration(p),
+                                 p.evaluate("() => window.__refreshes.changes"))
+                             for i, p in enumerate(pages[:cmd["k"]])}
+                    reply(ok=True)
+                elif cmd["cmd"] == "rates":
+                    rates, playing = [], 0
+                    for i, (t0, it0, ch0) in marks.items():
+                        page = pages[i]
+                        dt = time.perf_counter() - t0
+                        rates.append(((page.evaluate("() => window.__refreshes.changes")
+                                       - ch0) / dt, (iteration(page) - it0) / dt))
+                        playing += "Pause" in page.locator(PLAY).inner_text()
+                    reply(ok=True, rates=rates, still_playing=playing)
+                elif cmd["cmd"] == "quit":
+                    reply(ok=True)
+                    break
+            except Exception as e:  # noqa: BLE001 - reported to the driver
+                reply(ok=False, error=f"{type(e).__name__}: {e}")
+        browser.close()
+    return 0
+
+
+class Load:
+    def __init__(self, url: str, kind: str):
+        self.proc = subprocess.Popen([sys.executable, __file__, "--worker", url, "--load", kind],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def __call__(self, cmd: str, **kw) -> dict:
+        self.proc.stdin.write(json.dumps({"cmd": cmd, **kw}) + "\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline() or '{"ok": false, "error": "gone"}')
+        if not answer.get("ok"):
+            raise RuntimeError(f"load pages, {cmd}: {answer.get('error')}")
+        return answer
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self("quit")
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(30)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+# ------------------------------------------------------------------ the probe
+_STEPS: list[float] = []  # the current count's Steps, kept when one times out
+
+
+def probe_steps(page, n: int, seconds: float) -> list[float]:
+    """n Steps' latencies, fewer if they take longer than ``seconds`` in all (at least 3)."""
+    times = _STEPS
+    times.clear()
+    deadline = time.perf_counter() + seconds
+    for _ in range(n):
+        if len(times) >= 3 and time.perf_counter() > deadline:
+            break
+        ready(page)
+        before = iteration(page)
+        t0 = time.perf_counter()
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function(
+            "v => { const m = document.querySelector(\"" + METRIC + "\");"
+            " return m && m.innerText.replace(/,/g, '') !== String(v); }",
+            arg=before, timeout=TIMEOUT_MS)
+        times.append(time.perf_counter() - t0)
+        time.sleep(0.2)
+    return times
+
+
+def probe_or_timeout(page, n: int, seconds: float) -> tuple[list[float], str]:
+    """probe_steps, or the Steps so far and a note if one gets no answer in time."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return list(probe_steps(page, n, seconds)), ""
+    except PlaywrightTimeout:
+        times = list(_STEPS)
+        shot = Path(tempfile.mkdtemp()) / "probe.png"
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(shot))
+        return [*times, float("inf")], f"a Step got no answer in {TIMEOUT_MS // 1000} s ({shot})"
+
+
+def p95(values: list[float]) -> float:
+    """The nearest-rank 95th percentile (of 20 values, the 19th smallest)."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
+
+
+# ------------------------------------------------------------------ py-spy
+# Where a sample of the thread holding the GIL falls, first match wins: (label, a regex
+# on one frame of its stack, or on the thread's name for the last ones).
+AREAS = [
+    ("Streamlit: gc.collect(2) after every run (runner.postScriptGC)",
+     r"ScriptRunner\._on_script_finished \(.*script_runner\.py:\d+\)$"),
+    ("live fragment: training (tick, train_chunk)", r"^train_chunk |Explorer\.train_chunk"),
+    ("live fragment: charts (charts_area: views, patches, livechart)", r"^charts_area "),
+    ("live fragment: metrics row", r"^metrics_row "),
+    ("live fragment: the rest (states, banner)", r"^live_view\.<locals>\._live "),
+    ("page run: sidebar", r"nnviz/ui/sidebar\.py"),
+    ("page run: tabs", r"nnviz/ui/tabs/"),
+    ("page run: the rest of app.py", r"\(app\.py:\d+\)|nnviz/"),
+    ("script threads: Streamlit around the script", r"ScriptRunner\.scriptThread"),
+    ("event loop: websocket, messages, HTTP", r"MainThread|^thread \(\d+\)$"),
+]
+
+
+def summarize_pyspy(raw: Path) -> list[tuple[str, float]]:
+    """Share of the samples (py-spy --gil: the thread holding the GIL) in each area."""
+    totals: collections.Counter = collections.Counter()
+    everything = 0
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        everything += n
+        frames = stack.split(";")
+        frames[0] = frames[0].split(": ")[-1]  # "thread (123): ScriptRunner.scriptThread"
+        for label, pattern in AREAS:
+            if any(re.search(pattern, f) for f in reversed(frames)):
+                totals[label] += n
+                break
+        else:
+            totals["other threads"] += n
+    return [(label, totals[label] / everything if everything else 0.0)
+            for label in [*(a for a, _ in AREAS), "other threads"]]
+
+
+# ------------------------------------------------------------------ the run
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--playing", default="0,5", help="counts of playing pages, e.g. 0,1,5")
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--app", type=Path, default=ROOT / "app.py")
+    parser.add_argument("--query", default="", help="the load sessions' link, e.g. "
+                        "'?dataset=spiral&hidden=8-8-8-8-8-8' (the probe: the default page)")
+    parser.add_argument("--phase-seconds", type=float, default=180,
+                        help="fewer Steps (at least 3) if a count's Steps take longer")
+    parser.add_argument("--settle", type=float, default=4.0, help="seconds before measuring")
+    parser.add_argument("--py-spy", type=Path, help="a py-spy executable: profile the server")
+    parser.add_argument("--timeout", type=int, default=900, help="give up after (s)")
+    parser.add_argument("--load", choices=("ws", "browser"), default="ws",
+                        help="the load sessions: Streamlit's websocket protocol from Python "
+                             "(default), or browser pages")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return (ws_worker if args.load == "ws" else worker)(args.worker)
+    playing = [int(k) for k in args.playing.split(",")]
+    if max(playing) > args.sessions:
+        parser.error("--playing counts cannot exceed --sessions")
+    if shutil.which("chromium") is None:
+        print("Debian's chromium is needed (make test installs it).", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    def timeout(*_):
+        raise TimeoutError(f"the benchmark took longer than {args.timeout} s")
+
+    signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(args.timeout)
+    rows, profile = [], None
+    busy0 = machine_busy()
+    t_start = time.perf_counter()
+    with Server(args.app.resolve(), args.replicas) as server, sync_playwright() as pw:
+        rss_fresh = server.rss_mb()
+        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                     args=CHROMIUM_ARGS)
+        probe = open_page(browser, server.url, server.route(0))
+        load = Load(server.url, args.load)
+        try:
+            if args.replicas > 1:  # every replica's imports and first run before the baseline
+                load("warm", routes=server.routes[1:], query=args.query)
+            time.sleep(args.settle)
+            rss_one = server.rss_mb()
+            opened = load("open", routes=[server.route(i) for i in range(args.sessions)],
+                          query=args.query)
+            time.sleep(args.settle)
+            rss_all = server.rss_mb()
+            for k in playing:
+                load("play", k=k)
+                time.sleep(args.settle)  # past the first refreshes
+                load("mark", k=k)
+                cpu0, b0, t0 = server.cpu_s(), machine_busy(), time.perf_counter()
+                spy = None
+                if args.py_spy and k == max(playing):
+                    profile = Path(tempfile.mkdtemp()) / "server.txt"
+                    spy = subprocess.Popen(
+                        [str(args.py_spy), "record", "--pid", str(server.pids[0]),
+                         "--threads", "--gil", "--format", "raw", "--rate", "200",
+                         "--output", str(profile), "--nonblocking"],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                times, note = probe_or_timeout(probe, args.steps, args.phase_seconds)
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)
+                    spy.wait(30)
+                dt = time.perf_counter() - t0
+                cpu1, b1 = server.cpu_s(), machine_busy()
+                rates = load("rates", k=k) if k else {"rates": [], "still_playing": 0}
+                ncpu = os.cpu_count() or 1
+                rows.append({
+                    "playing": k, "p50": statistics.median(times), "p95": p95(times),
+                    "max": max(times), "n": len(times),
+                    "server_cpu": (cpu1 - cpu0) / dt / len(server.pids),
+                    "machine": (b1[0] - b0[0]) / max(b1[1] - b0[1], 1),
+                    "refreshes": statistics.mean(r[0] for r in rates["rates"])
+                    if rates["rates"] else float("nan"),
+                    "steps_s": statistics.mean(r[1] for r in rates["rates"])
+                    if rates["rates"] else float("nan"),
+                    "still": rates["still_playing"], "ncpu": ncpu, "note": note,
+                })
+                r = rows[-1]
+                print(f"nnviz bench: {k} playing: Step p50 {r['p50']:.2f} s, p95 "
+                      f"{r['p95']:.2f} s, server CPU {r['server_cpu']:.0%}, "
+                      f"{r['refreshes']:.1f} refreshes/s {note}", file=sys.stderr, flush=True)
+                if note:
+                    break  # the server no longer answers in time: more load won't either
+            load("play", k=0)
+            rss_end = server.rss_mb()
+        finally:
+            load.close()
+            browser.close()
+    signal.alarm(0)
+
+    total = time.perf_counter() - t_start
+    per_session = (rss_all - rss_one) / args.sessions
+    b1 = machine_busy()
+    print(f"\n{args.sessions} sessions ({args.load}) + a probe page on {args.replicas} "
+          f"{'process' if args.replicas == 1 else 'replicas behind nginx'} "
+          f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; machine busy "
+          f"{(b1[0] - busy0[0]) / max(b1[1] - busy0[1], 1):.0%} over the run, "
+          f"{total:.0f} s; pages opened in {opened['seconds']:.0f} s)")
+    options = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())
+                       if k.startswith("STREAMLIT_"))
+    print(f"app: {args.app}{args.query or ''} for the load"
+          + (f"   (server environment: {options})" if options else "") + "\n")
+    head = f"{'playing':>8}  {'Step p50':>9}  {'Step p95':>9}  {'max':>6}  " \
+           f"{'server CPU':>10}  {'machine':>7}  {'refreshes/s':>11}  {'steps/s':>8}  target"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        ok = "ok" if r["p95"] <= TARGET_P95_S else "MISSED"
+        target = f"p95 ≤ {TARGET_P95_S} s: {ok}" if r["playing"] else ""
+        still = "" if r["still"] == r["playing"] else f" ({r['still']} still playing)"
+        if r["note"]:
+            still += f" ({r['note']})"
+        elif r["n"] < args.steps:
+            still += f" ({r['n']} Steps in {args.phase_seconds:.0f} s)"
+        print(f"{r['playing']:>8}  {r['p50']:>8.2f}s  {r['p95']:>8.2f}s  {r['max']:>5.2f}s  "
+              f"{r['server_cpu']:>10.0%}  {r['machine']:>7.0%}  {r['refreshes']:>11.1f}  "
+              f"{r['steps_s']:>8,.0f}  {target}{still}")
+    print("\n  Step: the probe's click → its Iteration metric changes; server CPU: per "
+          "process, 100 % = one core;\n  refreshes/s and steps/s: per playing page "
+          "(the live view refreshes at most every TICK s).\n")
+    print(f"memory (RSS{', all replicas' if args.replicas > 1 else ''}): fresh server "
+          f"{rss_fresh:.0f} MB, with the probe{' (and a first run on each)' if args.replicas > 1 else ''} "
+          f"{rss_one:.0f} MB, with {args.sessions} idle "
+          f"pages more {rss_all:.0f} MB, after playing {rss_end:.0f} MB")
+    print(f"memory per idle session: {per_session:.1f} MB  "
+          f"(({rss_all:.0f} − {rss_one:.0f}) / {args.sessions})")
+    if profile is not None and profile.exists():
+        print(f"\nwhere the server's GIL went while the probe stepped with {max(playing)} "
+              "playing (py-spy --gil):")
+        for label, share in summarize_pyspy(profile):
+            print(f"  {share:>5.0%}  {label}")
+        print(f"  (raw stacks: {profile})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
