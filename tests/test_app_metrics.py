@@ -19,6 +19,7 @@ from conftest import (
 )
 
 from nnviz import metrics
+from nnviz.data import PRESETS
 
 
 def confusion_on_page(at, split: str) -> tuple[np.ndarray, list[str], dict]:
@@ -120,3 +121,19 @@ def test_metrics_follow_a_replayed_snapshot(at):
         counts, metrics.confusion_matrix(ex.data.y_train, net.forward(ex.data.X_train)))
     live = metrics.confusion_matrix(ex.data.y_train, ex.network.forward(ex.data.X_train))
     assert not np.array_equal(counts, live)
+
+
+@pytest.mark.parametrize("query", [{"dataset": name} for name in PRESETS]
+                         + [{"dataset": "xor", "hidden": "0"},
+                            {"dataset": "spiral", "hidden": "8-8-8-8-8-8"}])
+def test_lessons_landscape_and_metrics_draw_for_every_data_set(new_app, query):
+    at = new_app(query)
+    step_n(at, 10)
+    for tab, key in (("Metrics", None), ("Loss landscape", "landscape_chart"),
+                     ("Lessons", None)):
+        open_tab(at, tab)  # run() fails on any exception in the page
+        if key:
+            assert figure(at, key)["data"]
+    ex = explorer(at)
+    if ex.network.n_layers != 2:  # the lessons say why they show no matrices
+        assert any("one hidden layer" in shown_text(w.value) for w in at.warning)

@@ -250,6 +250,9 @@ def test_lessons_say_how_the_live_network_differs_and_refuse_to_train_another():
     tuned.update(tuned.table, Settings.for_preset("three_bits", learning_rate=0.5))
     assert differences(THREE_BITS, tuned) == ["Learning rate η: 0.5 (the lesson's: 1)"]
     assert can_train(THREE_BITS, tuned) == ""  # the same network, another rate: trains
+    other_init = THREE_BITS.explorer()
+    other_init.update(other_init.table, Settings.for_preset("three_bits", init="xavier"))
+    assert differences(THREE_BITS, other_init) == ["Init: xavier (the lesson's: normal)"]
 
 
 def test_a_deeper_network_has_no_lesson_matrices():
@@ -258,3 +261,23 @@ def test_a_deeper_network_has_no_lesson_matrices():
     assert all(step_matrices(ex, s) == [] and readouts(ex, s) == [] for s in THREE_BITS.steps)
     assert can_train(THREE_BITS, ex)
     assert prediction(ex) is None  # three inputs: no (4, 8) question
+
+
+@pytest.mark.parametrize("preset", ["blobs3", "xor", "sine", "exam_scores"])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "linear"])
+def test_any_one_hidden_layer_network_gets_drawable_matrices(preset, activation):
+    # the lessons name a sigmoid network's matrices, but any network with one hidden layer
+    # shows its own (a softmax output's Jacobian as each row's diagonal)
+    ex = Explorer(load_preset(preset), Settings.for_preset(preset, hidden=(3,),
+                                                            activation=activation))
+    ex.step(3)
+    for lesson in LESSONS.values():
+        for step in lesson.steps:
+            for m in step_matrices(ex, step):
+                assert np.ndim(m.value) in (1, 2) and np.all(np.isfinite(m.value)), m.name
+            readouts(ex, step)
+    if preset == "blobs3":
+        step1 = next(s for s in THREE_BITS.steps if s.key == "step1")
+        (slope,) = [m for m in step_matrices(ex, step1) if m.name == "a2_d_z2"]
+        A = ex.network.forward(ex.data.X_train)
+        np.testing.assert_allclose(slope.value, A * (1 - A), rtol=1e-9)  # the diagonal

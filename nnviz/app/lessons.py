@@ -33,12 +33,11 @@ from ..data import PRESETS, load_preset
 from ..export import weights_txt_zip
 from .explorer import Explorer
 from .inspector import InspectorStep, inspect_step
-from .settings import Settings, setting
+from .settings import SETTINGS, Settings, setting
 
-#: the settings a lesson's explanations rely on (the seed may be anything)
-LESSON_SETTINGS = ("dataset", "inputs", "targets", "scaling", "target_max", "hidden",
-                   "activation", "output_activation", "bias", "loss", "optimizer",
-                   "learning_rate", "batch_size", "l1", "l2")
+#: the settings a lesson's explanations rely on: all but the seed (any seed's weights do)
+#: and the momentum (it only matters to the momentum optimizer, itself compared)
+LESSON_SETTINGS = tuple(s.name for s in SETTINGS if s.name not in ("seed", "momentum"))
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,11 @@ class _Live:
         """An inspector step as a lesson matrix (``sign=-1``: the tutorial's y − o sign)."""
         s = self.step(phase, layer, quantity)
         value = np.asarray(s.value, dtype=float)
-        return Shown(name, notation or s.notation, value * sign if sign != 1.0 else value.copy(),
+        notation = notation or s.notation
+        if value.ndim == 3:  # softmax's Jacobian per row: its diagonal, ∂aᵢ/∂zᵢ
+            value = np.einsum("nii->ni", value)
+            notation += "   (each row's diagonal ∂aᵢ/∂zᵢ)"
+        return Shown(name, notation, value * sign if sign != 1.0 else value.copy(),
                      rows, cols, signed)
 
     @property
