@@ -6,11 +6,13 @@ the pieces live in nnviz/ui, the maths in nnviz.
 
 import streamlit as st
 
-from nnviz.ui import controls, live, replay, sidebar, state, tabs
+from nnviz.ui import controls, live, look, sidebar, state, tabs
 from nnviz.ui.text import md
 
+presentation = state.presentation()
 st.set_page_config(page_title="nnviz", page_icon="🧠", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="collapsed" if presentation else "expanded")
+look.apply(presentation)
 
 ICONS = {"info": ":material/info:", "success": ":material/check_circle:",
          "warning": ":material/warning:", "error": ":material/error:"}
@@ -18,16 +20,12 @@ ICONS = {"info": ":material/info:", "success": ":material/check_circle:",
 state.init()
 state.follow_link_replay()
 settings = sidebar.sidebar()
-explorer = state.explorer()
-if not explorer.link_replay_pending:  # the widgets follow the replay until it ends
-    for text in explorer.update(st.session_state[state.TABLE], settings):
-        state.note(text)
+for text in state.apply_changes(settings):
+    state.note(text)
 for note in state.take_notes():
     st.toast(md(note.text), icon=ICONS[note.kind])
 state.sync_link()
 
-st.title("nnviz")
-st.caption("A neural network you can watch learn: every step, every matrix, every number.")
 if st.session_state[state.LINK_NOTES]:
     for text in st.session_state[state.LINK_NOTES]:
         (st.warning if text.startswith("Ignored") else st.info)(md(text),
@@ -35,6 +33,5 @@ if st.session_state[state.LINK_NOTES]:
     st.button("Dismiss the link notes", key="dismiss_link_notes",
               on_click=lambda: st.session_state.update({state.LINK_NOTES: []}))
 controls.control_bar()
-replay.replay_bar()
 live.live_view()
 tabs.tabs()

@@ -101,7 +101,7 @@ def params(at: AppTest) -> np.ndarray:
 
 def shown_text(markdown: str) -> str:
     """What a person reads from a Markdown string the app escaped (``nnviz.ui.text.md``)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
 def errors(at: AppTest) -> list[str]:
@@ -205,15 +205,24 @@ def at(new_app) -> AppTest:
     return new_app()
 
 
+class Downloads(dict):
+    """url → bytes; ``names``: url → the file name the browser saves it as."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = {}
+
+
 @pytest.fixture
 def downloads(monkeypatch) -> dict:
     """url → bytes of every file Streamlit stores for a download button."""
-    stored = {}
+    stored = Downloads()
     original = MemoryMediaFileStorage.load_and_get_id
 
     def record(self, path_or_data, mimetype, kind, filename=None):
         file_id = original(self, path_or_data, mimetype, kind, filename)
         stored[self.get_url(file_id)] = path_or_data
+        stored.names[self.get_url(file_id)] = filename
         return file_id
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)

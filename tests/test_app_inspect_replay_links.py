@@ -38,6 +38,7 @@ from nnviz.app.explorer import Explorer, Settings
 from nnviz.app.inspector import inspect_step
 from nnviz.app.urlstate import read_link
 from nnviz.gradcheck import gradient_details
+from nnviz.ui.live import short
 
 
 def flat(arrays) -> np.ndarray:
@@ -180,7 +181,7 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
     diagram = figure(at, "diagram_chart")
     assert title(diagram).startswith(f"Iteration {k} ")
     np.testing.assert_array_equal(array(trace_named(diagram, "edges")["customdata"]), f32(W))
-    assert metric(at, "Train loss") == f"{ref.metrics().train_loss:.4g}"
+    assert metric(at, "Train loss") == short(ref.metrics().train_loss)
     # the table's prediction column is the network at snapshot k, not the live one
     open_tab(at, "Data")
     shown = at.data_editor(key="table_0").value

@@ -15,6 +15,7 @@ from nnviz.app.explorer import Explorer
 from nnviz.app.urlstate import read_link
 from nnviz.data.limits import MAX_CSV_BYTES
 from nnviz.ui import live
+from nnviz.ui.live import short
 
 
 def counting(monkeypatch, module, name: str) -> list:
@@ -116,3 +117,60 @@ def test_uploads_are_bounded_and_dropped_once_read(at):
     # the uploader starts empty under its next key: the session no longer holds the bytes
     assert [u.key for u in at.file_uploader] == ["upload_csv_1"]
     assert "upload_csv" not in at.session_state
+
+
+def test_metric_numbers_fit_their_columns():
+    assert short(0.09171) == "0.0917" and short(12.345) == "12.3" and short(0.0008286) == "8.29e-04"
+    assert short(123456.0) == "1.23e+05" and short(float("nan")) == "—" and short(0) == "0"
+    assert max(len(short(v)) for v in (1e-300, -3.3e-7, 99999.0, 0.001, -0.5)) <= 9
+
+
+def test_a_new_empty_row_is_a_draft_not_an_error(at):
+    from conftest import edit_table, errors
+
+    step_n(at, 10)
+    before = params(at)
+    edit_table(at, {"added_rows": [{}]})  # the add-row line, nothing typed yet
+    assert errors(at) == []
+    assert explorer(at).data_error == ""
+    assert any("still empty, left out of training" in c.value for c in at.caption)
+    shown = at.data_editor(key=f"table_{at.session_state['table_version']}").value
+    assert "prediction" in shown.columns  # the predictions stay beside the other rows
+    np.testing.assert_array_equal(params(at), before)  # nothing re-fitted, nothing rebuilt
+    assert iteration(at) == 10
+    # typed into: now it is a row (and a half-filled row is an error naming its cell)
+    n = len(at.session_state["table"]) - 1
+    edit_table(at, {"edited_rows": {str(n): {"hours_studied": 4.0}}})
+    assert any("hours_slept" in e for e in errors(at))
+
+
+def test_the_editor_shows_numbers_as_numbers_and_downloads_name_what_they_hold(at, downloads):
+    from conftest import edit_table
+
+    frame = at.data_editor(key="table_0").value
+    assert str(frame["test_score"].dtype) == "float64"  # 1e308 stays 1e308 when typed
+    edit_table(at, {"edited_rows": {"0": {"test_score": 40.0}}})
+    button = [b for b in at.get("download_button") if b.key == "download_csv"][0]
+    assert downloads.names[button.proto.url] == "exam_scores-edited.csv"
+    text = downloads[button.proto.url].decode()
+    assert "2,9,40,train" in text  # whole numbers stay whole ("40", not "40.0")
+
+
+def test_a_model_with_features_uploads_with_its_features(new_app):
+    from dataclasses import replace as _replace
+
+    from nnviz.app.settings import Settings
+
+    src = Explorer(None, _replace(Settings.for_preset("circle"), hidden=(),
+                                  features=("x1**2", "x2**2")))
+    src.step(50)
+    names = {"inputs": src.data.inputs, "targets": src.data.targets}
+    for name, data in (("m.json", export.to_json(src.network, scaler=src.data.scaler,
+                                                 **names).encode()),
+                       ("m.npz", export.to_npz(src.network, scaler=src.data.scaler))):
+        at = new_app({"dataset": "circle"})
+        open_tab(at, "Export / share")
+        run(at.file_uploader(key="upload_model").set_value((name, data, "application/json")))
+        ex = explorer(at)
+        assert ex.settings.features == ("x1**2", "x2**2"), name
+        np.testing.assert_array_equal(params(at), src.network.params)

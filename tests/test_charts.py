@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -675,3 +676,68 @@ def test_fmt3():
     assert fmt3(12345.0) == "1.23e+04"
     assert fmt3(-1e-20) == "-1e-20"
     assert math.isnan(float(fmt3(float("nan"))))
+
+
+@pytest.mark.parametrize("width", [420, 470, 560])
+@pytest.mark.parametrize("hidden", [(), (3,), (1, 16), (8,) * 4, (16,) * 6, (1,) * 6])
+def test_diagram_layer_headers_never_overlap(hidden, width):
+    """The headers ("hidden 2" / "tanh", or "h2" / "σ" when columns are narrow) fit side
+    by side at the width the diagram is laid out for, for 0–6 hidden layers."""
+    sizes = [2, *hidden, 1]
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(a, b)) for a, b in zip(sizes, sizes[1:])]
+    names = charts.default_layer_names(sizes, ["hours_studied", "hours_slept"], ["test_score"])
+    acts = ["leaky_relu"] * len(hidden) + ["sigmoid"]
+    fig = charts.network_diagram(weights, None, layer_names=names, activations=acts,
+                                 width=width, height=440, title="t")
+    m = fig.layout.margin
+    plot_w = width - m.l - m.r
+    lo, hi = fig.layout.xaxis.range
+    heads = [a for a in fig.layout.annotations if a.name == "header"]
+    assert len(heads) == len(sizes)
+    spans = []
+    for a in heads:
+        lines = [re.sub("<[^>]+>", "", t).replace("&nbsp;", " ") for t in a.text.split("<br>")]
+        w = max(D.text_px(line, bold=(k == 0)) for k, line in enumerate(lines))
+        x = m.l + (a.x - lo) / (hi - lo) * plot_w
+        spans.append((x - w / 2, x + w / 2))
+    for (_, right), (left, _) in zip(spans, spans[1:]):
+        assert right <= left, (hidden, width, [a.text for a in heads])
+    # the headers and the node labels stay inside the figure
+    assert spans[0][0] >= 0 and spans[-1][1] <= width
+
+
+def test_diagram_bias_squares_sit_outside_their_nodes():
+    net = nnviz.Network([2, 3, 1], seed=0)
+    fig = charts.network_diagram(net.weights, net.biases, layer_names=None, height=440)
+    nodes, biases = fig.data[D.NODE_TRACE], fig.data[D.BIAS_TRACE]
+    m = fig.layout.margin
+    lo, hi = fig.layout.xaxis.range
+    ylo, yhi = fig.layout.yaxis.range
+    px_x = (D.DESIGN_WIDTH - m.l - m.r) / (hi - lo)
+    px_y = (440 - m.t - m.b) / (yhi - ylo)
+    r = nodes.marker.size / 2
+    half = biases.marker.size / 2
+    for bx, by, nx, ny in zip(biases.x, biases.y, nodes.x[2:], nodes.y[2:]):
+        dx, dy = (bx - nx) * px_x, (by - ny) * px_y
+        # the square's nearest corner is no closer to the centre than the radius
+        assert np.hypot(abs(dx) - half, abs(dy) - half) >= r - 1.0
+
+
+def test_small_gradients_print_with_a_shared_exponent_not_as_zeros():
+    rng = np.random.default_rng(1)
+    dW = [rng.normal(scale=2e-4, size=(2, 3)), rng.normal(scale=2e-4, size=(3, 1))]
+    db = [np.full(3, 1e-5), np.full(1, -3e-5)]
+    names = charts.default_layer_names([2, 3, 1])
+    fig = charts.layer_heatmaps(dW, db, names, title="Gradients")
+    e = charts.matrices.shared_exponent(max(np.abs(np.concatenate([a.ravel() for a in dW + db]))))
+    assert e in (-4, -3)
+    assert fig.layout.title.text.endswith(f"cell values ×{charts.matrices.power_of_ten(e)}")
+    w1 = [t for t in fig.data if t.name == "W1"][0]
+    shown = np.array([[float(c) for c in row] for row in w1.text])
+    np.testing.assert_allclose(shown * 10.0**e, dW[0], atol=0.006 * 10.0**e)
+    assert not np.all(shown == 0)
+    # values a two-decimal cell shows keep no exponent
+    plain = charts.layer_heatmaps([np.full((2, 3), 0.5), np.full((3, 1), -2.0)], None, names,
+                                  title="W")
+    assert plain.layout.title.text == "W"

@@ -27,20 +27,15 @@ def explorer(name: str, steps: int = 0, **changes) -> Explorer:
 
 def data_attrs(fig: dict) -> list[dict]:
     """Each trace's attributes, flattened to dotted paths, arrays as NumPy."""
-    out = []
-    for trace in fig["data"]:
-        flat = {}
+    def walk(d, flat, prefix=""):
+        for k, v in d.items():
+            if isinstance(v, dict) and "bdata" not in v:
+                walk(v, flat, f"{prefix}{k}.")
+            else:
+                flat[prefix + k] = as_array(v) if isinstance(v, dict) else v
+        return flat
 
-        def walk(d, prefix=""):
-            for k, v in d.items():
-                if isinstance(v, dict) and "bdata" not in v:
-                    walk(v, f"{prefix}{k}.")
-                else:
-                    flat[prefix + k] = as_array(v) if isinstance(v, dict) else v
-
-        walk(trace)
-        out.append(flat)
-    return out
+    return [walk(trace, {}) for trace in fig["data"]]
 
 
 def assert_same_figure(a: dict, b: dict, *, f32: bool = False) -> None:
@@ -65,7 +60,7 @@ CASES = [("exam_scores", {}), ("circle", {"hidden": (4, 3)}), ("blobs3", {}),
 
 @pytest.mark.parametrize("name,changes", CASES)
 def test_patches_of_a_later_state_redraw_the_earlier_figure_as_the_later_one(name, changes):
-    ex = explorer(name, 3, **changes)
+    ex = explorer(name, 12, **changes)
     early = {s.key: (s, s.figure().to_plotly_json(), s.base_info())
              for s in lv.live_specs(ex, log_y=False, replay=False, row=0, playing=True,
                                     discretize=False)}
@@ -117,7 +112,7 @@ def test_loss_patches_append_the_tail_and_a_long_tail_resends_the_curve():
 
 
 def test_the_signature_changes_with_the_structure_not_with_training():
-    ex = explorer("circle", 2)
+    ex = explorer("circle", 12)
     sigs = [s.signature() for s in lv.live_specs(ex, log_y=False, replay=False, row=0,
                                                   playing=True, discretize=False)]
     ex.step(10)

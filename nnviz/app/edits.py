@@ -39,7 +39,7 @@ def apply_edits(table: pd.DataFrame, record: dict) -> pd.DataFrame:
         new = pd.DataFrame(added, columns=shown,
                            index=range(start, start + len(added)) if _int_index(out) else None)
         if "split" in new and new["split"].isna().any():
-            new["split"] = new["split"].fillna("train")
+            new["split"] = new["split"].astype(object).fillna("train")
         out = pd.concat([out.astype(object), new.astype(object)]).infer_objects()
     return out
 
@@ -58,3 +58,53 @@ def _fits(dtype, value) -> bool:
             pd.api.types.is_float_dtype(dtype) or float(value).is_integer()
         )
     return False
+
+
+def _empty(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def draft_rows(table: pd.DataFrame, columns) -> list:
+    """Index labels of rows still being filled in: every one of ``columns`` (the inputs
+    and targets) empty. A row added in the editor starts so; it is not an error, it is
+    left out of training until it has values."""
+    columns = [c for c in columns if c in table.columns]
+    if not columns or not len(table):
+        return []
+    empty = np.ones(len(table), dtype=bool)
+    for c in columns:
+        empty &= np.array([_empty(v) for v in table[c]], dtype=bool)
+    return list(table.index[empty])
+
+
+def without_drafts(table: pd.DataFrame, columns) -> pd.DataFrame:
+    drafts = draft_rows(table, columns)
+    return table.drop(index=drafts) if drafts else table
+
+
+def editor_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the editor shows it: a column that holds numbers (and empty cells)
+    is a float column — an empty cell shows blank, not "None", and typing 1e308 into a
+    column of whole numbers stays 1e308. Text columns stay text."""
+    out = table.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_bool_dtype(col) or pd.api.types.is_float_dtype(col):
+            continue
+        if pd.api.types.is_numeric_dtype(col):
+            out[c] = col.astype("float64")
+            continue
+        values = [v for v in col if not _empty(v)]
+        if values and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                          for v in values):
+            out[c] = pd.to_numeric(col.where(~col.map(_empty), np.nan), errors="coerce")
+        elif col.map(lambda v: v is None).any():
+            out[c] = col.where(~col.map(lambda v: v is None), "")
+    return out

@@ -399,19 +399,21 @@ class Explorer:
         self.notes = [f"New initial weights from seed {seed}."]
         return int(seed)
 
-    def adopt(self, net: Network) -> None:
+    def adopt(self, net: Network, features=None) -> None:
         """Continue from given weights (an uploaded model): a new run that starts from them.
 
-        Everything is checked before anything changes — the settings the model makes
-        (within the app's limits, ``Settings.check()``), the table prepared for its
-        output activation, its inputs and outputs, the trainer built on it: a refused
-        model (a ValueError, or the DataError of a table it cannot use) leaves the run
-        as it was.
+        ``features``: the model's derived input features (its last inputs), if any; they
+        replace the current ones. Everything is checked before anything changes — the
+        settings the model makes (within the app's limits, ``Settings.check()``), the
+        table prepared for its output activation and features, its inputs and outputs,
+        the trainer built on it: a refused model (a ValueError, or the DataError of a
+        table it cannot use) leaves the run as it was.
         """
         sizes = net.layer_sizes
         settings = replace(
             self.settings, hidden=tuple(sizes[1:-1]), activation=net.activation,
             output_activation=net.output_activation, bias=net.bias, init=net.init, seed=net.seed,
+            **({} if features is None else {"features": tuple(features)}),
         )
         settings.check()
         data = self.data

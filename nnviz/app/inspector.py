@@ -54,14 +54,15 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
 
     ``bias=False`` leaves out the bias steps (the network has none).
     """
-    bp = trace.backprop
-    layers = bp.layers
+    layers = trace.backprop.layers
+    return [*_forward(layers, bias), _loss(trace.backprop, len(layers)),
+            *_backward(trace.backprop, bias), *_update(trace, bias)]
+
+
+def _forward(layers, bias: bool) -> list[InspectorStep]:
+    """Z = A_prev · W (+ b) and A = f(Z), layer by layer."""
     L = len(layers)
-    eta = trace.learning_rate
-    loss = LOSSES[bp.loss_name]
-    optimizer = OPTIMIZERS[trace.optimizer]
-    grads = [layer.dW for layer in layers]
-    steps: list[InspectorStep] = []
+    steps = []
     for layer in layers:
         k = layer.layer
         f = ACTIVATIONS[layer.activation]
@@ -92,17 +93,29 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                 + (" — the network's prediction ŷ." if k == L else "."),
             )
         )
-    steps.append(
-        InspectorStep(
-            "loss",
-            0,
-            "loss",
-            f"{loss.equation(A=f'A{_s(L)}', Y='Y')} = {bp.loss:.6g}",
-            "error",
-            np.array([[bp.loss]]),
-            "One number says how wrong the predictions are; training makes it smaller.",
-        )
+    return steps
+
+
+def _loss(bp, L: int) -> InspectorStep:
+    loss = LOSSES[bp.loss_name]
+    return InspectorStep(
+        "loss",
+        0,
+        "loss",
+        f"{loss.equation(A=f'A{_s(L)}', Y='Y')} = {bp.loss:.6g}",
+        "error",
+        np.array([[bp.loss]]),
+        "One number says how wrong the predictions are; training makes it smaller.",
     )
+
+
+def _backward(bp, bias: bool) -> list[InspectorStep]:
+    """dL/dA, dA/dZ, dZ, dW (and db) from the output layer back to the first."""
+    layers = bp.layers
+    L = len(layers)
+    loss = LOSSES[bp.loss_name]
+    grads = [layer.dW for layer in layers]
+    steps = []
     for layer in reversed(layers):
         k = layer.layer
         f = ACTIVATIONS[layer.activation]
@@ -178,7 +191,15 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
                     upto,
                 )
             )
+    return steps
 
+
+def _update(trace: StepTrace, bias: bool) -> list[InspectorStep]:
+    """W ← the optimizer's step (and b the same way), layer by layer."""
+    eta = trace.learning_rate
+    optimizer = OPTIMIZERS[trace.optimizer]
+    grads = [layer.dW for layer in trace.backprop.layers]
+    steps = []
     for k, (W_new, b_new) in enumerate(zip(trace.W_new, trace.b_new), start=1):
         rule = f"{optimizer.equation(W=f'W{_s(k)}', dW=f'dW{_s(k)}')},  η = {eta:g}"
         if trace.optimizer == "sgd":

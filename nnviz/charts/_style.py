@@ -7,6 +7,7 @@ are always set explicitly because Streamlit's theme replaces Plotly's defaults.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -25,8 +26,10 @@ SMALL_FONT = 14  # never smaller than this
 
 #: orange (negative) ↔ white (zero) ↔ blue (positive): weights, gradients, activations
 DIVERGING = [[0.0, ORANGE], [0.5, WHITE], [1.0, BLUE]]
-#: for quantities without a sign (a regression output, A in [0, 1] when not centred)
-SEQUENTIAL = "Viridis"
+#: for quantities without a sign (a regression output, A in [0, 1]): the same colours
+#: over the quantity's range, orange = low, white = the middle, blue = high — one colour
+#: language for every quantity, so a neuron's map and the plane of the same output agree
+SEQUENTIAL = DIVERGING
 
 #: one colour per class / per run; the first two match the diverging ends
 PALETTE = [
@@ -55,9 +58,18 @@ TEMPLATE = go.layout.Template(layout=dict(
 ))
 
 
+def esc(text) -> str:
+    """A user's text (a column, class or file name) as Plotly text: shown as it is.
+
+    Plotly renders a few HTML tags in titles, labels, names and hovers — ``<a href>``
+    among them — so ``<``, ``>`` and ``&`` become entities."""
+    return html.escape(str(text), quote=False)
+
+
 def base_layout(fig: go.Figure, *, height: int | None = None, title: str | None = None,
                 margin: dict | None = None) -> go.Figure:
-    """Apply the shared look (white, 14 px fonts, fixed height, constant uirevision)."""
+    """Apply the shared look (white, 14 px fonts, fixed height, constant uirevision).
+    The title is text (see :func:`esc`)."""
     m = dict(l=60, r=20, t=50 if title else 20, b=50)
     if margin:
         m.update(margin)
@@ -72,7 +84,7 @@ def base_layout(fig: go.Figure, *, height: int | None = None, title: str | None 
     )
     if title:
         # pinned to the top edge, so it never meets what sits above the plot area
-        fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", y=1, yref="container",
+        fig.update_layout(title=dict(text=esc(title), x=0.01, xanchor="left", y=1, yref="container",
                                      yanchor="top", pad=dict(t=12),
                                      font=dict(size=FONT_SIZE + 2)))
     if height is not None:
@@ -130,7 +142,7 @@ def unique_labels(labels: Sequence, n: int, prefix: str) -> list[str]:
     """``n`` distinct strings: the given labels (made unique with ' (2)' …) or prefix+index."""
     if labels is None:
         labels = [f"{prefix}{i + 1}" for i in range(n)]
-    labels = [str(x) for x in labels]
+    labels = [esc(x) for x in labels]
     if len(labels) != n:
         raise ValueError(f"expected {n} labels, got {len(labels)}: {labels}")
     seen: dict[str, int] = {}

@@ -16,6 +16,7 @@ order depend on nothing but ``N_BINS``, and frames can animate. Trace layout::
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from ._style import (
     ORANGE,
     WHITE,
     base_layout,
+    esc,
     even_indices,
     rgba,
     symmetric_max,
@@ -45,6 +47,7 @@ NODE_SIZE = 28  # px, the largest; shrunk when a layer is crowded
 N_TRACES = 2 * N_BINS + 3
 EDGE_HOVER, NODE_TRACE, BIAS_TRACE = 2 * N_BINS, 2 * N_BINS + 1, 2 * N_BINS + 2
 MIN_LABEL_GAP_PX = 34  # hidden-node labels are drawn only when nodes are this far apart
+DESIGN_WIDTH = 470  # px the diagram's labels are laid out for (the live view's column)
 Y_BELOW, Y_ABOVE = 0.7, 1.5  # y range beyond the outer nodes (room for layer titles above)
 
 
@@ -115,20 +118,63 @@ def _geometry_of(sizes: tuple) -> _Geometry:
                      node_y[to], lay, frm, to)
 
 
-def _plot_px(height: int, title) -> float:
-    top, bottom = _margins_tb(title)
-    return max(float(height) - top - bottom, 100.0)
-
-
 def _margins_tb(title, animated: bool = False) -> tuple[int, int]:
     return (50 if title else 12), (120 if animated else 34)
 
 
-def _node_size(sizes, plot_px: float) -> tuple[float, float]:
-    """(node diameter px, px per y unit) for a plot area ``plot_px`` tall."""
-    n_max = max(sizes)
-    unit = plot_px / (n_max - 1 + Y_BELOW + Y_ABOVE)
-    return float(np.clip(0.56 * unit, 14, NODE_SIZE)), unit
+MAX_LABEL = 14  # characters of a node's name on the diagram (the hover has it whole)
+
+
+def node_label(name: str) -> str:
+    """A node's name as drawn beside it: at most MAX_LABEL characters (chart text)."""
+    raw = html.unescape(str(name))
+    return esc(raw if len(raw) <= MAX_LABEL else raw[: MAX_LABEL - 1] + "…")
+
+
+def text_px(text: str, bold: bool = False) -> float:
+    """About how wide ``text`` is at the charts' font size (for laying labels out)."""
+    return len(str(text)) * FONT_SIZE * (0.64 if bold else 0.58)
+
+
+#: short forms of the layer headers' activation names, for narrow layer columns
+SHORT_ACTIVATIONS = {"sigmoid": "σ", "softmax": "smax", "linear": "lin", "leaky_relu": "lrelu"}
+
+
+def _headers(L: int, activations, spacing: float) -> tuple[list[str], list[str]]:
+    """Each layer's header and activation line: full words when they fit the column
+    width ``spacing`` (px) side by side, else short ones ("h3", "σ"), else (an
+    activation) none: the hover of each node says it."""
+    full = ["input"] + [f"hidden {l}" for l in range(1, L)] + ["output"]
+    short = ["x"] + [f"h{l}" for l in range(1, L)] + ["ŷ"]
+    acts = [""] + [str(a) for a in activations] if activations else [""] * (L + 1)
+    room = spacing - 6
+    heads = full if max(text_px(h, True) for h in full) <= room else short
+    if max(text_px(a) for a in acts) > room:
+        acts = [SHORT_ACTIVATIONS.get(a, a) for a in acts]
+        # still too wide: the node's hover names its activation
+        acts = [a if text_px(a) <= room else "" for a in acts]
+    return heads, acts
+
+
+def _frame(geom, layer_names, *, width: int, height: int, title, has_node_values: bool,
+           animated: bool = False) -> dict:
+    """Pixel layout for a diagram ``width`` × ``height`` px: margins, the px per unit of
+    x (one layer to the next) and of y (one node to the next), the node size."""
+    L = len(geom.sizes) - 1
+    n_max = max(geom.sizes)
+    top, bottom = _margins_tb(title, animated)
+    plot_h = max(float(height) - top - bottom, 100.0)
+    unit = plot_h / (n_max - 1 + Y_BELOW + Y_ABOVE)
+    in_px = max(text_px(html.unescape(node_label(n))) for n in layer_names[0])
+    out_px = max(text_px(html.unescape(node_label(n))) for n in layer_names[-1])
+    node_px = float(np.clip(0.56 * unit, 14, NODE_SIZE))
+    left = int(14 + in_px + node_px / 2)
+    right = int(24 + out_px + node_px / 2 + (62 if has_node_values else 0))
+    plot_w = max(float(width) - left - right, 60.0)
+    spacing = plot_w / (L + 0.6)  # the x range is [-0.3, L + 0.3]
+    node_px = float(min(node_px, max(0.5 * spacing, 10.0)))
+    return dict(left=left, right=right, top=top, bottom=bottom, plot_w=plot_w,
+                spacing=spacing, unit=unit, node_px=node_px)
 
 
 def _check_shapes(weights, sizes, what="weights"):
@@ -149,6 +195,18 @@ def _sizes_of(weights) -> list[int]:
             raise ValueError(f"weights[{l}] has {weights[l].shape[0]} rows but weights[{l - 1}] "
                              f"has {weights[l - 1].shape[1]} columns")
     return [weights[0].shape[0]] + [W.shape[1] for W in weights]
+
+
+def edge_at(sizes: Sequence[int], index: int) -> tuple[int, int, int]:
+    """The weight an edge hover point stands for: ``(layer, i, j)`` of ``W{layer}[i, j]``
+    (layer 1-based), from its index in the hover trace (edges in W1, W2 … order)."""
+    sizes = [int(s) for s in sizes]
+    index = int(index)
+    for layer, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        if 0 <= index < n_in * n_out:
+            return layer, index // n_out, index % n_out
+        index -= n_in * n_out
+    raise ValueError(f"no edge {index} in a network of {sizes}")
 
 
 def edge_bins(values: np.ndarray, scale: float) -> np.ndarray:
@@ -258,7 +316,7 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
         return traces
 
     s = statics
-    size, unit = s["node_px"], s["unit_px"]
+    size = s["node_px"]
     traces.append(go.Scatter(
         x=s["hover_x"], y=s["hover_y"], mode="markers", text=s["edge_names"],
         customdata=hover_cd, hovertemplate=s["edge_template"], showlegend=False,
@@ -279,11 +337,12 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
         name="nodes", marker=marker,
     ))
     traces.append(go.Scatter(
-        x=geom.node_x[n_in:], y=np.round(geom.node_y[n_in:] - (size / 2) / unit, 4),
+        x=np.round(geom.node_x[n_in:] + s["bias_dx"], 4),
+        y=np.round(geom.node_y[n_in:] + s["bias_dy"], 4),
         mode="markers", text=s["bias_names"], customdata=to_f32(b),
         hovertemplate="%{text} = %{customdata:.4g}<extra></extra>", showlegend=False,
         name="biases", visible=biases is not None,
-        marker=dict(symbol="square", size=max(8.0, size * 0.36), color=to_f32(bias_color),
+        marker=dict(symbol="square", size=max(7.0, size * 0.34), color=to_f32(bias_color),
                     colorscale=DIVERGING, cmin=-bias_max, cmax=bias_max,
                     line=dict(color=INK, width=1)),
     ))
@@ -291,7 +350,7 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
 
 
 def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label: str,
-             has_node_values: bool, plot_px: float) -> dict:
+             has_node_values: bool, frame: dict) -> dict:
     names = [str(n) for layer in layer_names for n in layer]
     prefix = "W" if edge_label == "weight" else edge_label
     edge_names = [f"{prefix}{l + 1}[{names[i]}→{names[j]}]"
@@ -322,43 +381,40 @@ def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label
         hover_x=np.round((1 - t) * geom.x0 + t * geom.x1, 4),
         hover_y=np.round((1 - t) * geom.y0 + t * geom.y1, 4),
         n_in=n_in,
-        node_px=_node_size(geom.sizes, plot_px)[0],
-        unit_px=_node_size(geom.sizes, plot_px)[1],
+        node_px=frame["node_px"],
+        unit_px=frame["unit"],
+        # the bias square sits just outside its node, below and to the left (45°), clear
+        # of the output names on the right
+        bias_dx=-0.92 * frame["node_px"] / frame["spacing"],
+        bias_dy=-0.92 * frame["node_px"] / frame["unit"],
     )
 
 
-def _layout(fig, geom, layer_names, activations, *, height, title, edge_label,
-            has_node_values, node_px, unit_px, animated=False):
+def _layout(fig, geom, layer_names, activations, *, frame, height, title, edge_label,
+            has_node_values, animated=False):
     L = len(geom.sizes) - 1
     n_max = max(geom.sizes)
-    in_len = max(len(str(n)) for n in layer_names[0])
-    out_len = max(len(str(n)) for n in layer_names[-1])
-    char = 0.6 * FONT_SIZE
+    node_px, unit_px, spacing = frame["node_px"], frame["unit"], frame["spacing"]
+    heads, acts = _headers(L, activations, spacing)
     annotations = []
     for l, n in enumerate(geom.sizes):
-        if l == 0:
-            head = "input"
-        elif l == L:
-            head = "output"
-        else:
-            head = f"hidden {l}"
-        act = activations[l - 1] if (activations and l > 0) else None
         annotations.append(dict(
             x=l, y=(n_max - 1) / 2, xref="x", yref="y", showarrow=False, yshift=node_px / 2 + 18,
-            text=f"<b>{head}</b>" + (f"<br>{act or '&nbsp;'}" if activations else ""),
-            yanchor="bottom",
-            font=dict(size=FONT_SIZE, color=INK),
+            text=f"<b>{heads[l]}</b>" + (f"<br>{acts[l] or '&nbsp;'}" if activations else ""),
+            yanchor="bottom", font=dict(size=FONT_SIZE, color=INK), name="header",
         ))
+        r = node_px / 2
+        hidden_room = spacing - 1.8 * r  # from this node's label to the next column's node
         for j in range(n):
             k = geom.offsets[l] + j
-            label = str(layer_names[l][j])
-            r = node_px / 2
+            label = node_label(layer_names[l][j])
             if l == 0:
                 pos = dict(xanchor="right", xshift=-(r + 4))
             elif l == L:
                 pos = dict(xanchor="left", xshift=r + 4)
-            elif unit_px >= MIN_LABEL_GAP_PX:  # upper right of the node, clear of its neighbours
-                pos = dict(xanchor="left", yanchor="bottom", xshift=0.55 * r, yshift=0.45 * r)
+            elif unit_px >= MIN_LABEL_GAP_PX and text_px(html.unescape(label)) <= hidden_room:
+                # above right of the node, outside its circle and clear of the next column
+                pos = dict(xanchor="left", yanchor="bottom", xshift=0.72 * r, yshift=0.72 * r)
             else:  # too crowded: hidden names only in the hover, as in the playground
                 continue
             annotations.append(dict(
@@ -367,18 +423,19 @@ def _layout(fig, geom, layer_names, activations, *, height, title, edge_label,
                 bgcolor=rgba(WHITE, 0.75), borderpad=0, **pos,
             ))
     what = "|w|" if edge_label == "weight" else f"|{edge_label}|"
+    legend = (f"<span style='color:{BLUE}'><b>blue</b></span> positive · "
+              f"<span style='color:{ORANGE}'><b>orange</b></span> negative · "
+              f"line width ∝ {what}")
+    if text_px(f"blue positive · orange negative · line width ∝ {what}") > (
+            frame["plot_w"] + frame["left"] + frame["right"] - 16):
+        legend = (f"<span style='color:{BLUE}'><b>blue</b></span> + · "
+                  f"<span style='color:{ORANGE}'><b>orange</b></span> − · width ∝ {what}")
     annotations.append(dict(
         x=0, y=0, xref="paper", yref="paper", yanchor="top", xanchor="left", yshift=-6,
-        showarrow=False, font=dict(size=FONT_SIZE, color=GREY),
-        text=(f"<span style='color:{BLUE}'><b>blue</b></span> positive · "
-              f"<span style='color:{ORANGE}'><b>orange</b></span> negative · "
-              f"line width ∝ {what}"),
+        showarrow=False, font=dict(size=FONT_SIZE, color=GREY), text=legend, name="legend",
     ))
-    colorbar_px = 70 if has_node_values else 0
-    top, bottom = _margins_tb(title, animated)
     base_layout(fig, height=height, title=title, margin=dict(
-        l=int(20 + char * in_len + node_px / 2), r=int(30 + char * out_len + colorbar_px),
-        t=top, b=bottom))
+        l=frame["left"], r=frame["right"], t=frame["top"], b=frame["bottom"]))
     fig.update_layout(
         annotations=annotations, showlegend=False, hovermode="closest", hoverdistance=16,
         dragmode=False,
@@ -393,7 +450,7 @@ def _prepare(weights, layer_names, activations):
     sizes = _sizes_of(weights)
     if layer_names is None:
         layer_names = default_layer_names(sizes)
-    layer_names = [list(layer) for layer in layer_names]
+    layer_names = [[esc(n) for n in layer] for layer in layer_names]  # text, never markup
     if [len(x) for x in layer_names] != sizes:
         raise ValueError(f"layer_names has {[len(x) for x in layer_names]} labels per layer; "
                          f"the network has {sizes}")
@@ -414,6 +471,7 @@ def network_diagram(
     edge_values: Sequence | None = None,
     edge_label: str = "weight",
     height: int = 460,
+    width: int = DESIGN_WIDTH,
     edge_scale: float | None = None,
     node_max: float | None = None,
     title: str | None = None,
@@ -443,14 +501,15 @@ def network_diagram(
     nv = _node_array(node_values, sizes)
     nmax = symmetric_max(nv if nv is not None else [], zmax=node_max)
     bmax = symmetric_max(_bias_array(biases, sizes))
+    frame = _frame(geom, layer_names, width=width, height=height, title=title,
+                   has_node_values=nv is not None)
     statics = _statics(geom, layer_names, activations, edge_values is not None, edge_label,
-                       nv is not None, _plot_px(height, title))
+                       nv is not None, frame)
     traces = _dynamic_traces(geom, weights, biases, node_values, edge_values, edge_scale=scale,
                              node_max=nmax, bias_max=bmax, full=True, statics=statics)
     fig = go.Figure(data=traces)
-    return _layout(fig, geom, layer_names, activations, height=height, title=title,
-                   edge_label=edge_label, has_node_values=nv is not None,
-                   node_px=statics["node_px"], unit_px=statics["unit_px"])
+    return _layout(fig, geom, layer_names, activations, frame=frame, height=height,
+                   title=title, edge_label=edge_label, has_node_values=nv is not None)
 
 
 def network_diagram_patch(
@@ -503,6 +562,7 @@ def network_animation(
     node_values_fn: Callable | None = None,
     max_frames: int = 200,
     height: int = 500,
+    width: int = 900,
     frame_ms: int = 80,
     title: str | None = None,
 ) -> go.Figure:
@@ -540,9 +600,9 @@ def network_animation(
     bmax = symmetric_max(*[_bias_array(b, sizes) for b in biases_all])
     has_nodes = node_values_fn is not None
     nmax = symmetric_max(*[_node_array(nv, sizes) for nv in nodes_all]) if has_nodes else 1.0
-    top, bottom = _margins_tb(title, animated=True)
-    plot_px = max(float(height) - top - bottom, 100.0)
-    statics = _statics(geom, layer_names, activations, False, "weight", has_nodes, plot_px)
+    frame = _frame(geom, layer_names, width=width, height=height, title=title,
+                   has_node_values=has_nodes, animated=True)
+    statics = _statics(geom, layer_names, activations, False, "weight", has_nodes, frame)
     kw = dict(edge_scale=scale, node_max=nmax, bias_max=bmax)
     first = _dynamic_traces(geom, weights_all[0], biases_all[0], nodes_all[0], None, full=True,
                             statics=statics, **kw)
@@ -558,9 +618,8 @@ def network_animation(
             "mode": "immediate", "frame": {"duration": 0, "redraw": False},
             "transition": {"duration": 0}}]))
     fig.frames = frames
-    _layout(fig, geom, layer_names, activations, height=height, title=title, edge_label="weight",
-            has_node_values=has_nodes, node_px=statics["node_px"], unit_px=statics["unit_px"],
-            animated=True)
+    _layout(fig, geom, layer_names, activations, frame=frame, height=height, title=title,
+            edge_label="weight", has_node_values=has_nodes, animated=True)
     fig.update_layout(
         sliders=[dict(
             active=0, steps=steps, x=0.0, len=1.0, y=0, yanchor="top", pad=dict(t=34, b=0),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ._style import BLUE, GREY, GRID, INK, ORANGE, WHITE, base_layout
+from ._style import BLUE, GREY, GRID, INK, ORANGE, WHITE, base_layout, esc
 
 SPLIT_MARKERS = {"train": (BLUE, "circle"), "test": (ORANGE, "diamond")}
 
@@ -44,6 +44,7 @@ def prediction_scatter(
 ) -> go.Figure:
     """Predicted against actual values (regression, in the user's units) with the
     y = x diagonal: points on the line are predicted exactly."""
+    target_name = esc(target_name)  # a column name: text, never markup
     t = np.asarray(y_true, dtype=float).reshape(-1)
     p = np.asarray(y_pred, dtype=float).reshape(-1)
     if t.shape != p.shape:
@@ -82,6 +83,7 @@ def fit_curve(
     height: int = 380,
 ) -> go.Figure:
     """One input, one output: the network's curve over the input with the rows on top."""
+    x_label, y_label = esc(x_label), esc(y_label)  # column names: text, never markup
     x = np.asarray(x, dtype=float).reshape(-1)
     y = np.asarray(y, dtype=float).reshape(-1)
     fig = go.Figure(go.Scatter(

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..thinning import downsample_indices
-from ._style import BLUE, GREY, GRID, ORANGE, RUN_COLORS, SMALL_FONT, base_layout, rgba
+from ._style import BLUE, GREY, GRID, ORANGE, RUN_COLORS, SMALL_FONT, base_layout, esc, rgba
 
 
 def _series(iterations, train, test, max_points):
@@ -31,11 +31,11 @@ def _event_list(events) -> list[tuple[float, str]]:
     out = []
     for ev in events or ():
         if isinstance(ev, dict):
-            out.append((float(ev["iteration"]), str(ev.get("text", ev.get("kind", "")))))
+            out.append((float(ev["iteration"]), esc(ev.get("text", ev.get("kind", "")))))
         elif len(ev) >= 3:
-            out.append((float(ev[0]), str(ev[2])))
+            out.append((float(ev[0]), esc(ev[2])))
         else:
-            out.append((float(ev[0]), str(ev[1])))
+            out.append((float(ev[0]), esc(ev[1])))
     return sorted(out, key=lambda e: e[0])
 
 
@@ -74,7 +74,7 @@ def loss_figure(
     for k, run in enumerate(series):
         its, tr, te = _series(run["iterations"], run["train_loss"], run.get("test_loss"),
                               max_points)
-        name = run.get("name") or ("this run" if compare else None)
+        name = esc(run["name"]) if run.get("name") else ("this run" if compare else None)
         color = RUN_COLORS[k % len(RUN_COLORS)] if compare else BLUE
         test_color = color if compare else ORANGE
         prefix = f"{name} · " if compare else ""
@@ -111,7 +111,7 @@ def loss_figure(
                            line=dict(color=GREY, width=1.5, dash="dash")))
         annotations.append(dict(
             x=x, xref="x", y=1 - 0.11 * level, yref="paper", yanchor="top", xanchor="left",
-            text=text, showarrow=False, xshift=3,
+            text=text, showarrow=False, xshift=5,
             font=dict(size=SMALL_FONT, color=GREY), bgcolor=rgba("#ffffff", 0.8),
         ))
 
@@ -125,12 +125,23 @@ def loss_figure(
         showlegend=True,
     )
     fig.update_xaxes(title=dict(text="iteration", standoff=4), gridcolor=GRID, zeroline=False,
-                     rangemode="tozero")
+                     rangemode="tozero", tickformat=",d")
+    if all_its and max(float(a.max()) for a in all_its) < MIN_X_RANGE:
+        # a short run (or iteration 0 alone) on whole iterations, not on 0 … 1 in 0.2s
+        fig.update_xaxes(range=[0, MIN_X_RANGE], autorange=False)
     fig.update_yaxes(title=dict(text="loss", standoff=4), gridcolor=GRID, zeroline=False,
                      type="log" if log_y else "linear", exponentformat="power")
     if not log_y:
         fig.update_yaxes(rangemode="tozero")
+        single = [float(np.asarray(s["train_loss"], float)[0]) for s in series
+                  if len(s["iterations"]) == 1]
+        if single and len(series) == 1 and np.isfinite(single[0]) and single[0] > 0:
+            # one point: in the middle of the axis, not on its top edge
+            fig.update_yaxes(range=[0, 2 * single[0]], autorange=False)
     return fig
+
+
+MIN_X_RANGE = 10  # iterations the x axis spans at least
 
 
 def loss_tail_patch(

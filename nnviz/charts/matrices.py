@@ -169,6 +169,12 @@ def layer_heatmaps(
         biases = [np.zeros(W.shape[1]) for W in weights]
     biases = [np.asarray(b, dtype=float).reshape(-1) for b in biases]
     z = symmetric_max(*weights, *biases, zmax=zmax)
+    exponent = shared_exponent(z)
+    unit = 10.0 ** exponent
+
+    def cells(M):
+        return [[fmt_compact(v / unit) for v in r] for r in np.atleast_2d(M)]
+
     widths = [max(W.shape[1], 1.5) for W in weights]
     max_rows = max(W.shape[0] for W in weights)
     cell = float(np.clip(520 / max_rows, 10, 36))
@@ -195,14 +201,14 @@ def layer_heatmaps(
                  and W.shape[1] <= MAX_TEXT_CELLS)
         fig.add_trace(go.Heatmap(
             z=W, x=cols, y=rows, coloraxis="coloraxis",
-            text=[[fmt_compact(v) for v in r] for r in W] if small else None,
+            text=cells(W) if small else None,
             texttemplate="%{text}" if small else None,
             textfont=dict(size=14), xgap=1, ygap=1, name=f"W{l + 1}",
             hovertemplate=f"W{l + 1}: from %{{y}} → to %{{x}}: %{{z:.4g}}<extra></extra>",
         ), row=1, col=l + 1)
         fig.add_trace(go.Heatmap(
             z=b.reshape(1, -1), x=cols, y=[f"b{l + 1}"], coloraxis="coloraxis",
-            text=[[fmt_compact(v) for v in b]] if small else None,
+            text=cells(b) if small else None,
             texttemplate="%{text}" if small else None,
             textfont=dict(size=14), xgap=1, ygap=1, name=f"b{l + 1}",
             hovertemplate=f"b{l + 1}: bias of %{{x}}: %{{z:.4g}}<extra></extra>",
@@ -221,13 +227,31 @@ def layer_heatmaps(
             x=(xdom[0] + xdom[1]) / 2, y=1, xref="paper", yref="paper", yanchor="bottom",
             yshift=max(label_px) + 6, showarrow=False, text=f"<b>W{l + 1}</b>",
             font=dict(size=15)))
+    if exponent and not crowded and show_values:
+        title = (f"{title} · " if title else "") + f"cell values ×{power_of_ten(exponent)}"
     base_layout(fig, height=height or int(top + plot_px + 12), title=title,
                 margin=dict(t=top, l=80, b=12))
     fig.update_layout(annotations=annotations, coloraxis=dict(
         colorscale=_colorscale(colorscale), cmin=-z, cmax=z, cmid=0,
-        colorbar=dict(thickness=14, len=1.0, tickfont=dict(size=14)),
+        colorbar=dict(thickness=14, len=1.0, tickfont=dict(size=14), exponentformat="power"),
     ))
     return fig
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def shared_exponent(zmax: float) -> int:
+    """The power of ten to print cells in when their largest |value| is ``zmax``: 0 for
+    values a two-decimal cell shows (0.01 … 999), else the exponent that brings
+    ``zmax`` to 1 … 9.99 (gradients of ±2e-4 print as "−2.00" with "×10⁻⁴")."""
+    if not (zmax > 0 and np.isfinite(zmax)) or 0.01 <= zmax < 1000:
+        return 0
+    return int(np.floor(np.log10(zmax)))
+
+
+def power_of_ten(exponent: int) -> str:
+    return "10" + str(int(exponent)).translate(SUPERSCRIPT)
 
 
 def matrix_figure(
@@ -244,8 +268,9 @@ def matrix_figure(
     """Any small matrix (Z, A, dA, dZ, dW …) with its values, for the backprop inspector.
 
     ``diverging=True``: orange ↔ white ↔ blue centred at 0 with a symmetric range
-    (``zmax`` or max |M|). ``diverging=False``: "Viridis"; the range is [0, 1] when
-    all values lie in it (activations of sigmoid/softmax), else [min, max].
+    (``zmax`` or max |M|). ``diverging=False``: the same colours over the range, white
+    in the middle; the range is [0, 1] when all values lie in it (activations of
+    sigmoid/softmax), else [min, max].
     Rows default to "row 0", "row 1" … (batch rows), columns to "1", "2" ….
     A 1-D array is drawn as one row. Values printed when at most 12 × 12.
     """

@@ -19,9 +19,9 @@ from ._style import (
     INK,
     ORANGE,
     PALETTE,
-    SEQUENTIAL,
     WHITE,
     base_layout,
+    esc,
     symmetric_max,
     tint,
     to_f32,
@@ -82,7 +82,8 @@ def _grid_outputs(predict_fn, x_range, y_range, resolution):
 
 
 def _class_names(class_names, k: int) -> list[str]:
-    names = [str(c) for c in class_names] if class_names is not None else [
+    """The classes' names as chart text (see ``esc``)."""
+    names = [esc(c) for c in class_names] if class_names is not None else [
         str(c) for c in range(k)]
     if len(names) != k:
         raise ValueError(f"class_names has {len(names)} names for {k} outputs")
@@ -115,14 +116,50 @@ def _output_parts(out: np.ndarray, n: int, *, act: str, discretize: bool, class_
         return {"z": z}
     vals = [z.ravel()]
     if points is not None and len(points.get("label", [])):
-        lab = np.asarray(points["label"], dtype=float)
-        vals.append(lab[np.isfinite(lab)])
+        try:  # target values share the colours (class labels of a neuron's map do not)
+            lab = np.asarray(points["label"], dtype=float)
+            vals.append(lab[np.isfinite(lab)])
+        except (TypeError, ValueError):
+            pass
     allv = np.concatenate(vals)
     allv = allv[np.isfinite(allv)]
     lo, hi = (float(allv.min()), float(allv.max())) if allv.size else (0.0, 1.0)
     if hi <= lo:
         hi = lo + 1.0
     return {"z": z, "coloraxis.cmin": lo, "coloraxis.cmax": hi}
+
+
+def _add_output(fig, xs, ys, parts: dict, *, act: str, k: int, class_names, discretize: bool,
+                hover_xy: str) -> str | None:
+    """The output heatmap (the first trace); returns the colour axis the points share
+    (a linear output's), or None."""
+    if k > 1:  # softmax: the argmax class, tinted by how sure
+        fig.add_trace(go.Heatmap(
+            x=xs, y=ys, z=parts["z"], zmin=0, zmax=k, colorscale=_class_scale(k, discretize),
+            text=parts["text"], hovertemplate=hover_xy + "%{text}<extra></extra>",
+            name="output",
+            colorbar=dict(title=dict(text="class", side="right"), tickvals=np.arange(k) + 0.5,
+                          ticktext=_class_names(class_names, k), thickness=14,
+                          tickfont=dict(size=14)),
+        ))
+        return None
+    if act in OUTPUT_RANGES:
+        lo, hi = OUTPUT_RANGES[act]
+        fig.add_trace(go.Heatmap(
+            x=xs, y=ys, z=parts["z"], zmin=lo, zmax=hi, zmid=(lo + hi) / 2,
+            colorscale=DIVERGING_LIGHT, name="output", zsmooth=False if discretize else "best",
+            hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
+            colorbar=dict(thickness=12, tickfont=dict(size=14), xpad=6),
+        ))
+        return None
+    fig.add_trace(go.Heatmap(
+        x=xs, y=ys, z=parts["z"], coloraxis="coloraxis", name="output", zsmooth="best",
+        hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
+    ))
+    fig.update_layout(coloraxis=dict(
+        colorscale=DIVERGING_LIGHT, cmin=parts["coloraxis.cmin"], cmax=parts["coloraxis.cmax"],
+        colorbar=dict(thickness=12, tickfont=dict(size=14), xpad=6)))
+    return "coloraxis"
 
 
 def decision_plane(
@@ -140,6 +177,7 @@ def decision_plane(
     y_label: str = "x2",
     output: int = 0,
     height: int = 480,
+    label_activation: str | None = None,
 ) -> go.Figure:
     """The network's output over a plane of two inputs, with the data on top.
 
@@ -150,8 +188,9 @@ def decision_plane(
       points, as in TensorFlow Playground) centred at 0.5 / 0 over the
       activation's range; ``discretize`` thresholds at the centre (two colours).
       ``z`` holds the outputs themselves.
-    * linear (or anything else): a sequential scale ("Viridis"); regression
-      points are coloured on the same scale, so a mismatch shows.
+    * linear (or anything else): the same colours over the range of the outputs and
+      targets (white in the middle); regression points are coloured on the same
+      scale, so a mismatch shows.
 
     softmax (k > 1): each cell takes the colour of its argmax class, from a light
     tint (probability 1/k, unsure) to the full colour (probability 1);
@@ -161,61 +200,40 @@ def decision_plane(
     ("train" → filled circles with a white ring, "test" → diamonds with a dark
     ring, others → grey crosses). Labels are classes (0/1, −1/1, class index or
     name from ``class_names``) or target values for a linear output.
+    ``label_activation``: the output activation the labels are read for, when the map
+    is not the output's (a hidden neuron's map shows the classes as the output sees them).
 
     The heatmap is always the first trace: :func:`decision_plane_patch` redraws it
     for another state of the network.
     """
     xs, ys, out = _grid_outputs(predict_fn, x_range, y_range, resolution)
     n = xs.shape[0]
+    x_label, y_label = esc(x_label), esc(y_label)  # column names are text, never markup
     act = str(output_activation).lower()
     softmax = act == "softmax" and out.shape[1] > 1
     parts = _output_parts(out, n, act=act, discretize=discretize, class_names=class_names,
                           output=output, points=points)
     fig = go.Figure()
     hover_xy = f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.3g}}<br>"
-    coloraxis = None
-    if softmax:
-        k = out.shape[1]
-        names = _class_names(class_names, k)
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=parts["z"], zmin=0, zmax=k, colorscale=_class_scale(k, discretize),
-            text=parts["text"], hovertemplate=hover_xy + "%{text}<extra></extra>",
-            name="output",
-            colorbar=dict(title=dict(text="class", side="right"), tickvals=np.arange(k) + 0.5,
-                          ticktext=names, thickness=14, tickfont=dict(size=14)),
-        ))
-    elif act in OUTPUT_RANGES:
-        lo, hi = OUTPUT_RANGES[act]
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=parts["z"], zmin=lo, zmax=hi, zmid=(lo + hi) / 2,
-            colorscale=DIVERGING_LIGHT, name="output", zsmooth=False if discretize else "best",
-            hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
-            colorbar=dict(title=dict(text="output", side="right"), thickness=14,
-                          tickfont=dict(size=14)),
-        ))
-    else:
-        coloraxis = "coloraxis"
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=parts["z"], coloraxis=coloraxis, name="output", zsmooth="best",
-            hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
-        ))
-        fig.update_layout(coloraxis=dict(
-            colorscale=SEQUENTIAL, cmin=parts["coloraxis.cmin"], cmax=parts["coloraxis.cmax"],
-            colorbar=dict(title=dict(text="output", side="right"), thickness=14,
-                          tickfont=dict(size=14))))
+    coloraxis = _add_output(fig, xs, ys, parts, act=act, k=out.shape[1] if softmax else 1,
+                            class_names=class_names, discretize=discretize, hover_xy=hover_xy)
 
     if points is not None:
-        _add_points(fig, points, act=act, softmax=softmax, out_width=out.shape[1],
-                    class_names=class_names, coloraxis=coloraxis, x_label=x_label,
-                    y_label=y_label)
+        labels_act = act if label_activation is None else str(label_activation).lower()
+        regression = labels_act not in OUTPUT_RANGES
+        _add_points(fig, points, act=labels_act, softmax=softmax or labels_act == "softmax",
+                    out_width=out.shape[1] if class_names is None else len(class_names),
+                    class_names=class_names, coloraxis=coloraxis if regression else None,
+                    x_label=x_label, y_label=y_label)
 
-    base_layout(fig, height=height, title=title, margin=dict(t=78 if title else 36, r=10))
+    base_layout(fig, height=height, title=title, margin=dict(t=70 if title else 36, r=6, l=50))
     fig.update_xaxes(title=dict(text=str(x_label), standoff=6), range=[xs[0], xs[-1]],
                      showgrid=False, zeroline=False, constrain="domain", ticks="outside")
     fig.update_yaxes(title=dict(text=str(y_label), standoff=6), range=[ys[0], ys[-1]],
                      showgrid=False, zeroline=False, ticks="outside")
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
-                                  bgcolor="rgba(255,255,255,0)", font=dict(size=14)),
+                                  bgcolor="rgba(255,255,255,0)", font=dict(size=14),
+                                  itemwidth=30, tracegroupgap=4),
                       hovermode="closest")
     return fig
 
@@ -283,7 +301,7 @@ def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis,
         # classification: one trace per class so the legend names them
         if softmax:
             idx = _class_index(labels[m], class_names)
-            names = ([str(c) for c in class_names] if class_names is not None
+            names = ([esc(c) for c in class_names] if class_names is not None
                      else [str(c) for c in range(out_width)])
             groups = [(c, names[c] if c < len(names) else str(c), PALETTE[c % len(PALETTE)])
                       for c in range(len(names))]
@@ -292,8 +310,8 @@ def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis,
             mid = (lo + hi) / 2
             vals = np.array([float(v) if _is_number(v) else np.nan for v in labels[m]])
             idx = np.where(np.isnan(vals), -1, (vals >= mid).astype(int))
-            low_name = f"{lo:g}" if class_names is None else str(class_names[0])
-            high_name = f"{hi:g}" if class_names is None else str(class_names[-1])
+            low_name = f"{lo:g}" if class_names is None else esc(class_names[0])
+            high_name = f"{hi:g}" if class_names is None else esc(class_names[-1])
             groups = [(0, low_name, ORANGE), (1, high_name, BLUE)]
         groups.append((-1, "no label", GREY))
         for c, name, color in groups:
@@ -405,7 +423,7 @@ def neuron_thumbnails(
         from .diagram import default_layer_names
 
         layer_names = default_layer_names([2] + sizes)
-    layer_names = [list(x) for x in layer_names]
+    layer_names = [[esc(n) for n in x] for x in layer_names]
     if len(layer_names) == L + 1:  # drop the input layer's names
         layer_names = layer_names[1:]
     if [len(x) for x in layer_names] != sizes:

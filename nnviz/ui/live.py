@@ -18,7 +18,7 @@ import time
 import streamlit as st
 
 from ..app.views import live as lv
-from . import livechart, state
+from . import edge_editor, livechart, state
 from .text import md
 
 SS = st.session_state
@@ -29,8 +29,25 @@ THUMBS_EVERY = 2  # the neuron maps refresh every this many refreshes
 LOSS_AXES = {"auto": None, "linear": False, "log": True}
 
 
-def _fmt(v: float, digits: int = 4) -> str:
-    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{digits}g}"
+def short(v) -> str:
+    """A number in at most ~8 characters: 3 significant digits, scientific when small
+    or large ("0.0931", "12.3", "1.23e-05"); "—" when there is none."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    v = float(v)
+    if not math.isfinite(v):
+        return "∞" if v > 0 else "−∞"
+    if v != 0 and not 1e-3 <= abs(v) < 1e5:
+        return f"{v:.2e}"
+    return f"{v:.3g}"
+
+
+def slices_for(ex) -> int:
+    """States per refresh: fewer for a large diagram (each state is a frame of every
+    edge), so a refresh stays a few kB and the browser keeps up."""
+    sizes = ex.network.layer_sizes
+    edges = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    return SLICES if edges <= 120 else 2 if edges <= 300 else 1
 
 
 def tick() -> list[lv.State]:
@@ -42,7 +59,7 @@ def tick() -> list[lv.State]:
     if not state.playing() or state.replaying():
         return [lv.state_of(state.view())]
     speed = int(SS.get("speed", 100))
-    slices = max(1, min(SLICES, speed))
+    slices = max(1, min(SLICES, speed, slices_for(ex)))
     states = []
     done = 0
     for k in range(slices):
@@ -60,25 +77,73 @@ def tick() -> list[lv.State]:
     return states
 
 
+def percent(v) -> str:
+    return "—" if v is None or math.isnan(v) else f"{v:.0%}"
+
+
 def metrics_row() -> None:
+    """Six metrics on one line, each short enough for its column at 1280 px."""
     ex = state.view()
     m = ex.metrics()
     cols = st.columns(6)
     cols[0].metric("Iteration", f"{m.iteration:,}")
-    cols[1].metric("Train loss", _fmt(m.train_loss))
-    cols[2].metric("Test loss", _fmt(m.test_loss))
+    cols[1].metric("Train loss", short(m.train_loss), help=f"{ex.trainer.loss_name} on the "
+                   "training rows, at the weights shown.")
+    cols[2].metric("Test loss", short(m.test_loss), help="The same loss on the test rows.")
     if m.kind == "accuracy":
-        cols[3].metric("Accuracy train / test",
-                       f"{m.train_score:.0%} / " + ("—" if math.isnan(m.test_score)
-                                                   else f"{m.test_score:.0%}"))
+        cols[3].metric("Train acc.", percent(m.train_score),
+                       help="Share of training rows classified right.")
+        cols[4].metric("Test acc.", percent(m.test_score), help="Share of test rows classified "
+                       "right.")
     else:
-        target = ex.data.targets[0]
-        cols[3].metric(f"RMSE train ({md(target)})", _fmt(m.train_score, 3),
-                       help="Root mean squared error in the table's units.")
-        cols[4].metric("RMSE test", _fmt(m.test_score, 3))
+        unit = md(ex.data.targets[0])
+        cols[3].metric("RMSE train", short(m.train_score),
+                       help=f"Root mean squared error of {unit} on the training rows, in the "
+                            "table's units.")
+        cols[4].metric("RMSE test", short(m.test_score),
+                       help=f"The same for the test rows ({unit}).")
     sps = math.nan if state.replaying() else ex.steps_per_second
     cols[5].metric("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}",
                    help="Steps per second of the last Step ×N or live chunk (computing only).")
+
+
+NEURON = "plane_neuron"  # a neuron shown large in the plane (its name), or absent
+SHOW_TEST = "show_test"
+
+
+def show_neuron(point: dict) -> None:
+    """A neuron's map was clicked: show it large in the plane."""
+    SS[NEURON] = point.get("trace")
+
+
+def neuron_traces() -> tuple:
+    """The neuron maps' trace names (hidden and output neurons, as the diagram names them)."""
+    return tuple(n for names in lv.layer_names(state.view())[1:] for n in names)
+
+
+def plane_options(spec: lv.PlaneLive) -> None:
+    """Over the plane: which neuron it shows, the test rows and discretize toggles."""
+    neuron = spec.options["neuron"]
+    c0, c1, c2 = st.columns([1.6, 1, 1], vertical_alignment="center")
+    if neuron:
+        c0.button(f"Output, not {md(neuron)}", key="plane_output",
+                  icon=":material/undo:", on_click=lambda: SS.pop(NEURON, None),
+                  help="The plane shows one neuron's map; click a map below for another, or "
+                       "this to see the network's output again.")
+    c1.toggle("Test data", key=SHOW_TEST, value=True, help="Show the test rows on the plane.")
+    c2.toggle("Discretize", key=state.DISCRETIZE, help="Two colours: the class each point of "
+              "the plane gets.")
+
+
+def _clicks(key: str) -> dict:
+    """What a click on a live chart does: an edge opens its weight's editor, a neuron's
+    map is shown large in the plane."""
+    if key == "diagram_chart":
+        return {"on_click": edge_editor.on_edge_click, "clickable": ("edges",)}
+    if key == "thumbs_chart":  # small maps: no toolbar over their titles
+        return {"on_click": show_neuron, "clickable": neuron_traces(),
+                "config": {"displayModeBar": False}}
+    return {}
 
 
 def _draw(spec: lv.LiveSpec, states: list[lv.State], span_ms: float, *, refresh: bool = True):
@@ -92,35 +157,41 @@ def _draw(spec: lv.LiveSpec, states: list[lv.State], span_ms: float, *, refresh:
         frames = spec.frames(sent.base, sent.info, states)
     livechart.live_chart(spec.key, signature=spec.signature(), figure=spec.figure,
                          info=spec.base_info, frames=frames or (), span_ms=span_ms,
-                         height=spec.height)
+                         height=spec.height, **_clicks(spec.key))
+
+
+#: where each live chart goes: (row, column) of a 2 × 2 grid — the output and the
+#: network side by side on top (above a projector's fold), loss and neuron maps below
+PLACES = {"plane_chart": (0, 0), "curve_chart": (0, 0), "fit_chart": (0, 0),
+          "live_heatmaps_chart": (0, 0), "diagram_chart": (0, 1), "loss_chart": (1, 0),
+          "thumbs_chart": (1, 1)}
 
 
 def charts_area(states: list[lv.State], span_ms: float) -> None:
     ex = state.view()
     playing = state.playing()
-    specs = lv.live_specs(ex, log_y=LOSS_AXES[SS.get(LOSS_AXIS_KEY) or "auto"],
+    specs = lv.live_specs(ex, log_y=LOSS_AXES[SS.get(state.LOSS_AXIS) or "auto"],
                           replay=state.replaying(), row=SS.get(state.DIAGRAM_ROW, 0),
-                          playing=playing, discretize=bool(SS.get(state.DISCRETIZE)))
-    left, right = st.columns([1, 1.15])
+                          playing=playing, discretize=bool(SS.get(state.DISCRETIZE)),
+                          neuron=SS.get(NEURON), show_test=SS.get(SHOW_TEST, True))
+    grid = [st.columns([1.25, 1], gap="small"), st.columns([1.25, 1], gap="small")]
     count = SS.get("_refreshes", 0) + 1
     SS._refreshes = count
-    for spec in specs:
-        column = left if spec.key in ("loss_chart", "plane_chart", "curve_chart", "fit_chart",
-                                      "live_heatmaps_chart") else right
-        with column:
+    for spec in sorted(specs, key=lambda sp: PLACES[sp.key]):
+        r, c = PLACES[spec.key]
+        with grid[r][c]:
             if isinstance(spec, lv.ThumbnailsLive):
-                st.caption(f"Each neuron's output over ({md(ex.data.inputs[0])}, "
-                           f"{md(ex.data.inputs[1])}), layer by layer: how the network "
-                           "builds its answer.")
                 refresh = not playing or count % THUMBS_EVERY == 0
                 _draw(spec, states[-1:], 0, refresh=refresh)
+                st.caption(f"Each neuron's output over ({md(ex.data.raw_inputs[0])}, "
+                           f"{md(ex.data.raw_inputs[1])}), layer by layer: how the network "
+                           "builds its answer. Click one to see it large above; click an "
+                           "edge of the diagram to edit its weight.")
             elif isinstance(spec, lv.PlaneLive):
+                plane_options(spec)
                 _draw(spec, states[-1:], 0)
             else:
                 _draw(spec, states, span_ms)
-
-
-LOSS_AXIS_KEY = state.LOSS_AXIS
 
 
 LINK_BUDGET = 0.1  # seconds of a link's training per refresh
@@ -159,21 +230,22 @@ def live_view() -> None:
         st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
 
     replaying_link = state.explorer().link_replay_pending
+    declared_playing = state.playing()  # the fragment's timer runs while this holds
 
-    @st.fragment(run_every=TICK if state.playing() or replaying_link else None)
+    @st.fragment(run_every=TICK if declared_playing or replaying_link else None)
     def _live():
         if replaying_link and not link_replay():
             st.rerun()  # the whole page: the widgets show the replayed run's settings
-        was_playing = state.playing()
         now = time.perf_counter()
         last = SS.get("_last_refresh", now - TICK)
         SS._last_refresh = now
         states = tick()
-        if was_playing and not state.playing():
+        if declared_playing and not state.playing():
             st.rerun()  # the whole page: Play's label and the fragment's timer change
         divergence_banner()
         metrics_row()
-        span = min(max(now - last, TICK), 0.5) * 1000 if was_playing else 0.0
+        span = min(max(now - last, TICK), 0.5) * 1000 if declared_playing else 0.0
         charts_area(states, span)
+        edge_editor.show()
 
     _live()

@@ -149,7 +149,18 @@ def _ask_resync(key: str) -> Callable[[], None]:
 
 
 def _mount(key: str, payload: bytes, height: int) -> None:
-    _mounter()(key=key, data=payload, height=int(height), on_resync_change=_ask_resync(key))
+    _mounter()(key=key, data=payload, height=int(height), on_resync_change=_ask_resync(key),
+               on_click_change=_clicked(key))
+
+
+def _clicked(key: str) -> Callable[[], None]:
+    def callback() -> None:
+        value = (SS.get(key) or {}).get("click")
+        handler = SS.get("_live_click_handlers", {}).get(key)
+        if value and handler is not None:
+            handler(value)
+
+    return callback
 
 
 def live_chart(
@@ -162,6 +173,8 @@ def live_chart(
     span_ms: float = 0.0,
     height: int,
     config: dict | None = None,
+    on_click: Callable[[dict], None] | None = None,
+    clickable: Sequence[str] = (),
 ) -> int:
     """Draw chart ``key``; returns the bytes sent.
 
@@ -169,13 +182,17 @@ def live_chart(
     one the current state, played out over ``span_ms``. Without frames the whole
     figure is sent: ``figure()`` builds it and ``info()`` says what later patches
     need to know of it; ``signature`` is stored with it (a new signature means the
-    caller sends the figure whole again).
+    caller sends the figure whole again). ``on_click(point)`` is called (as a widget
+    callback, before the page reruns) with ``{"trace": name, "index": i}`` when a point
+    of a trace named in ``clickable`` is clicked.
     """
     config = {**CONFIG, **(config or {})}
     if _mounter() is None:
         st.plotly_chart(figure(), key=key, theme=None, config=config)
         return 0
-    message: dict = {"span_ms": round(float(span_ms)), "config": config, "height": int(height)}
+    message: dict = {"span_ms": round(float(span_ms)), "config": config, "height": int(height),
+                     "clickable": list(clickable) if on_click else []}
+    SS.setdefault("_live_click_handlers", {})[key] = on_click
     record = sent(key)
     if record is not None and frames:
         record.frames = list(frames)

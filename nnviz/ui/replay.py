@@ -35,64 +35,36 @@ def _continue() -> None:
         state.note(f"The run goes on from iteration {it}; what came after it is forgotten.")
 
 
-def replay_bar() -> None:
-    """Above the live view: enter replay, or the slider with its buttons."""
+def replay_button() -> None:
+    """In the control row: enter the replay (at the latest snapshot)."""
+    its = state.explorer().trainer.history.snapshot_iterations
+    st.button("Replay", key="replay", icon=":material/history:", on_click=_start_replay,
+              disabled=len(its) < 2, width="stretch",
+              help="Scrub back through the recorded weights; every view follows.")
+
+
+def replay_row() -> None:
+    """While replaying: the slider over the recorded iterations, and Back to start,
+    Back to live, Continue from here."""
     ex = state.explorer()
     its = [int(i) for i in ex.trainer.history.snapshot_iterations]
-    if not state.replaying():
-        c1, c2, _ = st.columns([1.2, 1.3, 4])
-        c1.button(
-            "Replay the run",
-            key="replay",
-            icon=":material/history:",
-            on_click=_start_replay,
-            disabled=len(its) < 2,
-            width="stretch",
-            help="Scrub back through the recorded weights; every view follows.",
-        )
-        c2.button(
-            "Back to start",
-            key="back_to_start",
-            on_click=_back_to_start,
-            icon=":material/first_page:",
-            disabled=len(its) < 2,
-            width="stretch",
-            help="Show the initial weights.",
-        )
-        return
     SS[state.REPLAY_INDEX] = min(int(SS[state.REPLAY_INDEX]), len(its) - 1)
     SS[state.REPLAY_AT] = its[SS[state.REPLAY_INDEX]]
-    st.info(f"Replaying iteration {SS[state.REPLAY_AT]:,}: every view shows the run as it was "
-            "then. "
-            f"The live run waits at iteration {its[-1]:,}; Step or Play goes back to it.",
-            icon=":material/history:")
-    st.select_slider(
+    c0, c1, c2, c3 = st.columns([3.1, 0.9, 0.9, 1.2], vertical_alignment="bottom")
+    c0.select_slider(
         f"Replaying iteration (of {its[-1]:,}; {len(its)} snapshots)",
         its,
         key="replay_at",
         on_change=_slider_moved,
+        help="Every view shows the run as it was at this iteration; the live run waits "
+             f"at iteration {its[-1]:,}. Step or Play goes back to it.",
     )
-    c1, c2, c3, _ = st.columns([1.1, 1.3, 1.4, 3])
-    c1.button(
-        "Back to start",
-        key="back_to_start",
-        on_click=_back_to_start,
-        width="stretch",
-        icon=":material/first_page:",
-    )
-    c2.button(
-        "Back to live",
-        key="back_to_live",
-        on_click=state.leave_replay,
-        width="stretch",
-        icon=":material/last_page:",
-        help="Leave the replay; the live run is as you left it.",
-    )
-    c3.button(
-        "Continue from here",
-        key="continue_here",
-        on_click=_continue,
-        icon=":material/call_split:",
-        width="stretch",
-        help="Make this snapshot the live state and train on from it.",
-    )
+    c1.button("Start", key="back_to_start", on_click=_back_to_start, width="stretch",
+              icon=":material/first_page:", help="The initial weights.")
+    c2.button("Live", key="back_to_live", on_click=state.leave_replay, width="stretch",
+              icon=":material/last_page:",
+              help="Leave the replay; the live run is as you left it.")
+    c3.button("Continue", key="continue_here", on_click=_continue, width="stretch",
+              icon=":material/call_split:",
+              help="Continue from here: make this snapshot the live state and train on from "
+                   "it (what came after it is forgotten).")

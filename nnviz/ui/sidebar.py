@@ -228,6 +228,9 @@ def sidebar() -> Settings:
     SS.setdefault("stop_at", 0)
     SS.setdefault("target_loss", 0.0)
     with st.sidebar:
+        st.markdown("### nnviz")
+        st.caption("A neural network you can watch learn: every step, every matrix, "
+                   "every number.")
         if SS.get(state.CLASSROOM):
             st.info("Classroom exercise: the greyed-out settings are fixed by the link.",
                     icon=":material/school:")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from ..app.edits import apply_edits
+from ..app.edits import apply_edits, draft_rows, without_drafts
 from ..app.explorer import Explorer
 from ..app.settings import Settings, from_widgets, to_widgets
 from ..app.urlstate import read_link, write_link
@@ -42,6 +42,8 @@ HIDE = "hide"
 DIAGRAM_ROW = "diagram_row"
 LOSS_AXIS = "loss_axis"
 DISCRETIZE = "discretize"
+PRESENTATION = "presentation"  # a link parameter: no sidebar, larger text
+REFIT = "_scaling_refit"  # why every prediction moved after an edit (shown by the table)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,9 @@ def init() -> None:
     if EXPLORER in SS:
         return
     SS[NOTES] = []
-    link = read_link(st.query_params.to_dict())
+    params = st.query_params.to_dict()
+    params.pop(PRESENTATION, None)  # the page's look, not the run's
+    link = read_link(params)
     try:
         ex = Explorer(link.table, link.settings)
     except (DataError, ValueError) as exc:
@@ -148,6 +152,28 @@ def stop_link_replay() -> None:
     SS["_link_sync"] = True
 
 
+def apply_changes(settings: Settings) -> list[str]:
+    """Give the explorer the widgets' settings and the table (without the rows still
+    being filled in); returns what happened, in words. While a link's run is replayed
+    the widgets follow it instead."""
+    ex = explorer()
+    if ex.link_replay_pending:
+        return []
+    table = without_drafts(SS[TABLE], [*settings.inputs, *settings.targets])
+    scaler = ex.data.scaler
+    notes = ex.update(table, settings)
+    if notes and not ex.data_error and ex.data.scaler != scaler and (
+            settings.data_key() == ex.settings.data_key()) and "rebuilt" not in notes[0]:
+        SS[REFIT] = (f"The edited rows changed the '{settings.scaling}' scaling fitted on the "
+                     "training rows: every prediction moved, with the same weights.")
+    return notes
+
+
+def drafts() -> list:
+    """The table's rows still being filled in (left out of training)."""
+    return draft_rows(SS[TABLE], [*SS.get("inputs", []), *SS.get("targets", [])])
+
+
 # --- notes -----------------------------------------------------------------------
 def note(text: str, kind: str = "info") -> None:
     """Tell the user something once, on the next page run."""
@@ -161,11 +187,18 @@ def take_notes() -> list[Note]:
 
 
 # --- the link --------------------------------------------------------------------
+def presentation() -> bool:
+    """``?presentation=1``: the page for a large room (sidebar closed, larger text)."""
+    return st.query_params.get(PRESENTATION, "") in ("1", "true", "yes", "on")
+
+
 def sync_link() -> None:
     """Keep the address bar's parameters in step with the settings (no retraining)."""
     ex = explorer()
     params = write_link(ex.settings, SS[TABLE], classroom=SS.get(CLASSROOM, False),
                         hide=tuple(sorted(SS.get(HIDE, ()))))
+    if presentation():
+        params[PRESENTATION] = "1"
     if params != SS.get("_link_params"):
         SS._link_params = params
         st.query_params.from_dict(params)
@@ -192,6 +225,7 @@ def fold_editor_edits() -> None:
         return
     SS[TABLE] = apply_edits(SS[TABLE], record)
     SS[TABLE_VERSION] += 1
+    SS.pop(REFIT, None)
 
 
 # --- uploads ---------------------------------------------------------------------

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import re
 
-# Markdown's punctuation, Streamlit's directives (":red[…]", ":material/…:", "$…$")
-# and HTML's angle brackets and entities.
+# Markdown's punctuation, Streamlit's directives (":red[…]", "$…$") and HTML's angle
+# brackets and entities.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&=\"'^])")
+# What a backslash does not stop: bare addresses become links ("https://…", "www.…",
+# "a@b.c") and ":material/…:" becomes an icon. A zero-width space breaks each.
+_UNBREAKABLE = re.compile(r"(:|@|(?i:www)(?=\.))")
+ZWSP = "\u200b"
 
 
 def md(text: object) -> str:
-    """``text`` escaped for Streamlit Markdown: shown literally, never as markup."""
+    """``text`` escaped for Streamlit Markdown: shown literally, never as markup (no
+    link, image, icon, colour or formula)."""
     s = str(text).replace("\r", " ").replace("\n", " ")
+    s = _UNBREAKABLE.sub(lambda m: m.group(1) + ZWSP, s)
     return _SPECIAL.sub(r"\\\1", s)
 
 

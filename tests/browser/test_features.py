@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from .conftest import SCREENSHOTS, screenshot, wait_idle
-from .test_beyond import chart, poll
+from .test_inspect_replay_compare import chart, poll
 from .test_explorer import POLL_MS, button, no_exception, wait_iteration, wait_ready
 
 PILLS = ".st-key-feature_toggles"

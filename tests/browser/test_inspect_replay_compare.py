@@ -204,7 +204,7 @@ def test_replay_slider_moves_every_view(page):
     live = chart(page, "diagram_chart")
     assert live["title"].startswith("Iteration 100"), live["title"]
 
-    click_and_settle(page, "Replay the run")
+    click_and_settle(page, "Replay")
     thumb = slider(page, "replay_at")
     thumb.wait_for(state="attached", timeout=POLL_MS)
     assert iteration(page) == 100
@@ -231,7 +231,7 @@ def test_replay_slider_moves_every_view(page):
     assert signature(chart(page, "diagram_chart")) != signature(diag)
     shot(page, "beyond-02-replay-start", "replay_at")
 
-    click_and_settle(page, "Back to live")
+    click_and_settle(page, "Live")
     wait_iteration(page, 100)
     assert page.locator(".st-key-replay_at").count() == 0, "the replay slider stayed"
     wait_title_contains(page, "diagram_chart", "Iteration 100 ")

@@ -20,6 +20,12 @@ from ..explorer import Explorer
 PLANE_MARGIN = 0.1  # the plane reaches this share of the data's range beyond it
 
 
+def short_name(name, limit: int = 16) -> str:
+    """A column's name for a title: at most ``limit`` characters."""
+    name = str(name)
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def layer_names(ex: Explorer) -> list[list[str]]:
     data = ex.data
     outputs = [str(c) for c in data.classes] if data.classes is not None else data.targets
@@ -72,14 +78,14 @@ def row_activations(ex: Explorer, row: int | None, weights=None, biases=None, *,
     return [x[0]] + [A[0] for A in net.forward_layers(x)]
 
 
-def diagram_view(ex: Explorer, *, row: int | None = 0, height: int = 460,
+def diagram_view(ex: Explorer, *, row: int | None = 0, height: int = 460, width: int = 430,
                  edge_values=None, edge_label: str = "weight") -> go.Figure:
     net = ex.network
     return charts.network_diagram(
         net.weights, net.biases if net.bias else None, layer_names=layer_names(ex),
         activations=net.activations,
         node_values=row_activations(ex, row), edge_values=edge_values, edge_label=edge_label,
-        height=height,
+        height=height, width=width,
         title=f"Iteration {ex.trainer.iteration}" + ("" if row is None else f" · row {row}"),
     )
 
@@ -187,11 +193,14 @@ def _predict_units(ex: Explorer, network=None):
 
 def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
                height: int = 480, network=None, iteration: int | None = None,
-               patch: bool = False):
+               patch: bool = False, neuron: str | None = None, show_test: bool = True):
     """TensorFlow Playground's main view: the output over the plane, the rows on top.
 
     ``network``/``iteration``: another state of the run (the explorer's by default);
     ``patch=True`` returns only what differs between states (see ``nnviz.charts.patch``).
+    ``neuron``: a hidden or output neuron's name (as the diagram names it): its own
+    activation over the plane instead of the output. ``show_test=False``: the training
+    rows only.
     """
     data = ex.data
     xr, yr = plane_ranges(ex)
@@ -206,19 +215,48 @@ def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
     act = ex.settings.output_activation
     regression = ex.task == "regression"
     iteration = ex.trainer.iteration if iteration is None else iteration
+    splits = np.asarray(data.splits)
+    keep = np.ones(len(splits), dtype=bool) if show_test else splits != "test"
     common = dict(
         x_range=xr, y_range=yr,
-        points={"x": raw[:, 0], "y": raw[:, 1], "label": labels,
-                "split": np.asarray(data.splits)},
+        points={"x": raw[keep, 0], "y": raw[keep, 1], "label": labels[keep],
+                "split": splits[keep]},
         resolution=resolution, output_activation="linear" if regression else act,
         discretize=discretize, class_names=data.classes,
-        title=f"Output over ({x_name}, {y_name}) · iteration {iteration}",
+        title=f"Output over ({short_name(x_name)}, {short_name(y_name)}) · iteration "
+              f"{iteration}",
     )
     predict = _predict_units(ex, network)
+    place = neuron_place(ex, neuron)
+    if place is not None:  # one neuron's activation, its layer's colour range
+        layer, j = place
+        net = ex.network if network is None else network
+
+        def predict(XY):
+            return net.forward_layers(grid_X(ex, XY))[layer][:, j : j + 1]
+
+        common.update(output_activation=net.activations[layer], discretize=False,
+                      title=f"Neuron {neuron} over ({short_name(x_name)}, "
+                            f"{short_name(y_name)}) · iteration {iteration}")
+        if patch:
+            return charts.decision_plane_patch(predict, **common)
+        return charts.decision_plane(predict, x_label=x_name, y_label=y_name, height=height,
+                                     label_activation="linear" if regression else act,
+                                     **common)
     if patch:
         return charts.decision_plane_patch(predict, **common)
     return charts.decision_plane(predict, x_label=x_name, y_label=y_name,
                                  height=height, **common)
+
+
+def neuron_place(ex: Explorer, name: str | None) -> tuple[int, int] | None:
+    """(layer index from 0 = first hidden, neuron) of the neuron named ``name``, or None."""
+    if not name:
+        return None
+    for layer, names in enumerate(layer_names(ex)[1:]):
+        if name in names:
+            return layer, names.index(name)
+    return None
 
 
 def thumbnails_view(ex: Explorer, *, resolution: int = 24, network=None, patch: bool = False):
@@ -267,8 +305,8 @@ def curve_view(ex: Explorer, *, points: int = 200, height: int = 400) -> go.Figu
     truth = pd_numeric(ex.table.loc[data.index, target])
     return charts.fit_curve(grid, curve, x=raw, y=truth, split=np.asarray(data.splits),
                             x_label=x_name, y_label=target, height=height,
-                            title=f"The network's {target} over {x_name} · iteration "
-                                  f"{ex.trainer.iteration}")
+                            title=f"The network's {short_name(target)} over "
+                                  f"{short_name(x_name)} · iteration {ex.trainer.iteration}")
 
 
 def fit_view(ex: Explorer) -> go.Figure:

@@ -35,6 +35,7 @@ from . import (
     has_plane,
     layer_names,
     loss_view,
+    neuron_place,
     plane_ranges,
     plane_view,
     row_activations,
@@ -43,6 +44,7 @@ from . import (
     thumbnails_view,
 )
 
+TOP_ROW_PX = 460  # the output and the diagram: above the fold of a 1280×720 screen
 MAX_TAIL = 400  # a patch appends at most this many loss points (a longer tail is thinned)
 
 
@@ -107,7 +109,8 @@ class LossLive(LiveSpec):
 
     def signature(self) -> tuple:
         h = self.ex.trainer.history
-        return ("loss", id(h), self.log_y, len(h.events), min(len(h.iterations), 2),
+        short = not len(h.iterations) or h.iterations[-1] < charts.loss.MIN_X_RANGE
+        return ("loss", id(h), self.log_y, len(h.events), min(len(h.iterations), 2), short,
                 len(self.ex.data.X_test) > 0, self.ex.trainer.loss_name, self.height,
                 self.ex.trainer.iteration if self.replay else None)
 
@@ -125,15 +128,15 @@ class LossLive(LiveSpec):
         if tail > max(MAX_TAIL, info["points"]):
             return None  # the run has doubled since: send the curve whole, thinned evenly
         test = h.test_loss if len(self.ex.data.X_test) else None
+        # one frame, the whole tail: a frame per state would send the tail again each time
         return [charts.loss_tail_patch(h.iterations, h.train_loss, test, after=after,
-                                       upto=s.iteration - 1, max_points=MAX_TAIL)
-                for s in states]
+                                       upto=states[-1].iteration - 1, max_points=MAX_TAIL)]
 
 
 class DiagramLive(LiveSpec):
     key = "diagram_chart"
 
-    def __init__(self, ex: Explorer, *, row: int | None, height: int = 460):
+    def __init__(self, ex: Explorer, *, row: int | None, height: int = TOP_ROW_PX):
         super().__init__(ex)
         self.row, self.height = row, height
 
@@ -164,24 +167,24 @@ def _diagram_title(iteration: int, row: int | None) -> str:
 class PlaneLive(LiveSpec):
     key = "plane_chart"
 
-    def __init__(self, ex: Explorer, *, resolution: int, discretize: bool, height: int = 440):
+    def __init__(self, ex: Explorer, *, resolution: int, discretize: bool,
+                 height: int = TOP_ROW_PX, neuron: str | None = None, show_test: bool = True):
         super().__init__(ex)
         self.resolution, self.discretize, self.height = resolution, discretize, height
+        self.options = dict(resolution=resolution, discretize=discretize, show_test=show_test,
+                            neuron=neuron if neuron_place(ex, neuron) else None)
 
     def signature(self) -> tuple:
-        return ("plane", _data_signature(self.ex), self.resolution, self.discretize, self.height)
+        return ("plane", _data_signature(self.ex), self.height,
+                *sorted(self.options.items()))
 
     def figure(self):
-        return plane_view(self.ex, resolution=self.resolution, discretize=self.discretize,
-                          height=self.height)
+        return plane_view(self.ex, height=self.height, **self.options)
 
     def frames(self, base, info, states):
         ex, scratch = self.ex, _Scratch(self.ex.network)
-        out = []
-        for s in states:
-            out.append(plane_view(ex, resolution=self.resolution, discretize=self.discretize,
-                                  network=scratch.at(s), iteration=s.iteration, patch=True))
-        return out
+        return [plane_view(ex, network=scratch.at(s), iteration=s.iteration, patch=True,
+                           **self.options) for s in states]
 
 
 class ThumbnailsLive(LiveSpec):
@@ -233,11 +236,13 @@ class FigureLive(LiveSpec):
 
 
 def live_specs(ex: Explorer, *, log_y: bool | None, replay: bool, row: int | None,
-               playing: bool, discretize: bool) -> list[LiveSpec]:
+               playing: bool, discretize: bool, neuron: str | None = None,
+               show_test: bool = True) -> list[LiveSpec]:
     """The live view's charts for this explorer, in page order (left column, right)."""
     specs: list[LiveSpec] = [LossLive(ex, log_y=log_y, replay=replay)]
     if has_plane(ex):
-        specs.append(PlaneLive(ex, resolution=60 if playing else 90, discretize=discretize))
+        specs.append(PlaneLive(ex, resolution=60 if playing else 90, discretize=discretize,
+                               neuron=neuron, show_test=show_test))
     elif has_curve(ex):
         from . import curve_view
 

@@ -11,7 +11,8 @@
 // evenly over span_ms (the time to the next message), so motion on screen is
 // smoother than the server's refresh rate. A patch for an epoch this div has not
 // seen (it was re-created) asks the server for the whole figure again (trigger
-// "resync"). plotly.js is loaded once, from the file beside this one.
+// "resync"). A click on a listed trace is sent back (trigger "click"). plotly.js is
+// loaded once, from the file beside this one.
 
 const PLOTLY_URL = new URL("plotly.min.js", import.meta.url).href;
 const charts = new WeakMap(); // parentElement -> chart state
@@ -110,7 +111,21 @@ function draw(chart, figure) {
   chart.shown = figure;
   chart.draws += 1;
   chart.div.dataset.draws = String(chart.draws);
-  return chart.Plotly.react(chart.div, figure.data, figure.layout, chart.config);
+  const drawn = chart.Plotly.react(chart.div, figure.data, figure.layout, chart.config);
+  listen(chart);
+  return drawn;
+}
+
+// A click on a point of a trace the server listed (message.clickable: trace names) is
+// sent back as the trigger "click": {trace, index} (e.g. an edge of the diagram).
+function listen(chart) {
+  if (chart.listening || !chart.div.on) return;
+  chart.listening = true;
+  chart.div.on("plotly_click", (event) => {
+    const point = event && event.points && event.points[0];
+    if (!point || !chart.clickable.includes(point.data.name)) return;
+    chart.trigger("click", { trace: point.data.name, index: point.pointIndex, n: Date.now() });
+  });
 }
 
 function play(chart, frames, spanMs) {
@@ -159,6 +174,8 @@ export default function (component) {
   }
   if (!message) return undefined;
   chart.config = message.config || {};
+  chart.clickable = message.clickable || [];
+  chart.trigger = setTriggerValue;
   if (message.height) chart.div.style.height = message.height + "px";
   if (message.base) {
     chart.base = decode(message.base);

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...app import views
 from .. import state
 from .animation import animation_tab
 from .checks import checks_tab
@@ -42,14 +41,13 @@ TABS = (
 def view_options() -> None:
     ex = state.explorer()
     n_rows = len(ex.data.index)
-    cols = st.columns([1, 1, 2])
+    cols = st.columns([1, 1.4, 1.6])
     cols[0].segmented_control("Loss axis", list(("auto", "linear", "log")), key=state.LOSS_AXIS,
                               default="auto",
                               help="auto: a log axis once the loss spans two decades.")
-    cols[1].toggle("Discretize output", key=state.DISCRETIZE, disabled=not views.has_plane(ex))
     if n_rows:
         SS[state.DIAGRAM_ROW] = min(int(SS.get(state.DIAGRAM_ROW, 0)), n_rows - 1)
-        cols[2].number_input(
+        cols[1].number_input(
             f"Row shown in the diagram (0–{n_rows - 1})", 0, n_rows - 1, key=state.DIAGRAM_ROW,
             help="Node colours are this row's activations.")
 

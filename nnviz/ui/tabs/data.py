@@ -9,11 +9,13 @@ is shown beside the table and the last valid data keeps training.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
 
-from ...data import DataError, read_csv_table, to_csv_bytes
+from ...app.edits import editor_view
+from ...data import PRESETS, DataError, load_preset, read_csv_table, to_csv_bytes
 from ...data.limits import MAX_CSV_BYTES
 from .. import state
 from ..text import md
@@ -25,7 +27,7 @@ PRED_COLUMNS = ("prediction", "error", "confidence", "correct")
 def _editor_frame() -> pd.DataFrame:
     """The base table with the network's prediction and error beside each valid row."""
     ex = state.view()
-    table = SS[state.TABLE].copy()
+    table = editor_view(SS[state.TABLE])
     if ex.data_error:  # the table has a bad cell: the last valid data's rows would not match
         return table
     try:
@@ -74,11 +76,18 @@ def _upload() -> None:
         return
     state.stop_playing()
     SS.dataset = "custom"
+    SS._uploaded_name = _safe_name(file.name)
     state.set_table(table)
     SS.inputs, SS.targets = columns[:-1], columns[-1:]
     inputs = ", ".join(map(str, columns[:-1]))
     state.note(f"Loaded {len(table)} rows from {file.name}: inputs {inputs}, "
                f"target {columns[-1]} (change them in the sidebar).", "success")
+
+
+def _safe_name(name: str) -> str:
+    """An uploaded file's name as a download name: its stem, letters, digits, - and _."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", str(name).rsplit(".", 1)[0]).strip("-")[:60]
+    return f"{stem or 'nnviz-table'}.csv"
 
 
 def data_table() -> None:
@@ -92,6 +101,13 @@ def data_table() -> None:
         disabled=[c for c in frame.columns if c not in SS[state.TABLE].columns],
         height=min(38 + 35 * (len(frame) + 1), 460), width="stretch",
     )
+    drafts = state.drafts()
+    if drafts:
+        rows = ", ".join(str(r) for r in drafts[:5]) + (" …" if len(drafts) > 5 else "")
+        st.caption(f":material/edit_note: Row{'s' if len(drafts) > 1 else ''} {rows}: still "
+                   "empty, left out of training until filled in.")
+    if SS.get(state.REFIT):
+        st.caption(f":material/straighten: {SS[state.REFIT]}")
     if ex.data_error:
         st.error(f"{md(ex.data_error)}  \nTraining keeps the last valid table until this is "
                  "fixed.", icon=":material/warning:")
@@ -101,4 +117,14 @@ def data_table() -> None:
                      max_upload_size=MAX_CSV_MB,
                      help="First line: column names. Optional 'split' column: train/test/predict.")
     c2.download_button("Download the table as CSV", to_csv_bytes(SS[state.TABLE]),
-                       file_name=f"{SS.dataset}.csv", mime="text/csv", key="download_csv")
+                       file_name=_csv_name(), mime="text/csv", key="download_csv")
+
+
+def _csv_name() -> str:
+    """What the download holds: the data set's name, "-edited" when it is not the preset
+    as it comes, or the uploaded file's name."""
+    name = SS.dataset
+    if name in PRESETS:
+        return f"{name}.csv" if SS[state.TABLE].equals(load_preset(name)) else (
+            f"{name}-edited.csv")
+    return SS.get("_uploaded_name") or "nnviz-table.csv"

@@ -61,7 +61,8 @@ def _load_model() -> None:
     ex = state.explorer()
     try:
         bundle = export.load_model(file.getvalue(), file.name)
-        ex.adopt(bundle.network)
+        features = bundle.features or list(getattr(bundle.scaler, "features", None) or [])
+        ex.adopt(bundle.network, features=features)
     except ValueError as exc:
         state.note(f"Model not loaded: {exc}", "warning")
         return
