@@ -13,7 +13,7 @@ from conftest import array
 from nnviz import charts
 from nnviz.charts._style import BLUE, DIVERGING, ORANGE, SEQUENTIAL
 from nnviz.charts.landscape import NOW_NAME, PATH_NAME, START_NAME, wants_log
-from nnviz.charts.metrics import confusion_shares
+from nnviz.charts.metrics import MIN_DEPTH, confusion_shares
 
 ALPHAS = np.linspace(-1, 1, 5)
 BETAS = np.linspace(-2, 2, 7)
@@ -127,8 +127,12 @@ def test_confusion_matrix_prints_counts_blue_on_the_diagonal_orange_off_it():
     share = confusion_shares(C)
     np.testing.assert_allclose(share[:2].sum(axis=1), 1.0)  # each true class's rows: 100 %
     assert np.all(share[2] == 0)  # a class without rows
-    np.testing.assert_allclose(np.diag(z), np.diag(share))
-    assert z[0, 1] == pytest.approx(-1 / 6) and z[1, 0] == pytest.approx(-0.2)
+    np.testing.assert_allclose(values(hm["customdata"]), share)  # the hover's share
+    # colour depth: 0 for an empty cell, from MIN_DEPTH (one row) up to 1 (all the rows)
+    depth = MIN_DEPTH + (1 - MIN_DEPTH) * share
+    np.testing.assert_allclose(np.diag(z)[:2], np.diag(depth)[:2])
+    assert z[0, 1] == pytest.approx(-depth[0, 1]) and z[1, 0] == pytest.approx(-depth[1, 0])
+    assert z[0, 2] == 0 and z[2, 2] == 0 and -z[0, 1] >= MIN_DEPTH  # a lone mistake shows
     assert (hm["zmin"], hm["zmid"], hm["zmax"]) == (-1, 0, 1)
     assert hm["colorscale"][0][1] == ORANGE and hm["colorscale"][-1][1] == BLUE
     assert [c for _, c in hm["colorscale"]] == [c for _, c in DIVERGING]

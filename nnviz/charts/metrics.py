@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from ._style import DIVERGING, FONT_SIZE, base_layout, unique_labels
 
 CELL_PX = 64  # height of a row of cells
+MIN_DEPTH = 0.3  # the colour of a cell with one row in it, on the scale 0 (white) … 1
 
 
 def confusion_shares(C) -> np.ndarray:
@@ -37,9 +38,10 @@ def confusion_figure(
 ) -> go.Figure:
     """A confusion matrix as a heatmap of counts: rows true class, columns predicted.
 
-    ``z`` is the share of the true class's rows, positive on the diagonal (blue: right)
-    and negative off it (orange: wrong); the cell text is the count. ``class_names``
-    label both axes (default "class 0", "class 1" …).
+    ``z`` grows with the share of the true class's rows (from MIN_DEPTH for any rows at
+    all to 1 for all of them; 0 for none), positive on the diagonal (blue: right) and
+    negative off it (orange: wrong); the cell text is the count, the hover the share.
+    ``class_names`` label both axes (default "class 0", "class 1" …).
     """
     C = np.asarray(C)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or C.shape[0] == 0:
@@ -51,7 +53,9 @@ def confusion_figure(
     names = unique_labels(class_names if class_names is not None else
                           [f"class {i}" for i in range(k)], k, "class ")
     share = confusion_shares(C)
-    signed = np.where(np.eye(k, dtype=bool), share, -share)
+    # any row at all shows (a single mistake must not look white), deeper for a larger share
+    depth = np.where(C > 0, MIN_DEPTH + (1 - MIN_DEPTH) * share, 0.0)
+    signed = np.where(np.eye(k, dtype=bool), depth, -depth)
     fig = go.Figure(go.Heatmap(
         z=signed, x=names, y=names, zmin=-1, zmax=1, zmid=0, colorscale=DIVERGING,
         showscale=False, text=[[str(v) for v in row] for row in C], texttemplate="%{text}",

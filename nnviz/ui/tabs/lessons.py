@@ -146,8 +146,11 @@ def _matrix(m: lessons.Shown, names: list, key: str, width: int) -> None:
     n = np.atleast_2d(value).shape[0]
     fig = charts.matrix_figure(value, title=None, row_labels=rows, col_labels=cols,
                                diverging=m.signed, height=40 + max(72, ROW_PX * n) + 12)
-    if n <= 3:  # a short colour bar: three ticks, so they do not run into each other
-        fig.update_traces(colorbar=dict(nticks=3))
+    # the colour bar marks only its ends (and 0 on the signed scale): ticks never crowd it
+    lo, hi = float(fig.data[0].zmin), float(fig.data[0].zmax)
+    ticks = [lo, 0.0, hi] if m.signed else [lo, hi]
+    fig.update_traces(colorbar=dict(tickvals=ticks,
+                                    ticktext=[f"{t:.3g}".replace("-", "−") for t in ticks]))
     st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG, width=width)
 
 
