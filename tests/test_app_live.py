@@ -174,3 +174,25 @@ def test_a_model_with_features_uploads_with_its_features(new_app):
         ex = explorer(at)
         assert ex.settings.features == ("x1**2", "x2**2"), name
         np.testing.assert_array_equal(params(at), src.network.params)
+
+
+def test_generated_data_controls_draw_the_data_again(new_app):
+    at = new_app({"dataset": "circle"})
+    step_n(at, 10)
+    table = at.session_state["table"].copy()
+    assert len(table) == 200
+    run(at.number_input(key="points").set_value(300))
+    assert len(at.session_state["table"]) == 300 and iteration(at) == 0
+    assert at.query_params["points"] == "300"
+    seed = at.session_state["data_seed"]
+    at.button(key="regenerate").click()
+    run(at)
+    assert at.session_state["data_seed"] != seed
+    assert not at.session_state["table"].equals(table)
+    assert explorer(at).settings.data_seed == at.session_state["data_seed"]
+    # a link with the same settings draws the same points
+    again = new_app(dict(at.query_params))
+    assert again.session_state["table"].equals(at.session_state["table"])
+    # a fixed table has no such controls
+    fixed = new_app()
+    assert "points" not in [w.key for w in fixed.number_input]

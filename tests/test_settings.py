@@ -28,6 +28,7 @@ from nnviz.app.settings import (
     same_feature,
     setting,
     split_features,
+    preset_table,
     to_widgets,
     why_rebuilt,
     with_feature,
@@ -58,7 +59,18 @@ OTHER = {
     "momentum": 0.55,
     "l1": 1e-5,
     "l2": 0.0123456789,
+    "points": 300,
+    "noise": 0.25,
+    "train_ratio": 0.6,
+    "data_seed": 7,
 }
+GENERATED = "circle"  # a generated data set: the points, noise … settings apply to it
+
+
+def base_for(s) -> Settings:
+    """The settings a setting's other value is tried on: a generated data set's for the
+    generated data's settings (None for the default data set's fixed table)."""
+    return Settings.for_preset(GENERATED) if s.param else Settings()
 
 
 def test_settings_fields_are_the_table():
@@ -110,13 +122,15 @@ def test_every_setting_is_hot_or_rebuilds():
 
 @pytest.mark.parametrize("s", SETTINGS, ids=lambda s: s.name)
 def test_a_change_of_each_setting_does_what_the_table_says(s):
-    ex = Explorer()
+    ex = Explorer(None, base_for(s))
     if s.name == "momentum":  # μ is only used by the momentum optimizer
         ex.update(ex.table, replace(ex.settings, optimizer="momentum"))
     ex.step(5)
     trainer, params = ex.trainer, ex.network.params.copy()
     table = load_preset(OTHER["dataset"]) if s.name == "dataset" else ex.table
     new = replace(ex.settings, **{s.name: OTHER[s.name]})
+    if s.param:  # the generated data drawn with the new value
+        table = preset_table(new)
     if s.name == "dataset":
         new = Settings.for_preset(OTHER["dataset"])
     if s.name == "loss" or s.name == "output_activation":
@@ -143,6 +157,11 @@ def test_every_range_admits_its_default(name):
     for row in SETTINGS:
         value = getattr(s, row.name)
         assert row.admits(value), (row.name, value)
+        if row.param is not None:
+            # a generated data set's setting: set for one, None (and no widget) for a table
+            assert (value is None) == (row.param not in PRESETS[name].params), row.name
+            if value is None:
+                continue
         shown = row.to_widget(value)
         if row.choices:
             assert shown in row.choices
@@ -155,16 +174,15 @@ def test_every_range_admits_its_default(name):
 
 
 def test_other_values_are_valid_and_differ_from_the_defaults():
-    s = Settings()
     for row in SETTINGS:
         assert row.admits(OTHER[row.name]), row.name
-        assert OTHER[row.name] != getattr(s, row.name), row.name
+        assert OTHER[row.name] != getattr(base_for(row), row.name), row.name
 
 
 @pytest.mark.parametrize("s", [r for r in SETTINGS if r.name != "dataset"], ids=lambda s: s.name)
 def test_every_field_round_trips_through_the_link(s):
-    table = load_preset(DEFAULT_PRESET)
-    settings = replace(Settings(), **{s.name: OTHER[s.name]})
+    settings = replace(base_for(s), **{s.name: OTHER[s.name]})
+    table = preset_table(settings)
     params = write_link(settings, table)
     assert params[s.name] == s.format(OTHER[s.name])
     assert set(params) == {"dataset", s.name}  # only what differs travels
@@ -408,3 +426,19 @@ def test_fit_features_drops_those_over_a_column_that_is_no_longer_an_input():
     # a column the new table does not have
     kept, notes = fit_features(("z**2",), ["x1"], ["x1", "label"])
     assert kept == () and "'z' is not an input column" in notes[0]
+
+
+def test_generated_data_settings_draw_the_table_and_travel_in_the_link():
+    s = replace(Settings.for_preset("circle"), points=300, noise=0.3, data_seed=5)
+    table = preset_table(s)
+    assert len(table) == 300
+    assert table.equals(load_preset("circle", n=300, noise=0.3, seed=5))
+    params = write_link(s, table)
+    assert "table" not in params  # the link carries how to draw it, not the rows
+    link = read_link(params)
+    assert link.notes == [] and link.settings == s and link.table.equals(table)
+    assert "the data set drawn again" in why_rebuilt(Settings.for_preset("circle"), s)
+    # a fixed table has no generator: the link's values are ignored, with a note
+    fixed = read_link({"dataset": "exam_scores", "noise": "0.2"})
+    assert fixed.settings.noise is None and "not a generated data set" in fixed.notes[0]
+    assert Settings.for_preset("exam_scores").points is None

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..activations import ACTIVATIONS
-from ..data import DEFAULT_PRESET, PreparedData, load_preset, prepare
+from ..data import DEFAULT_PRESET, PreparedData, prepare
 from ..errors import DataError, TrainingDiverged
 from ..network import Network
 from ..trainer import Trainer
@@ -38,6 +38,7 @@ from .settings import (
     apply_hot_settings,
     check_hot_settings,
     hot_changes,
+    preset_table,
     why_rebuilt,
 )
 
@@ -126,7 +127,7 @@ class Explorer:
     def __init__(self, table: pd.DataFrame | None = None, settings: Settings | None = None):
         settings = settings or Settings.for_preset(DEFAULT_PRESET)
         if table is None:
-            table = load_preset(settings.dataset)
+            table = preset_table(settings)
         self.notes: list[str] = []
         self.data_error: str = ""  # why the last table or settings offered were refused
         self.divergence: str = ""  # why training stopped: a step was refused

@@ -36,6 +36,7 @@ from ..data import (
     PRESETS,
     SCALINGS,
     Preset,
+    load_preset,
     parse_feature,
     parse_features,
 )
@@ -87,6 +88,7 @@ class Setting:
     hideable: bool = True  # a classroom link may hide its control
     apply: Callable | None = field(default=None, repr=False)  # hot: (trainer, value) → None
     help: str = ""
+    param: str | None = None  # the generated data's parameter it sets (Preset.params)
 
     @property
     def hot(self) -> bool:
@@ -96,6 +98,8 @@ class Setting:
     # ------------------------------------------------------------ presets
     def default_for(self, preset: Preset | None) -> Any:
         """This setting's value in the settings a preset was made for."""
+        if self.param is not None:  # a generator's parameter: None for a fixed table
+            return None if preset is None else preset.params.get(self.param)
         attr = "name" if self.name == "dataset" else self.name
         value = getattr(preset, attr, self.default) if preset is not None else self.default
         if self.widget in ("columns", "features", "layers"):
@@ -289,6 +293,19 @@ SETTINGS: tuple[Setting, ...] = (
             min=0.0, max=1e12, step=10.0, optional=True, none_as=0.0,
             help="Under 'max' scaling, divide the target by this (seed 002: 100). "
                  "0: by the column's largest value."),
+    # ---------------------------------------------------------------- generated data
+    Setting("points", int | None, "Points", "integer", DATA, default=None, min=10,
+            max=MAX_ROWS, step=10, optional=True, none_as=0, param="n",
+            help="How many rows the data set's generator draws."),
+    Setting("noise", float | None, "Noise", "number", DATA, default=None, min=0.0, max=0.5,
+            step=0.05, optional=True, none_as=-1.0, param="noise",
+            help="How far the points stray from the pattern."),
+    Setting("train_ratio", float | None, "Train share", "number", DATA, default=None,
+            min=0.1, max=0.9, step=0.05, optional=True, none_as=-1.0, param="train_ratio",
+            help="The share of the rows the network trains on; the others are test rows."),
+    Setting("data_seed", int | None, "Data seed", "integer", DATA, default=None, min=0,
+            max=2**32 - 1, step=1, optional=True, none_as=-1, param="seed",
+            help="The same seed draws the same points; Regenerate draws new ones."),
     # ---------------------------------------------------------------- network
     Setting("hidden", tuple, "Hidden layers", "layers", NETWORK, default=(4,),
             min=1, max=MAX_NEURONS, step=1, max_items=MAX_HIDDEN_LAYERS,
@@ -337,6 +354,25 @@ WIDGET_SETTINGS = tuple(s for s in SETTINGS if s.widget != "layers")
 def setting(name: str) -> Setting:
     """The table row of one setting (KeyError for an unknown name)."""
     return _BY_NAME[name]
+
+
+GENERATOR_SETTINGS = tuple(s for s in SETTINGS if s.param is not None)
+"""The generated data's settings (points, noise, train share, data seed): None for a
+data set with a fixed table."""
+
+
+def generator_args(s) -> dict:
+    """The data set generator's parameters these settings ask for ({} for a fixed table)."""
+    preset = PRESETS.get(s.dataset)
+    if preset is None:
+        return {}
+    return {g.param: getattr(s, g.name) for g in GENERATOR_SETTINGS
+            if g.param in preset.params and getattr(s, g.name) is not None}
+
+
+def preset_table(s) -> pd.DataFrame:
+    """The table of the settings' data set, drawn with their generator parameters."""
+    return load_preset(s.dataset, **generator_args(s))
 
 
 class _SettingsMethods:
@@ -417,6 +453,9 @@ def why_rebuilt(old: Settings, new: Settings) -> str:
     if new.data_key() != old.data_key():
         if replace(new, features=old.features).data_key() == old.data_key():
             return "new input features"
+        same_draw = {g.name: getattr(old, g.name) for g in GENERATOR_SETTINGS}
+        if replace(new, **same_draw).data_key() == old.data_key():
+            return "the data set drawn again"
         return "new input/target columns or scaling"
     if new.seed != old.seed:
         return f"new seed {new.seed}"

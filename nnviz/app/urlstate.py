@@ -50,9 +50,12 @@ from .runs import (
 from .settings import (
     CUSTOM,
     DEFAULT_PRESET,
+    GENERATOR_SETTINGS,
     SETTINGS,
     Setting,
     Settings,
+    generator_args,
+    preset_table,
     setting,
     with_feature,
 )
@@ -256,6 +259,7 @@ def read_link(params: Mapping[str, str]) -> LinkState:
         except ValueError as exc:
             ignore(name, str(exc) or "not understood")
     settings = replace(settings, **changes)
+    settings, table = _generated(settings, table, "table" in params, params, notes)
     if settings.features:
         settings = _fitting_features(settings, table, notes)
     steps, events = options["steps"], []
@@ -277,6 +281,25 @@ def read_link(params: Mapping[str, str]) -> LinkState:
               if name not in PARSERS and name not in OTHER]
     return LinkState(settings, table, steps, options["classroom"] or bool(hide), hide, notes,
                      tuple(events))
+
+
+def _generated(settings: Settings, table: pd.DataFrame, carried: bool, params: dict,
+               notes: list) -> tuple[Settings, pd.DataFrame]:
+    """The link's generated data: its points, noise, train share and data seed apply to a
+    data set drawn by a generator (the table is drawn with them, unless the link carries
+    its table); for any other table they are ignored, with a note."""
+    args = generator_args(settings)
+    dropped = {}
+    for g in GENERATOR_SETTINGS:
+        if getattr(settings, g.name) is not None and g.param not in args:
+            dropped[g.name] = None
+            if g.name in params:
+                notes.append(f"Ignored the link's {g.name}={params[g.name]!r}: "
+                             f"{settings.dataset} is not a generated data set.")
+    settings = replace(settings, **dropped)
+    if not carried and args != generator_args(base_settings(settings.dataset, table)):
+        table = preset_table(settings)
+    return settings, table
 
 
 def _fitting_features(settings: Settings, table: pd.DataFrame, notes: list) -> Settings:
@@ -328,8 +351,8 @@ def write_link(settings: Settings, table: pd.DataFrame, *, steps: int = 0,
     if settings.dataset in PRESETS:
         params["dataset"] = settings.dataset
         base = Settings.for_preset(settings.dataset)
-        preset_table = load_preset(settings.dataset)
-        edited = not (table.shape == preset_table.shape and table.equals(preset_table))
+        drawn = preset_table(settings)
+        edited = not (table.shape == drawn.shape and table.equals(drawn))
     else:
         params["dataset"] = CUSTOM
         base = custom_settings(table)
@@ -397,7 +420,7 @@ def _share(ex, classroom: bool, hide: tuple) -> tuple[dict[str, str], list[str]]
 def _edited(settings: Settings, table: pd.DataFrame) -> bool:
     if settings.dataset not in PRESETS:
         return True
-    own = load_preset(settings.dataset)
+    own = preset_table(settings)
     return not (table.shape == own.shape and table.equals(own))
 
 

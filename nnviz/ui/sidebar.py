@@ -15,6 +15,7 @@ dropped, with a note.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from ..app.settings import (
@@ -205,12 +206,36 @@ def _features(s: Setting, disabled: bool) -> None:
 def _section(title: str, rows) -> None:
     st.subheader(title)
     for row in rows:
-        cols = st.columns(len(row)) if len(row) > 1 else [st.container()]
-        for col, name in zip(cols, row):
-            with col:
-                _draw(setting(name))
-            if name == "dataset" and SS.dataset in PRESETS:
-                st.caption(PRESETS[SS.dataset].description)
+        _row(row)
+        if row == ("dataset",) and SS.dataset in PRESETS:
+            st.caption(PRESETS[SS.dataset].description)
+    if title == "Data" and SS.dataset in PRESETS and PRESETS[SS.dataset].params:
+        generated_data()
+
+
+def _row(row) -> None:
+    cols = st.columns(len(row)) if len(row) > 1 else [st.container()]
+    for col, name in zip(cols, row):
+        with col:
+            _draw(setting(name))
+
+
+#: the generated data sets' own settings (TensorFlow Playground's data controls)
+GENERATED = [("points", "noise"), ("train_ratio", "data_seed")]
+
+
+def _regenerate() -> None:
+    SS.data_seed = int(np.random.SeedSequence().generate_state(1)[0] % 1_000_000)
+
+
+def generated_data() -> None:
+    """Points, noise, train share and data seed of a generated data set, and Regenerate."""
+    with st.expander("Generated data", expanded=False):
+        for row in GENERATED:
+            _row(row)
+        st.button("Regenerate", key="regenerate", icon=":material/casino:",
+                  on_click=_regenerate, width="stretch", disabled=state.hidden("data_seed"),
+                  help="Draw new points (a new data seed); the network starts again.")
 
 
 def play_section() -> None:

@@ -20,9 +20,16 @@ import streamlit as st
 
 from ..app.edits import apply_edits, draft_rows, without_drafts
 from ..app.explorer import Explorer
-from ..app.settings import Settings, from_widgets, to_widgets
+from ..app.settings import (
+    GENERATOR_SETTINGS,
+    Settings,
+    from_widgets,
+    generator_args,
+    preset_table,
+    to_widgets,
+)
 from ..app.urlstate import read_link, write_link
-from ..data import DEFAULT_PRESET, PRESETS, load_preset
+from ..data import DEFAULT_PRESET, PRESETS
 from ..errors import DataError
 
 SS = st.session_state
@@ -159,6 +166,9 @@ def apply_changes(settings: Settings) -> list[str]:
     ex = explorer()
     if ex.link_replay_pending:
         return []
+    if settings.dataset == ex.settings.dataset and settings.dataset in PRESETS and (
+            generator_args(settings) != generator_args(ex.settings)):
+        set_table(preset_table(settings))  # points, noise, train share or seed: draw again
     table = without_drafts(SS[TABLE], [*settings.inputs, *settings.targets])
     scaler = ex.data.scaler
     notes = ex.update(table, settings)
@@ -257,8 +267,11 @@ def write_settings(s: Settings) -> None:
 
 
 def read_settings() -> Settings:
-    """The settings the widgets show now."""
-    return from_widgets(SS)
+    """The settings the widgets show now (a generated data set's settings are None for
+    a fixed table, whose page has no widgets for them)."""
+    values = {g.name: g.none_as for g in GENERATOR_SETTINGS}
+    values.update({k: SS[k] for k in SS if isinstance(k, str)})
+    return from_widgets(values)
 
 
 def load_dataset() -> None:
@@ -269,4 +282,4 @@ def load_dataset() -> None:
         return
     settings = Settings.for_preset(name, seed=int(SS.get("seed", 0)))
     write_settings(settings)
-    set_table(load_preset(name))
+    set_table(preset_table(settings))

@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from ...app.edits import editor_view
-from ...data import PRESETS, DataError, load_preset, read_csv_table, to_csv_bytes
+from ...app.settings import preset_table
+from ...data import PRESETS, DataError, read_csv_table, to_csv_bytes
 from ...data.limits import MAX_CSV_BYTES
 from .. import state
 from ..text import md
@@ -125,6 +126,6 @@ def _csv_name() -> str:
     as it comes, or the uploaded file's name."""
     name = SS.dataset
     if name in PRESETS:
-        return f"{name}.csv" if SS[state.TABLE].equals(load_preset(name)) else (
-            f"{name}-edited.csv")
+        return f"{name}.csv" if SS[state.TABLE].equals(preset_table(state.read_settings())) \
+            else f"{name}-edited.csv"
     return SS.get("_uploaded_name") or "nnviz-table.csv"
