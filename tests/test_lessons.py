@@ -244,7 +244,7 @@ def test_lessons_say_how_the_live_network_differs_and_refuse_to_train_another():
     assert lesson_for(ex) is EXAM_SCORES
     assert lesson_for(THREE_BITS.explorer()) is THREE_BITS
     said = differences(THREE_BITS, ex)
-    assert any(s.startswith("Data set: Exclusive or") and "Three bits" in s for s in said)
+    assert said == ["Data set: Exclusive or (the lesson's: Three bits → last bit)"]
     assert can_train(THREE_BITS, ex).startswith("Load the lesson's network")
     tuned = THREE_BITS.explorer()
     tuned.update(tuned.table, Settings.for_preset("three_bits", learning_rate=0.5))

@@ -693,10 +693,12 @@ def lesson_for(ex: Explorer) -> Lesson:
 
 def differences(lesson: Lesson, ex: Explorer) -> list[str]:
     """How the live settings differ from the lesson's, in words (empty: they fit; the seed
-    may be anything)."""
+    may be anything). On another data set, only that."""
     want = lesson.settings(ex.settings.seed)
     out = []
-    for name in LESSON_SETTINGS:
+    # another data set: that says it all (its columns, its network follow from it)
+    names = ("dataset",) if ex.settings.dataset != want.dataset else LESSON_SETTINGS
+    for name in names:
         have, need = getattr(ex.settings, name), getattr(want, name)
         if have != need:
             out.append(f"{setting(name).label}: {_value_text(have)} (the lesson's: "
