@@ -301,7 +301,8 @@ def test_the_plane_is_drawn_over_the_two_raw_inputs():
     np.testing.assert_allclose(np.asarray(heat.z, float).ravel(), z, rtol=1e-9)
     assert fig.layout.xaxis.title.text == "x1" and fig.layout.yaxis.title.text == "x2"
     thumbs = views.thumbnails_view(ex, resolution=8)
-    assert len([t for t in thumbs.data if t.type == "heatmap"]) == 4 + 4 + 1
+    maps = [t for t in thumbs.data if t.type == "heatmap"]  # one mosaic per layer
+    assert sum(len(set(np.asarray(t.customdata).ravel()) - {-1}) for t in maps) == 4 + 4 + 1
     # the diagram's input layer names the features
     assert views.layer_names(ex)[0] == ["x1", "x2", "x1**2", "x2**2", "x1*x2"]
 

@@ -628,29 +628,41 @@ def test_decision_plane_regression_uses_sequential_scale():
     assert list(pts_trace.marker.color) == [0.0, 4.0]
 
 
-def test_neuron_thumbnails_one_heatmap_per_neuron(trained):
+def test_neuron_thumbnails_one_map_per_neuron_one_heatmap_per_layer(trained):
     net, _ = trained
     names = names_for(net)
     fig = charts.neuron_thumbnails(net, x_range=(-1, 1), y_range=(-1, 1), resolution=9,
                                    layer_names=names)
     serializes(fig)
     hms = heatmaps(fig)
-    assert len(hms) == sum(net.layer_sizes[1:]) == 4 + 3 + 1
-    assert [h.name for h in hms] == names[1][:] + names[2] + names[3]
+    assert [h.name for h in hms] == ["layer 1", "layer 2", "layer 3"]  # light to draw
     titles = [a.text for a in fig.layout.annotations]
     assert sorted(titles) == sorted(names[1] + names[2] + names[3])
     xs, ys, XY = charts.plane_grid((-1, 1), (-1, 1), 9)
     layers = net.forward_layers(XY)
-    np.testing.assert_allclose(np.asarray(hms[5].z), layers[1][:, 1].reshape(9, 9), atol=1e-4)
+    for c, hm in enumerate(hms):
+        z, who = np.asarray(hm.z, float), np.asarray(hm.customdata)
+        for r in range(net.layer_sizes[c + 1]):
+            # neuron r's cells hold its map (row 0 of the map at the bottom, as in a heatmap)
+            cells = who == r
+            assert cells.sum() == 81
+            block = z[np.any(cells, axis=1)][:, np.any(cells, axis=0)]
+            np.testing.assert_allclose(block, layers[c][:, r].reshape(9, 9), atol=1e-4)
+            # the hover names the neuron of each cell
+            assert set(np.asarray(hm.text)[cells]) == {names[c + 1][r]}
+        assert np.isnan(z[who < 0]).all()  # gaps are blank
+        # neuron 0 on top
+        assert np.flatnonzero(np.any(who == 0, axis=1)).min() > np.flatnonzero(
+            np.any(who == net.layer_sizes[c + 1] - 1, axis=1)).min() or net.layer_sizes[c + 1] == 1
     assert all(not h.showscale for h in hms)
     # tanh hidden layers on [-1, 1], the sigmoid output on [0, 1]
     assert (hms[0].zmin, hms[0].zmax) == (-1.0, 1.0)
     assert (hms[-1].zmin, hms[-1].zmax) == (0.0, 1.0)
-    assert fig.layout.xaxis.showticklabels is False
+    assert fig.layout.xaxis.visible is False
     # a function in place of the network, and names without the input layer
     fn_fig = charts.neuron_thumbnails(net.forward_layers, x_range=(-1, 1), y_range=(-1, 1),
                                       resolution=9, layer_names=names[1:])
-    assert len(heatmaps(fn_fig)) == 8
+    assert len(heatmaps(fn_fig)) == 3
 
 
 def test_prediction_scatter():

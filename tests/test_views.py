@@ -306,8 +306,11 @@ def test_thumbnails_have_one_heatmap_per_neuron():
     fig = views.thumbnails_view(ex)
     sizes = ex.network.layer_sizes
     maps = [t for t in fig.data if t.type == "heatmap"]
-    assert len(maps) == sum(sizes[1:])
-    assert [t.name for t in maps][-1] == "label"
+    assert len(maps) == len(sizes) - 1  # one mosaic per layer
+    # every neuron has its map, the output named after the target column
+    assert sum(len(set(np.asarray(t.customdata).ravel()) - {-1}) for t in maps) == sum(
+        sizes[1:])
+    assert "label" in set(np.asarray(maps[-1].text).ravel())
 
 
 def test_fit_view_plots_prediction_against_target_in_points():

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..activations import ACTIVATIONS
 from ._style import (
@@ -15,7 +14,6 @@ from ._style import (
     DIVERGING,
     DIVERGING_LIGHT,
     GREY,
-    GRID,
     INK,
     ORANGE,
     PALETTE,
@@ -147,13 +145,13 @@ def _add_output(fig, xs, ys, parts: dict, *, act: str, k: int, class_names, disc
         lo, hi = OUTPUT_RANGES[act]
         fig.add_trace(go.Heatmap(
             x=xs, y=ys, z=parts["z"], zmin=lo, zmax=hi, zmid=(lo + hi) / 2,
-            colorscale=DIVERGING_LIGHT, name="output", zsmooth=False if discretize else "best",
+            colorscale=DIVERGING_LIGHT, name="output", zsmooth=False if discretize else "fast",
             hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
             colorbar=dict(thickness=12, tickfont=dict(size=14), xpad=6),
         ))
         return None
     fig.add_trace(go.Heatmap(
-        x=xs, y=ys, z=parts["z"], coloraxis="coloraxis", name="output", zsmooth="best",
+        x=xs, y=ys, z=parts["z"], coloraxis="coloraxis", name="output", zsmooth="fast",
         hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
     ))
     fig.update_layout(coloraxis=dict(
@@ -364,13 +362,43 @@ def _thumbnail_layers(network_or_forward_layers_fn, activations, x_range, y_rang
 
 
 def _thumbnail_values(layers, activations, n: int):
-    """Per neuron, in trace order (layer by layer, top-down): (z, zmin, zmax, zmid)."""
+    """Per layer: its neurons' maps stacked top-down as one mosaic ((n + GAP)·size − GAP
+    rows, NaN between the maps) and the layer's colour range (zmin, zmax, zmid)."""
+    rows = max(A.shape[1] for A in layers)
     out = []
     for c, A in enumerate(layers):
         act = activations[c] if activations is not None else None
         zmin, zmax, zmid = _activation_range(act, [A])
-        for r in range(A.shape[1]):
-            out.append((to_f32(np.round(A[:, r].reshape(n, n), 4)), zmin, zmax, zmid))
+        out.append((_mosaic([np.round(A[:, r].reshape(n, n), 4) for r in range(A.shape[1])],
+                            n, rows), zmin, zmax, zmid))
+    return out
+
+
+THUMB_GAP = 0.35  # the gap between two neurons' maps, in map heights
+
+
+def _gap(n: int) -> int:
+    return max(1, round(THUMB_GAP * n))
+
+
+def _mosaic(maps: list, n: int, rows: int) -> np.ndarray:
+    """Maps (each n × n, row 0 at the bottom as in a heatmap) stacked with the first on
+    top, in a column as tall as ``rows`` maps; NaN (blank) in the gaps and below."""
+    g = _gap(n)
+    z = np.full((rows * (n + g) - g, n), np.nan, dtype=np.float32)
+    for r, M in enumerate(maps):
+        top = (rows - 1 - r) * (n + g)  # row index of this map's first (bottom) row
+        z[top : top + n] = to_f32(M)  # a diverged run's huge values are clipped, quietly
+    return z
+
+
+def _mosaic_neurons(sizes, n: int) -> list[np.ndarray]:
+    """Per layer, each mosaic cell's neuron (its index in the layer; −1 in the gaps)."""
+    rows = max(sizes)
+    out = []
+    for size in sizes:
+        cell = _mosaic([np.full((n, n), float(r)) for r in range(size)], n, rows)
+        out.append(np.where(np.isnan(cell), -1, cell).astype(int))
     return out
 
 
@@ -383,7 +411,7 @@ def neuron_thumbnails_patch(
     activations: Sequence[str] | None = None,
 ) -> dict:
     """What :func:`neuron_thumbnails` (same arguments) draws differently for another
-    state of the network: every thumbnail's values and colour range, as a patch."""
+    state of the network: every layer's maps and colour range, as a patch."""
     xs, _, layers, activations = _thumbnail_layers(network_or_forward_layers_fn, activations,
                                                    x_range, y_range, resolution)
     values = _thumbnail_values(layers, activations, xs.shape[0])
@@ -402,17 +430,19 @@ def neuron_thumbnails(
     height: int | None = None,
     cell_px: int = 78,
 ) -> go.Figure:
-    """Every hidden and output neuron's activation over the input plane, as small heatmaps.
+    """Every hidden and output neuron's activation over the input plane, as small maps.
 
-    One subplot column per layer (hidden 1 … output), neurons stacked top-down,
-    titled with their labels; no ticks. ``network_or_forward_layers_fn`` is a
-    ``Network`` with two inputs (its ``forward_layers`` is used) or a function
-    taking an (m, 2) array of input-plane points and returning ``[A_1, …, A_L]``
-    (so the app can scale the inputs first). Colours: orange ↔ white ↔ blue, over
-    the activation's range (sigmoid/softmax [0, 1] white at 0.5, tanh [−1, 1],
-    ReLU/linear ±max|A| of the layer). ``activations`` defaults to the network's.
-    The figure has a fixed width (``cell_px`` per thumbnail): show it with
-    ``st.plotly_chart(fig, width="content")`` or it is stretched with white space.
+    One column per layer (hidden 1 … output), neurons stacked top-down, each map titled
+    with its neuron's name. A layer is one heatmap (its maps stacked with blank gaps),
+    so the figure stays light to draw and to update whatever the network's size. The
+    heatmap's ``customdata`` says which neuron each cell belongs to (−1 in a gap) and
+    its ``name`` is the layer's. ``network_or_forward_layers_fn`` is a ``Network`` with
+    two inputs (its ``forward_layers`` is used) or a function taking an (m, 2) array of
+    input-plane points and returning ``[A_1, …, A_L]`` (so the app can scale the inputs
+    first). Colours: orange ↔ white ↔ blue, over the activation's range (sigmoid/softmax
+    [0, 1] white at 0.5, tanh [−1, 1], ReLU/linear ±max|A| of the layer).
+    ``activations`` defaults to the network's. The figure has a fixed width
+    (``cell_px`` per map).
     """
     xs, ys, layers, activations = _thumbnail_layers(network_or_forward_layers_fn, activations,
                                                     x_range, y_range, resolution)
@@ -429,36 +459,36 @@ def neuron_thumbnails(
     if [len(x) for x in layer_names] != sizes:
         raise ValueError(f"layer_names has {[len(x) for x in layer_names]} labels per layer; "
                          f"the layers have {sizes} neurons")
-    rows = max(sizes)
-    specs = [[{} if r < sizes[c] else None for c in range(L)] for r in range(rows)]
-    titles = [str(layer_names[c][r]) for r in range(rows) for c in range(L) if r < sizes[c]]
-    fig = make_subplots(rows=rows, cols=L, specs=specs, subplot_titles=titles,
-                        horizontal_spacing=0.04, vertical_spacing=min(0.3 / rows, 0.08))
-    values = iter(_thumbnail_values(layers, activations, n))
-    for c in range(L):
-        for r in range(sizes[c]):
-            z, zmin, zmax, zmid = next(values)
-            fig.add_trace(go.Heatmap(
-                x=xs, y=ys, z=z, zmin=zmin, zmax=zmax, zmid=zmid, colorscale=DIVERGING,
-                showscale=False, name=str(layer_names[c][r]),
-                hovertemplate=f"{layer_names[c][r]} = %{{z:.3g}}<extra></extra>",
-            ), row=r + 1, col=c + 1)
-    fig.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False,
-                     constrain="domain", showline=True, linecolor=GRID, mirror=True)
-    fig.update_yaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False,
-                     constrain="domain", showline=True, linecolor=GRID, mirror=True)
-    # square thumbnails
-    for trace in fig.data:
-        fig.update_yaxes(selector=dict(anchor=trace.xaxis), scaleanchor=trace.xaxis)
-    for ann in fig.layout.annotations:
-        ann.font = dict(size=14, color=INK)
+    rows, g = max(sizes), _gap(n)
+    col_w = n + g + 2  # a layer's column, in map cells (its maps and room for a title)
+    fig = go.Figure()
+    annotations = []
+    for c, ((z, zmin, zmax, zmid), who) in enumerate(
+            zip(_thumbnail_values(layers, activations, n), _mosaic_neurons(sizes, n))):
+        names = np.array(layer_names[c], dtype=object)
+        fig.add_trace(go.Heatmap(
+            z=z, x0=c * col_w, dx=1, y0=0, dy=1, zmin=zmin, zmax=zmax, zmid=zmid,
+            colorscale=DIVERGING, showscale=False, name=f"layer {c + 1}", customdata=who,
+            text=np.where(who >= 0, names[np.clip(who, 0, None)], ""),
+            hovertemplate="%{text} = %{z:.3g}<extra></extra>", hoverongaps=False,
+        ))
+        for r, name in enumerate(layer_names[c]):
+            annotations.append(dict(
+                x=c * col_w + (n - 1) / 2, y=(rows - 1 - r) * (n + g) + n - 0.5,
+                xref="x", yref="y", yanchor="bottom", showarrow=False, text=str(name),
+                font=dict(size=14, color=INK)))
+    top = rows * (n + g) - g
     width, tall = thumbnails_size(sizes, cell_px)
-    base_layout(fig, height=height or tall, margin=dict(l=10, r=10, t=30, b=10))
-    fig.update_layout(width=width)
+    base_layout(fig, height=height or tall, margin=dict(l=8, r=8, t=8, b=8))
+    fig.update_layout(width=width, annotations=annotations, hovermode="closest")
+    fig.update_xaxes(visible=False, range=[-0.5, L * col_w - g - 2.5], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-0.5, top + g * 0.9], fixedrange=True,
+                     scaleanchor="x")
     return fig
 
 
 def thumbnails_size(sizes: Sequence[int], cell_px: int) -> tuple[int, int]:
     """(width, height) in px of :func:`neuron_thumbnails` for layers of these sizes
-    (hidden and output) with thumbnails ``cell_px`` wide."""
-    return int(20 + len(sizes) * (cell_px + 60)), int(40 + max(sizes) * (cell_px + 26))
+    (hidden and output) with maps ``cell_px`` wide (a gap and a title between maps)."""
+    return (int(16 + len(sizes) * cell_px * (1 + THUMB_GAP + 0.1)),
+            int(16 + max(sizes) * cell_px * (1 + THUMB_GAP) + 0.3 * cell_px))

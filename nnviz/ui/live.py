@@ -13,20 +13,26 @@ place with patches, never re-created while the page lives.
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..app.views import live as lv
 from . import edge_editor, livechart, state
 from .text import md
 
 SS = st.session_state
-TICK = 0.1  # seconds between refreshes while playing
+TICK = 0.15  # seconds between refreshes while playing
 BUDGET = 0.05  # seconds of training per refresh, at most
-SLICES = 3  # states per refresh, played out in the browser between refreshes
-THUMBS_EVERY = 2  # the neuron maps refresh every this many refreshes
+SHARE = 0.4  # of each TICK, the share all playing sessions of a process may train in
+SLICES = 2  # states per refresh, played out in the browser between refreshes
+THUMBS_EVERY = 4  # the neuron maps refresh every this many refreshes while playing
+PLANE_EVERY = 3  # the output plane likewise
+LOSS_EVERY = 2  # and the loss curve
 LOSS_AXES = {"auto": None, "linear": False, "log": True}
+OPEN_REFRESH = "_refresh_open"  # set while a refresh runs
 
 
 def short(v) -> str:
@@ -42,12 +48,41 @@ def short(v) -> str:
     return f"{v:.3g}"
 
 
+def _edges(ex) -> int:
+    sizes = ex.network.layer_sizes
+    return sum(a * b for a, b in zip(sizes, sizes[1:]))
+
+
 def slices_for(ex) -> int:
     """States per refresh: fewer for a large diagram (each state is a frame of every
     edge), so a refresh stays a few kB and the browser keeps up."""
-    sizes = ex.network.layer_sizes
-    edges = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    edges = _edges(ex)
     return SLICES if edges <= 120 else 2 if edges <= 300 else 1
+
+
+def diagram_every(ex) -> int:
+    """A large diagram (hundreds of edges, each drawn and hoverable) is redrawn every
+    other refresh while playing: the browser spends its time on what moves most."""
+    return 1 if _edges(ex) <= 300 else 2
+
+
+_PLAYING: dict[str, float] = {}  # session id → when it last trained (this process)
+_PLAYING_LOCK = threading.Lock()
+
+
+def fair_budget() -> float:
+    """Seconds of training this refresh may take: BUDGET, shared among the sessions of
+    this server process that are playing now (they share one interpreter), so a room
+    of playing sessions leaves time for everyone's clicks."""
+    ctx = get_script_run_ctx()
+    now = time.monotonic()
+    with _PLAYING_LOCK:
+        if ctx is not None:
+            _PLAYING[ctx.session_id] = now
+        for sid in [s for s, t in _PLAYING.items() if now - t > 1.0]:
+            del _PLAYING[sid]
+        n = max(len(_PLAYING), 1)
+    return min(BUDGET, SHARE * TICK / n)
 
 
 def tick() -> list[lv.State]:
@@ -60,11 +95,12 @@ def tick() -> list[lv.State]:
         return [lv.state_of(state.view())]
     speed = int(SS.get("speed", 100))
     slices = max(1, min(SLICES, speed, slices_for(ex)))
+    budget = fair_budget()
     states = []
     done = 0
     for k in range(slices):
         steps = (speed * (k + 1)) // slices - done
-        result = ex.train_chunk(steps, BUDGET / slices, int(SS.get("stop_at") or 0),
+        result = ex.train_chunk(steps, budget / slices, int(SS.get("stop_at") or 0),
                                 float(SS.get("target_loss") or 0.0))
         done += result.steps
         if result.steps or not states:
@@ -82,29 +118,32 @@ def percent(v) -> str:
 
 
 def metrics_row() -> None:
-    """Six metrics on one line, each short enough for its column at 1280 px."""
+    """Six metrics on one line, each short enough for its share of 1280 px. One
+    horizontal container (not six columns): fewer blocks for the browser to redraw."""
     ex = state.view()
     m = ex.metrics()
-    cols = st.columns(6)
-    cols[0].metric("Iteration", f"{m.iteration:,}")
-    cols[1].metric("Train loss", short(m.train_loss), help=f"{ex.trainer.loss_name} on the "
-                   "training rows, at the weights shown.")
-    cols[2].metric("Test loss", short(m.test_loss), help="The same loss on the test rows.")
     if m.kind == "accuracy":
-        cols[3].metric("Train acc.", percent(m.train_score),
-                       help="Share of training rows classified right.")
-        cols[4].metric("Test acc.", percent(m.test_score), help="Share of test rows classified "
-                       "right.")
+        scores = [("Train acc.", percent(m.train_score),
+                   "Share of training rows classified right."),
+                  ("Test acc.", percent(m.test_score), "Share of test rows classified right.")]
     else:
         unit = md(ex.data.targets[0])
-        cols[3].metric("RMSE train", short(m.train_score),
-                       help=f"Root mean squared error of {unit} on the training rows, in the "
-                            "table's units.")
-        cols[4].metric("RMSE test", short(m.test_score),
-                       help=f"The same for the test rows ({unit}).")
+        scores = [("RMSE train", short(m.train_score), f"Root mean squared error of {unit} "
+                   "on the training rows, in the table's units."),
+                  ("RMSE test", short(m.test_score), f"The same for the test rows ({unit}).")]
     sps = math.nan if state.replaying() else ex.steps_per_second
-    cols[5].metric("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}",
-                   help="Steps per second of the last Step ×N or live chunk (computing only).")
+    shown = [
+        ("Iteration", f"{m.iteration:,}", None),
+        ("Train loss", short(m.train_loss),
+         f"{ex.trainer.loss_name} on the training rows, at the weights shown."),
+        ("Test loss", short(m.test_loss), "The same loss on the test rows."),
+        *scores,
+        ("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}",
+         "Steps per second of the last Step ×N or live chunk (computing only)."),
+    ]
+    row = st.container(horizontal=True, gap="small")
+    for label, value, help_text in shown:
+        row.metric(label, value, help=help_text, width="stretch")
 
 
 NEURON = "plane_neuron"  # a neuron shown large in the plane (its name), or absent
@@ -112,19 +151,31 @@ SHOW_TEST = "show_test"
 
 
 def show_neuron(point: dict) -> None:
-    """A neuron's map was clicked: show it large in the plane."""
-    SS[NEURON] = point.get("trace")
+    """A neuron's map was clicked: show it large in the plane (the maps' heatmap of
+    layer k is named "layer k"; each cell's customdata is its neuron)."""
+    try:
+        layer = int(str(point.get("trace")).removeprefix("layer "))
+        neuron = int(point.get("customdata"))
+        names = lv.layer_names(state.view())[layer]
+    except (TypeError, ValueError, IndexError):
+        return
+    if 0 <= neuron < len(names):
+        SS[NEURON] = names[neuron]
 
 
 def neuron_traces() -> tuple:
-    """The neuron maps' trace names (hidden and output neurons, as the diagram names them)."""
-    return tuple(n for names in lv.layer_names(state.view())[1:] for n in names)
+    """The neuron maps' trace names: one heatmap per layer."""
+    return tuple(f"layer {k}" for k in range(1, state.view().network.n_layers + 1))
 
 
-def plane_options(spec: lv.PlaneLive) -> None:
-    """Over the plane: which neuron it shows, the test rows and discretize toggles."""
-    neuron = spec.options["neuron"]
-    c0, c1, c2 = st.columns([1.6, 1, 1], vertical_alignment="center")
+def plane_options() -> None:
+    """Over the charts (outside the live fragment, so a refresh does not redraw them):
+    which neuron the plane shows, the test rows and discretize toggles."""
+    ex = state.view()
+    if not lv.has_plane(ex):
+        return
+    neuron = SS.get(NEURON) if lv.neuron_place(ex, SS.get(NEURON)) else None
+    c0, c1, c2, _ = st.columns([1.5, 0.8, 0.8, 2.2], vertical_alignment="center")
     if neuron:
         c0.button(f"Output, not {md(neuron)}", key="plane_output",
                   icon=":material/undo:", on_click=lambda: SS.pop(NEURON, None),
@@ -174,12 +225,14 @@ def charts_area(states: list[lv.State], span_ms: float) -> None:
                           replay=state.replaying(), row=SS.get(state.DIAGRAM_ROW, 0),
                           playing=playing, discretize=bool(SS.get(state.DISCRETIZE)),
                           neuron=SS.get(NEURON), show_test=SS.get(SHOW_TEST, True))
-    grid = [st.columns([1.25, 1], gap="small"), st.columns([1.25, 1], gap="small")]
+    # two columns of two charts (the top pair as tall as each other, so rows line up):
+    # three blocks for the browser to redraw at each refresh, not six
+    column = st.columns([1.25, 1], gap="small")
     count = SS.get("_refreshes", 0) + 1
     SS._refreshes = count
     for spec in sorted(specs, key=lambda sp: PLACES[sp.key]):
-        r, c = PLACES[spec.key]
-        with grid[r][c]:
+        _, c = PLACES[spec.key]
+        with column[c]:
             if isinstance(spec, lv.ThumbnailsLive):
                 refresh = not playing or count % THUMBS_EVERY == 0
                 _draw(spec, states[-1:], 0, refresh=refresh)
@@ -188,8 +241,14 @@ def charts_area(states: list[lv.State], span_ms: float) -> None:
                            "builds its answer. Click one to see it large above; click an "
                            "edge of the diagram to edit its weight.")
             elif isinstance(spec, lv.PlaneLive):
-                plane_options(spec)
-                _draw(spec, states[-1:], 0)
+                refresh = not playing or count % PLANE_EVERY == 0
+                _draw(spec, states[-1:], 0, refresh=refresh)
+            elif isinstance(spec, lv.LossLive):
+                refresh = not playing or count % LOSS_EVERY == 0
+                _draw(spec, states[-1:], 0, refresh=refresh)
+            elif isinstance(spec, lv.DiagramLive):
+                refresh = not playing or count % diagram_every(ex) == 0
+                _draw(spec, states, span_ms, refresh=refresh)
             else:
                 _draw(spec, states, span_ms)
 
@@ -225,6 +284,7 @@ def divergence_banner() -> None:
 
 def live_view() -> None:
     """Declare and draw the fragment (its refresh interval depends on playing)."""
+    plane_options()
     if state.playing():
         # Streamlit's running indicator would flicker on every refresh
         st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
@@ -239,13 +299,18 @@ def live_view() -> None:
         now = time.perf_counter()
         last = SS.get("_last_refresh", now - TICK)
         SS._last_refresh = now
-        states = tick()
+        # A refresh that did not get to its end was cut short by the next one (the
+        # browser's timer does not wait): this one only draws, so it gets to its end.
+        cut_short = SS.get(OPEN_REFRESH, False)
+        SS[OPEN_REFRESH] = True
+        states = [lv.state_of(state.view())] if cut_short else tick()
         if declared_playing and not state.playing():
             st.rerun()  # the whole page: Play's label and the fragment's timer change
         divergence_banner()
         metrics_row()
         span = min(max(now - last, TICK), 0.5) * 1000 if declared_playing else 0.0
         charts_area(states, span)
+        SS[OPEN_REFRESH] = False
         edge_editor.show()
 
     _live()

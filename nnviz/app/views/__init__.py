@@ -33,7 +33,7 @@ def layer_names(ex: Explorer) -> list[list[str]]:
 
 
 def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320,
-              replay: bool = False) -> go.Figure:
+              replay: bool = False, max_points: int = 2000) -> go.Figure:
     """Train and test loss per iteration. Before the first step: the loss of the initial
     weights as one point. ``log_y=None`` picks a log axis once the loss spans 2 decades."""
     h = ex.trainer.history
@@ -49,7 +49,8 @@ def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320,
     if replay:  # "you are here" on the whole run's curve
         events.append((ex.trainer.iteration, "replay", f"replaying {ex.trainer.iteration}"))
     return charts.loss_figure(its, train, test, events=events, log_y=log_y,
-                              height=height, title=f"Loss ({ex.trainer.loss_name})"
+                              max_points=max_points, height=height,
+                              title=f"Loss ({ex.trainer.loss_name})"
                               + (" · log scale" if log_y else ""))
 
 

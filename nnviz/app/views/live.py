@@ -45,6 +45,7 @@ from . import (
 )
 
 TOP_ROW_PX = 460  # the output and the diagram: above the fold of a 1280×720 screen
+LIVE_POINTS = 800  # loss points of the live curve (about two per pixel of its width)
 MAX_TAIL = 400  # a patch appends at most this many loss points (a longer tail is thinned)
 
 
@@ -115,7 +116,8 @@ class LossLive(LiveSpec):
                 self.ex.trainer.iteration if self.replay else None)
 
     def figure(self):
-        return loss_view(self.ex, log_y=self.log_y, replay=self.replay, height=self.height)
+        return loss_view(self.ex, log_y=self.log_y, replay=self.replay, height=self.height,
+                         max_points=LIVE_POINTS)
 
     def base_info(self) -> dict:
         its = self.ex.trainer.history.iterations
@@ -262,7 +264,10 @@ def live_specs(ex: Explorer, *, log_y: bool | None, replay: bool, row: int | Non
                                 height=int(fig.layout.height or 400)))
     specs.append(DiagramLive(ex, row=row))
     if has_plane(ex) and ex.network.n_layers > 1:
-        specs.append(ThumbnailsLive(ex, resolution=16 if playing else 24))
+        neurons = sum(ex.network.layer_sizes[1:])
+        # small maps while playing (TensorFlow Playground's are 10 × 10): light to send
+        specs.append(ThumbnailsLive(ex, resolution=(10 if neurons > 16 else 16) if playing
+                                    else 24))
     return specs
 
 

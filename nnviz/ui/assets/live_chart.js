@@ -16,6 +16,7 @@
 
 const PLOTLY_URL = new URL("plotly.min.js", import.meta.url).href;
 const charts = new WeakMap(); // parentElement -> chart state
+// Start loading plotly.js with this module (the first chart's data is on its way).
 
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -30,6 +31,7 @@ function loadPlotly() {
   }
   return window.__nnvizPlotly;
 }
+loadPlotly();
 
 // --- typed arrays as plotly.py writes them: {dtype, bdata (base64), shape?}
 const DTYPES = {
@@ -111,7 +113,10 @@ function draw(chart, figure) {
   chart.shown = figure;
   chart.draws += 1;
   chart.div.dataset.draws = String(chart.draws);
+  const t0 = performance.now();
   const drawn = chart.Plotly.react(chart.div, figure.data, figure.layout, chart.config);
+  chart.drawMs = (chart.drawMs || 0) + performance.now() - t0;
+  chart.div.dataset.drawMs = String(Math.round(chart.drawMs));
   listen(chart);
   return drawn;
 }
@@ -124,7 +129,8 @@ function listen(chart) {
   chart.div.on("plotly_click", (event) => {
     const point = event && event.points && event.points[0];
     if (!point || !chart.clickable.includes(point.data.name)) return;
-    chart.trigger("click", { trace: point.data.name, index: point.pointIndex, n: Date.now() });
+    chart.trigger("click", { trace: point.data.name, index: point.pointIndex,
+                             customdata: point.customdata ?? null, n: Date.now() });
   });
 }
 
