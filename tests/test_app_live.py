@@ -196,3 +196,12 @@ def test_generated_data_controls_draw_the_data_again(new_app):
     # a fixed table has no such controls
     fixed = new_app()
     assert "points" not in [w.key for w in fixed.number_input]
+
+
+def test_a_classroom_link_can_hide_every_tab(new_app):
+    from nnviz.ui.tabs import TABS
+
+    hideable = [control for _, control, _ in TABS if control]
+    at = new_app({"classroom": "1", "hide": ",".join(hideable)})
+    assert [n for n in at.session_state["link_notes"] if "unknown controls" in n] == []
+    assert [t.label for t in at.tabs] == [title for title, control, _ in TABS if not control]

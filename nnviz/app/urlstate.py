@@ -65,7 +65,8 @@ MAX_LOG_PARAM = 6000  # characters of encoded event log a link may carry
 LOG_VERSION = 1
 MAX_DIVERGE_TRIES = 10**6
 # Panels a classroom link may hide, besides every setting's control.
-PANELS = ("table", "export", "inspector", "compare", "weights", "replay")
+PANELS = ("table", "export", "inspector", "compare", "weights", "replay", "lessons", "landscape",
+          "metrics")
 HIDEABLE = tuple(s.name for s in SETTINGS if s.hideable) + PANELS
 # Settings read from a link by name (``dataset`` is read first, with the table).
 PARSERS = {s.name: s.parse for s in SETTINGS if s.name != "dataset"}
