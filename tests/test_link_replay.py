@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nnviz.app import runs
+from nnviz.app import runs, urlstate
 from nnviz.app.explorer import Explorer, Settings
 from nnviz.app.runs import LINK_WORK_BUDGET, RunEvent, link_cost
 from nnviz.app.urlstate import (
@@ -437,6 +437,10 @@ def test_a_bad_event_cuts_the_replay_there(bad, words):
     assert link.events == (RunEvent(5, "set", {"learning_rate": 0.2}),)
     assert link.steps == (10 if bad[0] >= 5 else 5)
     assert "Ignored the link's log from its event 2 on" in link.notes[0] and words in link.notes[0]
+
+
+def test_every_kind_of_event_has_a_reader():
+    assert set(urlstate._EVENT_VALUES) == set(runs.EVENT_KINDS)
 
 
 def test_a_damaged_log_is_ignored_with_a_note():

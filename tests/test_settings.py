@@ -25,10 +25,10 @@ from nnviz.app.settings import (
     from_widgets,
     playground_expressions,
     playground_label,
+    preset_table,
     same_feature,
     setting,
     split_features,
-    preset_table,
     to_widgets,
     why_rebuilt,
     with_feature,
@@ -279,6 +279,19 @@ def test_links_write_numbers_exactly_and_briefly():
     assert [lr.format(x) for x in (0.1, 1.0, 1e-4, 10.0)] == ["0.1", "1", "0.0001", "10"]
     assert setting("hidden").format(()) == "0" and setting("hidden").parse("0") == ()
     assert setting("hidden").parse("4,4") == (4, 4)
+
+
+def test_every_widget_reads_a_link_with_a_reader_of_its_own():
+    assert set(settings_module._PARSERS) == set(settings_module.WIDGETS) - {"select"}
+    assert all(s.choices for s in SETTINGS if s.widget == "select")  # read as a choice
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_setting_reads_back_what_a_link_writes(name):
+    s = replace(Settings.for_preset(name), batch_size=None, l1=0.25)
+    for row in SETTINGS:
+        value = getattr(s, row.name)
+        assert row.parse(row.format(value)) == value, row.name
 
 
 def test_the_module_declares_the_learning_rate_ladder_once():

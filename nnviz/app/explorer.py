@@ -207,46 +207,65 @@ class Explorer:
         self._replaying = True
         try:
             while True:
-                event = plan.events[plan.next] if plan.next < len(plan.events) else None
-                it = self.trainer.iteration
-                refused = event is not None and event.kind == "diverge" and (
-                    plan.refusing or it == event.iteration)
-                if refused:  # train on from there until a step is refused, as the run did
-                    plan.refusing = True
-                    target = event.iteration + event.value
-                else:
-                    target = plan.end if event is None else event.iteration
-                if it < target:
+                event, refused, target = self._replay_target(plan)
+                if self.trainer.iteration < target:
                     left = budget_s - (time.perf_counter() - t0)
                     if left <= 0:
                         break
-                    r = train_chunk(self.trainer, target - it, left, stop_at=target)
-                    plan.done += max(r.steps, 0) + r.diverged
-                    self._measure(r.steps, r.seconds)
-                    if r.diverged and refused:
-                        self._diverged(event.iteration, r.stopped)
-                        plan.refusing = False
-                        plan.next += 1
-                    elif r.diverged:
-                        self._diverged(it, r.stopped)
-                        return self._end_replay(f"training diverged at iteration "
-                                                f"{self.trainer.iteration:,}", settings, first)
-                    continue
-                if refused:
-                    return self._end_replay("training did not diverge where the run did",
-                                            settings, first)
-                if event is None:
-                    return self._end_replay("", settings, first)
-                if it > target:
-                    return self._end_replay(f"it is at iteration {it:,} where the link's run "
-                                            f"changed at {target:,}", settings, first)
-                why = self._apply(event)
-                if why:
+                    why = self._replay_train(plan, event, refused, target, left)
+                else:
+                    why = self._replay_event(plan, event, refused, target)
+                if why is not None:
                     return self._end_replay(why, settings, first)
-                plan.next += 1
         finally:
             self._replaying = False
         return self._progress(plan, False, "", settings, first)
+
+    def _replay_target(self, plan: LinkReplay) -> tuple[RunEvent | None, bool, int]:
+        """(the next event or None, whether it is a refusal to train on to, the iteration
+        to train to before it). A "diverge" event at the current iteration (or one being
+        trained on to) means training on until a step is refused, as the run did."""
+        event = plan.events[plan.next] if plan.next < len(plan.events) else None
+        refused = event is not None and event.kind == "diverge" and (
+            plan.refusing or self.trainer.iteration == event.iteration)
+        if refused:
+            plan.refusing = True
+            return event, True, event.iteration + event.value
+        return event, False, plan.end if event is None else event.iteration
+
+    def _replay_train(self, plan: LinkReplay, event: RunEvent | None, refused: bool,
+                      target: int, left: float) -> str | None:
+        """Train one chunk towards ``target`` in at most ``left`` seconds; None to go on,
+        else why the replay ends."""
+        it = self.trainer.iteration
+        r = train_chunk(self.trainer, target - it, left, stop_at=target)
+        plan.done += max(r.steps, 0) + r.diverged
+        self._measure(r.steps, r.seconds)
+        if r.diverged and refused:  # refused where the run was: the event is done
+            self._diverged(event.iteration, r.stopped)
+            plan.refusing = False
+            plan.next += 1
+        elif r.diverged:
+            self._diverged(it, r.stopped)
+            return f"training diverged at iteration {self.trainer.iteration:,}"
+        return None
+
+    def _replay_event(self, plan: LinkReplay, event: RunEvent | None, refused: bool,
+                      target: int) -> str | None:
+        """At (or past) ``target``: apply the event there; None to go on, else why the
+        replay ends ("" when the whole plan is done)."""
+        it = self.trainer.iteration
+        if refused:
+            return "training did not diverge where the run did"
+        if event is None:
+            return ""
+        if it > target:
+            return f"it is at iteration {it:,} where the link's run changed at {target:,}"
+        why = self._apply(event)
+        if why:
+            return why
+        plan.next += 1
+        return None
 
     def _progress(self, plan: LinkReplay, finished: bool, note: str, settings: Settings,
                   first: int) -> LinkReplayProgress:

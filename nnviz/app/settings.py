@@ -165,45 +165,8 @@ class Setting:
         """A link's text → the field's value; ValueError says what a valid value is."""
         v = str(text).strip()
         if self.choices:
-            v = v.lower()
-            if v not in self.choices:
-                raise ValueError(f"choose {self.describe()}")
-            return v
-        if self.widget == "columns":
-            names = tuple(n for n in (p.strip() for p in v.split(",")) if n)
-            if not names:
-                raise ValueError(self.describe())
-            return names
-        if self.widget == "features":
-            features = split_features(v)
-            if not self.admits(features):
-                raise ValueError(self.describe())
-            return features
-        if self.widget == "layers":
-            try:
-                sizes = () if v.lower() in ("", "0", "none") else tuple(
-                    int(p) for p in v.replace(",", "-").split("-"))
-            except ValueError:
-                raise ValueError(self.describe()) from None
-            if not self.admits(sizes):
-                raise ValueError(self.describe())
-            return sizes
-        if self.widget == "checkbox":
-            if v.lower() in ("1", "true", "yes", "on"):
-                return True
-            if v.lower() in ("0", "false", "no", "off"):
-                return False
-            raise ValueError(self.describe())
-        try:
-            x = float(v)
-        except ValueError:
-            raise ValueError(f"not a number ({self.describe()})") from None
-        if self.optional and x == self.none_as:
-            return None
-        value = int(x) if self.widget == "integer" and math.isfinite(x) and x.is_integer() else x
-        if not self.admits(value):
-            raise ValueError(self.describe())
-        return value
+            return _parse_choice(self, v)
+        return _PARSERS.get(self.widget, _parse_number)(self, v)
 
     def format(self, value) -> str:
         """The field's value → a link's text (``parse`` reads it back exactly)."""
@@ -262,6 +225,74 @@ class Setting:
         if self.number_format:
             args["format"] = self.number_format
         return {k: v for k, v in args.items() if v is not None}
+
+
+# ---------------------------------------------------------------------------- link parsers
+# Setting.parse: a link's text (stripped) → the field's value, one reader per widget (a
+# setting with choices reads with _parse_choice); a ValueError says what a valid value is.
+def _parse_choice(s: Setting, v: str) -> str:
+    v = v.lower()
+    if v not in s.choices:
+        raise ValueError(f"choose {s.describe()}")
+    return v
+
+
+def _parse_columns(s: Setting, v: str) -> tuple[str, ...]:
+    names = tuple(n for n in (p.strip() for p in v.split(",")) if n)
+    if not names:
+        raise ValueError(s.describe())
+    return names
+
+
+def _parse_features(s: Setting, v: str) -> tuple[str, ...]:
+    features = split_features(v)
+    if not s.admits(features):
+        raise ValueError(s.describe())
+    return features
+
+
+def _parse_layers(s: Setting, v: str) -> tuple[int, ...]:
+    try:
+        sizes = () if v.lower() in ("", "0", "none") else tuple(
+            int(p) for p in v.replace(",", "-").split("-"))
+    except ValueError:
+        raise ValueError(s.describe()) from None
+    if not s.admits(sizes):
+        raise ValueError(s.describe())
+    return sizes
+
+
+def _parse_checkbox(s: Setting, v: str) -> bool:
+    if v.lower() in ("1", "true", "yes", "on"):
+        return True
+    if v.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(s.describe())
+
+
+def _parse_number(s: Setting, v: str) -> float | int | None:
+    """A number in range (a whole one for "integer"); ``none_as`` reads as None."""
+    try:
+        x = float(v)
+    except ValueError:
+        raise ValueError(f"not a number ({s.describe()})") from None
+    if s.optional and x == s.none_as:
+        return None
+    value = int(x) if s.widget == "integer" and math.isfinite(x) and x.is_integer() else x
+    if not s.admits(value):
+        raise ValueError(s.describe())
+    return value
+
+
+_PARSERS: dict[str, Callable[[Setting, str], Any]] = {
+    "columns": _parse_columns,
+    "features": _parse_features,
+    "layers": _parse_layers,
+    "checkbox": _parse_checkbox,
+    "number": _parse_number,
+    "integer": _parse_number,
+    "log_slider": _parse_number,
+}
 
 
 def _is_number(x) -> bool:

@@ -205,35 +205,63 @@ def _event(item, it: int) -> RunEvent:
     iteration, kind, value = item
     if iteration < it:
         raise ValueError(f"iteration {iteration} comes after {it}")
-    if kind == "set":
-        if not isinstance(value, dict) or not value:
-            raise ValueError("a settings change without settings")
-        out = {}
-        for name, v in value.items():
-            s = setting(name) if name in PARSERS else None
-            if s is None or not s.hot:
-                raise ValueError(f"{name!r} cannot change during a run")
-            if s.widget in ("number", "log_slider") and _whole(v):
-                v = float(v)
-            s.check(v)
-            out[name] = v
-        return RunEvent(iteration, kind, out)
-    if kind == "weight":
-        if not (isinstance(value, list) and len(value) == 4 and all(map(_whole, value[:3]))
-                and isinstance(value[3], (int, float)) and math.isfinite(value[3])):
-            raise ValueError("a weight edit is [layer, row, column, value]")
-        return RunEvent(iteration, kind, (*value[:3], float(value[3])))
-    if kind == "table":
-        if not isinstance(value, str):
-            raise ValueError("a table edit without a table")
-        return RunEvent(iteration, kind, read_csv_table(io.BytesIO(value.encode())))
-    if kind == "rewind":
-        if not (_whole(value) and value <= iteration):
-            raise ValueError("a rewind goes back to an earlier iteration")
-        return RunEvent(iteration, kind, value)
+    return RunEvent(iteration, kind, _EVENT_VALUES[kind](value, iteration))
+
+
+# One reader per event kind: the log's value (JSON) at an iteration → the RunEvent's value,
+# checked (ValueError/TypeError/DataError says why not).
+def _set_value(value, iteration: int) -> dict:
+    """{name: value} of hot settings, each valid (a whole number reads as a float one)."""
+    if not isinstance(value, dict) or not value:
+        raise ValueError("a settings change without settings")
+    out = {}
+    for name, v in value.items():
+        s = setting(name) if name in PARSERS else None
+        if s is None or not s.hot:
+            raise ValueError(f"{name!r} cannot change during a run")
+        if s.widget in ("number", "log_slider") and _whole(v):
+            v = float(v)
+        s.check(v)
+        out[name] = v
+    return out
+
+
+def _weight_value(value, iteration: int) -> tuple:
+    """[layer, row, column, value] → (layer, row, column, float value)."""
+    if not (isinstance(value, list) and len(value) == 4 and all(map(_whole, value[:3]))
+            and isinstance(value[3], (int, float)) and math.isfinite(value[3])):
+        raise ValueError("a weight edit is [layer, row, column, value]")
+    return (*value[:3], float(value[3]))
+
+
+def _table_value(value, iteration: int) -> pd.DataFrame:
+    """The CSV text of the new table → the table."""
+    if not isinstance(value, str):
+        raise ValueError("a table edit without a table")
+    return read_csv_table(io.BytesIO(value.encode()))
+
+
+def _rewind_value(value, iteration: int) -> int:
+    """The iteration the run went back to: at most the event's."""
+    if not (_whole(value) and value <= iteration):
+        raise ValueError("a rewind goes back to an earlier iteration")
+    return value
+
+
+def _diverge_value(value, iteration: int) -> int:
+    """How many steps were refused: 1 to MAX_DIVERGE_TRIES."""
     if not (_whole(value) and 1 <= value <= MAX_DIVERGE_TRIES):
         raise ValueError("refused steps are counted by a whole number")
-    return RunEvent(iteration, kind, value)
+    return value
+
+
+_EVENT_VALUES = {
+    "set": _set_value,
+    "weight": _weight_value,
+    "table": _table_value,
+    "rewind": _rewind_value,
+    "diverge": _diverge_value,
+}
 
 
 # ---------------------------------------------------------------------------- reading
