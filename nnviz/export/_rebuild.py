@@ -1,6 +1,7 @@
 """The one place a network is rebuilt from loaded arrays, and the rest of a model checked.
 
-:func:`_build_network` checks the matrices against each other and the settings;
+:func:`_build_network` checks the matrices against each other and the settings
+(:func:`_layer_sizes`, :func:`_check_biases`);
 :func:`_extras` checks the scaling, hyperparameters, names and iteration that
 go into a :class:`~nnviz.export.ModelBundle`.
 """
@@ -38,47 +39,13 @@ def _build_network(
     ``source`` names where the settings came from (``network.json`` …).
     ``biases`` is None for a network without biases.
     """
-    if not weights:
-        raise ModelFileError(f"{source} holds no weight matrices ({wname(1)} is missing).")
-    # consecutive layers must chain: W_l is (n_{l-1}, n_l), W_{l+1} is (n_l, n_{l+1})
-    for i in range(1, len(weights)):
-        prev, cur = weights[i - 1], weights[i]
-        if cur.shape[0] != prev.shape[1]:
-            raise ModelFileError(
-                f"{wname(i + 1)} is {_shape(cur)} but {wname(i)} is {_shape(prev)}: layer {i} "
-                f"has {prev.shape[1]} neurons, so {wname(i + 1)} needs {prev.shape[1]} rows "
-                f"(one per neuron of the layer before)."
-            )
-    sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
-    declared = config.get("layer_sizes")
-    if declared is not None:
-        if not isinstance(declared, (list, tuple)) or len(declared) < 2:
-            raise ModelFileError(f"{source}: layer_sizes must be a list of at least two sizes.")
-        declared = [_check_int(s, f"{source}: each layer size", 1) for s in declared]
-        if declared != sizes:
-            raise ModelFileError(
-                f"{source} says the layer sizes are {_arch(declared)}, but the weight "
-                f"matrices ({', '.join(_shape(w) for w in weights)}) make a "
-                f"{_arch(sizes)} network."
-            )
+    sizes = _layer_sizes(config, weights, wname, source)
     _check_architecture(sizes, source)  # the largest network nnviz builds
     has_bias = config.get("bias", True)
     if not isinstance(has_bias, (bool, np.bool_)):
         raise ModelFileError(f"{source}: bias must be true or false, not {has_bias!r}.")
     if has_bias:
-        if biases is None:
-            raise ModelFileError(f"The network has biases but {bname(1)} is missing.")
-        if len(biases) != len(weights):
-            raise ModelFileError(
-                f"There are {len(weights)} weight matrices but {len(biases)} bias vectors; "
-                f"each layer needs one of each."
-            )
-        for i, b in enumerate(biases):
-            if b.shape != (sizes[i + 1],):
-                raise ModelFileError(
-                    f"{bname(i + 1)} has {_shape(b)}, but layer {i + 1} has {sizes[i + 1]} "
-                    f"neurons: it needs one bias per neuron."
-                )
+        _check_biases(biases, weights, sizes, bname)
     activation = _activation_name(config.get("activation", "sigmoid"), output=False,
                                   what=f"{source}: the hidden-layer activation")
     output_activation = _activation_name(config.get("output_activation", "sigmoid"), output=True,
@@ -95,6 +62,54 @@ def _build_network(
     if has_bias:
         net.biases = biases
     return net
+
+
+def _layer_sizes(config: dict, weights: list[np.ndarray], wname, source: str) -> list[int]:
+    """The layer sizes the weight matrices make, checked to chain and against the config's
+    ``layer_sizes`` (if it has them)."""
+    if not weights:
+        raise ModelFileError(f"{source} holds no weight matrices ({wname(1)} is missing).")
+    # consecutive layers must chain: W_l is (n_{l-1}, n_l), W_{l+1} is (n_l, n_{l+1})
+    for i in range(1, len(weights)):
+        prev, cur = weights[i - 1], weights[i]
+        if cur.shape[0] != prev.shape[1]:
+            raise ModelFileError(
+                f"{wname(i + 1)} is {_shape(cur)} but {wname(i)} is {_shape(prev)}: layer {i} "
+                f"has {prev.shape[1]} neurons, so {wname(i + 1)} needs {prev.shape[1]} rows "
+                f"(one per neuron of the layer before)."
+            )
+    sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+    declared = config.get("layer_sizes")
+    if declared is None:
+        return sizes
+    if not isinstance(declared, (list, tuple)) or len(declared) < 2:
+        raise ModelFileError(f"{source}: layer_sizes must be a list of at least two sizes.")
+    declared = [_check_int(s, f"{source}: each layer size", 1) for s in declared]
+    if declared != sizes:
+        raise ModelFileError(
+            f"{source} says the layer sizes are {_arch(declared)}, but the weight "
+            f"matrices ({', '.join(_shape(w) for w in weights)}) make a "
+            f"{_arch(sizes)} network."
+        )
+    return sizes
+
+
+def _check_biases(biases: list[np.ndarray] | None, weights: list[np.ndarray],
+                  sizes: list[int], bname) -> None:
+    """A network with biases: one bias vector per layer, one bias per neuron."""
+    if biases is None:
+        raise ModelFileError(f"The network has biases but {bname(1)} is missing.")
+    if len(biases) != len(weights):
+        raise ModelFileError(
+            f"There are {len(weights)} weight matrices but {len(biases)} bias vectors; "
+            f"each layer needs one of each."
+        )
+    for i, b in enumerate(biases):
+        if b.shape != (sizes[i + 1],):
+            raise ModelFileError(
+                f"{bname(i + 1)} has {_shape(b)}, but layer {i + 1} has {sizes[i + 1]} "
+                f"neurons: it needs one bias per neuron."
+            )
 
 
 def _extras(doc: dict, network: Network, source: str) -> dict:

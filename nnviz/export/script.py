@@ -301,6 +301,56 @@ def _script_features(scaling: dict | None, n_in: int) -> tuple[list, int]:
     return parse_features(expressions, names[:n_raw]), n_raw
 
 
+def _check_scaling(scaling: dict | None, n_in: int, n_out: int) -> None:
+    """The scaler's offsets and divisors: one per network input, one per output."""
+    if scaling is None:
+        return
+    for key, width in (("offset", n_in), ("divisor", n_in),
+                       ("target_offset", n_out), ("target_divisor", n_out)):
+        if len(scaling.get(key, [])) != width:
+            raise ValueError(f"The scaler's {key} has {len(scaling.get(key, []))} values; "
+                             f"the network has {width}.")
+
+
+def _given_names(value: list | None, scaling: dict | None, key: str, default: list) -> list:
+    """The names given, else the scaler's ``key``, else ``default``; each a plain Python value."""
+    if value is None and scaling is not None:
+        value = scaling.get(key) or None
+    return default if value is None else [_plain(v, key) for v in value]
+
+
+def _output_names(targets: list | None, classes: list | None, scaling: dict | None,
+                  softmax: bool, n_out: int) -> tuple[list, list | None]:
+    """(targets, classes): a softmax output has one target and a class per output; any
+    other, a target per output and no classes."""
+    if softmax:
+        targets = _given_names(targets, scaling, "targets", ["class"])[:1]
+        classes = _given_names(classes, scaling, "classes", list(range(n_out)))
+        if len(classes) != n_out:
+            raise ValueError(f"{len(classes)} class names for {n_out} outputs.")
+        return targets, classes
+    targets = _given_names(targets, scaling, "targets", [f"y{i + 1}" for i in range(n_out)])
+    if len(targets) != n_out:
+        raise ValueError(f"{len(targets)} target names for {n_out} outputs.")
+    return targets, None
+
+
+def _rows_array(rows: list | None, n_raw: int, features: list) -> np.ndarray | None:
+    """The example rows as a checked (n, n_raw) array, None for none; every feature is
+    evaluated on them now, so a bad one fails here, not when the script runs."""
+    if rows is None or not len(rows):
+        return None
+    rows_arr = np.atleast_2d(np.asarray(rows, dtype=np.float64))
+    if rows_arr.ndim != 2 or rows_arr.shape[1] != n_raw:
+        raise ValueError(f"Each row to predict needs {n_raw} numbers (one per input); "
+                         f"got an array of shape {rows_arr.shape}.")
+    if not np.all(np.isfinite(rows_arr)):
+        raise ValueError("The rows to predict must be finite numbers.")
+    for feature in features:
+        feature.evaluate(rows_arr)  # a DataError now, not when the script runs
+    return rows_arr
+
+
 def standalone_script(
     network: Network,
     *,
@@ -329,44 +379,15 @@ def standalone_script(
     n_in, n_out = network.layer_sizes[0], network.layer_sizes[-1]
     softmax = network.output_activation == "softmax"
     scaling = _scaler_dict(scaler)
-    if scaling is not None:
-        for key, width in (("offset", n_in), ("divisor", n_in),
-                           ("target_offset", n_out), ("target_divisor", n_out)):
-            if len(scaling.get(key, [])) != width:
-                raise ValueError(f"The scaler's {key} has {len(scaling.get(key, []))} values; "
-                                 f"the network has {width}.")
+    _check_scaling(scaling, n_in, n_out)
     features, n_raw = _script_features(scaling, n_in)
-
-    def names(value, key, default):
-        if value is None and scaling is not None:
-            value = scaling.get(key) or None
-        return default if value is None else [_plain(v, key) for v in value]
-
-    inputs = names(inputs, "inputs", [f"x{i + 1}" for i in range(n_raw)])
+    inputs = _given_names(inputs, scaling, "inputs", [f"x{i + 1}" for i in range(n_raw)])
     if features and len(inputs) == n_in:
         inputs = inputs[:n_raw]
-    if softmax:
-        targets = names(targets, "targets", ["class"])[:1]
-        classes = names(classes, "classes", list(range(n_out)))
-        if len(classes) != n_out:
-            raise ValueError(f"{len(classes)} class names for {n_out} outputs.")
-    else:
-        targets = names(targets, "targets", [f"y{i + 1}" for i in range(n_out)])
-        if len(targets) != n_out:
-            raise ValueError(f"{len(targets)} target names for {n_out} outputs.")
-        classes = None
+    targets, classes = _output_names(targets, classes, scaling, softmax, n_out)
     if len(inputs) != n_raw:
         raise ValueError(f"{len(inputs)} input names for {n_raw} inputs.")
-    rows_arr = None
-    if rows is not None and len(rows):
-        rows_arr = np.atleast_2d(np.asarray(rows, dtype=np.float64))
-        if rows_arr.ndim != 2 or rows_arr.shape[1] != n_raw:
-            raise ValueError(f"Each row to predict needs {n_raw} numbers (one per input); "
-                             f"got an array of shape {rows_arr.shape}.")
-        if not np.all(np.isfinite(rows_arr)):
-            raise ValueError("The rows to predict must be finite numbers.")
-        for feature in features:
-            feature.evaluate(rows_arr)  # a DataError now, not when the script runs
+    rows_arr = _rows_array(rows, n_raw, features)
     for W in network.weights:
         if not np.all(np.isfinite(W)):
             raise ValueError("The network has non-finite weights; it cannot be exported.")
