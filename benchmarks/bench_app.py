@@ -108,28 +108,28 @@ def streamlit(app: Path):
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=app.parent, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=app.parent, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                with (contextlib.suppress(OSError),
+                      urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r):
                     if r.read().strip() == b"ok":
                         break
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"streamlit exited:\n{log.read().decode()[-2000:]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit exited:\n{log.read().decode()[-2000:]}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def iteration(page) -> int:

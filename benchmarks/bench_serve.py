@@ -357,60 +357,146 @@ class WsSession:
             await self.ws.close()
 
 
+def _reply(**kw) -> None:
+    """An answer to the driver (Load): one JSON line on stdout."""
+    print(json.dumps(kw), flush=True)
+
+
+def _command(load, cmd: dict):
+    """The method of ``load`` (a WsLoad or PageLoad) that runs a driver command."""
+    if cmd["cmd"] not in load.COMMANDS:
+        raise KeyError(cmd["cmd"])
+    return getattr(load, cmd["cmd"])
+
+
+class WsLoad:
+    """ws_worker's load sessions: one method per command of the driver (Load), each
+    returns the fields of its answer."""
+
+    COMMANDS = ("open", "warm", "play", "mark", "rates")
+
+    def __init__(self, url: str):
+        self.url = url
+        self.sessions: list[WsSession] = []
+        self.marks: dict = {}
+
+    async def open(self, cmd: dict) -> dict:
+        import asyncio
+
+        t0 = time.perf_counter()
+        new = [WsSession(self.url, r, cmd.get("query", "")) for r in cmd["routes"]]
+        await asyncio.gather(*(s.open() for s in new))
+        self.sessions += new
+        return {"seconds": time.perf_counter() - t0}
+
+    async def warm(self, cmd: dict) -> dict:
+        """One first run on each route, then closed."""
+        import asyncio
+
+        warm = [WsSession(self.url, r, cmd.get("query", "")) for r in cmd["routes"]]
+        await asyncio.gather(*(s.open() for s in warm))
+        await asyncio.gather(*(s.close() for s in warm))
+        return {}
+
+    async def play(self, cmd: dict) -> dict:
+        import asyncio
+
+        await asyncio.gather(*(s.set_playing(i < cmd["k"])
+                               for i, s in enumerate(self.sessions)))
+        return {}
+
+    async def mark(self, cmd: dict) -> dict:
+        self.marks = {i: (time.perf_counter(), s.iteration, s.changes)
+                      for i, s in enumerate(self.sessions[:cmd["k"]])}
+        return {}
+
+    async def rates(self, cmd: dict) -> dict:
+        rates = []
+        for i, (t0, it0, ch0) in self.marks.items():
+            s, dt = self.sessions[i], time.perf_counter() - t0
+            rates.append(((s.changes - ch0) / dt, (s.iteration - it0) / dt))
+        playing = sum(s.play_label == "Pause" for s in self.sessions[:len(self.marks)])
+        return {"rates": rates, "still_playing": playing}
+
+    async def close(self) -> None:
+        import asyncio
+
+        await asyncio.gather(*(s.close() for s in self.sessions), return_exceptions=True)
+
+
 def ws_worker(url: str) -> int:
     """The load sessions over the websocket protocol, driven like ``worker``."""
     import asyncio
 
     async def run():
         loop = asyncio.get_running_loop()
-        sessions: list[WsSession] = []
-        marks: dict = {}
-
-        def reply(**kw):
-            print(json.dumps(kw), flush=True)
-
+        load = WsLoad(url)
         while True:
             line = await loop.run_in_executor(None, sys.stdin.readline)
             if not line:
                 break
             cmd = json.loads(line)
+            if cmd.get("cmd") == "quit":
+                _reply(ok=True)
+                break
             try:
-                if cmd["cmd"] == "open":
-                    t0 = time.perf_counter()
-                    new = [WsSession(url, r, cmd.get("query", "")) for r in cmd["routes"]]
-                    await asyncio.gather(*(s.open() for s in new))
-                    sessions += new
-                    reply(ok=True, seconds=time.perf_counter() - t0)
-                elif cmd["cmd"] == "warm":  # one first run on each route, then closed
-                    warm = [WsSession(url, r, cmd.get("query", "")) for r in cmd["routes"]]
-                    await asyncio.gather(*(s.open() for s in warm))
-                    await asyncio.gather(*(s.close() for s in warm))
-                    reply(ok=True)
-                elif cmd["cmd"] == "play":
-                    await asyncio.gather(*(s.set_playing(i < cmd["k"])
-                                           for i, s in enumerate(sessions)))
-                    reply(ok=True)
-                elif cmd["cmd"] == "mark":
-                    marks = {i: (time.perf_counter(), s.iteration, s.changes)
-                             for i, s in enumerate(sessions[:cmd["k"]])}
-                    reply(ok=True)
-                elif cmd["cmd"] == "rates":
-                    rates = []
-                    for i, (t0, it0, ch0) in marks.items():
-                        s, dt = sessions[i], time.perf_counter() - t0
-                        rates.append(((s.changes - ch0) / dt, (s.iteration - it0) / dt))
-                    playing = sum(s.play_label == "Pause" for s in sessions[:len(marks)])
-                    reply(ok=True, rates=rates, still_playing=playing)
-                elif cmd["cmd"] == "quit":
-                    reply(ok=True)
-                    break
+                _reply(ok=True, **await _command(load, cmd)(cmd))
             except Exception as e:  # noqa: BLE001 - reported to the driver
-                reply(ok=False, error=f"{type(e).__name__}: {e}")
-        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+                _reply(ok=False, error=f"{type(e).__name__}: {e}")
+        await load.close()
 
     os.nice(10)
     asyncio.run(run())
     return 0
+
+
+class PageLoad:
+    """worker's load pages, in one browser: one method per command of the driver (Load),
+    each returns the fields of its answer."""
+
+    COMMANDS = ("open", "warm", "play", "mark", "rates")
+
+    def __init__(self, browser, url: str):
+        self.browser, self.url = browser, url
+        self.pages: list = []
+        self.marks: dict = {}
+
+    def open(self, cmd: dict) -> dict:
+        t0 = time.perf_counter()
+        new = [open_page(self.browser, self.url, r, COUNTER_JS, wait=False,
+                         query=cmd.get("query", "")) for r in cmd["routes"]]
+        for page in new:
+            ready(page)
+        self.pages += new
+        return {"seconds": time.perf_counter() - t0}
+
+    def warm(self, cmd: dict) -> dict:
+        """One first run on each route, then closed."""
+        for r in cmd["routes"]:
+            page = open_page(self.browser, self.url, r, query=cmd.get("query", ""))
+            page.context.close()
+        return {}
+
+    def play(self, cmd: dict) -> dict:
+        for i, page in enumerate(self.pages):
+            set_playing(page, i < cmd["k"])
+        return {}
+
+    def mark(self, cmd: dict) -> dict:
+        self.marks = {i: (time.perf_counter(), iteration(p),
+                          p.evaluate("() => window.__refreshes.changes"))
+                      for i, p in enumerate(self.pages[:cmd["k"]])}
+        return {}
+
+    def rates(self, cmd: dict) -> dict:
+        rates, playing = [], 0
+        for i, (t0, it0, ch0) in self.marks.items():
+            page = self.pages[i]
+            dt = time.perf_counter() - t0
+            rates.append(((page.evaluate("() => window.__refreshes.changes")
+                           - ch0) / dt, (iteration(page) - it0) / dt))
+            playing += "Pause" in page.locator(PLAY).inner_text()
+        return {"rates": rates, "still_playing": playing}
 
 
 def worker(url: str) -> int:
@@ -418,53 +504,19 @@ def worker(url: str) -> int:
     os.nice(10)
     from playwright.sync_api import sync_playwright
 
-    def reply(**kw):
-        print(json.dumps(kw), flush=True)
-
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
                                      args=CHROMIUM_ARGS)
-        pages: list = []
-        marks: dict = {}
+        load = PageLoad(browser, url)
         for line in sys.stdin:
             cmd = json.loads(line)
+            if cmd.get("cmd") == "quit":
+                _reply(ok=True)
+                break
             try:
-                if cmd["cmd"] == "open":
-                    t0 = time.perf_counter()
-                    new = [open_page(browser, url, r, COUNTER_JS, wait=False,
-                                     query=cmd.get("query", "")) for r in cmd["routes"]]
-                    for page in new:
-                        ready(page)
-                    pages += new
-                    reply(ok=True, seconds=time.perf_counter() - t0)
-                elif cmd["cmd"] == "warm":  # one first run on each route, then closed
-                    for r in cmd["routes"]:
-                        page = open_page(browser, url, r, query=cmd.get("query", ""))
-                        page.context.close()
-                    reply(ok=True)
-                elif cmd["cmd"] == "play":
-                    for i, page in enumerate(pages):
-                        set_playing(page, i < cmd["k"])
-                    reply(ok=True)
-                elif cmd["cmd"] == "mark":
-                    marks = {i: (time.perf_counter(), iteration(p),
-                                 p.evaluate("() => window.__refreshes.changes"))
-                             for i, p in enumerate(pages[:cmd["k"]])}
-                    reply(ok=True)
-                elif cmd["cmd"] == "rates":
-                    rates, playing = [], 0
-                    for i, (t0, it0, ch0) in marks.items():
-                        page = pages[i]
-                        dt = time.perf_counter() - t0
-                        rates.append(((page.evaluate("() => window.__refreshes.changes")
-                                       - ch0) / dt, (iteration(page) - it0) / dt))
-                        playing += "Pause" in page.locator(PLAY).inner_text()
-                    reply(ok=True, rates=rates, still_playing=playing)
-                elif cmd["cmd"] == "quit":
-                    reply(ok=True)
-                    break
+                _reply(ok=True, **_command(load, cmd)(cmd))
             except Exception as e:  # noqa: BLE001 - reported to the driver
-                reply(ok=False, error=f"{type(e).__name__}: {e}")
+                _reply(ok=False, error=f"{type(e).__name__}: {e}")
         browser.close()
     return 0
 
@@ -578,7 +630,7 @@ def summarize_pyspy(raw: Path) -> list[tuple[str, float]]:
 
 
 # ------------------------------------------------------------------ the run
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--playing", default="0,5", help="counts of playing pages, e.g. 0,1,5")
@@ -596,6 +648,11 @@ def main() -> int:
                         help="the load sessions: Streamlit's websocket protocol from Python "
                              "(default), or browser pages")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> int:
+    parser = _parser()
     args = parser.parse_args()
     if args.worker:
         return (ws_worker if args.load == "ws" else worker)(args.worker)
@@ -612,81 +669,125 @@ def main() -> int:
 
     signal.signal(signal.SIGALRM, timeout)
     signal.alarm(args.timeout)
-    rows, profile = [], None
     busy0 = machine_busy()
     t_start = time.perf_counter()
     with Server(args.app.resolve(), args.replicas) as server, sync_playwright() as pw:
-        rss_fresh = server.rss_mb()
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                     args=CHROMIUM_ARGS)
-        probe = open_page(browser, server.url, server.route(0))
-        load = Load(server.url, args.load)
-        try:
-            if args.replicas > 1:  # every replica's imports and first run before the baseline
-                load("warm", routes=server.routes[1:], query=args.query)
-            time.sleep(args.settle)
-            rss_one = server.rss_mb()
-            opened = load("open", routes=[server.route(i) for i in range(args.sessions)],
-                          query=args.query)
-            time.sleep(args.settle)
-            rss_all = server.rss_mb()
-            for k in playing:
-                load("play", k=k)
-                time.sleep(args.settle)  # past the first refreshes
-                load("mark", k=k)
-                cpu0, b0, t0 = server.cpu_s(), machine_busy(), time.perf_counter()
-                spy = None
-                if args.py_spy and k == max(playing):
-                    profile = Path(tempfile.mkdtemp()) / "server.txt"
-                    spy = subprocess.Popen(
-                        [str(args.py_spy), "record", "--pid", str(server.pids[0]),
-                         "--threads", "--gil", "--format", "raw", "--rate", "200",
-                         "--output", str(profile), "--nonblocking"],
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                times, note = probe_or_timeout(probe, args.steps, args.phase_seconds)
-                if spy is not None:
-                    spy.send_signal(signal.SIGINT)
-                    spy.wait(30)
-                dt = time.perf_counter() - t0
-                cpu1, b1 = server.cpu_s(), machine_busy()
-                rates = load("rates", k=k) if k else {"rates": [], "still_playing": 0}
-                ncpu = os.cpu_count() or 1
-                rows.append({
-                    "playing": k, "p50": statistics.median(times), "p95": p95(times),
-                    "max": max(times), "n": len(times),
-                    "server_cpu": (cpu1 - cpu0) / dt / len(server.pids),
-                    "machine": (b1[0] - b0[0]) / max(b1[1] - b0[1], 1),
-                    "refreshes": statistics.mean(r[0] for r in rates["rates"])
-                    if rates["rates"] else float("nan"),
-                    "steps_s": statistics.mean(r[1] for r in rates["rates"])
-                    if rates["rates"] else float("nan"),
-                    "still": rates["still_playing"], "ncpu": ncpu, "note": note,
-                })
-                r = rows[-1]
-                print(f"nnviz bench: {k} playing: Step p50 {r['p50']:.2f} s, p95 "
-                      f"{r['p95']:.2f} s, server CPU {r['server_cpu']:.0%}, "
-                      f"{r['refreshes']:.1f} refreshes/s {note}", file=sys.stderr, flush=True)
-                if note:
-                    break  # the server no longer answers in time: more load won't either
-            load("play", k=0)
-            rss_end = server.rss_mb()
-        finally:
-            load.close()
-            browser.close()
+        run = _measure(server, pw, args, playing)
     signal.alarm(0)
+    _report(args, playing, run, busy0, time.perf_counter() - t_start)
+    return 0
 
-    total = time.perf_counter() - t_start
-    per_session = (rss_all - rss_one) / args.sessions
+
+class Measured:
+    """What a run measured: a row per playing count, the server's memory (MB) along the
+    way, how long the load took to open and the py-spy profile, if any."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.rss: dict[str, float] = {}  # "fresh", "one" (the probe), "all" (idle), "end"
+        self.opened_s = 0.0
+        self.profile: Path | None = None
+
+
+def _measure(server: Server, pw, args, playing: list[int]) -> Measured:
+    """Open the probe and the load, then measure each count of playing sessions in turn
+    (until the server no longer answers the probe in time)."""
+    run = Measured()
+    run.rss["fresh"] = server.rss_mb()
+    browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
+                                 args=CHROMIUM_ARGS)
+    probe = open_page(browser, server.url, server.route(0))
+    load = Load(server.url, args.load)
+    try:
+        if args.replicas > 1:  # every replica's imports and first run before the baseline
+            load("warm", routes=server.routes[1:], query=args.query)
+        time.sleep(args.settle)
+        run.rss["one"] = server.rss_mb()
+        opened = load("open", routes=[server.route(i) for i in range(args.sessions)],
+                      query=args.query)
+        run.opened_s = opened["seconds"]
+        time.sleep(args.settle)
+        run.rss["all"] = server.rss_mb()
+        for k in playing:
+            row, profile = _phase(server, probe, load, args, k, k == max(playing))
+            run.rows.append(row)
+            run.profile = profile or run.profile
+            if row["note"]:
+                break  # the server no longer answers in time: more load won't either
+        load("play", k=0)
+        run.rss["end"] = server.rss_mb()
+    finally:
+        load.close()
+        browser.close()
+    return run
+
+
+def _phase(server: Server, probe, load: Load, args, k: int,
+           profiled: bool) -> tuple[dict, Path | None]:
+    """k sessions playing: the probe's Steps, the server's CPU and the refreshes and steps
+    per second of the playing sessions (a row of the table), and the py-spy profile taken
+    meanwhile if ``profiled`` and --py-spy."""
+    load("play", k=k)
+    time.sleep(args.settle)  # past the first refreshes
+    load("mark", k=k)
+    cpu0, b0, t0 = server.cpu_s(), machine_busy(), time.perf_counter()
+    spy = profile = None
+    if args.py_spy and profiled:
+        profile = Path(tempfile.mkdtemp()) / "server.txt"
+        spy = subprocess.Popen(
+            [str(args.py_spy), "record", "--pid", str(server.pids[0]),
+             "--threads", "--gil", "--format", "raw", "--rate", "200",
+             "--output", str(profile), "--nonblocking"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times, note = probe_or_timeout(probe, args.steps, args.phase_seconds)
+    if spy is not None:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(30)
+    dt = time.perf_counter() - t0
+    cpu1, b1 = server.cpu_s(), machine_busy()
+    rates = load("rates", k=k) if k else {"rates": [], "still_playing": 0}
+    ncpu = os.cpu_count() or 1
+    r = {
+        "playing": k, "p50": statistics.median(times), "p95": p95(times),
+        "max": max(times), "n": len(times),
+        "server_cpu": (cpu1 - cpu0) / dt / len(server.pids),
+        "machine": (b1[0] - b0[0]) / max(b1[1] - b0[1], 1),
+        "refreshes": statistics.mean(r[0] for r in rates["rates"])
+        if rates["rates"] else float("nan"),
+        "steps_s": statistics.mean(r[1] for r in rates["rates"])
+        if rates["rates"] else float("nan"),
+        "still": rates["still_playing"], "ncpu": ncpu, "note": note,
+    }
+    print(f"nnviz bench: {k} playing: Step p50 {r['p50']:.2f} s, p95 "
+          f"{r['p95']:.2f} s, server CPU {r['server_cpu']:.0%}, "
+          f"{r['refreshes']:.1f} refreshes/s {note}", file=sys.stderr, flush=True)
+    return r, profile
+
+
+def _report(args, playing: list[int], run: Measured, busy0: tuple[float, float],
+            total: float) -> None:
+    """The run's summary, table, memory and profile on stdout."""
     b1 = machine_busy()
     print(f"\n{args.sessions} sessions ({args.load}) + a probe page on {args.replicas} "
           f"{'process' if args.replicas == 1 else 'replicas behind nginx'} "
           f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; machine busy "
           f"{(b1[0] - busy0[0]) / max(b1[1] - busy0[1], 1):.0%} over the run, "
-          f"{total:.0f} s; pages opened in {opened['seconds']:.0f} s)")
+          f"{total:.0f} s; pages opened in {run.opened_s:.0f} s)")
     options = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())
                        if k.startswith("STREAMLIT_"))
     print(f"app: {args.app}{args.query or ''} for the load"
           + (f"   (server environment: {options})" if options else "") + "\n")
+    _print_table(args, run.rows)
+    _print_memory(args, run.rss)
+    if run.profile is not None and run.profile.exists():
+        print(f"\nwhere the server's GIL went while the probe stepped with {max(playing)} "
+              "playing (py-spy --gil):")
+        for label, share in summarize_pyspy(run.profile):
+            print(f"  {share:>5.0%}  {label}")
+        print(f"  (raw stacks: {run.profile})")
+
+
+def _print_table(args, rows: list[dict]) -> None:
     head = f"{'playing':>8}  {'Step p50':>9}  {'Step p95':>9}  {'max':>6}  " \
            f"{'server CPU':>10}  {'machine':>7}  {'refreshes/s':>11}  {'steps/s':>8}  target"
     print(head)
@@ -705,20 +806,16 @@ def main() -> int:
     print("\n  Step: the probe's click → its Iteration metric changes; server CPU: per "
           "process, 100 % = one core;\n  refreshes/s and steps/s: per playing page "
           "(the live view refreshes at most every TICK s).\n")
-    print(f"memory (RSS{', all replicas' if args.replicas > 1 else ''}): fresh server "
-          f"{rss_fresh:.0f} MB, with the probe{' (and a first run on each)' if args.replicas > 1 else ''} "
-          f"{rss_one:.0f} MB, with {args.sessions} idle "
-          f"pages more {rss_all:.0f} MB, after playing {rss_end:.0f} MB")
-    print(f"memory per idle session: {per_session:.1f} MB  "
-          f"(({rss_all:.0f} − {rss_one:.0f}) / {args.sessions})")
-    if profile is not None and profile.exists():
-        print(f"\nwhere the server's GIL went while the probe stepped with {max(playing)} "
-              "playing (py-spy --gil):")
-        for label, share in summarize_pyspy(profile):
-            print(f"  {share:>5.0%}  {label}")
-        print(f"  (raw stacks: {profile})")
-    return 0
 
+
+def _print_memory(args, rss: dict[str, float]) -> None:
+    per_session = (rss["all"] - rss["one"]) / args.sessions
+    print(f"memory (RSS{', all replicas' if args.replicas > 1 else ''}): fresh server "
+          f"{rss['fresh']:.0f} MB, with the probe{' (and a first run on each)' if args.replicas > 1 else ''} "
+          f"{rss['one']:.0f} MB, with {args.sessions} idle "
+          f"pages more {rss['all']:.0f} MB, after playing {rss['end']:.0f} MB")
+    print(f"memory per idle session: {per_session:.1f} MB  "
+          f"(({rss['all']:.0f} − {rss['one']:.0f}) / {args.sessions})")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 
 from .conftest import SCREENSHOTS, screenshot, wait_idle
-from .test_inspect_replay_compare import chart, poll
 from .test_explorer import POLL_MS, button, no_exception, wait_iteration, wait_ready
+from .test_inspect_replay_compare import chart, poll
 
 PILLS = ".st-key-feature_toggles"
 
