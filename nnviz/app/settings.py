@@ -306,6 +306,8 @@ def _set(attribute: str):
     return lambda trainer, value: setattr(trainer, attribute, value)
 
 
+# One entry per setting, laid out by hand so that the table reads as a table.
+# fmt: off
 SETTINGS: tuple[Setting, ...] = (
     # ---------------------------------------------------------------- data
     Setting("dataset", str, "Data set", "select", DATA, choices=(*PRESETS, CUSTOM),
@@ -371,6 +373,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("l2", float, "L2", "number", HOT, default=0.0, min=0.0, max=10.0, step=0.001,
             number_format="%.4f", apply=lambda t, v: t.set_regularization(l2=v)),
 )
+# fmt: on
 """The settings table, in the order of the ``Settings`` fields."""
 
 _BY_NAME = {s.name: s for s in SETTINGS}
