@@ -10,12 +10,20 @@ from nnviz.ui import controls, live, look, sidebar, state, tabs
 from nnviz.ui.text import md
 
 presentation = state.presentation()
-st.set_page_config(page_title="nnviz", page_icon="🧠", layout="wide",
-                   initial_sidebar_state="collapsed" if presentation else "expanded")
+st.set_page_config(
+    page_title="nnviz",
+    page_icon="🧠",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presentation else "expanded",
+)
 look.apply(presentation)
 
-ICONS = {"info": ":material/info:", "success": ":material/check_circle:",
-         "warning": ":material/warning:", "error": ":material/error:"}
+ICONS = {
+    "info": ":material/info:",
+    "success": ":material/check_circle:",
+    "warning": ":material/warning:",
+    "error": ":material/error:",
+}
 
 state.init()
 state.follow_link_replay()
@@ -28,10 +36,12 @@ state.sync_link()
 
 if st.session_state[state.LINK_NOTES]:
     for text in st.session_state[state.LINK_NOTES]:
-        (st.warning if text.startswith("Ignored") else st.info)(md(text),
-                                                                 icon=":material/link:")
-    st.button("Dismiss the link notes", key="dismiss_link_notes",
-              on_click=lambda: st.session_state.update({state.LINK_NOTES: []}))
+        (st.warning if text.startswith("Ignored") else st.info)(md(text), icon=":material/link:")
+    st.button(
+        "Dismiss the link notes",
+        key="dismiss_link_notes",
+        on_click=lambda: st.session_state.update({state.LINK_NOTES: []}),
+    )
 controls.control_bar()
 live.live_view()
 tabs.tabs()

@@ -37,20 +37,26 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 VIEWPORT = {"width": 1440, "height": 900}
 METRIC = "[data-testid='stMetricValue']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHART = ".js-plotly-plot"
 
-TRIVIAL_APP = textwrap.dedent('''
+TRIVIAL_APP = textwrap.dedent("""
     import plotly.graph_objects as go
     import streamlit as st
     st.title("one chart")
     st.plotly_chart(go.Figure(go.Scatter(x=[0, 1, 2], y=[1, 3, 2])), key="c")
-''')
+""")
 
 # Installed before the page's scripts: counts chart nodes that appear (a chart
 # re-created), timer ticks, and every change of the Iteration metric's text (both
@@ -105,18 +111,35 @@ def free_port() -> int:
 @contextlib.contextmanager
 def streamlit(app: Path):
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=app.parent, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=app.parent, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
-                with (contextlib.suppress(OSError),
-                      urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r):
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r,
+                ):
                     if r.read().strip() == b"ok":
                         break
                 if proc.poll() is not None:
@@ -147,15 +170,20 @@ def open_page(browser, url: str, query: str = ""):
     ws_bytes = [0]
 
     def on_ws(ws):
-        ws.on("framereceived", lambda payload: ws_bytes.__setitem__(
-            0, ws_bytes[0] + len(payload if isinstance(payload, (bytes, str)) else b"")))
+        ws.on(
+            "framereceived",
+            lambda payload: ws_bytes.__setitem__(
+                0, ws_bytes[0] + len(payload if isinstance(payload, (bytes, str)) else b"")
+            ),
+        )
 
     page.on("websocket", on_ws)
     t0 = time.perf_counter()
     page.goto(url + query, wait_until="domcontentloaded")
     page.wait_for_function(
         f"() => [...document.querySelectorAll('{CHART}')].some(e => e.querySelector('.main-svg'))",
-        timeout=90_000)
+        timeout=90_000,
+    )
     first_chart = time.perf_counter() - t0
     wait_idle(page)
     return context, page, ws_bytes, first_chart
@@ -172,8 +200,10 @@ def measure_step(page, rounds: int = 5) -> tuple[float, float]:
         t0 = time.perf_counter()
         page.get_by_role("button", name="Step", exact=True).click()
         page.wait_for_function(
-            "v => { const m = document.querySelector(\"" + METRIC + "\");"
-            " return m && m.innerText.replace(/,/g, '') !== String(v); }", arg=before)
+            'v => { const m = document.querySelector("' + METRIC + '");'
+            " return m && m.innerText.replace(/,/g, '') !== String(v); }",
+            arg=before,
+        )
         to_metric.append(time.perf_counter() - t0)
         time.sleep(0.05)
         wait_idle(page)
@@ -184,8 +214,9 @@ def measure_step(page, rounds: int = 5) -> tuple[float, float]:
 
 def measure_play(page, ws_bytes, seconds: float) -> dict:
     play_button(page).click()
-    page.wait_for_function("() => document.querySelector('.st-key-play').innerText"
-                           ".includes('Pause')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.st-key-play').innerText.includes('Pause')", timeout=30_000
+    )
     time.sleep(1.0)  # past the first refresh
     bytes0 = ws_bytes[0]
     page.evaluate("() => window.__probe.start()")
@@ -224,8 +255,13 @@ def run_case(browser, url: str, query: str, seconds: float, trivial_first: float
         play = measure_play(page, ws_bytes, seconds)
     finally:
         context.close()
-    return {"step_metric_s": step_metric, "step_idle_s": step_idle, **play,
-            "first_chart_s": first, "first_chart_ratio": first / trivial_first}
+    return {
+        "step_metric_s": step_metric,
+        "step_idle_s": step_idle,
+        **play,
+        "first_chart_s": first,
+        "first_chart_ratio": first / trivial_first,
+    }
 
 
 CASES = {
@@ -277,8 +313,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         trivial = Path(tmp) / "trivial.py"
         trivial.write_text(TRIVIAL_APP)
-        browser = pw.chromium.launch(executable_path=executable, headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         with streamlit(trivial) as url:
             firsts = []
             for _ in range(3):
@@ -290,11 +325,12 @@ def main() -> int:
         with streamlit(args.app.resolve()) as url:
             open_page(browser, url)[0].close()  # warm the server (imports, first run)
             for name in args.case or CASES:
-                results[name] = run_case(browser, url, CASES[name], args.seconds,
-                                         trivial_first)
+                results[name] = run_case(browser, url, CASES[name], args.seconds, trivial_first)
         browser.close()
-    print(f"app: {args.app}   (machine: {os.cpu_count()} cores; trivial page → first chart "
-          f"{trivial_first:.2f} s)")
+    print(
+        f"app: {args.app}   (machine: {os.cpu_count()} cores; trivial page → first chart "
+        f"{trivial_first:.2f} s)"
+    )
     names = list(results)
     width = max(len(label) for label, _ in TARGETS.values()) + 2
     print("".ljust(width) + "".join(n[:28].ljust(30) for n in names) + "target")

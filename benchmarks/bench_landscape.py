@@ -27,10 +27,15 @@ from nnviz.data import PRESETS, load_preset, prepare  # noqa: E402
 
 def setup():
     preset = PRESETS["spiral"]
-    data = prepare(load_preset("spiral"), preset.inputs, preset.targets,
-                   output_activation=preset.output_activation)
-    net = nnviz.Network([2, 8, 8, 1], activation="tanh",
-                        output_activation=preset.output_activation, seed=0)
+    data = prepare(
+        load_preset("spiral"),
+        preset.inputs,
+        preset.targets,
+        output_activation=preset.output_activation,
+    )
+    net = nnviz.Network(
+        [2, 8, 8, 1], activation="tanh", output_activation=preset.output_activation, seed=0
+    )
     nnviz.Trainer(net, data.X_train, data.y_train, loss=preset.loss, learning_rate=0.1).run(200)
     return net, data.X_train, data.y_train, preset.loss
 
@@ -68,12 +73,12 @@ def main() -> None:
 
     points = args.resolution**2
     b, l = statistics.median(batched), statistics.median(looped)
-    print(f"spiral, {X.shape[0]} training rows, [2, 8, 8, 1] tanh/sigmoid, {loss}, "
-          f"{args.resolution}×{args.resolution} = {points} grid points, median of {args.runs}")
-    print(f"  nnviz.loss_landscape (batched):      {b * 1e3:8.1f} ms  "
-          f"({points / b:,.0f} points/s)")
-    print(f"  Python loop of Network.loss calls:   {l * 1e3:8.1f} ms  "
-          f"({points / l:,.0f} points/s)")
+    print(
+        f"spiral, {X.shape[0]} training rows, [2, 8, 8, 1] tanh/sigmoid, {loss}, "
+        f"{args.resolution}×{args.resolution} = {points} grid points, median of {args.runs}"
+    )
+    print(f"  nnviz.loss_landscape (batched):      {b * 1e3:8.1f} ms  ({points / b:,.0f} points/s)")
+    print(f"  Python loop of Network.loss calls:   {l * 1e3:8.1f} ms  ({points / l:,.0f} points/s)")
     print(f"  ratio: {l / b:.1f}× faster (largest relative difference {worst:.1e})")
 
 

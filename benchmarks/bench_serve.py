@@ -52,11 +52,18 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 # every page keeps its timers running at full rate (no background throttling)
-                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                 "--disable-backgrounding-occluded-windows"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # every page keeps its timers running at full rate (no background throttling)
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 METRIC = "[data-testid='stMetricValue']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -131,12 +138,32 @@ class Server:
         log = self._stack.enter_context(tempfile.TemporaryFile())
         if self.replicas == 1:
             port = free_port()
-            cmd = [sys.executable, "-m", "streamlit", "run", str(self.app),
-                   "--server.headless", "true", "--server.port", str(port),
-                   "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-                   "--server.fileWatcherType", "none", "--logger.level", "warning"]
-            proc = subprocess.Popen(cmd, cwd=self.app.parent, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=subprocess.STDOUT)
+            cmd = [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(self.app),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                "--logger.level",
+                "warning",
+            ]
+            proc = subprocess.Popen(
+                cmd,
+                cwd=self.app.parent,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             self._stack.callback(_stop, proc)
             self.url = f"http://127.0.0.1:{port}"
             wait_health(self.url, proc, log)
@@ -144,11 +171,28 @@ class Server:
             return self
         run = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
         port, *ports = (free_port() for _ in range(self.replicas + 1))
-        cmd = ["bash", "scripts/serve.sh", "--replicas", str(self.replicas), "--port",
-               str(port), "--host", "127.0.0.1", "--replica-ports", ",".join(map(str, ports)),
-               "--run-dir", str(run)]
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        cmd = [
+            "bash",
+            "scripts/serve.sh",
+            "--replicas",
+            str(self.replicas),
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--replica-ports",
+            ",".join(map(str, ports)),
+            "--run-dir",
+            str(run),
+        ]
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._stack.callback(_stop, proc, group=True)
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 180
@@ -165,8 +209,9 @@ class Server:
                 route = f"bench-{i}"
                 _get(self.url + "/_stcore/health", route)
                 lines = (run / "access.log").read_text().splitlines()
-                if any(f"route={route} " in ln and f"upstream=127.0.0.1:{p} " in ln
-                       for ln in lines):
+                if any(
+                    f"route={route} " in ln and f"upstream=127.0.0.1:{p} " in ln for ln in lines
+                ):
                     self.routes.append(route)
                     break
             else:
@@ -210,8 +255,14 @@ def _stop(proc: subprocess.Popen, group: bool = False) -> None:
     proc.wait(10)
 
 
-def open_page(browser, url: str, route: str | None, init_script: str | None = None,
-              wait: bool = True, query: str = ""):
+def open_page(
+    browser,
+    url: str,
+    route: str | None,
+    init_script: str | None = None,
+    wait: bool = True,
+    query: str = "",
+):
     context = browser.new_context(viewport=VIEWPORT)
     if route:
         context.add_cookies([{"name": COOKIE, "value": route, "url": url}])
@@ -238,8 +289,9 @@ def set_playing(page, playing: bool) -> None:
     if label in page.locator(PLAY).inner_text():
         return
     page.locator(PLAY).get_by_role("button").first.click()
-    page.wait_for_function(f"() => document.querySelector('{PLAY}').innerText"
-                           f".includes('{label}')", timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => document.querySelector('{PLAY}').innerText.includes('{label}')", timeout=TIMEOUT_MS
+    )
 
 
 # ------------------------------------------------------------------ the load (subprocess)
@@ -281,9 +333,14 @@ class WsSession:
 
         headers = {"Cookie": f"{COOKIE}={self.route}"} if self.route else {}
         self.ws = await websockets.connect(
-            self.url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-            origin=self.url, additional_headers=headers, max_size=None, compression=None,
-            open_timeout=60)
+            self.url.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=self.url,
+            additional_headers=headers,
+            max_size=None,
+            compression=None,
+            open_timeout=60,
+        )
         self.reader = asyncio.create_task(self._read())
         await self.ws.send(self._rerun())
         await self.wait(lambda: self.finished and self.play_id)
@@ -310,7 +367,8 @@ class WsSession:
                 fid = msg.auto_rerun.fragment_id
                 if fid not in self.timers:
                     self.timers[fid] = asyncio.create_task(
-                        self._every(fid, msg.auto_rerun.interval))
+                        self._every(fid, msg.auto_rerun.interval)
+                    )
             elif kind == "stop_auto_rerun":
                 for fid in msg.stop_auto_rerun.fragment_ids:
                     self._cancel(fid)
@@ -401,13 +459,14 @@ class WsLoad:
     async def play(self, cmd: dict) -> dict:
         import asyncio
 
-        await asyncio.gather(*(s.set_playing(i < cmd["k"])
-                               for i, s in enumerate(self.sessions)))
+        await asyncio.gather(*(s.set_playing(i < cmd["k"]) for i, s in enumerate(self.sessions)))
         return {}
 
     async def mark(self, cmd: dict) -> dict:
-        self.marks = {i: (time.perf_counter(), s.iteration, s.changes)
-                      for i, s in enumerate(self.sessions[:cmd["k"]])}
+        self.marks = {
+            i: (time.perf_counter(), s.iteration, s.changes)
+            for i, s in enumerate(self.sessions[: cmd["k"]])
+        }
         return {}
 
     async def rates(self, cmd: dict) -> dict:
@@ -415,7 +474,7 @@ class WsLoad:
         for i, (t0, it0, ch0) in self.marks.items():
             s, dt = self.sessions[i], time.perf_counter() - t0
             rates.append(((s.changes - ch0) / dt, (s.iteration - it0) / dt))
-        playing = sum(s.play_label == "Pause" for s in self.sessions[:len(self.marks)])
+        playing = sum(s.play_label == "Pause" for s in self.sessions[: len(self.marks)])
         return {"rates": rates, "still_playing": playing}
 
     async def close(self) -> None:
@@ -463,8 +522,10 @@ class PageLoad:
 
     def open(self, cmd: dict) -> dict:
         t0 = time.perf_counter()
-        new = [open_page(self.browser, self.url, r, COUNTER_JS, wait=False,
-                         query=cmd.get("query", "")) for r in cmd["routes"]]
+        new = [
+            open_page(self.browser, self.url, r, COUNTER_JS, wait=False, query=cmd.get("query", ""))
+            for r in cmd["routes"]
+        ]
         for page in new:
             ready(page)
         self.pages += new
@@ -483,9 +544,10 @@ class PageLoad:
         return {}
 
     def mark(self, cmd: dict) -> dict:
-        self.marks = {i: (time.perf_counter(), iteration(p),
-                          p.evaluate("() => window.__refreshes.changes"))
-                      for i, p in enumerate(self.pages[:cmd["k"]])}
+        self.marks = {
+            i: (time.perf_counter(), iteration(p), p.evaluate("() => window.__refreshes.changes"))
+            for i, p in enumerate(self.pages[: cmd["k"]])
+        }
         return {}
 
     def rates(self, cmd: dict) -> dict:
@@ -493,8 +555,12 @@ class PageLoad:
         for i, (t0, it0, ch0) in self.marks.items():
             page = self.pages[i]
             dt = time.perf_counter() - t0
-            rates.append(((page.evaluate("() => window.__refreshes.changes")
-                           - ch0) / dt, (iteration(page) - it0) / dt))
+            rates.append(
+                (
+                    (page.evaluate("() => window.__refreshes.changes") - ch0) / dt,
+                    (iteration(page) - it0) / dt,
+                )
+            )
             playing += "Pause" in page.locator(PLAY).inner_text()
         return {"rates": rates, "still_playing": playing}
 
@@ -505,8 +571,9 @@ def worker(url: str) -> int:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+        )
         load = PageLoad(browser, url)
         for line in sys.stdin:
             cmd = json.loads(line)
@@ -523,8 +590,12 @@ def worker(url: str) -> int:
 
 class Load:
     def __init__(self, url: str, kind: str):
-        self.proc = subprocess.Popen([sys.executable, __file__, "--worker", url, "--load", kind],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", url, "--load", kind],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def __call__(self, cmd: str, **kw) -> dict:
         self.proc.stdin.write(json.dumps({"cmd": cmd, **kw}) + "\n")
@@ -561,9 +632,11 @@ def probe_steps(page, n: int, seconds: float) -> list[float]:
         t0 = time.perf_counter()
         page.get_by_role("button", name="Step", exact=True).click()
         page.wait_for_function(
-            "v => { const m = document.querySelector(\"" + METRIC + "\");"
+            'v => { const m = document.querySelector("' + METRIC + '");'
             " return m && m.innerText.replace(/,/g, '') !== String(v); }",
-            arg=before, timeout=TIMEOUT_MS)
+            arg=before,
+            timeout=TIMEOUT_MS,
+        )
         times.append(time.perf_counter() - t0)
         time.sleep(0.2)
     return times
@@ -593,8 +666,10 @@ def p95(values: list[float]) -> float:
 # Where a sample of the thread holding the GIL falls, first match wins: (label, a regex
 # on one frame of its stack, or on the thread's name for the last ones).
 AREAS = [
-    ("Streamlit: gc.collect(2) after every run (runner.postScriptGC)",
-     r"ScriptRunner\._on_script_finished \(.*script_runner\.py:\d+\)$"),
+    (
+        "Streamlit: gc.collect(2) after every run (runner.postScriptGC)",
+        r"ScriptRunner\._on_script_finished \(.*script_runner\.py:\d+\)$",
+    ),
     ("live fragment: training (tick, train_chunk)", r"^train_chunk |Explorer\.train_chunk"),
     ("live fragment: charts (charts_area: views, patches, livechart)", r"^charts_area "),
     ("live fragment: metrics row", r"^metrics_row "),
@@ -625,8 +700,10 @@ def summarize_pyspy(raw: Path) -> list[tuple[str, float]]:
                 break
         else:
             totals["other threads"] += n
-    return [(label, totals[label] / everything if everything else 0.0)
-            for label in [*(a for a, _ in AREAS), "other threads"]]
+    return [
+        (label, totals[label] / everything if everything else 0.0)
+        for label in [*(a for a, _ in AREAS), "other threads"]
+    ]
 
 
 # ------------------------------------------------------------------ the run
@@ -637,16 +714,28 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--replicas", type=int, default=1)
     parser.add_argument("--app", type=Path, default=ROOT / "app.py")
-    parser.add_argument("--query", default="", help="the load sessions' link, e.g. "
-                        "'?dataset=spiral&hidden=8-8-8-8-8-8' (the probe: the default page)")
-    parser.add_argument("--phase-seconds", type=float, default=180,
-                        help="fewer Steps (at least 3) if a count's Steps take longer")
+    parser.add_argument(
+        "--query",
+        default="",
+        help="the load sessions' link, e.g. "
+        "'?dataset=spiral&hidden=8-8-8-8-8-8' (the probe: the default page)",
+    )
+    parser.add_argument(
+        "--phase-seconds",
+        type=float,
+        default=180,
+        help="fewer Steps (at least 3) if a count's Steps take longer",
+    )
     parser.add_argument("--settle", type=float, default=4.0, help="seconds before measuring")
     parser.add_argument("--py-spy", type=Path, help="a py-spy executable: profile the server")
     parser.add_argument("--timeout", type=int, default=900, help="give up after (s)")
-    parser.add_argument("--load", choices=("ws", "browser"), default="ws",
-                        help="the load sessions: Streamlit's websocket protocol from Python "
-                             "(default), or browser pages")
+    parser.add_argument(
+        "--load",
+        choices=("ws", "browser"),
+        default="ws",
+        help="the load sessions: Streamlit's websocket protocol from Python "
+        "(default), or browser pages",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     return parser
 
@@ -694,8 +783,9 @@ def _measure(server: Server, pw, args, playing: list[int]) -> Measured:
     (until the server no longer answers the probe in time)."""
     run = Measured()
     run.rss["fresh"] = server.rss_mb()
-    browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                 args=CHROMIUM_ARGS)
+    browser = pw.chromium.launch(
+        executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+    )
     probe = open_page(browser, server.url, server.route(0))
     load = Load(server.url, args.load)
     try:
@@ -703,8 +793,9 @@ def _measure(server: Server, pw, args, playing: list[int]) -> Measured:
             load("warm", routes=server.routes[1:], query=args.query)
         time.sleep(args.settle)
         run.rss["one"] = server.rss_mb()
-        opened = load("open", routes=[server.route(i) for i in range(args.sessions)],
-                      query=args.query)
+        opened = load(
+            "open", routes=[server.route(i) for i in range(args.sessions)], query=args.query
+        )
         run.opened_s = opened["seconds"]
         time.sleep(args.settle)
         run.rss["all"] = server.rss_mb()
@@ -722,8 +813,9 @@ def _measure(server: Server, pw, args, playing: list[int]) -> Measured:
     return run
 
 
-def _phase(server: Server, probe, load: Load, args, k: int,
-           profiled: bool) -> tuple[dict, Path | None]:
+def _phase(
+    server: Server, probe, load: Load, args, k: int, profiled: bool
+) -> tuple[dict, Path | None]:
     """k sessions playing: the probe's Steps, the server's CPU and the refreshes and steps
     per second of the playing sessions (a row of the table), and the py-spy profile taken
     meanwhile if ``profiled`` and --py-spy."""
@@ -735,10 +827,24 @@ def _phase(server: Server, probe, load: Load, args, k: int,
     if args.py_spy and profiled:
         profile = Path(tempfile.mkdtemp()) / "server.txt"
         spy = subprocess.Popen(
-            [str(args.py_spy), "record", "--pid", str(server.pids[0]),
-             "--threads", "--gil", "--format", "raw", "--rate", "200",
-             "--output", str(profile), "--nonblocking"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(args.py_spy),
+                "record",
+                "--pid",
+                str(server.pids[0]),
+                "--threads",
+                "--gil",
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--output",
+                str(profile),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     times, note = probe_or_timeout(probe, args.steps, args.phase_seconds)
     if spy is not None:
         spy.send_signal(signal.SIGINT)
@@ -748,48 +854,70 @@ def _phase(server: Server, probe, load: Load, args, k: int,
     rates = load("rates", k=k) if k else {"rates": [], "still_playing": 0}
     ncpu = os.cpu_count() or 1
     r = {
-        "playing": k, "p50": statistics.median(times), "p95": p95(times),
-        "max": max(times), "n": len(times),
+        "playing": k,
+        "p50": statistics.median(times),
+        "p95": p95(times),
+        "max": max(times),
+        "n": len(times),
         "server_cpu": (cpu1 - cpu0) / dt / len(server.pids),
         "machine": (b1[0] - b0[0]) / max(b1[1] - b0[1], 1),
         "refreshes": statistics.mean(r[0] for r in rates["rates"])
-        if rates["rates"] else float("nan"),
+        if rates["rates"]
+        else float("nan"),
         "steps_s": statistics.mean(r[1] for r in rates["rates"])
-        if rates["rates"] else float("nan"),
-        "still": rates["still_playing"], "ncpu": ncpu, "note": note,
+        if rates["rates"]
+        else float("nan"),
+        "still": rates["still_playing"],
+        "ncpu": ncpu,
+        "note": note,
     }
-    print(f"nnviz bench: {k} playing: Step p50 {r['p50']:.2f} s, p95 "
-          f"{r['p95']:.2f} s, server CPU {r['server_cpu']:.0%}, "
-          f"{r['refreshes']:.1f} refreshes/s {note}", file=sys.stderr, flush=True)
+    print(
+        f"nnviz bench: {k} playing: Step p50 {r['p50']:.2f} s, p95 "
+        f"{r['p95']:.2f} s, server CPU {r['server_cpu']:.0%}, "
+        f"{r['refreshes']:.1f} refreshes/s {note}",
+        file=sys.stderr,
+        flush=True,
+    )
     return r, profile
 
 
-def _report(args, playing: list[int], run: Measured, busy0: tuple[float, float],
-            total: float) -> None:
+def _report(
+    args, playing: list[int], run: Measured, busy0: tuple[float, float], total: float
+) -> None:
     """The run's summary, table, memory and profile on stdout."""
     b1 = machine_busy()
-    print(f"\n{args.sessions} sessions ({args.load}) + a probe page on {args.replicas} "
-          f"{'process' if args.replicas == 1 else 'replicas behind nginx'} "
-          f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; machine busy "
-          f"{(b1[0] - busy0[0]) / max(b1[1] - busy0[1], 1):.0%} over the run, "
-          f"{total:.0f} s; pages opened in {run.opened_s:.0f} s)")
-    options = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())
-                       if k.startswith("STREAMLIT_"))
-    print(f"app: {args.app}{args.query or ''} for the load"
-          + (f"   (server environment: {options})" if options else "") + "\n")
+    print(
+        f"\n{args.sessions} sessions ({args.load}) + a probe page on {args.replicas} "
+        f"{'process' if args.replicas == 1 else 'replicas behind nginx'} "
+        f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; machine busy "
+        f"{(b1[0] - busy0[0]) / max(b1[1] - busy0[1], 1):.0%} over the run, "
+        f"{total:.0f} s; pages opened in {run.opened_s:.0f} s)"
+    )
+    options = " ".join(
+        f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("STREAMLIT_")
+    )
+    print(
+        f"app: {args.app}{args.query or ''} for the load"
+        + (f"   (server environment: {options})" if options else "")
+        + "\n"
+    )
     _print_table(args, run.rows)
     _print_memory(args, run.rss)
     if run.profile is not None and run.profile.exists():
-        print(f"\nwhere the server's GIL went while the probe stepped with {max(playing)} "
-              "playing (py-spy --gil):")
+        print(
+            f"\nwhere the server's GIL went while the probe stepped with {max(playing)} "
+            "playing (py-spy --gil):"
+        )
         for label, share in summarize_pyspy(run.profile):
             print(f"  {share:>5.0%}  {label}")
         print(f"  (raw stacks: {run.profile})")
 
 
 def _print_table(args, rows: list[dict]) -> None:
-    head = f"{'playing':>8}  {'Step p50':>9}  {'Step p95':>9}  {'max':>6}  " \
-           f"{'server CPU':>10}  {'machine':>7}  {'refreshes/s':>11}  {'steps/s':>8}  target"
+    head = (
+        f"{'playing':>8}  {'Step p50':>9}  {'Step p95':>9}  {'max':>6}  "
+        f"{'server CPU':>10}  {'machine':>7}  {'refreshes/s':>11}  {'steps/s':>8}  target"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -800,22 +928,31 @@ def _print_table(args, rows: list[dict]) -> None:
             still += f" ({r['note']})"
         elif r["n"] < args.steps:
             still += f" ({r['n']} Steps in {args.phase_seconds:.0f} s)"
-        print(f"{r['playing']:>8}  {r['p50']:>8.2f}s  {r['p95']:>8.2f}s  {r['max']:>5.2f}s  "
-              f"{r['server_cpu']:>10.0%}  {r['machine']:>7.0%}  {r['refreshes']:>11.1f}  "
-              f"{r['steps_s']:>8,.0f}  {target}{still}")
-    print("\n  Step: the probe's click → its Iteration metric changes; server CPU: per "
-          "process, 100 % = one core;\n  refreshes/s and steps/s: per playing page "
-          "(the live view refreshes at most every TICK s).\n")
+        print(
+            f"{r['playing']:>8}  {r['p50']:>8.2f}s  {r['p95']:>8.2f}s  {r['max']:>5.2f}s  "
+            f"{r['server_cpu']:>10.0%}  {r['machine']:>7.0%}  {r['refreshes']:>11.1f}  "
+            f"{r['steps_s']:>8,.0f}  {target}{still}"
+        )
+    print(
+        "\n  Step: the probe's click → its Iteration metric changes; server CPU: per "
+        "process, 100 % = one core;\n  refreshes/s and steps/s: per playing page "
+        "(the live view refreshes at most every TICK s).\n"
+    )
 
 
 def _print_memory(args, rss: dict[str, float]) -> None:
     per_session = (rss["all"] - rss["one"]) / args.sessions
-    print(f"memory (RSS{', all replicas' if args.replicas > 1 else ''}): fresh server "
-          f"{rss['fresh']:.0f} MB, with the probe{' (and a first run on each)' if args.replicas > 1 else ''} "
-          f"{rss['one']:.0f} MB, with {args.sessions} idle "
-          f"pages more {rss['all']:.0f} MB, after playing {rss['end']:.0f} MB")
-    print(f"memory per idle session: {per_session:.1f} MB  "
-          f"(({rss['all']:.0f} − {rss['one']:.0f}) / {args.sessions})")
+    print(
+        f"memory (RSS{', all replicas' if args.replicas > 1 else ''}): fresh server "
+        f"{rss['fresh']:.0f} MB, with the probe{' (and a first run on each)' if args.replicas > 1 else ''} "
+        f"{rss['one']:.0f} MB, with {args.sessions} idle "
+        f"pages more {rss['all']:.0f} MB, after playing {rss['end']:.0f} MB"
+    )
+    print(
+        f"memory per idle session: {per_session:.1f} MB  "
+        f"(({rss['all']:.0f} − {rss['one']:.0f}) / {args.sessions})"
+    )
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -69,8 +69,11 @@ def _kink_pattern(net: Network, X) -> np.ndarray | None:
     if all(kink is None for kink in kinks):
         return None
     return np.concatenate(
-        [np.greater(Z, kink).ravel() for Z, kink in zip(net.pre_activations(X), kinks)
-         if kink is not None]
+        [
+            np.greater(Z, kink).ravel()
+            for Z, kink in zip(net.pre_activations(X), kinks)
+            if kink is not None
+        ]
     )
 
 
@@ -136,8 +139,13 @@ def gradient_details(network: Network, X, y, loss="half_sse", h: float = 1e-2) -
         n = numeric[i]
         rel[i] = abs(a - n) / max(abs(a), abs(n), floor)
     worst = int(np.argmax(rel))
-    return GradientCheck(float(rel[worst]), _param_name(net, worst), float(analytic[worst]),
-                         float(numeric[worst]), rel)
+    return GradientCheck(
+        float(rel[worst]),
+        _param_name(net, worst),
+        float(analytic[worst]),
+        float(numeric[worst]),
+        rel,
+    )
 
 
 def gradient_check(network: Network, X, y, loss="half_sse") -> float:

@@ -127,7 +127,8 @@ class History:
         self._n = keep
         self.last = (
             (int(self._its[keep - 1]), float(self._train[keep - 1]), float(self._test[keep - 1]))
-            if keep else None
+            if keep
+            else None
         )
         n_snaps = sum(1 for it in self._snap_its if it <= iteration)
         self._snap_its = self._snap_its[:n_snaps]

@@ -115,20 +115,26 @@ def _snapshots(history, n_params: int) -> np.ndarray:
     n = len(history.snapshot_iterations)
     rows = [np.asarray(history.snapshot_params(i)[1], dtype=np.float64) for i in range(n)]
     if any(r.shape != (n_params,) for r in rows):
-        raise ValueError(f"The history's snapshots do not have the network's {n_params} "
-                         "parameters: it is the history of another network.")
+        raise ValueError(
+            f"The history's snapshots do not have the network's {n_params} "
+            "parameters: it is the history of another network."
+        )
     return np.stack(rows)
 
 
 def _pca_directions(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
     """The first two principal directions of the rows of M (snapshot − final)."""
     if M.shape[0] < 3:
-        raise ValueError(f"directions='pca' needs at least 3 snapshots of the run; the history "
-                         f"holds {M.shape[0]} — train some steps first.")
+        raise ValueError(
+            f"directions='pca' needs at least 3 snapshots of the run; the history "
+            f"holds {M.shape[0]} — train some steps first."
+        )
     _, S, Vt = np.linalg.svd(M, full_matrices=False)
     if S.size < 2 or not S[0] > 0 or S[1] <= S[0] * 1e-12:
-        raise ValueError("directions='pca' needs a run whose weights moved in at least two "
-                         "directions; this history's snapshots lie on a line.")
+        raise ValueError(
+            "directions='pca' needs a run whose weights moved in at least two "
+            "directions; this history's snapshots lie on a line."
+        )
     d1, d2 = Vt[0].copy(), Vt[1].copy()
     # orient both so that the run starts at negative coordinates and moves towards 0
     start = M[0]
@@ -147,8 +153,9 @@ def _check_arguments(network, X, y, loss, resolution, span, directions):
     if X.ndim == 1:
         X = X.reshape(1, -1) if X.shape[0] == n_in else X.reshape(-1, 1)
     if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] == 0:
-        raise ValueError(f"X must have at least one row and {n_in} columns (one per input); "
-                         f"got shape {X.shape}.")
+        raise ValueError(
+            f"X must have at least one row and {n_in} columns (one per input); got shape {X.shape}."
+        )
     Y = np.asarray(y, dtype=np.float64)
     if Y.ndim == 1:
         Y = Y.reshape(-1, n_out)
@@ -158,11 +165,14 @@ def _check_arguments(network, X, y, loss, resolution, span, directions):
         raise ValueError("X and y must be finite numbers.")
     loss = get_loss(loss)
     loss.check_output(network.output_activation)
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or not (
-        2 <= resolution <= MAX_RESOLUTION
+    if (
+        isinstance(resolution, bool)
+        or not isinstance(resolution, (int, np.integer))
+        or not (2 <= resolution <= MAX_RESOLUTION)
     ):
-        raise ValueError(f"resolution must be a whole number from 2 to {MAX_RESOLUTION}, not "
-                         f"{resolution!r}.")
+        raise ValueError(
+            f"resolution must be a whole number from 2 to {MAX_RESOLUTION}, not {resolution!r}."
+        )
     if span is not None:
         try:
             span = float(span)
@@ -197,8 +207,9 @@ def loss_landscape(
     :class:`LossLandscape`). ``span=None`` fits the grid to the path (1.2 × its
     largest coordinate). The network is left as it was. ValueError for bad arguments.
     """
-    X, Y, loss_fn, resolution, span = _check_arguments(network, X, y, loss, resolution, span,
-                                                       directions)
+    X, Y, loss_fn, resolution, span = _check_arguments(
+        network, X, y, loss, resolution, span, directions
+    )
     center = network.params.copy()
     M = None
     if history is not None:
@@ -214,8 +225,10 @@ def loss_landscape(
         d1 = filter_normalized_direction(network, rng)
         d2 = filter_normalized_direction(network, rng)
         if not (np.any(d1) and np.any(d2)):
-            raise ValueError("Every weight of the network is 0, so filter-normalized directions "
-                             "are 0 too: use directions='pca' or train the network first.")
+            raise ValueError(
+                "Every weight of the network is 0, so filter-normalized directions "
+                "are 0 too: use directions='pca' or train the network first."
+            )
         path = None
         if M is not None:
             D = np.stack([d1, d2], axis=1)
@@ -233,15 +246,30 @@ def loss_landscape(
     A_grid, B_grid = np.meshgrid(alphas, betas)  # [i, j] = (alphas[j], betas[i])
     values = grid_losses(network, X, Y, loss_fn, center, d1, d2, A_grid.ravel(), B_grid.ravel())
     return LossLandscape(
-        alphas=alphas, betas=betas, loss=values.reshape(resolution, resolution),
-        d1=d1, d2=d2, center=center, path=path, directions=directions,
-        loss_name=loss_fn.name, explained=explained,
+        alphas=alphas,
+        betas=betas,
+        loss=values.reshape(resolution, resolution),
+        d1=d1,
+        d2=d2,
+        center=center,
+        path=path,
+        directions=directions,
+        loss_name=loss_fn.name,
+        explained=explained,
     )
 
 
-def grid_losses(network: Network, X: np.ndarray, Y: np.ndarray, loss, center: np.ndarray,
-                d1: np.ndarray, d2: np.ndarray, alphas: np.ndarray,
-                betas: np.ndarray) -> np.ndarray:
+def grid_losses(
+    network: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    loss,
+    center: np.ndarray,
+    d1: np.ndarray,
+    d2: np.ndarray,
+    alphas: np.ndarray,
+    betas: np.ndarray,
+) -> np.ndarray:
     """The loss at ``center + alphas[p]·d1 + betas[p]·d2`` for every p, batched.
 
     Grid points go through the network in blocks whose work arrays hold at most

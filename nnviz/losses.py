@@ -97,7 +97,8 @@ class BCE(Loss):
         low, high = ACTIVATIONS[activation_name].output_range
         if not (low >= 0.0 and high <= 1.0):
             fits = " or ".join(
-                name for name, a in ACTIVATIONS.items()
+                name
+                for name, a in ACTIVATIONS.items()
                 if a.output_range[0] >= 0.0 and a.output_range[1] <= 1.0
             )
             raise ValueError(
@@ -140,6 +141,7 @@ class BCE(Loss):
         g = -(Y - (1.0 - Y) * (E / others)) / Z.size
         np.subtract(g * (others / S), (E / S) * (g @ not_me), out=dZ)
         return loss / Z.size
+
 
 class CrossEntropy(Loss):
     name = "cross_entropy"

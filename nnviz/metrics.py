@@ -32,8 +32,9 @@ def _as_2d(values, what: str) -> np.ndarray:
     if array.ndim == 1:
         array = array.reshape(-1, 1)
     if array.ndim != 2:
-        raise ValueError(f"{what} must be a table of numbers (rows × columns); got shape "
-                         f"{array.shape}.")
+        raise ValueError(
+            f"{what} must be a table of numbers (rows × columns); got shape {array.shape}."
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{what} must be finite numbers.")
     return array
@@ -43,8 +44,10 @@ def _pair(Y, A, what: str) -> tuple[np.ndarray, np.ndarray]:
     Y = _as_2d(Y, "The targets")
     A = _as_2d(A, what)
     if Y.shape != A.shape:
-        raise ValueError(f"The targets have shape {Y.shape} but the {what.lower()} have shape "
-                         f"{A.shape}: one row per example, one column per output.")
+        raise ValueError(
+            f"The targets have shape {Y.shape} but the {what.lower()} have shape "
+            f"{A.shape}: one row per example, one column per output."
+        )
     if Y.shape[0] == 0:
         raise ValueError("There are no rows to score.")
     return Y, A
@@ -70,15 +73,19 @@ def _check_labels(Y: np.ndarray) -> None:
         labels = set(np.unique(Y).tolist())
         if not (labels <= {0.0, 1.0} or labels <= {-1.0, 1.0}):
             shown = ", ".join(f"{v:g}" for v in sorted(labels)[:5])
-            raise ValueError(f"One target column must hold class labels 0/1 or −1/+1, not "
-                             f"{shown}: these look like regression targets (use rmse or "
-                             "r2_score).")
+            raise ValueError(
+                f"One target column must hold class labels 0/1 or −1/+1, not "
+                f"{shown}: these look like regression targets (use rmse or "
+                "r2_score)."
+            )
         return
     one_hot = np.all((Y == 0) | (Y == 1), axis=1) & (Y.sum(axis=1) == 1)
     if not np.all(one_hot):
         row = int(np.flatnonzero(~one_hot)[0])
-        raise ValueError(f"Row {row} of the targets is not one-hot (exactly one 1, the rest 0), "
-                         "so it does not name one class.")
+        raise ValueError(
+            f"Row {row} of the targets is not one-hot (exactly one 1, the rest 0), "
+            "so it does not name one class."
+        )
 
 
 def confusion_matrix(Y, A, threshold: float | None = None) -> np.ndarray:

@@ -342,8 +342,9 @@ class Network:
             A = layer.f.forward(Z, out=layer.A)
         return A
 
-    def backprop(self, X: np.ndarray, Y: np.ndarray, loss: Loss, work: Workspace,
-                 trace: bool = False) -> float:
+    def backprop(
+        self, X: np.ndarray, Y: np.ndarray, loss: Loss, work: Workspace, trace: bool = False
+    ) -> float:
         """Forward pass, loss and backward pass: fills ``grad`` (dW, db) and returns L.
 
         ``X`` and ``Y`` come from ``check_inputs``/``check_targets``, ``loss`` from
@@ -432,8 +433,9 @@ class Network:
         with np.errstate(all="ignore"):
             A = self._forward(X, ws)
             if self.output_activation in loss.fused_with:
-                return loss.fused_value_and_dZ(ws.layers[-1].Z, A, Y, np.empty_like(A),
-                                               self.output_activation)
+                return loss.fused_value_and_dZ(
+                    ws.layers[-1].Z, A, Y, np.empty_like(A), self.output_activation
+                )
             return loss.value(A, Y)
 
     def _loss_for_output(self, loss) -> Loss:

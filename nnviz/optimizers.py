@@ -103,8 +103,7 @@ class Momentum(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
-    formula = ("m ← β₁·m + (1 − β₁)·{dW};  v ← β₂·v + (1 − β₂)·{dW}²;  "
-               "{W} ← {W} − η·m̂ / (√v̂ + ε)")
+    formula = "m ← β₁·m + (1 − β₁)·{dW};  v ← β₂·v + (1 − β₂)·{dW}²;  {W} ← {W} − η·m̂ / (√v̂ + ε)"
 
     def __init__(self, n_params, beta1=0.9, beta2=0.999, epsilon=1e-8, **_):
         super().__init__(n_params)

@@ -287,15 +287,21 @@ class Trainer:
             self.iteration = k - 1
             self.history.truncate(k - 1)
             self._kept_iteration = None  # the kept weights are the current ones now
-            kept = (f"The network went back to the weights of iteration {k - 1}, the last "
-                    f"with a finite loss ({self.last_finite_loss:.4g})")
+            kept = (
+                f"The network went back to the weights of iteration {k - 1}, the last "
+                f"with a finite loss ({self.last_finite_loss:.4g})"
+            )
         elif loss_of_current:
             self.last_finite_loss = math.nan
-            kept = (f"The network keeps the weights of iteration {k}; no earlier weights "
-                    f"with a finite loss are held")
+            kept = (
+                f"The network keeps the weights of iteration {k}; no earlier weights "
+                f"with a finite loss are held"
+            )
         else:
-            kept = (f"The step was not applied: the network keeps the weights of iteration "
-                    f"{k}, the last with a finite loss ({self.last_finite_loss:.4g})")
+            kept = (
+                f"The step was not applied: the network keeps the weights of iteration "
+                f"{k}, the last with a finite loss ({self.last_finite_loss:.4g})"
+            )
         msg = (
             f"Training diverged at iteration {k}: {reason}. {kept}. Reset or the replay "
             f"slider gets back to earlier ones. Try a smaller learning rate (now {self._lr:g})."
@@ -367,8 +373,9 @@ class Trainer:
         view.network = self.network.copy()
         view.network.set_params(flat)
         view.iteration = iteration
-        view._optimizer = make_optimizer(self.optimizer, self.network.n_params,
-                                         momentum=self.momentum)
+        view._optimizer = make_optimizer(
+            self.optimizer, self.network.n_params, momentum=self.momentum
+        )
         view._ws = {}
         view._ws_full = view._work(self.X.shape[0])
         view._kept, view._kept_iteration = np.empty(self.network.n_params), None
@@ -383,8 +390,9 @@ class Trainer:
         self.network.set_params(flat)
         self.history.truncate(iteration)
         self.iteration = iteration
-        self._optimizer = make_optimizer(self.optimizer, self.network.n_params,
-                                         momentum=self.momentum)
+        self._optimizer = make_optimizer(
+            self.optimizer, self.network.n_params, momentum=self.momentum
+        )
         self._kept_iteration = None
         self.diverged, self.divergence_message = False, ""
         self.history.add_event(iteration, "continue", f"continued from iteration {iteration}")
@@ -427,6 +435,8 @@ class Trainer:
         mid = ACTIVATIONS[net.output_activation].midpoint
         if mid is None:
             bounded = ", ".join(name for name, a in ACTIVATIONS.items() if a.bounded)
-            raise ValueError(f"accuracy needs a bounded output ({bounded}) to tell the classes "
-                             f"apart; a {net.output_activation} output has no middle.")
+            raise ValueError(
+                f"accuracy needs a bounded output ({bounded}) to tell the classes "
+                f"apart; a {net.output_activation} output has no middle."
+            )
         return float(np.mean((A[:, 0] > mid) == (Y[:, 0] > mid)))

@@ -51,7 +51,8 @@ APP = ROOT / "app.py"
 
 def ok(at: AppTest) -> AppTest:
     assert not at.exception, "\n".join(
-        e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception)
+        e.message + "\n" + "\n".join(e.stack_trace) for e in at.exception
+    )
     return at
 
 
@@ -127,8 +128,9 @@ def edit_table(at: AppTest, record: dict) -> AppTest:
     states = at._tree.get_widget_states()
     state = states.widgets.add()
     state.id = editor.proto.id
-    state.string_value = json.dumps({"edited_rows": {}, "added_rows": [], "deleted_rows": [],
-                                     **record})
+    state.string_value = json.dumps(
+        {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **record}
+    )
     return ok(at._run(states))
 
 
@@ -145,8 +147,9 @@ def array(value) -> np.ndarray:
 
 def chart_keys(at: AppTest) -> list[str]:
     """Keys of every chart on the page: Plotly charts and live charts."""
-    return [c.proto.id.rsplit("-", 1)[-1] for c in
-            [*at.get("plotly_chart"), *at.get("bidi_component")]]
+    return [
+        c.proto.id.rsplit("-", 1)[-1] for c in [*at.get("plotly_chart"), *at.get("bidi_component")]
+    ]
 
 
 def figure(at: AppTest, key: str) -> dict:
@@ -159,8 +162,9 @@ def figure(at: AppTest, key: str) -> dict:
     if found:
         return json.loads(found[0].proto.spec)
     shown = at.session_state["_live_charts"][key]
-    return json.loads(plotly.io.to_json(apply_patch(shown.base, shown.frames[-1])
-                                        if shown.frames else shown.base))
+    return json.loads(
+        plotly.io.to_json(apply_patch(shown.base, shown.frames[-1]) if shown.frames else shown.base)
+    )
 
 
 def trace_named(fig: dict, name: str) -> dict:

@@ -75,12 +75,15 @@ def test_kink_is_where_the_derivative_jumps(name):
     assert jumps == (act.kink is not None)
 
 
-@pytest.mark.parametrize("output,labels,task", [
-    ("sigmoid", (0.0, 1.0), "binary"),
-    ("tanh", (-1.0, 1.0), "binary"),
-    ("tanh", (0.0, 1.0), "regression"),  # 0 is no end of tanh's range
-    ("linear", (0.0, 1.0), "regression"),  # an unbounded output has no ends
-])
+@pytest.mark.parametrize(
+    "output,labels,task",
+    [
+        ("sigmoid", (0.0, 1.0), "binary"),
+        ("tanh", (-1.0, 1.0), "binary"),
+        ("tanh", (0.0, 1.0), "regression"),  # 0 is no end of tanh's range
+        ("linear", (0.0, 1.0), "regression"),  # an unbounded output has no ends
+    ],
+)
 def test_binary_labels_sit_at_the_ends_of_the_output_range(output, labels, task):
     table = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [*labels, *labels]})
     data = prepare(table, ["x"], ["y"], output_activation=output)
@@ -116,17 +119,21 @@ def test_every_optimizer_declares_its_update_rule(name):
     assert "W₁ ←" in rule and "dW₁" in rule
 
 
-@pytest.mark.parametrize("hidden,output,loss,optimizer", [
-    ("relu", "sigmoid", "bce", "adam"),
-    ("tanh", "softmax", "cross_entropy", "momentum"),
-    ("leaky_relu", "linear", "mse", "sgd"),
-])
+@pytest.mark.parametrize(
+    "hidden,output,loss,optimizer",
+    [
+        ("relu", "sigmoid", "bce", "adam"),
+        ("tanh", "softmax", "cross_entropy", "momentum"),
+        ("leaky_relu", "linear", "mse", "sgd"),
+    ],
+)
 def test_the_inspector_writes_each_entry_s_own_formulas(hidden, output, loss, optimizer):
     rng = np.random.default_rng(0)
     net = nnviz.Network([2, 3, 2], activation=hidden, output_activation=output, seed=0)
     Y = np.eye(2)[rng.integers(0, 2, 4)]
-    t = nnviz.Trainer(net, rng.normal(size=(4, 2)), Y, loss=loss, optimizer=optimizer,
-                      learning_rate=0.1)
+    t = nnviz.Trainer(
+        net, rng.normal(size=(4, 2)), Y, loss=loss, optimizer=optimizer, learning_rate=0.1
+    )
     by = {(s.quantity, s.layer): s.notation for s in inspect_step(t.trace())}
     for k, name in ((1, hidden), (2, output)):
         act = ACTIVATIONS[name]

@@ -39,8 +39,12 @@ from nnviz.network import Network
 
 def test_first_run_shows_exam_scores_ready_to_train(at):
     assert at.selectbox(key="dataset").value == "exam_scores"
-    assert list(at.session_state["table"].columns) == ["hours_studied", "hours_slept",
-                                                       "test_score", "split"]
+    assert list(at.session_state["table"].columns) == [
+        "hours_studied",
+        "hours_slept",
+        "test_score",
+        "split",
+    ]
     assert at.multiselect(key="inputs").value == ["hours_studied", "hours_slept"]
     assert at.multiselect(key="targets").value == ["test_score"]
     ex = explorer(at)
@@ -59,13 +63,30 @@ def test_first_run_shows_exam_scores_ready_to_train(at):
     # every documented control is there (each lookup raises if it is missing)
     for key in ("step", "step_n", "play", "reset", "new_seed"):
         at.button(key=key)
-    for key in ("dataset", "step_n_count", "scaling", "activation", "output_activation", "init",
-                "loss", "optimizer"):
+    for key in (
+        "dataset",
+        "step_n_count",
+        "scaling",
+        "activation",
+        "output_activation",
+        "init",
+        "loss",
+        "optimizer",
+    ):
         at.selectbox(key=key)
     for key in ("inputs", "targets"):
         at.multiselect(key=key)
-    for key in ("target_max", "neurons_0", "seed", "batch_size", "momentum", "l1", "l2",
-                "stop_at", "target_loss"):
+    for key in (
+        "target_max",
+        "neurons_0",
+        "seed",
+        "batch_size",
+        "momentum",
+        "l1",
+        "l2",
+        "stop_at",
+        "target_loss",
+    ):
         at.number_input(key=key)
     at.slider(key="n_hidden")
     at.checkbox(key="bias")
@@ -219,8 +240,11 @@ def test_seeded_editor_state_is_not_folded(at):
 
     (``edit_table`` is the way to edit; this pins the limitation so a change shows.)
     """
-    at.session_state["table_0"] = {"edited_rows": {0: {"test_score": 95}}, "added_rows": [],
-                                   "deleted_rows": []}
+    at.session_state["table_0"] = {
+        "edited_rows": {0: {"test_score": 95}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     run(at)
     assert at.session_state["table"].loc[0, "test_score"] == 92
     assert at.session_state["table_version"] == 0
@@ -346,7 +370,8 @@ def test_predict_tab_shows_the_networks_prediction(at):
     at.number_input(key="pred_in_1").set_value(5.0)
     click(at, "FormSubmitter:predict_form-Predict")
     assert float(metric(at, "Predicted test_score")) == pytest.approx(
-        float(ex.predict_row([1, 5])[0]), rel=1e-3)
+        float(ex.predict_row([1, 5])[0]), rel=1e-3
+    )
 
 
 def test_downloads_load_back_to_the_live_network(at, downloads):
@@ -364,8 +389,9 @@ def test_downloads_load_back_to_the_live_network(at, downloads):
         bundle = export.load_model(data, name)
         np.testing.assert_allclose(bundle.network.forward(X), live, rtol=1e-12, err_msg=key)
         if bundle.scaler is not None:
-            np.testing.assert_allclose(bundle.scaler.transform_X(ex.table[list(ex.data.inputs)]
-                                                                 .to_numpy(float)), X)
+            np.testing.assert_allclose(
+                bundle.scaler.transform_X(ex.table[list(ex.data.inputs)].to_numpy(float)), X
+            )
     bundle = export.load_model(downloads[buttons["dl_json"].proto.url], "m.json")
     assert bundle.iteration == 10
     assert bundle.inputs == ["hours_studied", "hours_slept"]
@@ -373,24 +399,31 @@ def test_downloads_load_back_to_the_live_network(at, downloads):
     history = pd.read_csv(io.BytesIO(downloads[buttons["dl_loss"].proto.url]))
     assert list(history["iteration"]) == list(range(10))
     table = read_csv_table(io.BytesIO(downloads[table_csv.proto.url]))
-    pd.testing.assert_frame_equal(table.reset_index(drop=True), at.session_state["table"],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        table.reset_index(drop=True), at.session_state["table"], check_dtype=False
+    )
 
 
 def test_model_upload(at):
     open_tab(at, "Export / share")
     before = params(at)
     bad = export.to_json(Network([3, 2, 1], seed=1))
-    run(at.file_uploader(key="upload_model").set_value(("bad.json", bad.encode(),
-                                                        "application/json")))
+    run(
+        at.file_uploader(key="upload_model").set_value(
+            ("bad.json", bad.encode(), "application/json")
+        )
+    )
     assert any(t.startswith("Model not loaded") and "3 inputs" in t for t in toasts(at))
     np.testing.assert_array_equal(params(at), before)
     src = Explorer()
     src.step(200)
     good = export.to_json(src.network, scaler=src.data.scaler, iteration=200)
     # the uploader starts empty after each file it read (under its next key)
-    run(at.file_uploader(key="upload_model_1").set_value(("m.json", good.encode(),
-                                                          "application/json")))
+    run(
+        at.file_uploader(key="upload_model_1").set_value(
+            ("m.json", good.encode(), "application/json")
+        )
+    )
     np.testing.assert_array_equal(params(at), src.network.params)
     assert any("m.json" in t for t in toasts(at))
     click(at, "step")

@@ -63,7 +63,14 @@ def test_the_classic_lesson_x1_squared_and_x2_squared_make_the_circle_separable(
     assert ex.network.layer_sizes == (2, 1) and ex.settings.features == ()
     pills = at.pills(key="feature_toggles")
     assert [shown_text(o) for o in pills.options] == [
-        "x1", "x2", "x1²", "x2²", "x1·x2", "sin x1", "sin x2"]
+        "x1",
+        "x2",
+        "x1²",
+        "x2²",
+        "x1·x2",
+        "sin x1",
+        "sin x2",
+    ]
     assert toggles(at) == ["X1", "X2"]
     for _ in range(3):
         step_n(at, 100)
@@ -77,13 +84,15 @@ def test_the_classic_lesson_x1_squared_and_x2_squared_make_the_circle_separable(
     assert ex.settings.features == ("x1**2", "x2**2")
     assert ex.trainer.iteration == 0 and ex.network.layer_sizes == (4, 1)
     assert "Network rebuilt (new input features): training starts again from iteration 0." in (
-        toasts(at))
+        toasts(at)
+    )
     assert toggles(at) == ["X1", "X2", "X1²", "X2²"]
     assert at.multiselect(key="features").value == ["x1**2", "x2**2"]
     # the diagram's input nodes are the four inputs
     diagram = figure(at, "diagram_chart")
     shown = " ".join(str(t.get("text")) for t in diagram["data"]) + " ".join(
-        str(a.get("text")) for a in diagram["layout"].get("annotations", []))
+        str(a.get("text")) for a in diagram["layout"].get("annotations", [])
+    )
     for name in ("x1**2", "x2**2"):
         assert name in shown, name
     step_n(at, 1000)
@@ -160,7 +169,9 @@ def test_an_input_removed_drops_its_features_with_a_note(new_app):
     assert features(at) == ("x1**2",)
     run(at.pills(key="feature_toggles").set_value(["X2", "X1²"]))  # X1 off
     assert explorer(at).settings.inputs == ("x2",) and features(at) == ()
-    assert toasts(at)[0] == "Removed the feature 'x1**2': it uses 'x1', which is no longer an input."
+    assert (
+        toasts(at)[0] == "Removed the feature 'x1**2': it uses 'x1', which is no longer an input."
+    )
     assert toggles(at) == ["X2"]
 
 
@@ -212,7 +223,8 @@ def test_the_predict_tab_asks_for_the_raw_inputs_only(new_app):
     p = float(ex.network.forward((x - ex.data.scaler.offset) / ex.data.scaler.divisor)[0, 0])
     assert p > 0.5  # near the centre: inside the circle
     assert "The network also sees the features x1**2, x2**2, x1*x2" in " ".join(
-        shown_text(c.value) for c in at.caption)
+        shown_text(c.value) for c in at.caption
+    )
     assert float(metric(at, "Predicted label")) == pytest.approx(p, rel=1e-3)
 
 
@@ -224,8 +236,9 @@ def test_a_prediction_where_a_feature_has_no_value_says_so(new_app):
     at.number_input(key="pred_in_0").set_value(-20.0)
     run(at.button(key="FormSubmitter:predict_form-Predict").click())
     shown = errors(at)
-    assert len(shown) == 1 and shown[0].startswith("Feature 'sqrt(x + 10)': the result is "
-                                                   "not a number (nan) for x = -20"), shown
+    assert len(shown) == 1 and shown[0].startswith(
+        "Feature 'sqrt(x + 10)': the result is not a number (nan) for x = -20"
+    ), shown
 
 
 def test_a_one_input_table_has_no_toggles_but_the_box_works(new_app):
@@ -240,13 +253,11 @@ def test_a_one_input_table_has_no_toggles_but_the_box_works(new_app):
     step_n(at, 100)
     assert views.has_curve(ex) and not views.has_plane(ex)
     curve = figure(at, "curve_chart")  # the live view draws the curve over the raw x
-    xs = np.concatenate([array(t["x"]) for t in curve["data"]
-                         if t.get("mode") == "lines"])
+    xs = np.concatenate([array(t["x"]) for t in curve["data"] if t.get("mode") == "lines"])
     table = ex.table
     assert xs.min() < table["x"].min() and xs.max() > table["x"].max()  # raw units
     open_tab(at, "Predict")
-    assert [n.key for n in at.number_input if str(n.key).startswith("pred_in_")] == [
-        "pred_in_0"]
+    assert [n.key for n in at.number_input if str(n.key).startswith("pred_in_")] == ["pred_in_0"]
 
 
 def test_the_exports_carry_the_features_and_the_raw_rows(new_app, downloads, tmp_path):
@@ -258,13 +269,17 @@ def test_the_exports_carry_the_features_and_the_raw_rows(new_app, downloads, tmp
     bundle = export.load_model(downloads[buttons["dl_json"].proto.url], "m.json")
     assert bundle.scaler.features == ["x1**2", "sin(x2)"]
     raw = ex.table.loc[ex.data.index, ["x1", "x2"]].to_numpy(float)
-    np.testing.assert_allclose(bundle.network.forward(bundle.scaler.transform_X(raw)),
-                               ex.network.forward(ex.data.X_all()), rtol=1e-12)
+    np.testing.assert_allclose(
+        bundle.network.forward(bundle.scaler.transform_X(raw)),
+        ex.network.forward(ex.data.X_all()),
+        rtol=1e-12,
+    )
     script = downloads[buttons["dl_script"].proto.url]
     path = tmp_path / "predict.py"
     path.write_bytes(script if isinstance(script, bytes) else script.encode())
-    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                         timeout=60, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert len(lines) == 2 + len(ex.data.index)  # a header, a rule, one line per row
@@ -295,8 +310,9 @@ def test_the_plane_is_drawn_over_the_two_raw_inputs():
     heat = next(t for t in fig.data if t.type in ("heatmap", "contour"))
     xs, ys = np.asarray(heat.x, float), np.asarray(heat.y, float)
     gx, gy = np.meshgrid(xs, ys)
-    X = np.column_stack([gx.ravel(), gy.ravel(), gx.ravel() ** 2, gy.ravel() ** 2,
-                         gx.ravel() * gy.ravel()])
+    X = np.column_stack(
+        [gx.ravel(), gy.ravel(), gx.ravel() ** 2, gy.ravel() ** 2, gx.ravel() * gy.ravel()]
+    )
     z = ex.network.forward((X - ex.data.scaler.offset) / ex.data.scaler.divisor)[:, 0]
     np.testing.assert_allclose(np.asarray(heat.z, float).ravel(), z, rtol=1e-9)
     assert fig.layout.xaxis.title.text == "x1" and fig.layout.yaxis.title.text == "x2"

@@ -51,8 +51,17 @@ def f32(arrays) -> np.ndarray:
 
 
 def widget_keys(at) -> set:
-    kinds = ("button", "checkbox", "multiselect", "number_input", "select_slider", "selectbox",
-             "slider", "text_input", "toggle")
+    kinds = (
+        "button",
+        "checkbox",
+        "multiselect",
+        "number_input",
+        "select_slider",
+        "selectbox",
+        "slider",
+        "text_input",
+        "toggle",
+    )
     return {w.key for kind in kinds for w in at.get(kind)}
 
 
@@ -140,7 +149,10 @@ def test_inspector_shows_one_row_of_the_softmax_jacobian(at):
     steps = inspect_step(ex.trainer.trace(), bias=ex.network.bias)
     (k,) = [k for k, s in enumerate(steps) if np.ndim(s.value) == 3]  # dA/dZ of softmax
     assert (steps[k].phase, steps[k].layer, steps[k].quantity) == (
-        "backward", ex.network.n_layers, "dAdZ")
+        "backward",
+        ex.network.n_layers,
+        "dAdZ",
+    )
     run(at.slider(key="inspector_step").set_value(k + 1))
     for row in (0, 5):
         if row:
@@ -186,15 +198,19 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
     open_tab(at, "Data")
     shown = at.data_editor(key="table_0").value
     expected = ref.predictions()
-    np.testing.assert_allclose(shown["prediction"].to_numpy(float),
-                               expected["prediction"].to_numpy(float), rtol=1e-12)
-    assert not np.allclose(shown["prediction"].to_numpy(float),
-                           ex.predictions()["prediction"].to_numpy(float))
+    np.testing.assert_allclose(
+        shown["prediction"].to_numpy(float), expected["prediction"].to_numpy(float), rtol=1e-12
+    )
+    assert not np.allclose(
+        shown["prediction"].to_numpy(float), ex.predictions()["prediction"].to_numpy(float)
+    )
     # the inspector and the gradient check work on the replayed weights too
     open_tab(at, "Backprop inspector")
     assert any("replayed" in c.value and f"iteration {k})" in c.value for c in at.caption)
-    np.testing.assert_array_equal(array(figure(at, "inspector_matrix")["data"][0]["z"]),
-                                  inspect_step(ref.trainer.trace(), bias=False)[0].value)
+    np.testing.assert_array_equal(
+        array(figure(at, "inspector_matrix")["data"][0]["z"]),
+        inspect_step(ref.trainer.trace(), bias=False)[0].value,
+    )
     open_tab(at, "Check & edit")
     click(at, "run_gradcheck")
     assert at.session_state["gradcheck"][0] == k
@@ -206,8 +222,9 @@ def test_replay_at_k_shows_snapshot_k_and_continues_from_it(at):
     assert iteration(at) == 0 and at.select_slider(key="replay_at").value == 0
     open_tab(at, "Weights")
     heatmaps = figure(at, "heatmaps_chart")
-    np.testing.assert_array_equal(array(trace_named(heatmaps, "W1")["z"]),
-                                  Explorer().network.weights[0])
+    np.testing.assert_array_equal(
+        array(trace_named(heatmaps, "W1")["z"]), Explorer().network.weights[0]
+    )
     np.testing.assert_array_equal(params(at), live)
 
     run(at.select_slider(key="replay_at").set_value(k))
@@ -248,8 +265,10 @@ def test_kept_runs_start_from_the_same_weights_and_compare(at, downloads):
     assert a.train_loss[-1] != b.train_loss[-1]
     assert (a.settings["learning_rate"], b.settings["learning_rate"]) == (1.0, 0.3)
     assert {k for k in a.settings if a.settings[k] != b.settings[k]} == {"learning_rate"}
-    assert any(shown_text(c.value).endswith("differ between the kept runs: learning_rate")
-               for c in at.caption)
+    assert any(
+        shown_text(c.value).endswith("differ between the kept runs: learning_rate")
+        for c in at.caption
+    )
 
     chart = figure(at, "compare_chart")
     for name, record in (("run A", a), ("run B", b)):
@@ -281,8 +300,9 @@ def test_kept_runs_start_from_the_same_weights_and_compare(at, downloads):
     names = [r.name for r in at.session_state["runs"]]
     assert names == ["run B", "run C", "run D", "run E", "run F", "run G", "run H", "run A"]
     lines = [t["name"] for t in figure(at, "compare_chart")["data"]]
-    assert [n for n in lines if n.endswith(" · train")] == [f"{n} · train"
-                                                           for n in [*names, "current"]]
+    assert [n for n in lines if n.endswith(" · train")] == [
+        f"{n} · train" for n in [*names, "current"]
+    ]
     click(at, "keep_run")  # the 9th is refused
     assert len(at.session_state["runs"]) == 8
     assert any("8 runs are kept already" in t for t in toasts(at))
@@ -290,8 +310,15 @@ def test_kept_runs_start_from_the_same_weights_and_compare(at, downloads):
 
 # ---------------------------------------------------------------------------- 4-5 links
 
-LINK = {"dataset": "circle", "hidden": "5-3", "activation": "relu", "seed": "7",
-        "learning_rate": "0.3", "batch_size": "10", "steps": "40"}
+LINK = {
+    "dataset": "circle",
+    "hidden": "5-3",
+    "activation": "relu",
+    "seed": "7",
+    "learning_rate": "0.3",
+    "batch_size": "10",
+    "steps": "40",
+}
 
 
 def test_a_link_reproduces_the_weights_and_the_losses(new_app):
@@ -304,17 +331,22 @@ def test_a_link_reproduces_the_weights_and_the_losses(new_app):
         ex = explorer(at)
         s = ex.settings
         assert (s.dataset, s.hidden, s.activation, s.seed, s.learning_rate, s.batch_size) == (
-            "circle", (5, 3), "relu", 7, 0.3, 10)
+            "circle",
+            (5, 3),
+            "relu",
+            7,
+            0.3,
+            10,
+        )
         assert ex.trainer.learning_rate == 0.3 and ex.trainer.batch_size == 10
         assert iteration(at) == 40
         assert "Trained 40 steps, as the link asks." in infos(at)
         np.testing.assert_array_equal(params(at), ref.network.params)
-        np.testing.assert_array_equal(ex.trainer.history.iterations,
-                                      ref.trainer.history.iterations)
-        np.testing.assert_array_equal(ex.trainer.history.train_loss,
-                                      ref.trainer.history.train_loss)
-        np.testing.assert_array_equal(ex.trainer.history.snapshot_params(0)[1],
-                                      ref.trainer.history.snapshot_params(0)[1])
+        np.testing.assert_array_equal(ex.trainer.history.iterations, ref.trainer.history.iterations)
+        np.testing.assert_array_equal(ex.trainer.history.train_loss, ref.trainer.history.train_loss)
+        np.testing.assert_array_equal(
+            ex.trainer.history.snapshot_params(0)[1], ref.trainer.history.snapshot_params(0)[1]
+        )
         assert ex.trainer.history.events == []  # nothing changed after the link's steps
     # the address bar holds the settings (the steps were done; they are not repeated)
     assert first.query_params == {k: v for k, v in LINK.items() if k != "steps"}
@@ -365,8 +397,15 @@ def test_bad_link_parameters_become_notes_and_the_app_works(new_app):
 
 
 def test_classroom_link_hides_controls_and_keeps_their_settings(new_app):
-    at = new_app({"classroom": "1", "hide": "loss,optimizer,learning_rate,compare",
-                  "learning_rate": "0.3", "loss": "mse", "optimizer": "momentum"})
+    at = new_app(
+        {
+            "classroom": "1",
+            "hide": "loss,optimizer,learning_rate,compare",
+            "learning_rate": "0.3",
+            "loss": "mse",
+            "optimizer": "momentum",
+        }
+    )
     assert warnings(at) == []
     keys = widget_keys(at)
     assert not keys & {"keep_run", "remove_runs"}  # the hidden Compare tab
@@ -421,10 +460,14 @@ def test_a_hand_edited_weight_changes_the_prediction(at):
     assert len(changed) == 1  # that weight only
     assert iteration(at) == 10
     assert any("W2[1, 0] set to -3.5" in t for t in toasts(at))
-    assert any(shown_text(c.value).startswith("Now W2[h1.2 → test_score] = -3.5")
-               for c in at.caption)
-    assert metric(open_tab(at, "Predict"), "Predicted test_score") == (
-        f"{ex.predict_row([4, 8])[0]:.4g}") != predicted
+    assert any(
+        shown_text(c.value).startswith("Now W2[h1.2 → test_score] = -3.5") for c in at.caption
+    )
+    assert (
+        metric(open_tab(at, "Predict"), "Predicted test_score")
+        == (f"{ex.predict_row([4, 8])[0]:.4g}")
+        != predicted
+    )
     now = open_tab(at, "Data").data_editor(key="table_0").value["prediction"].to_numpy(float)
     np.testing.assert_allclose(now, ex.predictions()["prediction"].to_numpy(float), rtol=1e-12)
     assert not np.allclose(now, column)

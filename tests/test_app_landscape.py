@@ -64,8 +64,11 @@ def test_the_landscape_is_computed_when_the_tab_opens_and_centred_on_the_trainin
     its = array(path["customdata"])[:, 0]
     np.testing.assert_array_equal(its, np.arange(21))
     assert list(array(path["x"])[-1:]) == [0.0] and list(array(path["y"])[-1:]) == [0.0]
-    assert any("directions in parameter space in which the run moved most" in c
-               and "(0, 0) is the current weights" in c for c in captions(at))
+    assert any(
+        "directions in parameter space in which the run moved most" in c
+        and "(0, 0) is the current weights" in c
+        for c in captions(at)
+    )
     assert not any("Recompute" in i for i in infos(at))
 
 
@@ -75,8 +78,10 @@ def test_a_rerun_keeps_the_landscape_and_says_when_it_is_out_of_date(at):
     before = at.session_state[RESULT]
     click(at, "step")  # the run moves on: a rerun, no new landscape
     assert at.session_state[RESULT] is before and before.stamp.iteration == 10
-    assert any("computed at iteration 10; the network shown is at iteration 11" in i
-               and "Recompute" in i for i in infos(at))
+    assert any(
+        "computed at iteration 10; the network shown is at iteration 11" in i and "Recompute" in i
+        for i in infos(at)
+    )
     np.testing.assert_array_equal(shown_grid(at), before.landscape.loss.astype(np.float32))
     click(at, "landscape_recompute")
     after = at.session_state[RESULT]

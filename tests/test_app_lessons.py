@@ -34,8 +34,7 @@ from nnviz.data import load_preset
 
 def shown_step(at) -> str:
     """The lesson step's heading ("3. Forward propagation")."""
-    (header,) = [h for h in (shown_text(h.value) for h in at.subheader)
-                 if re.match(r"\d+\. ", h)]
+    (header,) = [h for h in (shown_text(h.value) for h in at.subheader) if re.match(r"\d+\. ", h)]
     return header
 
 
@@ -117,8 +116,9 @@ def test_the_three_bits_lesson_loads_its_network_and_trains_it(at):
     assert at.session_state["table"].equals(load_preset("three_bits"))
     assert ex.network.layer_sizes == (3, 5, 1) and iteration(at) == 0
     assert not any("not quite" in shown_text(i.value) for i in at.info)
-    np.testing.assert_array_equal(params(at), Explorer(load_preset("three_bits"),
-                                                       lesson.settings(0)).network.params)
+    np.testing.assert_array_equal(
+        params(at), Explorer(load_preset("three_bits"), lesson.settings(0)).network.params
+    )
     for k, step in enumerate(lesson.steps[:11], start=1):
         assert shown_step(at) == f"{k}. {step.title}"
         check_matrices(at, step)

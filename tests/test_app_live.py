@@ -161,13 +161,15 @@ def test_a_model_with_features_uploads_with_its_features(new_app):
 
     from nnviz.app.settings import Settings
 
-    src = Explorer(None, _replace(Settings.for_preset("circle"), hidden=(),
-                                  features=("x1**2", "x2**2")))
+    src = Explorer(
+        None, _replace(Settings.for_preset("circle"), hidden=(), features=("x1**2", "x2**2"))
+    )
     src.step(50)
     names = {"inputs": src.data.inputs, "targets": src.data.targets}
-    for name, data in (("m.json", export.to_json(src.network, scaler=src.data.scaler,
-                                                 **names).encode()),
-                       ("m.npz", export.to_npz(src.network, scaler=src.data.scaler))):
+    for name, data in (
+        ("m.json", export.to_json(src.network, scaler=src.data.scaler, **names).encode()),
+        ("m.npz", export.to_npz(src.network, scaler=src.data.scaler)),
+    ):
         at = new_app({"dataset": "circle"})
         open_tab(at, "Export / share")
         run(at.file_uploader(key="upload_model").set_value((name, data, "application/json")))

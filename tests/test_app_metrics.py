@@ -69,7 +69,8 @@ def test_three_classes_are_named_by_the_data_and_follow_training(at):
     step_n(at, 100)
     counts, _, _ = confusion_on_page(at, "train")
     np.testing.assert_array_equal(
-        counts, metrics.confusion_matrix(ex.data.y_train, ex.network.forward(ex.data.X_train)))
+        counts, metrics.confusion_matrix(ex.data.y_train, ex.network.forward(ex.data.X_train))
+    )
     assert np.trace(counts) > np.trace(before)  # more rows on the diagonal after training
 
 
@@ -99,8 +100,9 @@ def test_exam_scores_have_no_test_rows_and_the_tab_says_so(at):
     step_n(at, 100)
     open_tab(at, "Metrics")
     ex = explorer(at)
-    r2 = metrics.r2_score(ex.data.y_train, ex.network.forward(ex.data.X_train),
-                          inverse=ex.data.scaler.inverse_y)
+    r2 = metrics.r2_score(
+        ex.data.y_train, ex.network.forward(ex.data.X_train), inverse=ex.data.scaler.inverse_y
+    )
     assert metric(at, "R² (train)") == f"{r2:.3f}"
     assert not [m for m in at.metric if "test" in m.label and "R²" in m.label]
     assert any("No test rows" in c.value for c in at.caption)
@@ -118,19 +120,21 @@ def test_metrics_follow_a_replayed_snapshot(at):
     net.weights, net.biases = W, b
     counts, _, _ = confusion_on_page(at, "train")
     np.testing.assert_array_equal(
-        counts, metrics.confusion_matrix(ex.data.y_train, net.forward(ex.data.X_train)))
+        counts, metrics.confusion_matrix(ex.data.y_train, net.forward(ex.data.X_train))
+    )
     live = metrics.confusion_matrix(ex.data.y_train, ex.network.forward(ex.data.X_train))
     assert not np.array_equal(counts, live)
 
 
-@pytest.mark.parametrize("query", [{"dataset": name} for name in PRESETS]
-                         + [{"dataset": "xor", "hidden": "0"},
-                            {"dataset": "spiral", "hidden": "8-8-8-8-8-8"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"dataset": name} for name in PRESETS]
+    + [{"dataset": "xor", "hidden": "0"}, {"dataset": "spiral", "hidden": "8-8-8-8-8-8"}],
+)
 def test_lessons_landscape_and_metrics_draw_for_every_data_set(new_app, query):
     at = new_app(query)
     step_n(at, 10)
-    for tab, key in (("Metrics", None), ("Loss landscape", "landscape_chart"),
-                     ("Lessons", None)):
+    for tab, key in (("Metrics", None), ("Loss landscape", "landscape_chart"), ("Lessons", None)):
         open_tab(at, tab)  # run() fails on any exception in the page
         if key:
             assert figure(at, key)["data"]

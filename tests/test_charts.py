@@ -89,8 +89,10 @@ def edge_table(net_sizes, values):
     """{(x0, y0, x1, y1): value} for every edge of the diagram geometry."""
     geom = D._geometry(net_sizes)
     flat = np.concatenate([np.asarray(v).ravel() for v in values])
-    return {(int(a), float(b), int(c), float(d)): float(v)
-            for a, b, c, d, v in zip(geom.x0, geom.y0, geom.x1, geom.y1, flat, strict=True)}
+    return {
+        (int(a), float(b), int(c), float(d)): float(v)
+        for a, b, c, d, v in zip(geom.x0, geom.y0, geom.x1, geom.y1, flat, strict=True)
+    }
 
 
 # ---------------------------------------------------------------------------- purity
@@ -125,8 +127,9 @@ def test_every_builder_returns_a_serializable_figure(trained):
         charts.network_animation(snaps, layer_names=names, max_frames=20),
         charts.decision_plane(net.forward, x_range=(-1, 1), y_range=(-1, 1), resolution=20),
         charts.neuron_thumbnails(net, x_range=(-1, 1), y_range=(-1, 1), resolution=8),
-        charts.prediction_scatter([1.0, 2.0, 3.0], [1.1, 1.9, 3.2], split=["train", "train", "test"],
-                                  target_name="price"),
+        charts.prediction_scatter(
+            [1.0, 2.0, 3.0], [1.1, 1.9, 3.2], split=["train", "train", "test"], target_name="price"
+        ),
     ]
     for fig in figs:
         spec = serializes(fig)
@@ -190,8 +193,9 @@ def test_loss_downsampling_keeps_ends_spikes_and_bound():
     np.testing.assert_allclose(fig.data[1].y, test[x])
 
 
-@pytest.mark.parametrize("n, k", [(10, 2), (10, 3), (2001, 2000), (2002, 2000), (5, 1000),
-                                  (12345, 101)])
+@pytest.mark.parametrize(
+    "n, k", [(10, 2), (10, 3), (2001, 2000), (2002, 2000), (5, 1000), (12345, 101)]
+)
 def test_downsample_indices_bounds(n, k):
     key = np.random.default_rng(n).normal(size=n)
     idx = downsample_indices(key, k)
@@ -206,16 +210,29 @@ def test_loss_figure_overlays_runs_with_own_colours(trained):
     _, tr = trained
     h = tr.history
     runs = [
-        {"name": "η 0.1", "iterations": h.iterations, "train_loss": h.train_loss * 2,
-         "test_loss": h.test_loss * 2},
-        {"name": "adam", "iterations": h.iterations[:50], "train_loss": h.train_loss[:50],
-         "test_loss": None},
+        {
+            "name": "η 0.1",
+            "iterations": h.iterations,
+            "train_loss": h.train_loss * 2,
+            "test_loss": h.test_loss * 2,
+        },
+        {
+            "name": "adam",
+            "iterations": h.iterations[:50],
+            "train_loss": h.train_loss[:50],
+            "test_loss": None,
+        },
     ]
     fig = charts.loss_figure(h.iterations, h.train_loss, h.test_loss, runs=runs)
     serializes(fig)
     names = [t.name for t in fig.data]
-    assert names == ["this run · train", "this run · test", "η 0.1 · train", "η 0.1 · test",
-                     "adam · train"]
+    assert names == [
+        "this run · train",
+        "this run · test",
+        "η 0.1 · train",
+        "η 0.1 · test",
+        "adam · train",
+    ]
     colors = [t.line.color for t in fig.data]
     assert colors[0] == colors[1] and colors[2] == colors[3]
     assert len({colors[0], colors[2], colors[4]}) == 3
@@ -253,8 +270,9 @@ def test_weight_heatmap_big_matrix_has_no_cell_text():
     assert heatmaps(fig)[0].text is None
     small = charts.weight_heatmap(W[:12], row_labels=None, col_labels=None, title="small")
     assert heatmaps(small)[0].text is not None
-    off = charts.weight_heatmap(W[:2], row_labels=None, col_labels=None, title="x",
-                                show_values=False)
+    off = charts.weight_heatmap(
+        W[:2], row_labels=None, col_labels=None, title="x", show_values=False
+    )
     assert heatmaps(off)[0].text is None
 
 
@@ -286,8 +304,9 @@ def test_layer_heatmaps_shared_range_and_order(trained):
     serializes(fig)
     hms = heatmaps(fig)
     assert len(hms) == 2 * net.n_layers
-    m = max(max(np.abs(W).max(), np.abs(b).max()) for W, b in zip(net.weights, net.biases,
-                                                                  strict=True))
+    m = max(
+        max(np.abs(W).max(), np.abs(b).max()) for W, b in zip(net.weights, net.biases, strict=True)
+    )
     assert fig.layout.coloraxis.cmin == pytest.approx(-m)
     assert fig.layout.coloraxis.cmax == pytest.approx(m)
     for l in range(net.n_layers):
@@ -311,8 +330,10 @@ def test_matrix_figure_diverging_and_sequential(trained):
     A = layer.A[:5]  # sigmoid output in [0, 1]
     seq = heatmaps(charts.matrix_figure(A, title="A3", diverging=False))[0]
     assert (seq.zmin, seq.zmax) == (0.0, 1.0)
-    assert seq.colorscale[0][1] == charts.matrix_figure(
-        A, title="A", diverging=False).data[0].colorscale[0][1]  # Viridis, explicit
+    assert (
+        seq.colorscale[0][1]
+        == charts.matrix_figure(A, title="A", diverging=False).data[0].colorscale[0][1]
+    )  # Viridis, explicit
     assert seq.zmid is None
     one_d = heatmaps(charts.matrix_figure(np.array([1.0, -3.0]), title="b"))[0]
     assert np.asarray(one_d.z).shape == (1, 2)
@@ -338,16 +359,21 @@ def test_network_diagram_trace_layout_is_fixed():
     fa = charts.network_diagram(a.weights, a.biases, layer_names=names)
     fb = charts.network_diagram(b.weights, None, layer_names=names)
     grads = [np.random.default_rng(1).normal(size=W.shape) * 1e-3 for W in a.weights]
-    fg = charts.network_diagram(a.weights, a.biases, layer_names=names, edge_values=grads,
-                                edge_label="dL/dW")
+    fg = charts.network_diagram(
+        a.weights, a.biases, layer_names=names, edge_values=grads, edge_label="dL/dW"
+    )
     row = np.array([[0.3, -0.7]])
-    fn = charts.network_diagram(a.weights, a.biases, layer_names=names,
-                                node_values=[row[0]] + [A[0] for A in a.forward_layers(row)])
+    fn = charts.network_diagram(
+        a.weights,
+        a.biases,
+        layer_names=names,
+        node_values=[row[0]] + [A[0] for A in a.forward_layers(row)],
+    )
     for fig in (fa, fb, fg, fn):
         serializes(fig)
         assert len(fig.data) == charts.N_TRACES == 2 * charts.N_BINS + 3
         assert [t.type for t in fig.data] == [t.type for t in fa.data]
-        assert [t.name for t in fig.data[2 * charts.N_BINS:]] == ["edges", "nodes", "biases"]
+        assert [t.name for t in fig.data[2 * charts.N_BINS :]] == ["edges", "nodes", "biases"]
 
 
 @pytest.mark.parametrize("use_grads", [False, True])
@@ -355,9 +381,13 @@ def test_every_edge_is_in_exactly_one_sign_width_trace(trained, use_grads):
     net, tr = trained
     names = names_for(net)
     values = [l.dW for l in tr.trace().backprop.layers] if use_grads else list(net.weights)
-    fig = charts.network_diagram(net.weights, net.biases, layer_names=names,
-                                 edge_values=values if use_grads else None,
-                                 edge_label="dL/dW" if use_grads else "weight")
+    fig = charts.network_diagram(
+        net.weights,
+        net.biases,
+        layer_names=names,
+        edge_values=values if use_grads else None,
+        edge_label="dL/dW" if use_grads else "weight",
+    )
     table = edge_table(net.layer_sizes, values)
     seen = []
     scale = max(np.abs(v).max() for v in values)
@@ -380,13 +410,15 @@ def test_every_edge_is_in_exactly_one_sign_width_trace(trained, use_grads):
 def test_network_diagram_hover_uses_names_and_values(trained):
     net, tr = trained
     names = names_for(net)
-    fig = charts.network_diagram(net.weights, net.biases, layer_names=names,
-                                 activations=net.activations)
+    fig = charts.network_diagram(
+        net.weights, net.biases, layer_names=names, activations=net.activations
+    )
     hover = fig.data[D.EDGE_HOVER]
     assert hover.text[0] == "W1[hours→h1.1]"
     assert hover.text[-1] == "W3[h2.3→pass]"
-    np.testing.assert_allclose(hover.customdata, np.concatenate([W.ravel() for W in net.weights]),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        hover.customdata, np.concatenate([W.ravel() for W in net.weights]), rtol=1e-6
+    )
     assert "%{text} = %{customdata" in hover.hovertemplate
     nodes = fig.data[D.NODE_TRACE]
     assert list(nodes.text) == [n for layer in names for n in layer]
@@ -398,14 +430,20 @@ def test_network_diagram_hover_uses_names_and_values(trained):
     labels = {a.text for a in fig.layout.annotations}
     assert {"hours", "score", "h1.1", "h2.3", "pass"} <= labels
     grads = [l.dW for l in tr.trace().backprop.layers]
-    fg = charts.network_diagram(net.weights, net.biases, layer_names=names, edge_values=grads,
-                                edge_label="dL/dW")
+    fg = charts.network_diagram(
+        net.weights, net.biases, layer_names=names, edge_values=grads, edge_label="dL/dW"
+    )
     gh = fg.data[D.EDGE_HOVER]
     assert gh.text[0] == "dL/dW1[hours→h1.1]"
-    np.testing.assert_allclose(np.asarray(gh.customdata)[:, 0],
-                               np.concatenate([g.ravel() for g in grads]), rtol=1e-5, atol=1e-12)
-    np.testing.assert_allclose(np.asarray(gh.customdata)[:, 1],
-                               np.concatenate([W.ravel() for W in net.weights]), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(gh.customdata)[:, 0],
+        np.concatenate([g.ravel() for g in grads]),
+        rtol=1e-5,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        np.asarray(gh.customdata)[:, 1], np.concatenate([W.ravel() for W in net.weights]), rtol=1e-6
+    )
 
 
 def test_network_diagram_node_values_colour_the_nodes(trained):
@@ -453,8 +491,9 @@ def test_network_animation_frames_slider_and_buttons(big_run):
     snaps = snapshots_of(tr)
     assert len(snaps) > 200
     names = names_for(net)
-    fig = charts.network_animation(snaps, layer_names=names, activations=net.activations,
-                                   max_frames=50)
+    fig = charts.network_animation(
+        snaps, layer_names=names, activations=net.activations, max_frames=50
+    )
     serializes(fig)
     frames = fig.frames
     assert 2 <= len(frames) <= 50
@@ -481,8 +520,9 @@ def test_network_animation_frames_slider_and_buttons(big_run):
     start = charts.network_diagram(snaps[0][1], snaps[0][2], layer_names=names)
     first_edges = sum(len(segments(t)) for t in fig.data[: 2 * charts.N_BINS])
     assert first_edges == sum(W.size for W in snaps[0][1])
-    np.testing.assert_allclose(fig.data[D.EDGE_HOVER].customdata,
-                               start.data[D.EDGE_HOVER].customdata, rtol=1e-6)
+    np.testing.assert_allclose(
+        fig.data[D.EDGE_HOVER].customdata, start.data[D.EDGE_HOVER].customdata, rtol=1e-6
+    )
 
 
 def test_network_animation_uses_one_width_scale(big_run):
@@ -500,6 +540,7 @@ def test_network_animation_uses_one_width_scale(big_run):
         for t, trace in enumerate(f.data[: 2 * charts.N_BINS]):
             for seg in segments(trace):
                 assert expected[seg] == t
+
     # the weights grow while training: early frames have thinner edges than the last one
     def mean_bin(frame):
         counts = [len(segments(t)) for t in frame.data[: 2 * charts.N_BINS]]
@@ -519,13 +560,17 @@ def test_network_animation_node_values_and_json_size(big_run):
         other.weights, other.biases = W, b
         return [row[0]] + [A[0] for A in other.forward_layers(row)]
 
-    fig = charts.network_animation(snaps, layer_names=names, activations=net.activations,
-                                   node_values_fn=node_values, max_frames=200)
+    fig = charts.network_animation(
+        snaps,
+        layer_names=names,
+        activations=net.activations,
+        node_values_fn=node_values,
+        max_frames=200,
+    )
     assert len(fig.frames) == 200
     last = fig.frames[-1]
     expected = np.concatenate(node_values(snaps[-1][1], snaps[-1][2]))
-    np.testing.assert_allclose(last.data[D.NODE_TRACE].marker.color, expected, rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(last.data[D.NODE_TRACE].marker.color, expected, rtol=1e-5, atol=1e-6)
     assert fig.data[D.NODE_TRACE].marker.showscale
     size = len(fig.to_json())
     assert size < 1_500_000, size
@@ -550,10 +595,21 @@ def test_network_animation_thins_and_dedupes():
 def test_decision_plane_grid_equals_predict_fn(trained):
     net, _ = trained
     X, y = xor_data()
-    points = {"x": X[:, 0], "y": X[:, 1], "label": y,
-              "split": np.where(np.arange(len(y)) % 4 == 0, "test", "train")}
-    fig = charts.decision_plane(net.forward, x_range=(-1.5, 1.5), y_range=(-1, 2), points=points,
-                                resolution=30, x_label="hours", y_label="score")
+    points = {
+        "x": X[:, 0],
+        "y": X[:, 1],
+        "label": y,
+        "split": np.where(np.arange(len(y)) % 4 == 0, "test", "train"),
+    }
+    fig = charts.decision_plane(
+        net.forward,
+        x_range=(-1.5, 1.5),
+        y_range=(-1, 2),
+        points=points,
+        resolution=30,
+        x_label="hours",
+        y_label="score",
+    )
     serializes(fig)
     hm = heatmaps(fig)[0]
     z = np.asarray(hm.z)
@@ -564,8 +620,9 @@ def test_decision_plane_grid_equals_predict_fn(trained):
     for i, j in [(0, 0), (3, 17), (29, 29), (12, 5)]:
         assert z[i, j] == pytest.approx(net.forward([[xs[j], ys[i]]])[0, 0])
     gx, gy = np.meshgrid(xs, ys)
-    np.testing.assert_allclose(z, net.forward(np.column_stack([gx.ravel(), gy.ravel()]))
-                               .reshape(30, 30))
+    np.testing.assert_allclose(
+        z, net.forward(np.column_stack([gx.ravel(), gy.ravel()])).reshape(30, 30)
+    )
     assert (hm.zmin, hm.zmax, hm.zmid) == (0.0, 1.0, 0.5)
     assert fig.layout.xaxis.title.text == "hours" and fig.layout.yaxis.title.text == "score"
     scatters = [t for t in fig.data if t.type == "scatter"]
@@ -581,12 +638,21 @@ def test_decision_plane_discretize_and_tanh():
     def fn(XY):
         return np.tanh(XY[:, :1] - XY[:, 1:])
 
-    fig = charts.decision_plane(fn, x_range=(0, 1), y_range=(0, 1), resolution=10,
-                                output_activation="tanh")
+    fig = charts.decision_plane(
+        fn, x_range=(0, 1), y_range=(0, 1), resolution=10, output_activation="tanh"
+    )
     hm = heatmaps(fig)[0]
     assert (hm.zmin, hm.zmax, hm.zmid) == (-1.0, 1.0, 0.0)
-    d = heatmaps(charts.decision_plane(fn, x_range=(0, 1), y_range=(0, 1), resolution=10,
-                                       output_activation="tanh", discretize=True))[0]
+    d = heatmaps(
+        charts.decision_plane(
+            fn,
+            x_range=(0, 1),
+            y_range=(0, 1),
+            resolution=10,
+            output_activation="tanh",
+            discretize=True,
+        )
+    )[0]
     assert set(np.unique(d.z)) <= {-1.0, 1.0}
 
 
@@ -596,11 +662,21 @@ def test_decision_plane_softmax_classes():
         e = np.exp(logits - logits.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    pts = {"x": [0.5, -0.5, 0.0], "y": [0.0, 0.5, -1.0], "label": ["a", "b", "c"],
-           "split": ["train", "train", "test"]}
-    fig = charts.decision_plane(fn, x_range=(-1, 1), y_range=(-1, 1), resolution=12,
-                                output_activation="softmax", class_names=["a", "b", "c"],
-                                points=pts)
+    pts = {
+        "x": [0.5, -0.5, 0.0],
+        "y": [0.0, 0.5, -1.0],
+        "label": ["a", "b", "c"],
+        "split": ["train", "train", "test"],
+    }
+    fig = charts.decision_plane(
+        fn,
+        x_range=(-1, 1),
+        y_range=(-1, 1),
+        resolution=12,
+        output_activation="softmax",
+        class_names=["a", "b", "c"],
+        points=pts,
+    )
     serializes(fig)
     hm = heatmaps(fig)[0]
     z = np.asarray(hm.z)
@@ -610,8 +686,11 @@ def test_decision_plane_softmax_classes():
     cls = fn(np.column_stack([gx.ravel(), gy.ravel()])).argmax(axis=1).reshape(12, 12)
     np.testing.assert_array_equal(np.floor(z).astype(int), cls)  # integer part = class
     assert list(hm.colorbar.ticktext) == ["a", "b", "c"]
-    assert {t.name for t in fig.data if t.type == "scatter"} == {"a · train", "b · train",
-                                                                 "c · test"}
+    assert {t.name for t in fig.data if t.type == "scatter"} == {
+        "a · train",
+        "b · train",
+        "c · test",
+    }
 
 
 def test_decision_plane_regression_uses_sequential_scale():
@@ -619,8 +698,9 @@ def test_decision_plane_regression_uses_sequential_scale():
         return (XY[:, 0] * 3 + XY[:, 1]).reshape(-1, 1)
 
     pts = {"x": [0.0, 1.0], "y": [0.0, 1.0], "label": [0.0, 4.0]}
-    fig = charts.decision_plane(fn, x_range=(0, 1), y_range=(0, 1), resolution=5,
-                                output_activation="linear", points=pts)
+    fig = charts.decision_plane(
+        fn, x_range=(0, 1), y_range=(0, 1), resolution=5, output_activation="linear", points=pts
+    )
     hm = heatmaps(fig)[0]
     assert hm.coloraxis == "coloraxis"
     assert fig.layout.coloraxis.cmin == 0.0 and fig.layout.coloraxis.cmax == 4.0
@@ -631,8 +711,9 @@ def test_decision_plane_regression_uses_sequential_scale():
 def test_neuron_thumbnails_one_map_per_neuron_one_heatmap_per_layer(trained):
     net, _ = trained
     names = names_for(net)
-    fig = charts.neuron_thumbnails(net, x_range=(-1, 1), y_range=(-1, 1), resolution=9,
-                                   layer_names=names)
+    fig = charts.neuron_thumbnails(
+        net, x_range=(-1, 1), y_range=(-1, 1), resolution=9, layer_names=names
+    )
     serializes(fig)
     hms = heatmaps(fig)
     assert [h.name for h in hms] == ["layer 1", "layer 2", "layer 3"]  # light to draw
@@ -652,24 +733,29 @@ def test_neuron_thumbnails_one_map_per_neuron_one_heatmap_per_layer(trained):
             assert set(np.asarray(hm.text)[cells]) == {names[c + 1][r]}
         assert np.isnan(z[who < 0]).all()  # gaps are blank
         # neuron 0 on top
-        assert np.flatnonzero(np.any(who == 0, axis=1)).min() > np.flatnonzero(
-            np.any(who == net.layer_sizes[c + 1] - 1, axis=1)).min() or net.layer_sizes[c + 1] == 1
+        assert (
+            np.flatnonzero(np.any(who == 0, axis=1)).min()
+            > np.flatnonzero(np.any(who == net.layer_sizes[c + 1] - 1, axis=1)).min()
+            or net.layer_sizes[c + 1] == 1
+        )
     assert all(not h.showscale for h in hms)
     # tanh hidden layers on [-1, 1], the sigmoid output on [0, 1]
     assert (hms[0].zmin, hms[0].zmax) == (-1.0, 1.0)
     assert (hms[-1].zmin, hms[-1].zmax) == (0.0, 1.0)
     assert fig.layout.xaxis.visible is False
     # a function in place of the network, and names without the input layer
-    fn_fig = charts.neuron_thumbnails(net.forward_layers, x_range=(-1, 1), y_range=(-1, 1),
-                                      resolution=9, layer_names=names[1:])
+    fn_fig = charts.neuron_thumbnails(
+        net.forward_layers, x_range=(-1, 1), y_range=(-1, 1), resolution=9, layer_names=names[1:]
+    )
     assert len(heatmaps(fn_fig)) == 3
 
 
 def test_prediction_scatter():
     t = np.array([1.0, 2.0, 3.0, 4.0])
     p = np.array([1.2, 1.8, 3.3, 3.9])
-    fig = charts.prediction_scatter(t, p, split=["train", "train", "test", "test"],
-                                    target_name="price")
+    fig = charts.prediction_scatter(
+        t, p, split=["train", "train", "test", "test"], target_name="price"
+    )
     serializes(fig)
     diag = fig.data[0]
     assert diag.x[0] == diag.y[0] and diag.x[1] == diag.y[1]
@@ -700,8 +786,9 @@ def test_diagram_layer_headers_never_overlap(hidden, width):
     weights = [rng.normal(size=(a, b)) for a, b in zip(sizes, sizes[1:])]
     names = charts.default_layer_names(sizes, ["hours_studied", "hours_slept"], ["test_score"])
     acts = ["leaky_relu"] * len(hidden) + ["sigmoid"]
-    fig = charts.network_diagram(weights, None, layer_names=names, activations=acts,
-                                 width=width, height=440, title="t")
+    fig = charts.network_diagram(
+        weights, None, layer_names=names, activations=acts, width=width, height=440, title="t"
+    )
     m = fig.layout.margin
     plot_w = width - m.l - m.r
     lo, hi = fig.layout.xaxis.range
@@ -750,6 +837,7 @@ def test_small_gradients_print_with_a_shared_exponent_not_as_zeros():
     np.testing.assert_allclose(shown * 10.0**e, dW[0], atol=0.006 * 10.0**e)
     assert not np.all(shown == 0)
     # values a two-decimal cell shows keep no exponent
-    plain = charts.layer_heatmaps([np.full((2, 3), 0.5), np.full((3, 1), -2.0)], None, names,
-                                  title="W")
+    plain = charts.layer_heatmaps(
+        [np.full((2, 3), 0.5), np.full((3, 1), -2.0)], None, names, title="W"
+    )
     assert plain.layout.title.text == "W"

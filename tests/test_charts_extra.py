@@ -56,17 +56,30 @@ def values(v) -> np.ndarray:
 
 def test_landscape_contours_mark_the_current_weights_and_the_path():
     path = np.array([[-0.8, -1.5], [-0.4, -0.5], [0.0, 0.0]])
-    fig = as_json(charts.landscape_figure(
-        ALPHAS, BETAS, bowl(floor=0.5), path=path, path_iterations=[0, 10, 20],
-        path_loss=[2.0, 1.0, 0.5], center_loss=0.5, x_label="α", y_label="β", title="T"))
+    fig = as_json(
+        charts.landscape_figure(
+            ALPHAS,
+            BETAS,
+            bowl(floor=0.5),
+            path=path,
+            path_iterations=[0, 10, 20],
+            path_loss=[2.0, 1.0, 0.5],
+            center_loss=0.5,
+            x_label="α",
+            y_label="β",
+            title="T",
+        )
+    )
     loss = trace(fig, "loss")
     assert loss["type"] == "contour" and loss["contours"]["coloring"] == "heatmap"
     np.testing.assert_allclose(values(loss["z"]), bowl(floor=0.5), rtol=1e-6)
     np.testing.assert_allclose(values(loss["x"]), ALPHAS, rtol=1e-6)
     np.testing.assert_allclose(values(loss["y"]), BETAS, rtol=1e-6)
     # set explicitly: the project's scale for unsigned quantities
-    assert loss["colorscale"] == as_json(go.Figure(go.Contour(colorscale=SEQUENTIAL)))[
-        "data"][0]["colorscale"]
+    assert (
+        loss["colorscale"]
+        == as_json(go.Figure(go.Contour(colorscale=SEQUENTIAL)))["data"][0]["colorscale"]
+    )
     now = trace(fig, NOW_NAME)
     assert now["x"] == [0.0] and now["y"] == [0.0] and now["customdata"] == [0.5]
     p = trace(fig, PATH_NAME)
@@ -88,8 +101,9 @@ def test_landscape_colours_follow_log_loss_when_it_spans_decades():
     bar = loss["colorbar"]
     assert bar["title"]["text"] == "loss (log scale)"
     assert "0.0001" in bar["ticktext"] and "10" in bar["ticktext"]
-    np.testing.assert_allclose([10 ** v for v in bar["tickvals"]],
-                               [float(t) for t in bar["ticktext"]], rtol=1e-9)
+    np.testing.assert_allclose(
+        [10**v for v in bar["tickvals"]], [float(t) for t in bar["ticktext"]], rtol=1e-9
+    )
     assert not loss["contours"]["showlabels"]  # labels would read log₁₀ values
     linear = as_json(charts.landscape_figure(ALPHAS, BETAS, steep, log_color=False))
     np.testing.assert_allclose(values(trace(linear, "loss")["z"]), steep, rtol=1e-6)
@@ -97,8 +111,11 @@ def test_landscape_colours_follow_log_loss_when_it_spans_decades():
 
 def test_landscape_surface_draws_the_path_on_the_loss():
     path = np.array([[-0.5, -1.0], [0.0, 0.0]])
-    fig = as_json(charts.landscape_figure(ALPHAS, BETAS, bowl(), path=path, path_loss=[1.25, 0.0],
-                                          surface=True))
+    fig = as_json(
+        charts.landscape_figure(
+            ALPHAS, BETAS, bowl(), path=path, path_loss=[1.25, 0.0], surface=True
+        )
+    )
     assert trace(fig, "loss")["type"] == "surface"
     p = trace(fig, PATH_NAME)
     assert p["type"] == "scatter3d" and list(values(p["z"])) == [1.25, 0.0]

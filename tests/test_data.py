@@ -111,7 +111,9 @@ def test_random_preset_is_deterministic_per_seed(name):
     again = load_preset(name, seed=3)
     other = load_preset(name, seed=4)
     pd.testing.assert_frame_equal(first, again)
-    assert not np.array_equal(first["x1" if "x1" in first else "x"], other["x1" if "x1" in other else "x"])
+    assert not np.array_equal(
+        first["x1" if "x1" in first else "x"], other["x1" if "x1" in other else "x"]
+    )
     assert not first["split"].equals(other["split"])
 
 
@@ -137,7 +139,11 @@ def test_three_bits_is_the_seed_table():
     assert np.array_equal(df["output"], df["bit3"])
     preset = PRESETS["three_bits"]
     assert (preset.output_activation, preset.loss, preset.hidden, preset.learning_rate) == (
-        "sigmoid", "half_sse", (5,), 1.0)
+        "sigmoid",
+        "half_sse",
+        (5,),
+        1.0,
+    )
 
 
 def test_exam_scores_is_the_seed_table_and_scaling():
@@ -151,8 +157,9 @@ def test_exam_scores_is_the_seed_table_and_scaling():
     y = y / 100
     preset = PRESETS["exam_scores"]
     assert (preset.scaling, preset.target_max, preset.hidden) == ("max", 100.0, (3,))
-    data = prepare(df, ["hours_studied", "hours_slept"], "test_score",
-                   scaling="max", target_max=100)
+    data = prepare(
+        df, ["hours_studied", "hours_slept"], "test_score", scaling="max", target_max=100
+    )
     assert np.array_equal(data.X_train, X)
     assert np.array_equal(data.y_train, y)
     assert data.predict_index == [3] and data.train_index == [0, 1, 2] and data.test_index == []
@@ -202,7 +209,10 @@ def test_blobs3_has_three_classes_for_softmax():
     assert sorted(df["class"].value_counts().tolist()) == [100, 100, 101]
     preset = PRESETS["blobs3"]
     assert (preset.task, preset.output_activation, preset.loss) == (
-        "multiclass", "softmax", "cross_entropy")
+        "multiclass",
+        "softmax",
+        "cross_entropy",
+    )
 
 
 def test_noise_changes_the_random_sets():
@@ -223,8 +233,17 @@ def test_unknown_preset_lists_the_names():
     assert load_preset(" XOR ").equals(load_preset("xor"))
 
 
-@pytest.mark.parametrize("kwargs", [{"n": 0}, {"n": MAX_ROWS + 1}, {"noise": 0.6},
-                                    {"train_ratio": 0.0}, {"train_ratio": 1.5}, {"size": 3}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"n": 0},
+        {"n": MAX_ROWS + 1},
+        {"noise": 0.6},
+        {"train_ratio": 0.0},
+        {"train_ratio": 1.5},
+        {"size": 3},
+    ],
+)
 def test_bad_generator_arguments(kwargs):
     with pytest.raises(ValueError):
         load_preset("circle", **kwargs)
@@ -388,7 +407,8 @@ def test_split_column_cannot_be_used():
 
 def test_duplicate_input():
     assert error_message(small_table(), inputs=("a", "a")) == (
-        "Column 'a' is chosen twice as an input.")
+        "Column 'a' is chosen twice as an input."
+    )
 
 
 def test_no_inputs_and_no_target():
@@ -401,15 +421,19 @@ def test_too_many_columns():
     df = pd.DataFrame({f"c{i}": [1.0, 2.0] for i in range(n + 1)})
     with pytest.raises(DataError) as info:
         prepare(df, [f"c{i}" for i in range(n)], f"c{n}")
-    assert str(info.value) == f"{n + 1} input and target columns are chosen; the limit is {MAX_COLUMNS}."
+    assert (
+        str(info.value)
+        == f"{n + 1} input and target columns are chosen; the limit is {MAX_COLUMNS}."
+    )
     prepare(df, [f"c{i}" for i in range(n - 1)], f"c{n}", output_activation="linear")  # 32 is fine
 
 
 def test_unknown_scaling_and_activation():
     assert "Unknown scaling 'log'" in error_message(small_table(), scaling="log")
     assert "'minmax'" in error_message(small_table(), scaling="log")
-    assert "Unknown output activation 'step'" in error_message(small_table(),
-                                                               output_activation="step")
+    assert "Unknown output activation 'step'" in error_message(
+        small_table(), output_activation="step"
+    )
     assert "positive number, not 0" in error_message(small_table(), scaling="max", target_max=0)
 
 
@@ -421,15 +445,17 @@ def test_target_outside_sigmoid_range_suggests_scaling():
     message = error_message(df, ["hours_studied", "hours_slept"], "test_score")
     assert message == (
         "Row 0, column 'test_score': 92 is outside the sigmoid output's range 0 … 1 — "
-        "scale the target (scaling 'max' with target maximum 100) or use a linear output.")
+        "scale the target (scaling 'max' with target maximum 100) or use a linear output."
+    )
     # The same table trains with a linear output.
     prepare(df, ["hours_studied", "hours_slept"], "test_score", output_activation="linear")
 
 
 def test_target_outside_range_after_scaling():
     df = load_preset("exam_scores")
-    message = error_message(df, ["hours_studied", "hours_slept"], "test_score",
-                            scaling="max", target_max=90)
+    message = error_message(
+        df, ["hours_studied", "hours_slept"], "test_score", scaling="max", target_max=90
+    )
     assert message.startswith("Row 0, column 'test_score': 92 (after scaling 'max': ")
     assert "range 0 … 1" in message and "target maximum 100" in message
 
@@ -511,8 +537,11 @@ def test_minmax_statistics_on_training_rows():
     train = df[df["split"] == "train"]
     assert np.allclose(data.scaler.offset, train[["x1", "x2"]].min())
     test = df[df["split"] == "test"][["x1", "x2"]].to_numpy()
-    assert np.allclose(data.X_test, (test - train[["x1", "x2"]].min().to_numpy())
-                       / (train[["x1", "x2"]].max() - train[["x1", "x2"]].min()).to_numpy())
+    assert np.allclose(
+        data.X_test,
+        (test - train[["x1", "x2"]].min().to_numpy())
+        / (train[["x1", "x2"]].max() - train[["x1", "x2"]].min()).to_numpy(),
+    )
 
 
 def test_standard_statistics_on_training_rows():
@@ -541,8 +570,9 @@ def test_inverse_of_scaled_targets_gives_the_users_numbers(scaling):
     data = prepare(df, ["x1", "x2"], "y", scaling=scaling, output_activation="linear")
     train = df[df["split"] == "train"]
     assert np.allclose(data.scaler.inverse_y(data.y_train), train[["y"]], rtol=1e-12, atol=1e-12)
-    assert np.allclose(data.scaler.inverse_X(data.X_train), train[["x1", "x2"]],
-                       rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        data.scaler.inverse_X(data.X_train), train[["x1", "x2"]], rtol=1e-12, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("scaling", ["max", "minmax", "standard"])
@@ -569,11 +599,13 @@ def test_scaler_rejects_the_wrong_width():
 
 
 def test_multiclass_one_hot_with_string_labels():
-    df = pd.DataFrame({
-        "w": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
-        "animal": ["dog", "cat", "emu", "cat", " dog ", None],
-        "split": ["train", "train", "train", "test", "test", "predict"],
-    })
+    df = pd.DataFrame(
+        {
+            "w": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "animal": ["dog", "cat", "emu", "cat", " dog ", None],
+            "split": ["train", "train", "train", "test", "test", "predict"],
+        }
+    )
     data = prepare(df, ["w"], "animal", output_activation="softmax", scaling="none")
     assert data.classes == ["cat", "dog", "emu"]
     assert np.array_equal(data.y_train, [[0, 1, 0], [1, 0, 0], [0, 0, 1]])
@@ -633,8 +665,11 @@ def test_csv_round_trip(name):
     assert isinstance(content, bytes)
     back = read_csv_table(content)
     pd.testing.assert_frame_equal(back, df, check_dtype=False)
-    assert np.array_equal(back.select_dtypes("number").to_numpy(),
-                          df.select_dtypes("number").to_numpy(), equal_nan=True)
+    assert np.array_equal(
+        back.select_dtypes("number").to_numpy(),
+        df.select_dtypes("number").to_numpy(),
+        equal_nan=True,
+    )
     pd.testing.assert_frame_equal(read_csv_table(io.BytesIO(content)), back)
 
 
@@ -646,8 +681,9 @@ def test_csv_from_path_semicolons_and_bom(tmp_path):
     assert df["b"].tolist() == [2, 4]
     assert df["a"].tolist() == ["1,5", "3"]
     message = error_message(df, inputs=["a"], targets="b", output_activation="linear")
-    assert message == ("Row 0, column 'a': '1,5' is not a number — write decimals with a point, "
-                       "like 1.5.")
+    assert message == (
+        "Row 0, column 'a': '1,5' is not a number — write decimals with a point, like 1.5."
+    )
 
 
 def test_csv_errors():

@@ -108,13 +108,17 @@ def test_for_preset_takes_overrides():
 # ---------------------------------------------------------------------------- update: keep
 
 
-@pytest.mark.parametrize("change, event, check", [
-    ({"learning_rate": 0.3}, "learning_rate", lambda t: t.learning_rate == 0.3),
-    ({"optimizer": "adam"}, "optimizer", lambda t: t.optimizer == "adam"),
-    ({"l2": 0.01}, "l2", lambda t: t.l2 == 0.01),
-    ({"l1": 0.002}, "l1", lambda t: t.l1 == 0.002),
-    ({"batch_size": 2}, "batch_size", lambda t: t.batch_size == 2),
-], ids=["learning_rate", "optimizer", "l2", "l1", "batch_size"])
+@pytest.mark.parametrize(
+    "change, event, check",
+    [
+        ({"learning_rate": 0.3}, "learning_rate", lambda t: t.learning_rate == 0.3),
+        ({"optimizer": "adam"}, "optimizer", lambda t: t.optimizer == "adam"),
+        ({"l2": 0.01}, "l2", lambda t: t.l2 == 0.01),
+        ({"l1": 0.002}, "l1", lambda t: t.l1 == 0.002),
+        ({"batch_size": 2}, "batch_size", lambda t: t.batch_size == 2),
+    ],
+    ids=["learning_rate", "optimizer", "l2", "l1", "batch_size"],
+)
 def test_training_settings_keep_the_weights(change, event, check):
     ex = exam(20)
     trainer = ex.trainer
@@ -145,14 +149,18 @@ def test_momentum_change_applies_to_the_momentum_optimizer():
 # ---------------------------------------------------------------------------- update: rebuild
 
 
-@pytest.mark.parametrize("change, why, sizes", [
-    ({"hidden": (4,)}, "the network changed", (2, 4, 1)),
-    ({"hidden": (3, 2)}, "the network changed", (2, 3, 2, 1)),
-    ({"activation": "tanh"}, "the network changed", (2, 3, 1)),
-    ({"seed": 7}, "new seed 7", (2, 3, 1)),
-    ({"inputs": ("hours_studied",)}, "new input/target columns", (1, 3, 1)),
-    ({"bias": True}, "the network changed", (2, 3, 1)),
-], ids=["hidden", "two-layers", "activation", "seed", "inputs", "bias"])
+@pytest.mark.parametrize(
+    "change, why, sizes",
+    [
+        ({"hidden": (4,)}, "the network changed", (2, 4, 1)),
+        ({"hidden": (3, 2)}, "the network changed", (2, 3, 2, 1)),
+        ({"activation": "tanh"}, "the network changed", (2, 3, 1)),
+        ({"seed": 7}, "new seed 7", (2, 3, 1)),
+        ({"inputs": ("hours_studied",)}, "new input/target columns", (1, 3, 1)),
+        ({"bias": True}, "the network changed", (2, 3, 1)),
+    ],
+    ids=["hidden", "two-layers", "activation", "seed", "inputs", "bias"],
+)
 def test_architecture_changes_rebuild_and_say_why(change, why, sizes):
     ex = exam(30)
     new = replace(ex.settings, **change)
@@ -201,12 +209,16 @@ def test_update_copies_the_table():
     assert ex.table.loc[1, "test_score"] == 80.0  # … the explorer's does not
 
 
-@pytest.mark.parametrize("row, column, value, words", [
-    (1, "test_score", "abc", ["Row 1", "'test_score'", "'abc'", "not a number"]),
-    (0, "test_score", np.nan, ["Row 0", "'test_score'", "empty"]),
-    (2, "hours_slept", np.inf, ["Row 2", "'hours_slept'", "inf", "not a finite number"]),
-    (3, "hours_studied", "4,5", ["Row 3", "'hours_studied'", "'4,5'", "point"]),
-], ids=["text", "empty-target", "inf", "decimal-comma"])
+@pytest.mark.parametrize(
+    "row, column, value, words",
+    [
+        (1, "test_score", "abc", ["Row 1", "'test_score'", "'abc'", "not a number"]),
+        (0, "test_score", np.nan, ["Row 0", "'test_score'", "empty"]),
+        (2, "hours_slept", np.inf, ["Row 2", "'hours_slept'", "inf", "not a finite number"]),
+        (3, "hours_studied", "4,5", ["Row 3", "'hours_studied'", "'4,5'", "point"]),
+    ],
+    ids=["text", "empty-target", "inf", "decimal-comma"],
+)
 def test_bad_cell_keeps_the_last_good_state(row, column, value, words):
     ex = exam(10)
     table, data, trainer = ex.table, ex.data, ex.trainer
@@ -304,10 +316,12 @@ def test_new_seed_draws_new_weights():
     assert ex.trainer.iteration == 0
     assert not np.array_equal(ex.network.params, initial)
     np.testing.assert_array_equal(
-        ex.network.params, Explorer(settings=replace(ex.settings, seed=seed)).network.params)
+        ex.network.params, Explorer(settings=replace(ex.settings, seed=seed)).network.params
+    )
     assert ex.new_seed(123) == 123
-    np.testing.assert_array_equal(ex.network.params,
-                                  Explorer(settings=replace(ex.settings, seed=123)).network.params)
+    np.testing.assert_array_equal(
+        ex.network.params, Explorer(settings=replace(ex.settings, seed=123)).network.params
+    )
 
 
 # ---------------------------------------------------------------------------- train_chunk
@@ -415,10 +429,14 @@ def test_train_chunk_function_on_a_bare_trainer():
     assert r.steps == 50 and t.iteration == 50
 
 
-@pytest.mark.parametrize("name, overrides", [
-    ("exam_scores", {}),
-    ("xor", {"batch_size": 16}),  # random batches: the order of the draws matters too
-], ids=["full-batch", "mini-batch"])
+@pytest.mark.parametrize(
+    "name, overrides",
+    [
+        ("exam_scores", {}),
+        ("xor", {"batch_size": 16}),  # random batches: the order of the draws matters too
+    ],
+    ids=["full-batch", "mini-batch"],
+)
 def test_n_single_steps_equal_one_step_of_n(name, overrides):
     a, b, c = (preset(name, **overrides) for _ in range(3))
     for _ in range(25):
@@ -428,8 +446,9 @@ def test_n_single_steps_equal_one_step_of_n(name, overrides):
     for other in (b, c):
         assert other.trainer.iteration == 25
         np.testing.assert_array_equal(a.network.params, other.network.params)
-        np.testing.assert_array_equal(a.trainer.history.train_loss,
-                                      other.trainer.history.train_loss)
+        np.testing.assert_array_equal(
+            a.trainer.history.train_loss, other.trainer.history.train_loss
+        )
 
 
 # ---------------------------------------------------------------------------- metrics
@@ -506,15 +525,17 @@ def test_class_predictions_name_the_classes():
     assert set(p["prediction"]) <= {"0", "1", "2"}
     right = (p["correct"] == "✓").mean()
     assert right == pytest.approx(
-        np.mean(p["prediction"].to_numpy() == ex.table["class"].astype(str).to_numpy()))
+        np.mean(p["prediction"].to_numpy() == ex.table["class"].astype(str).to_numpy())
+    )
     assert right > 0.9
 
 
 def test_class_predictions_with_a_float_class_column():
     ex = preset("blobs3", 300)
     table = ex.table.copy()
-    new = pd.DataFrame({"x1": [0.0], "x2": [0.0], "class": [np.nan], "split": ["predict"]},
-                       index=[len(table)])
+    new = pd.DataFrame(
+        {"x1": [0.0], "x2": [0.0], "class": [np.nan], "split": ["predict"]}, index=[len(table)]
+    )
     table = pd.concat([table, new])  # the class column turns float (NaN in the new row)
     ex.update(table, ex.settings)
     assert ex.error == ""
@@ -585,8 +606,11 @@ def test_set_weight_changes_the_prediction():
         ex.set_weight(1, 0, 0, math.inf)
 
 
-@pytest.mark.parametrize("where", [(0, 0, 0), (3, 0, 0), (1, -1, 0), (1, 0, 3), (2, 3, 0)],
-                         ids=["layer-0", "layer-3", "negative-row", "column-3", "row-3"])
+@pytest.mark.parametrize(
+    "where",
+    [(0, 0, 0), (3, 0, 0), (1, -1, 0), (1, 0, 3), (2, 3, 0)],
+    ids=["layer-0", "layer-3", "negative-row", "column-3", "row-3"],
+)
 def test_set_weight_rejects_a_place_outside_the_network(where):
     ex = exam()
     params = ex.network.params.copy()
@@ -659,7 +683,10 @@ def test_the_run_log_records_each_change_with_its_iteration():
     table = with_cell(ex.table, 2, "x1", 0.25)
     ex.update(table, ex.settings)
     assert [(e.iteration, e.kind) for e in ex.run_log.events] == [
-        (10, "set"), (15, "weight"), (15, "table")]
+        (10, "set"),
+        (15, "weight"),
+        (15, "table"),
+    ]
     assert ex.run_log.events[0].value == {"learning_rate": 0.3, "l2": 0.01}
     assert ex.run_log.events[1].value == (1, 0, 1, 0.5)
     assert ex.run_log.settings == Settings.for_preset("xor")  # iteration 0's
@@ -693,8 +720,11 @@ def test_features_become_input_nodes_computed_from_the_raw_columns():
 def test_a_bad_feature_keeps_the_last_good_state():
     ex = preset("circle", steps=5, features=("x1**2",))
     trainer = ex.trainer
-    for bad, words in [(("x1^2",), "operator ^"), (("x3*2",), "'x3' is not an input column"),
-                       (("log(x1-x1)",), "feature 'log(x1-x1)'")]:
+    for bad, words in [
+        (("x1^2",), "operator ^"),
+        (("x3*2",), "'x3' is not an input column"),
+        (("log(x1-x1)",), "feature 'log(x1-x1)'"),
+    ]:
         ex.update(ex.table, replace(ex.settings, features=bad))
         assert words in ex.data_error, ex.data_error
         assert ex.trainer is trainer and ex.trainer.iteration == 5

@@ -22,8 +22,17 @@ CASES = [
     ("tanh-2h-nobias", [2, 4, 3, 1], "tanh", "tanh", False, "xavier", 7, "mse", 0.1),
     ("relu-3h", [2, 4, 4, 3, 2], "relu", "relu", True, "uniform", 8, "mse", 0.05),
     ("softmax-2h", [2, 6, 5, 3], "leaky_relu", "softmax", True, "he", 7, "cross_entropy", 0.5),
-    ("softmax-1h-nobias", [4, 3, 3], "sigmoid", "softmax", False, "normal", 7, "cross_entropy",
-     0.5),
+    (
+        "softmax-1h-nobias",
+        [4, 3, 3],
+        "sigmoid",
+        "softmax",
+        False,
+        "normal",
+        7,
+        "cross_entropy",
+        0.5,
+    ),
     ("linear-1h", [1, 8, 1], "tanh", "linear", True, "normal", 7, "mse", 0.05),
     ("bce-3h-nobias", [3, 2, 2, 2, 1], "relu", "sigmoid", False, "uniform", 9, "bce", 0.3),
 ]
@@ -47,8 +56,9 @@ def _trained(case, steps: int = 20):
     rng = np.random.default_rng(sum(sizes))
     X = rng.standard_normal((12, sizes[0]))
     y = _targets(out, 12, sizes[-1], rng)
-    net = nnviz.Network(sizes, activation=act, output_activation=out, bias=bias, init=init,
-                        seed=seed)
+    net = nnviz.Network(
+        sizes, activation=act, output_activation=out, bias=bias, init=init, seed=seed
+    )
     initial = net.get_params()
     trainer = nnviz.Trainer(net, X, y, loss=loss, learning_rate=lr)
     trainer.run(steps)
@@ -86,11 +96,17 @@ def _data_module():
 def _exam_scores():
     """The tutorial's exam scores, scaled as it does, and a 2-3-1 sigmoid network trained on them."""
     data = _data_module()
-    prepared = data.prepare(data.load_preset("exam_scores"), ["hours_studied", "hours_slept"],
-                            ["test_score"], scaling="max", target_max=100)
+    prepared = data.prepare(
+        data.load_preset("exam_scores"),
+        ["hours_studied", "hours_slept"],
+        ["test_score"],
+        scaling="max",
+        target_max=100,
+    )
     net = nnviz.Network([2, 3, 1], seed=3)
-    trainer = nnviz.Trainer(net, prepared.X_train, prepared.y_train, loss="half_sse",
-                            learning_rate=1.0)
+    trainer = nnviz.Trainer(
+        net, prepared.X_train, prepared.y_train, loss="half_sse", learning_rate=1.0
+    )
     trainer.run(20)
     return prepared, net, trainer
 
@@ -105,11 +121,13 @@ def _softmax_colours():
     labels = rng.choice(list(centres), 60)
     xy = np.array([centres[c] for c in labels]) + rng.standard_normal((60, 2))
     df = pd.DataFrame({"x1": xy[:, 0] * 10, "x2": xy[:, 1] + 5, "colour": labels})
-    prepared = data.prepare(df, ["x1", "x2"], ["colour"], scaling="minmax",
-                            output_activation="softmax")
+    prepared = data.prepare(
+        df, ["x1", "x2"], ["colour"], scaling="minmax", output_activation="softmax"
+    )
     net = nnviz.Network([2, 5, 3], activation="tanh", output_activation="softmax", seed=2)
-    trainer = nnviz.Trainer(net, prepared.X_train, prepared.y_train, loss="cross_entropy",
-                            learning_rate=0.5)
+    trainer = nnviz.Trainer(
+        net, prepared.X_train, prepared.y_train, loss="cross_entropy", learning_rate=0.5
+    )
     trainer.run(20)
     return prepared, net, trainer
 
@@ -243,8 +261,16 @@ def test_from_npz_reads_a_file_written_with_np_savez(tmp_path):
     rng = np.random.default_rng(1)
     W1, W2, b1, b2 = (rng.standard_normal(s) for s in ((2, 4), (4, 3), (4,), (3,)))
     path = tmp_path / "mine.npz"
-    np.savez(path, W1=W1, W2=W2, b1=b1, b2=b2, layer_sizes=np.array([2, 4, 3]),
-             activation=np.array("tanh"), output_activation=np.array("softmax"))
+    np.savez(
+        path,
+        W1=W1,
+        W2=W2,
+        b1=b1,
+        b2=b2,
+        layer_sizes=np.array([2, 4, 3]),
+        activation=np.array("tanh"),
+        output_activation=np.array("softmax"),
+    )
     net = ex.from_npz(path.read_bytes())
     assert net.config()["layer_sizes"] == [2, 4, 3]
     assert (net.activation, net.output_activation, net.bias) == ("tanh", "softmax", True)
@@ -277,7 +303,9 @@ def test_from_npz_refuses_pickled_object_arrays():
     W1 = np.empty((2, 1), dtype=object)
     W1[0, 0], W1[1, 0] = _Evil(), 1.0
     data = _npz(W1=W1, b1=np.zeros(1))
-    with pytest.raises(ValueError, match=r"'W1' in the \.npz holds Python objects \(pickled data\)"):
+    with pytest.raises(
+        ValueError, match=r"'W1' in the \.npz holds Python objects \(pickled data\)"
+    ):
         ex.from_npz(data)
     with pytest.raises(ValueError, match="holds Python objects"):
         ex.load_model(data, "model.npz")
@@ -295,13 +323,27 @@ def test_from_npz_refuses_pickled_object_arrays():
 
 def test_json_round_trip(trained):
     net, trainer, X = trained
-    text = ex.to_json(net, hyperparameters=ex.trainer_hyperparameters(trainer),
-                      iteration=trainer.iteration)
+    text = ex.to_json(
+        net, hyperparameters=ex.trainer_hyperparameters(trainer), iteration=trainer.iteration
+    )
     doc = json.loads(text)
     assert doc["format"] == "nnviz-model" and doc["version"] == 1
-    for key in ("layer_sizes", "activation", "output_activation", "bias", "init", "seed",
-                "weights", "biases", "scaling", "hyperparameters", "inputs", "targets",
-                "classes", "iteration"):
+    for key in (
+        "layer_sizes",
+        "activation",
+        "output_activation",
+        "bias",
+        "init",
+        "seed",
+        "weights",
+        "biases",
+        "scaling",
+        "hyperparameters",
+        "inputs",
+        "targets",
+        "classes",
+        "iteration",
+    ):
         assert key in doc, key
     assert doc["scaling"] is None
     assert doc["weights"][0] == net.weights[0].tolist()
@@ -315,11 +357,20 @@ def test_json_round_trip(trained):
 def test_json_keeps_scaler_and_hyperparameters():
     prepared, net, trainer = _exam_scores()
     hyper = ex.trainer_hyperparameters(trainer)
-    assert hyper == {"loss": "half_sse", "optimizer": "sgd", "learning_rate": 1.0,
-                     "batch_size": None, "l1": 0.0, "l2": 0.0, "momentum": 0.9,
-                     "seed": trainer.seed, "iteration": 20}
-    text = ex.to_json(net, scaler=prepared.scaler, hyperparameters=hyper,
-                      iteration=trainer.iteration)
+    assert hyper == {
+        "loss": "half_sse",
+        "optimizer": "sgd",
+        "learning_rate": 1.0,
+        "batch_size": None,
+        "l1": 0.0,
+        "l2": 0.0,
+        "momentum": 0.9,
+        "seed": trainer.seed,
+        "iteration": 20,
+    }
+    text = ex.to_json(
+        net, scaler=prepared.scaler, hyperparameters=hyper, iteration=trainer.iteration
+    )
     bundle = ex.load_model(text.encode(), "exam.JSON")
     assert bundle.scaler == prepared.scaler
     assert bundle.scaler.to_dict() == prepared.scaler.to_dict()
@@ -336,10 +387,15 @@ def test_json_keeps_scaler_and_hyperparameters():
 
 def test_zip_and_npz_meta_carry_the_scaler_too():
     prepared, net, trainer = _exam_scores()
-    meta = {"scaler": prepared.scaler, "hyperparameters": ex.trainer_hyperparameters(trainer),
-            "iteration": trainer.iteration}
-    for data, name in ((ex.weights_txt_zip(net, **meta), "w.zip"),
-                       (ex.to_npz(net, **meta), "w.npz")):
+    meta = {
+        "scaler": prepared.scaler,
+        "hyperparameters": ex.trainer_hyperparameters(trainer),
+        "iteration": trainer.iteration,
+    }
+    for data, name in (
+        (ex.weights_txt_zip(net, **meta), "w.zip"),
+        (ex.to_npz(net, **meta), "w.npz"),
+    ):
         bundle = ex.load_model(data, name)
         assert bundle.scaler == prepared.scaler, name
         assert bundle.hyperparameters["learning_rate"] == 1.0
@@ -350,8 +406,11 @@ def test_zip_and_npz_meta_carry_the_scaler_too():
 
 def test_load_model_dispatches_on_the_extension(trained):
     net, _, X = trained
-    for data, name in ((ex.to_json(net).encode(), "m.json"), (ex.to_npz(net), "M.NPZ"),
-                       (ex.weights_txt_zip(net), "folder/m.zip")):
+    for data, name in (
+        (ex.to_json(net).encode(), "m.json"),
+        (ex.to_npz(net), "M.NPZ"),
+        (ex.weights_txt_zip(net), "folder/m.zip"),
+    ):
         bundle = ex.load_model(data, name)
         assert isinstance(bundle, ex.ModelBundle)
         assert_same_network(net, bundle.network, X)
@@ -385,8 +444,9 @@ def test_history_csv_and_trainer_hyperparameters():
 def _run_script(text: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
     path = tmp_path / "model.py"
     path.write_text(text, encoding="utf-8")
-    return subprocess.run([sys.executable, str(path), *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, str(path), *args], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
 
 
 def _table(stdout: str) -> tuple[list[str], list[list[str]]]:
@@ -399,8 +459,9 @@ def _table(stdout: str) -> tuple[list[str], list[list[str]]]:
 
 def test_script_reads_plainly():
     prepared, net, trainer = _exam_scores()
-    text = ex.standalone_script(net, scaler=prepared.scaler, rows=[[4, 8]],
-                                iteration=trainer.iteration)
+    text = ex.standalone_script(
+        net, scaler=prepared.scaler, rows=[[4, 8]], iteration=trainer.iteration
+    )
     assert text.startswith("#!/usr/bin/env python3\n# A trained neural network")
     assert "# Network:     2 -> 3 -> 1" in text
     assert "sigmoid in the hidden layers, sigmoid at the output" in text
@@ -417,8 +478,9 @@ def test_script_reads_plainly():
 
 def test_script_predicts_exam_scores_like_the_network(tmp_path):
     prepared, net, trainer = _exam_scores()
-    text = ex.standalone_script(net, scaler=prepared.scaler, rows=[[4, 8], [2, 9]],
-                                iteration=trainer.iteration)
+    text = ex.standalone_script(
+        net, scaler=prepared.scaler, rows=[[4, 8], [2, 9]], iteration=trainer.iteration
+    )
     result = _run_script(text, tmp_path)
     assert result.returncode == 0, result.stderr
     header, body = _table(result.stdout)
@@ -431,8 +493,9 @@ def test_script_predicts_exam_scores_like_the_network(tmp_path):
     assert 50 < got[0, 0] < 100  # a score in points, not the scaled 0.9
 
     # the same rows from a CSV file (with the target and split columns in it)
-    (tmp_path / "rows.csv").write_text("hours_slept,test_score,hours_studied,split\n"
-                                       "8,,4,predict\n9,92,2,train\n")
+    (tmp_path / "rows.csv").write_text(
+        "hours_slept,test_score,hours_studied,split\n8,,4,predict\n9,92,2,train\n"
+    )
     result = _run_script(text, tmp_path, "rows.csv")
     assert result.returncode == 0, result.stderr
     _, body_csv = _table(result.stdout)
@@ -460,8 +523,9 @@ def test_script_without_rows_reads_a_csv_or_says_what_to_do(tmp_path):
 def test_script_undoes_standardized_scaling(tmp_path):
     # "standard" scaling has non-zero offsets for the inputs and the target
     data = _data_module()
-    prepared = data.prepare(data.load_preset("sine"), ["x"], ["y"], scaling="standard",
-                            output_activation="linear")
+    prepared = data.prepare(
+        data.load_preset("sine"), ["x"], ["y"], scaling="standard", output_activation="linear"
+    )
     scaler = prepared.scaler
     assert scaler.offset[0] != 0 and scaler.target_offset[0] != 0
     net = nnviz.Network([1, 8, 8, 1], activation="tanh", output_activation="linear", seed=4)
@@ -478,8 +542,7 @@ def test_script_undoes_standardized_scaling(tmp_path):
 def test_script_names_softmax_classes(tmp_path):
     prepared, net, trainer = _softmax_colours()
     rows = [[0.0, 8.0], [-30.0, 3.5], [30.0, 3.5], [1.5, 5.0]]
-    text = ex.standalone_script(net, scaler=prepared.scaler, rows=rows,
-                                iteration=trainer.iteration)
+    text = ex.standalone_script(net, scaler=prepared.scaler, rows=rows, iteration=trainer.iteration)
     assert "CLASSES = ['blue', 'green', 'red']" in text
     assert "e = np.exp(z - z.max(axis=1, keepdims=True))" in text
     result = _run_script(text, tmp_path)
@@ -507,10 +570,10 @@ def test_script_matches_every_network(trained, tmp_path):
     assert np.array_equal(got_inputs, X)
     if net.output_activation == "softmax":
         assert [int(row[X.shape[1]]) for row in body] == expected.argmax(axis=1).tolist()
-        got = np.array([[float(c) for c in row[X.shape[1] + 1:]] for row in body])
+        got = np.array([[float(c) for c in row[X.shape[1] + 1 :]] for row in body])
     else:
-        assert header[X.shape[1]:] == [f"y{j + 1} (predicted)" for j in range(expected.shape[1])]
-        got = np.array([[float(c) for c in row[X.shape[1]:]] for row in body])
+        assert header[X.shape[1] :] == [f"y{j + 1} (predicted)" for j in range(expected.shape[1])]
+        got = np.array([[float(c) for c in row[X.shape[1] :]] for row in body])
     assert np.array_equal(got, expected), np.abs(got - expected).max()
 
 
@@ -562,44 +625,92 @@ def _network_json(**changes) -> str:
 
 BAD_ZIPS = [
     ("not a zip", b"hello, world", "cannot be opened as a zip archive"),
-    ("wrong marker", _with(_good_zip_files(), network_json=_network_json(format="keras")),
-     "network.json has format 'keras'; an nnviz file has format 'nnviz-weights-txt'"),
-    ("newer version", _with(_good_zip_files(), network_json=_network_json(version=7)),
-     "version 7, made by a newer nnviz"),
-    ("network.json not JSON", _with(_good_zip_files(), network_json="{oops"),
-     r"network.json is not valid JSON \(line 1, column 2"),
-    ("missing w2", _with(_good_zip_files(), w2_txt=None),
-     "The zip has no w2.txt: a 2-3-1 network needs w1.txt … w2.txt"),
+    (
+        "wrong marker",
+        _with(_good_zip_files(), network_json=_network_json(format="keras")),
+        "network.json has format 'keras'; an nnviz file has format 'nnviz-weights-txt'",
+    ),
+    (
+        "newer version",
+        _with(_good_zip_files(), network_json=_network_json(version=7)),
+        "version 7, made by a newer nnviz",
+    ),
+    (
+        "network.json not JSON",
+        _with(_good_zip_files(), network_json="{oops"),
+        r"network.json is not valid JSON \(line 1, column 2",
+    ),
+    (
+        "missing w2",
+        _with(_good_zip_files(), w2_txt=None),
+        "The zip has no w2.txt: a 2-3-1 network needs w1.txt … w2.txt",
+    ),
     ("no weights at all", _zip({"notes.txt": "hi"}), "The zip holds no w1.txt"),
-    ("missing b1", _with(_good_zip_files(), b1_txt=None),
-     "The zip has no b1.txt, but the network has biases"),
-    ("extra w3", _with(_good_zip_files(), w3_txt="1\n"),
-     r"The zip holds w3.txt, but the layer sizes in network.json make a network of 2 weight "
-     r"layer\(s\)"),
-    ("chain broken", _with(_good_zip_files(), w2_txt="1\n2\n3\n4\n"),
-     r"w2.txt is 4×1 but w1.txt is 2×3: layer 1 has 3 neurons, so w2.txt needs 3 rows"),
-    ("sizes disagree", _with(_good_zip_files(), network_json=_network_json(layer_sizes=[2, 4, 1])),
-     "network.json says the layer sizes are 2-4-1, but the weight matrices"),
-    ("nan", _with(_good_zip_files(), w1_txt="1 2 3\n4 nan 6\n"),
-     "w1.txt holds nan at row 2, column 2: every weight and bias must be a finite number"),
+    (
+        "missing b1",
+        _with(_good_zip_files(), b1_txt=None),
+        "The zip has no b1.txt, but the network has biases",
+    ),
+    (
+        "extra w3",
+        _with(_good_zip_files(), w3_txt="1\n"),
+        r"The zip holds w3.txt, but the layer sizes in network.json make a network of 2 weight "
+        r"layer\(s\)",
+    ),
+    (
+        "chain broken",
+        _with(_good_zip_files(), w2_txt="1\n2\n3\n4\n"),
+        r"w2.txt is 4×1 but w1.txt is 2×3: layer 1 has 3 neurons, so w2.txt needs 3 rows",
+    ),
+    (
+        "sizes disagree",
+        _with(_good_zip_files(), network_json=_network_json(layer_sizes=[2, 4, 1])),
+        "network.json says the layer sizes are 2-4-1, but the weight matrices",
+    ),
+    (
+        "nan",
+        _with(_good_zip_files(), w1_txt="1 2 3\n4 nan 6\n"),
+        "w1.txt holds nan at row 2, column 2: every weight and bias must be a finite number",
+    ),
     ("inf", _with(_good_zip_files(), b2_txt="inf\n"), "b2.txt holds inf at position 1"),
-    ("text", _with(_good_zip_files(), w1_txt="1 2 3\n4 five 6\n"),
-     "w1.txt is not a table of numbers"),
+    (
+        "text",
+        _with(_good_zip_files(), w1_txt="1 2 3\n4 five 6\n"),
+        "w1.txt is not a table of numbers",
+    ),
     ("ragged", _with(_good_zip_files(), w1_txt="1 2 3\n4 5\n"), "w1.txt is not a table of numbers"),
     ("empty", _with(_good_zip_files(), w1_txt=""), "w1.txt is empty"),
-    ("bias too short", _with(_good_zip_files(), b1_txt="1\n2\n"),
-     "b1.txt has 2 values, but layer 1 has 3 neurons"),
-    ("bias as matrix", _with(_good_zip_files(), b1_txt="1 2 3\n4 5 6\n"),
-     "b1.txt must hold one number per line"),
-    ("unknown activation", _with(_good_zip_files(), network_json=_network_json(activation="swish")),
-     "network.json: the hidden-layer activation: Unknown activation 'swish'; choose one of: "
-     "sigmoid, tanh, relu, leaky_relu, linear"),
-    ("softmax hidden", _with(_good_zip_files(), network_json=_network_json(activation="softmax")),
-     "softmax is an output activation only"),
-    ("unknown init", _with(_good_zip_files(), network_json=_network_json(init="zeros")),
-     "network.json: Unknown init 'zeros'"),
-    ("huge file", _with(_good_zip_files(), w2_txt="1\n" * 200_000),
-     "w2.txt is 400,000 bytes: far too large for the 3 number"),
+    (
+        "bias too short",
+        _with(_good_zip_files(), b1_txt="1\n2\n"),
+        "b1.txt has 2 values, but layer 1 has 3 neurons",
+    ),
+    (
+        "bias as matrix",
+        _with(_good_zip_files(), b1_txt="1 2 3\n4 5 6\n"),
+        "b1.txt must hold one number per line",
+    ),
+    (
+        "unknown activation",
+        _with(_good_zip_files(), network_json=_network_json(activation="swish")),
+        "network.json: the hidden-layer activation: Unknown activation 'swish'; choose one of: "
+        "sigmoid, tanh, relu, leaky_relu, linear",
+    ),
+    (
+        "softmax hidden",
+        _with(_good_zip_files(), network_json=_network_json(activation="softmax")),
+        "softmax is an output activation only",
+    ),
+    (
+        "unknown init",
+        _with(_good_zip_files(), network_json=_network_json(init="zeros")),
+        "network.json: Unknown init 'zeros'",
+    ),
+    (
+        "huge file",
+        _with(_good_zip_files(), w2_txt="1\n" * 200_000),
+        "w2.txt is 400,000 bytes: far too large for the 3 number",
+    ),
     ("npz renamed", ex.to_npz(nnviz.Network([2, 1], seed=0)), "it looks like an .npz file"),
 ]
 
@@ -623,8 +734,9 @@ def test_zip_bomb_guard(monkeypatch):
 
 
 def _good_npz(**changes) -> bytes:
-    with np.load(io.BytesIO(ex.to_npz(nnviz.Network([2, 3, 1], seed=0))),
-                 allow_pickle=False) as npz:
+    with np.load(
+        io.BytesIO(ex.to_npz(nnviz.Network([2, 3, 1], seed=0))), allow_pickle=False
+    ) as npz:
         arrays = {k: npz[k] for k in npz.files}
     for k, v in changes.items():
         if v is None:
@@ -643,22 +755,37 @@ def _npy() -> bytes:
 BAD_NPZS = [
     ("not npz", b"\x00\x01 definitely not", "This file is not an .npz file"),
     ("npy", _npy(), r"This is a .npy file \(one array\), not an .npz"),
-    ("wrong marker", _good_npz(format=np.array("pytorch")),
-     "This .npz has format 'pytorch'; an nnviz file has format 'nnviz-weights-npz'"),
+    (
+        "wrong marker",
+        _good_npz(format=np.array("pytorch")),
+        "This .npz has format 'pytorch'; an nnviz file has format 'nnviz-weights-npz'",
+    ),
     ("no W1", _good_npz(W1=None, W2=None), "The .npz holds no weight matrix W1"),
     ("missing W2", _good_npz(W2=None), "The .npz has no W2: a 2-3-1 network needs W1 … W2"),
     ("missing b2", _good_npz(b2=None), "The .npz has no b2, but the network has biases"),
     ("chain broken", _good_npz(W2=np.ones((4, 1))), "W2 is 4×1 but W1 is 2×3"),
-    ("sizes disagree", _good_npz(layer_sizes=np.array([2, 5, 1])),
-     "The .npz says the layer sizes are 2-5-1, but the weight matrices"),
+    (
+        "sizes disagree",
+        _good_npz(layer_sizes=np.array([2, 5, 1])),
+        "The .npz says the layer sizes are 2-5-1, but the weight matrices",
+    ),
     ("nan", _good_npz(W1=np.full((2, 3), np.nan)), "W1 holds nan at row 1, column 1"),
     ("1-D weights", _good_npz(W2=np.ones(3)), r"W2 must be a matrix \(a list of rows\)"),
-    ("strings", _good_npz(W1=np.array([["a", "b", "c"], ["d", "e", "f"]])),
-     "W1 must contain only numbers"),
-    ("unknown activation", _good_npz(output_activation=np.array("gelu")),
-     "the output activation: Unknown activation 'gelu'"),
-    ("activation not text", _good_npz(activation=np.array(3)),
-     r"'activation' in the .npz has the wrong type"),
+    (
+        "strings",
+        _good_npz(W1=np.array([["a", "b", "c"], ["d", "e", "f"]])),
+        "W1 must contain only numbers",
+    ),
+    (
+        "unknown activation",
+        _good_npz(output_activation=np.array("gelu")),
+        "the output activation: Unknown activation 'gelu'",
+    ),
+    (
+        "activation not text",
+        _good_npz(activation=np.array(3)),
+        r"'activation' in the .npz has the wrong type",
+    ),
     ("bias shape", _good_npz(b1=np.ones(2)), "b1 has 2 values, but layer 1 has 3 neurons"),
 ]
 
@@ -678,9 +805,17 @@ def _good_json(**changes) -> str:
 
 
 def _scaling(**changes) -> dict:
-    d = {"method": "max", "offset": [0.0, 0.0], "divisor": [3.0, 9.0], "target_method": "max",
-         "target_offset": [0.0], "target_divisor": [100.0], "inputs": ["a", "b"],
-         "targets": ["c"], "classes": None}
+    d = {
+        "method": "max",
+        "offset": [0.0, 0.0],
+        "divisor": [3.0, 9.0],
+        "target_method": "max",
+        "target_offset": [0.0],
+        "target_divisor": [100.0],
+        "inputs": ["a", "b"],
+        "targets": ["c"],
+        "classes": None,
+    }
     d.update(changes)
     return d
 
@@ -691,41 +826,82 @@ BAD_JSONS = [
     ("a list", "[1, 2, 3]", "must hold a JSON object, not a list"),
     ("no marker", json.dumps({"weights": []}), "This JSON file has no format marker"),
     ("wrong marker", _good_json(format="onnx"), "This JSON file has format 'onnx'"),
-    ("network.json", _good_zip_files()["network.json"].decode(),
-     "load the whole .zip instead"),
+    ("network.json", _good_zip_files()["network.json"].decode(), "load the whole .zip instead"),
     ("newer", _good_json(version=2), "version 2, made by a newer nnviz"),
-    ("no weights", json.dumps({k: v for k, v in json.loads(_good_json()).items()
-                               if k != "weights"}), "This model file has no 'weights'"),
+    (
+        "no weights",
+        json.dumps({k: v for k, v in json.loads(_good_json()).items() if k != "weights"}),
+        "This model file has no 'weights'",
+    ),
     ("no biases", _good_json(biases=None), "has no 'biases', but its network has biases"),
-    ("too few matrices", _good_json(weights=[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]),
-     "has 1 weight matrices, but its layer sizes 2-3-1 need 2"),
-    ("chain broken", _good_json(weights=[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [[1.0], [2.0]]]),
-     "the weight matrix of layer 2 is 2×1 but the weight matrix of layer 1 is 2×3"),
-    ("ragged", _good_json(weights=[[[1.0, 2.0, 3.0], [4.0, 5.0]], [[1.0], [2.0], [3.0]]]),
-     "The weights of layer 1 must be a matrix .*rows have different lengths"),
-    ("strings", _good_json(weights=[[["1", "2", "3"], ["4", "5", "6"]], [[1.0], [2.0], [3.0]]]),
-     "The weights of layer 1 must contain only numbers"),
-    ("NaN", _good_json().replace('"bias": true', '"bias": true, "x": NaN'),
-     "contains NaN, which is not a finite number"),
-    ("1e999", _good_json(biases=[[0.0, 0.0, 0.0], [1.0]]).replace("[1.0]", "[1e999]"),
-     "contains 1e999, which is too large"),
-    ("bias length", _good_json(biases=[[0.0, 0.0], [1.0]]),
-     "the bias vector of layer 1 has 2 values, but layer 1 has 3 neurons"),
+    (
+        "too few matrices",
+        _good_json(weights=[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]),
+        "has 1 weight matrices, but its layer sizes 2-3-1 need 2",
+    ),
+    (
+        "chain broken",
+        _good_json(weights=[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [[1.0], [2.0]]]),
+        "the weight matrix of layer 2 is 2×1 but the weight matrix of layer 1 is 2×3",
+    ),
+    (
+        "ragged",
+        _good_json(weights=[[[1.0, 2.0, 3.0], [4.0, 5.0]], [[1.0], [2.0], [3.0]]]),
+        "The weights of layer 1 must be a matrix .*rows have different lengths",
+    ),
+    (
+        "strings",
+        _good_json(weights=[[["1", "2", "3"], ["4", "5", "6"]], [[1.0], [2.0], [3.0]]]),
+        "The weights of layer 1 must contain only numbers",
+    ),
+    (
+        "NaN",
+        _good_json().replace('"bias": true', '"bias": true, "x": NaN'),
+        "contains NaN, which is not a finite number",
+    ),
+    (
+        "1e999",
+        _good_json(biases=[[0.0, 0.0, 0.0], [1.0]]).replace("[1.0]", "[1e999]"),
+        "contains 1e999, which is too large",
+    ),
+    (
+        "bias length",
+        _good_json(biases=[[0.0, 0.0], [1.0]]),
+        "the bias vector of layer 1 has 2 values, but layer 1 has 3 neurons",
+    ),
     ("unknown activation", _good_json(activation="Swish"), "Unknown activation 'Swish'"),
-    ("activation not a name", _good_json(output_activation=7),
-     "the output activation must be the name of an activation, not 7"),
+    (
+        "activation not a name",
+        _good_json(output_activation=7),
+        "the output activation must be the name of an activation, not 7",
+    ),
     ("bias not bool", _good_json(bias="yes"), "bias must be true or false, not 'yes'"),
-    ("layer size text", _good_json(layer_sizes=[2, "3", 1]),
-     "each layer size must be a whole number, not '3'"),
-    ("scaling wrong size", _good_json(scaling=_scaling(offset=[0.0])),
-     "scaling offset has 1 value.* but the network has 2 input"),
-    ("scaling zero divisor", _good_json(scaling=_scaling(divisor=[0.0, 1.0])),
-     "scaling divisor contains 0"),
+    (
+        "layer size text",
+        _good_json(layer_sizes=[2, "3", 1]),
+        "each layer size must be a whole number, not '3'",
+    ),
+    (
+        "scaling wrong size",
+        _good_json(scaling=_scaling(offset=[0.0])),
+        "scaling offset has 1 value.* but the network has 2 input",
+    ),
+    (
+        "scaling zero divisor",
+        _good_json(scaling=_scaling(divisor=[0.0, 1.0])),
+        "scaling divisor contains 0",
+    ),
     ("scaling incomplete", _good_json(scaling={"method": "max"}), "the scaling has no 'offset'"),
-    ("scaling not finite", _good_json(scaling=_scaling(target_divisor=[1e308 * 10])),
-     "too large|finite"),
-    ("too many input names", _good_json(inputs=["a", "b", "c"]),
-     r"names 3 input\(s\) \(a, b, c\) but the network has 2 input"),
+    (
+        "scaling not finite",
+        _good_json(scaling=_scaling(target_divisor=[1e308 * 10])),
+        "too large|finite",
+    ),
+    (
+        "too many input names",
+        _good_json(inputs=["a", "b", "c"]),
+        r"names 3 input\(s\) \(a, b, c\) but the network has 2 input",
+    ),
     ("iteration", _good_json(iteration=-3), "iteration must be at least 0"),
     ("hyperparameters", _good_json(hyperparameters=[1, 2]), "hyperparameters must be an object"),
 ]
@@ -741,8 +917,11 @@ def test_bad_json_is_refused(text, message):
 
 
 def test_load_model_refuses_other_files():
-    with pytest.raises(ValueError, match=r"nnviz cannot read 'model\.pkl': load a model saved by "
-                                         r"nnviz as \.json, \.npz or \.zip"):
+    with pytest.raises(
+        ValueError,
+        match=r"nnviz cannot read 'model\.pkl': load a model saved by "
+        r"nnviz as \.json, \.npz or \.zip",
+    ):
         ex.load_model(pickle.dumps(_Evil()), "model.pkl")
     with pytest.raises(ValueError, match="cannot read 'a file without a name'"):
         ex.load_model(b"{}", "")

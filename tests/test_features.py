@@ -49,26 +49,32 @@ def test_every_function_is_numpys(name):
     assert np.array_equal(_value(f"{name}(x1 * x2)", raw), numpy_fn(raw[:, 0] * raw[:, 1]))
 
 
-@pytest.mark.parametrize("expression, compute", [
-    ("x1 + x2", lambda x1, x2, h: x1 + x2),
-    ("x1 - x2", lambda x1, x2, h: x1 - x2),
-    ("x1 * x2", lambda x1, x2, h: x1 * x2),
-    ("x1 / x2", lambda x1, x2, h: x1 / x2),
-    ("x1 ** 2", lambda x1, x2, h: x1 ** 2),
-    ("x1**0.5", lambda x1, x2, h: x1 ** 0.5),
-    ("2 ** x1", lambda x1, x2, h: 2.0 ** x1),
-    ("-x1", lambda x1, x2, h: -x1),
-    ("-x1 ** 2", lambda x1, x2, h: -(x1 ** 2)),  # Python's precedence: -(x1²)
-    ("(x1 + x2) * 3", lambda x1, x2, h: (x1 + x2) * 3.0),
-    ("x1 - x2 - 1", lambda x1, x2, h: (x1 - x2) - 1.0),
-    ("2 ** 3 ** 0.5 * x2", lambda x1, x2, h: 2.0 ** 3.0 ** 0.5 * x2),
-    ("1e-3 * x1 + .5", lambda x1, x2, h: 1e-3 * x1 + 0.5),
-    ("sin(x1 * x2) + cos(x2) / exp(x1)", lambda x1, x2, h: np.sin(x1 * x2) + np.cos(x2) / np.exp(x1)),
-    ("`hours studied` ** 2", lambda x1, x2, h: h ** 2),
-    ("log(`hours studied`) * x1", lambda x1, x2, h: np.log(h) * x1),
-    ("sqrt(abs(x1 - `hours studied`))", lambda x1, x2, h: np.sqrt(np.abs(x1 - h))),
-    ("+x1", lambda x1, x2, h: x1),
-])
+@pytest.mark.parametrize(
+    "expression, compute",
+    [
+        ("x1 + x2", lambda x1, x2, h: x1 + x2),
+        ("x1 - x2", lambda x1, x2, h: x1 - x2),
+        ("x1 * x2", lambda x1, x2, h: x1 * x2),
+        ("x1 / x2", lambda x1, x2, h: x1 / x2),
+        ("x1 ** 2", lambda x1, x2, h: x1**2),
+        ("x1**0.5", lambda x1, x2, h: x1**0.5),
+        ("2 ** x1", lambda x1, x2, h: 2.0**x1),
+        ("-x1", lambda x1, x2, h: -x1),
+        ("-x1 ** 2", lambda x1, x2, h: -(x1**2)),  # Python's precedence: -(x1²)
+        ("(x1 + x2) * 3", lambda x1, x2, h: (x1 + x2) * 3.0),
+        ("x1 - x2 - 1", lambda x1, x2, h: (x1 - x2) - 1.0),
+        ("2 ** 3 ** 0.5 * x2", lambda x1, x2, h: 2.0**3.0**0.5 * x2),
+        ("1e-3 * x1 + .5", lambda x1, x2, h: 1e-3 * x1 + 0.5),
+        (
+            "sin(x1 * x2) + cos(x2) / exp(x1)",
+            lambda x1, x2, h: np.sin(x1 * x2) + np.cos(x2) / np.exp(x1),
+        ),
+        ("`hours studied` ** 2", lambda x1, x2, h: h**2),
+        ("log(`hours studied`) * x1", lambda x1, x2, h: np.log(h) * x1),
+        ("sqrt(abs(x1 - `hours studied`))", lambda x1, x2, h: np.sqrt(np.abs(x1 - h))),
+        ("+x1", lambda x1, x2, h: x1),
+    ],
+)
 def test_expressions_compute_what_they_say(expression, compute):
     raw = _raw()
     got = _value(expression, raw)
@@ -151,7 +157,9 @@ REJECTED = [
 ]
 
 
-@pytest.mark.parametrize("expression, message", REJECTED, ids=[r[0][:30] or "empty" for r in REJECTED])
+@pytest.mark.parametrize(
+    "expression, message", REJECTED, ids=[r[0][:30] or "empty" for r in REJECTED]
+)
 def test_rejected_expressions_name_themselves_and_the_problem(expression, message):
     with pytest.raises(nnviz.DataError, match=None) as info:
         parse_feature(expression, COLUMNS)
@@ -231,10 +239,13 @@ def test_the_checked_tree_holds_floats_only():
 
 def test_non_finite_results_name_the_feature_and_the_row():
     raw = np.array([[1.0, 2.0, 3.0], [0.0, 2.0, 3.0], [-1.0, 2.0, 3.0]])
-    cases = [("log(x1)", "Row 11", "-inf", "x1 = 0"), ("1 / x1", "Row 11", "inf", "x1 = 0"),
-             ("sqrt(x1)", "Row 12", "not a number", "x1 = -1"),
-             ("x1 * 1e308 * 1e308", "Row 10", "inf", "x1 = 1"),
-             ("exp(x2 * 400)", "Row 10", "inf", "x2 = 2")]
+    cases = [
+        ("log(x1)", "Row 11", "-inf", "x1 = 0"),
+        ("1 / x1", "Row 11", "inf", "x1 = 0"),
+        ("sqrt(x1)", "Row 12", "not a number", "x1 = -1"),
+        ("x1 * 1e308 * 1e308", "Row 10", "inf", "x1 = 1"),
+        ("exp(x2 * 400)", "Row 10", "inf", "x2 = 2"),
+    ]
     for expression, row, what, values in cases:
         with pytest.raises(nnviz.DataError) as info:
             parse_feature(expression, COLUMNS).evaluate(raw, rows=[10, 11, 12])
@@ -258,29 +269,43 @@ def test_parse_features_checks_the_list():
 
 # ----------------------------------------------------------------------------- prepare
 def _table():
-    return pd.DataFrame({
-        "hours studied": [2.0, 1.0, 3.0, 4.0, 5.0],
-        "slept": [9.0, 5.0, 6.0, 8.0, 7.0],
-        "score": [92.0, 86.0, 89.0, 95.0, np.nan],
-        "split": ["train", "train", "train", "test", "predict"],
-    })
+    return pd.DataFrame(
+        {
+            "hours studied": [2.0, 1.0, 3.0, 4.0, 5.0],
+            "slept": [9.0, 5.0, 6.0, 8.0, 7.0],
+            "score": [92.0, 86.0, 89.0, 95.0, np.nan],
+            "split": ["train", "train", "train", "test", "predict"],
+        }
+    )
 
 
 @pytest.mark.parametrize("scaling", ["none", "max", "minmax", "standard"])
 def test_prepare_adds_each_feature_as_a_scaled_input_named_by_its_expression(scaling):
     df = _table()
     features = ["`hours studied` * slept", "slept ** 2", "log(slept)"]
-    data = prepare(df, ["hours studied", "slept"], ["score"], scaling=scaling,
-                   output_activation="linear", features=features)
+    data = prepare(
+        df,
+        ["hours studied", "slept"],
+        ["score"],
+        scaling=scaling,
+        output_activation="linear",
+        features=features,
+    )
     assert data.inputs == ["hours studied", "slept", *features]
     assert data.raw_inputs == ["hours studied", "slept"]
     assert data.features == features and data.scaler.features == features
     assert data.n_inputs == 5
     h, s = df["hours studied"].to_numpy(), df["slept"].to_numpy()
-    full = np.column_stack([h, s, h * s, s ** 2, np.log(s)])
-    plain = prepare(pd.DataFrame(full[:, :], columns=list("abcde")).assign(
-        score=df["score"], split=df["split"]), list("abcde"), ["score"], scaling=scaling,
-        output_activation="linear")
+    full = np.column_stack([h, s, h * s, s**2, np.log(s)])
+    plain = prepare(
+        pd.DataFrame(full[:, :], columns=list("abcde")).assign(
+            score=df["score"], split=df["split"]
+        ),
+        list("abcde"),
+        ["score"],
+        scaling=scaling,
+        output_activation="linear",
+    )
     # the features are scaled exactly as the same numbers typed into the table would be
     np.testing.assert_allclose(data.X_train, plain.X_train, rtol=1e-13)
     np.testing.assert_allclose(data.X_all(), plain.X_all(), rtol=1e-13)
@@ -297,23 +322,40 @@ def test_prepare_reports_a_feature_that_is_not_finite_by_row_label():
     df = _table()
     df.index = [10, 20, 30, 40, 50]
     df.loc[50, "slept"] = 0.0  # a predict row: its inputs must work too
-    with pytest.raises(nnviz.DataError, match=r"Row 50, feature 'log\(slept\)': the result is -inf"):
-        prepare(df, ["hours studied", "slept"], ["score"], output_activation="linear",
-                features=["log(slept)"])
+    with pytest.raises(
+        nnviz.DataError, match=r"Row 50, feature 'log\(slept\)': the result is -inf"
+    ):
+        prepare(
+            df,
+            ["hours studied", "slept"],
+            ["score"],
+            output_activation="linear",
+            features=["log(slept)"],
+        )
 
 
 def test_prepare_features_use_only_input_columns():
     with pytest.raises(nnviz.DataError, match="'score' is not an input column"):
-        prepare(_table(), ["slept"], ["score"], output_activation="linear",
-                features=["score * 2"])
+        prepare(_table(), ["slept"], ["score"], output_activation="linear", features=["score * 2"])
     with pytest.raises(nnviz.DataError, match="the limit is"):
-        prepare(_table(), ["slept"], ["score"], output_activation="linear",
-                features=[f"slept * {i}" for i in range(MAX_COLUMNS - 1)])
+        prepare(
+            _table(),
+            ["slept"],
+            ["score"],
+            output_activation="linear",
+            features=[f"slept * {i}" for i in range(MAX_COLUMNS - 1)],
+        )
 
 
 def test_the_scaler_keeps_its_features_through_to_dict():
-    data = prepare(_table(), ["hours studied", "slept"], ["score"], scaling="standard",
-                   output_activation="linear", features=["slept**2"])
+    data = prepare(
+        _table(),
+        ["hours studied", "slept"],
+        ["score"],
+        scaling="standard",
+        output_activation="linear",
+        features=["slept**2"],
+    )
     restored = type(data.scaler).from_dict(json.loads(json.dumps(data.scaler.to_dict())))
     assert restored == data.scaler and restored.features == ["slept**2"]
     raw = [[1.0, 2.0], [3.0, 4.0]]
@@ -326,12 +368,18 @@ def test_the_circle_needs_squares_without_a_hidden_layer():
     table = load_preset("circle")
     scores = {}
     for features in (None, ["x1**2", "x2**2"]):
-        data = prepare(table, preset.inputs, preset.targets, scaling=preset.scaling,
-                       output_activation=preset.output_activation, features=features)
-        net = nnviz.Network([data.n_inputs, 1], output_activation=preset.output_activation,
-                            seed=0)
-        nnviz.Trainer(net, data.X_train, data.y_train, loss=preset.loss,
-                      learning_rate=preset.learning_rate).run(2000)
+        data = prepare(
+            table,
+            preset.inputs,
+            preset.targets,
+            scaling=preset.scaling,
+            output_activation=preset.output_activation,
+            features=features,
+        )
+        net = nnviz.Network([data.n_inputs, 1], output_activation=preset.output_activation, seed=0)
+        nnviz.Trainer(
+            net, data.X_train, data.y_train, loss=preset.loss, learning_rate=preset.learning_rate
+        ).run(2000)
         scores[bool(features)] = accuracy(data.y_train, net.forward(data.X_train))
     assert scores[False] < 0.75, scores  # about as good as guessing
     assert scores[True] >= 0.95, scores  # noisy labels near the edge cap it below 100 %
@@ -340,8 +388,13 @@ def test_the_circle_needs_squares_without_a_hidden_layer():
 # ----------------------------------------------------------------------------- saved models
 def _featured_model():
     table = load_preset("circle", n=60)
-    data = prepare(table, ["x1", "x2"], ["label"], scaling="standard",
-                   features=["x1**2", "x2**2", "sin(x1 * x2)"])
+    data = prepare(
+        table,
+        ["x1", "x2"],
+        ["label"],
+        scaling="standard",
+        features=["x1**2", "x2**2", "sin(x1 * x2)"],
+    )
     net = nnviz.Network([data.n_inputs, 3, 1], activation="tanh", seed=1)
     nnviz.Trainer(net, data.X_train, data.y_train, loss="bce", learning_rate=0.5).run(50)
     return data, net
@@ -357,22 +410,28 @@ def test_json_model_carries_the_features():
     assert bundle.features == doc["features"]
     assert bundle.scaler == data.scaler
     raw = np.array([[0.5, -2.0], [3.0, 1.0]])  # the raw columns only
-    assert np.array_equal(bundle.network.forward(bundle.scaler.transform_X(raw)),
-                          net.forward(data.scaler.transform_X(raw)))
+    assert np.array_equal(
+        bundle.network.forward(bundle.scaler.transform_X(raw)),
+        net.forward(data.scaler.transform_X(raw)),
+    )
     # a file with features but no scaling: an identity scaler computes them
     doc["scaling"] = None
     plain = ex.from_json(json.dumps(doc))
-    assert np.array_equal(plain.scaler.transform_X(raw)[:, 2:],
-                          np.column_stack([raw[:, 0] ** 2, raw[:, 1] ** 2,
-                                           np.sin(raw[:, 0] * raw[:, 1])]))
+    assert np.array_equal(
+        plain.scaler.transform_X(raw)[:, 2:],
+        np.column_stack([raw[:, 0] ** 2, raw[:, 1] ** 2, np.sin(raw[:, 0] * raw[:, 1])]),
+    )
 
 
-@pytest.mark.parametrize("features, message", [
-    (["__import__('os')"], "is not one of the functions"),
-    (["x1 ** 2"], "differ"),
-    ("x1**2", "must be a list of expressions"),
-    ([1], "must be a list of expressions"),
-])
+@pytest.mark.parametrize(
+    "features, message",
+    [
+        (["__import__('os')"], "is not one of the functions"),
+        (["x1 ** 2"], "differ"),
+        ("x1**2", "must be a list of expressions"),
+        ([1], "must be a list of expressions"),
+    ],
+)
 def test_a_model_file_with_bad_features_is_refused(features, message):
     data, net = _featured_model()
     doc = json.loads(ex.to_json(net, scaler=data.scaler))
@@ -388,8 +447,10 @@ def test_a_model_file_with_bad_features_is_refused(features, message):
 def test_npz_and_zip_keep_the_features_in_the_scaler():
     data, net = _featured_model()
     raw = [[1.0, 2.0]]
-    for blob, name in ((ex.to_npz(net, scaler=data.scaler), "m.npz"),
-                       (ex.weights_txt_zip(net, scaler=data.scaler), "m.zip")):
+    for blob, name in (
+        (ex.to_npz(net, scaler=data.scaler), "m.npz"),
+        (ex.weights_txt_zip(net, scaler=data.scaler), "m.zip"),
+    ):
         bundle = ex.load_model(blob, name)
         assert bundle.features == data.features, name
         assert np.array_equal(bundle.scaler.transform_X(raw), data.scaler.transform_X(raw))
@@ -404,8 +465,9 @@ def test_the_script_computes_the_features_from_the_raw_columns(tmp_path):
     assert "np.sin(x[:, 0] * x[:, 1]),  # sin(x1 * x2)" in text
     path = tmp_path / "model.py"
     path.write_text(text)
-    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                            timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert [c.strip() for c in lines[0].split("|")] == ["x1", "x2", "label (predicted)"]
@@ -414,8 +476,13 @@ def test_the_script_computes_the_features_from_the_raw_columns(tmp_path):
     assert np.array_equal(got, expected)  # the same NumPy operations: bit for bit
     # a CSV with just the raw columns works too
     (tmp_path / "rows.csv").write_text("x2,x1\n-2.0,0.5\n")
-    result = subprocess.run([sys.executable, str(path), "rows.csv"], capture_output=True,
-                            text=True, timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(path), "rows.csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert float(result.stdout.strip().splitlines()[2].split("|")[-1]) == expected[0, 0]
 
@@ -430,7 +497,12 @@ def test_the_script_stops_on_a_feature_that_is_not_finite(tmp_path):
     path = tmp_path / "model.py"
     path.write_text(ex.standalone_script(net, scaler=data.scaler))
     (tmp_path / "rows.csv").write_text("x1,x2\n2,1\n-1,1\n")
-    result = subprocess.run([sys.executable, str(path), "rows.csv"], capture_output=True,
-                            text=True, timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, str(path), "rows.csv"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert result.returncode != 0
     assert "row 2: feature 'log(x1)' is nan, not a finite number" in result.stderr

@@ -44,6 +44,7 @@ def _link(csv: bytes) -> str:
 @pytest.fixture
 def no_pandas_parse(monkeypatch):
     """Fail the test if pandas is asked to parse the CSV."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("pd.read_csv was reached")
 
@@ -75,9 +76,11 @@ def test_a_table_at_every_limit_is_read():
 @pytest.mark.parametrize("n", [20_000, 1_000_000])
 def test_a_header_of_many_duplicate_names_is_refused_unparsed(n, no_pandas_parse):
     csv = ("a," * n).rstrip(",").encode() + b"\n1\n"
-    message = (rf"^The first line of the file holds {n:,} column names and is "
-               rf"{2 * n - 1:,} characters long; the limit is 2,211 \(33 columns of up to 64 "
-               rf"characters each\)\.$")
+    message = (
+        rf"^The first line of the file holds {n:,} column names and is "
+        rf"{2 * n - 1:,} characters long; the limit is 2,211 \(33 columns of up to 64 "
+        rf"characters each\)\.$"
+    )
     with pytest.raises(DataError, match=message):
         read_csv_table(csv)
     text = _link(csv)
@@ -94,11 +97,14 @@ def test_too_many_short_names_are_refused_from_the_first_line(no_pandas_parse):
         decode_table(_link(header + b"\n"))
 
 
-@pytest.mark.parametrize("header, message", [
-    (b"a,b,a", "The file has more than one column named 'a' (columns 1 and 3)"),
-    (b"x; y ;y", "The file has more than one column named 'y' (columns 2 and 3)"),
-    (b'"p q",r,"p q" ', "The file has more than one column named 'p q' (columns 1 and 3)"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        (b"a,b,a", "The file has more than one column named 'a' (columns 1 and 3)"),
+        (b"x; y ;y", "The file has more than one column named 'y' (columns 2 and 3)"),
+        (b'"p q",r,"p q" ', "The file has more than one column named 'p q' (columns 1 and 3)"),
+    ],
+)
 def test_duplicate_names_are_refused_by_name(header, message, no_pandas_parse):
     with pytest.raises(DataError) as info:
         read_csv_table(header + b"\n1,2,3\n")
@@ -133,8 +139,11 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_decoded(monkeypatch)
         raise AssertionError("_decode was reached")
 
     monkeypatch.setattr(tables, "_decode", refuse)
-    with pytest.raises(DataError, match=r"^The file is 11,067,214 bytes; the limit is "
-                                        r"11,067,213 bytes \(5000 rows of 33 columns\)"):
+    with pytest.raises(
+        DataError,
+        match=r"^The file is 11,067,214 bytes; the limit is "
+        r"11,067,213 bytes \(5000 rows of 33 columns\)",
+    ):
         read_csv_table(b" " * (limits.MAX_CSV_BYTES + 1))
     upload = io.BytesIO(b"x" * (limits.MAX_CSV_BYTES + 10**6))
     with pytest.raises(DataError, match="11,067,214 bytes"):  # reads no more than one byte over
@@ -165,17 +174,19 @@ def test_a_link_is_unpacked_no_further_than_the_largest_table(monkeypatch):
 
 
 def test_formulas_are_neutralised_in_the_download_and_numbers_kept():
-    df = pd.DataFrame({
-        "=HYPERLINK(\"http://x\")": [1.0, 2.0, 3.0],
-        "b": [-3.5, 1e-3, 2.5],
-        "c": ["=1+1", "-3.5", "@SUM(A1)"],
-        "d": ["+cmd|' /C calc'!A0", "\tx", "\r=y"],
-        "e": ["-", "1e-3", "+2"],
-        "split": ["train", "test", "predict"],
-    })
+    df = pd.DataFrame(
+        {
+            '=HYPERLINK("http://x")': [1.0, 2.0, 3.0],
+            "b": [-3.5, 1e-3, 2.5],
+            "c": ["=1+1", "-3.5", "@SUM(A1)"],
+            "d": ["+cmd|' /C calc'!A0", "\tx", "\r=y"],
+            "e": ["-", "1e-3", "+2"],
+            "split": ["train", "test", "predict"],
+        }
+    )
     text = to_csv_bytes(df).decode()
     lines = text.splitlines()
-    assert lines[0].startswith("\"'=HYPERLINK(\"\"http://x\"\")\",b,c,d,e,split")
+    assert lines[0].startswith('"\'=HYPERLINK(""http://x"")",b,c,d,e,split')
     back = pd.read_csv(io.StringIO(text), keep_default_na=False)
     assert back["b"].tolist() == [-3.5, 1e-3, 2.5]  # numbers stay numbers
     assert back["c"].tolist() == ["'=1+1", "-3.5", "'@SUM(A1)"]
@@ -198,7 +209,7 @@ def test_a_link_cannot_deliver_a_formula_to_the_download():
 def test_whole_numbers_download_as_integers():
     df = read_csv_table(b"a,b,c,split\n1,0.5,7,train\n2,1.5,8,test\n")
     df.loc[2] = [np.nan, 2.5, 9, "train"]  # a row added in the editor, 'a' left empty
-    df["c"] = df["c"].astype(float)         # what an edit in the editor can leave behind
+    df["c"] = df["c"].astype(float)  # what an edit in the editor can leave behind
     df.loc[1, "c"] = 4.0
     assert df["a"].dtype == np.float64 and df["c"].dtype == np.float64
     lines = to_csv_bytes(df).decode().splitlines()
@@ -209,8 +220,15 @@ def test_whole_numbers_download_as_integers():
 
 
 def test_floats_that_are_not_plain_integers_keep_their_exact_value():
-    df = pd.DataFrame({"big": [1e300, 2.0], "neg0": [-0.0, 1.0], "inf": [math.inf, 1.0],
-                       "mixed": [2.0, "x"], "frac": [0.1 + 0.2, 3.0]})
+    df = pd.DataFrame(
+        {
+            "big": [1e300, 2.0],
+            "neg0": [-0.0, 1.0],
+            "inf": [math.inf, 1.0],
+            "mixed": [2.0, "x"],
+            "frac": [0.1 + 0.2, 3.0],
+        }
+    )
     back = pd.read_csv(io.StringIO(to_csv_bytes(df).decode()))
     assert back["big"].tolist() == [1e300, 2.0]
     assert math.copysign(1, back["neg0"][0]) < 0
@@ -231,11 +249,16 @@ def test_presets_survive_the_download_unchanged_in_value():
 
 @pytest.mark.parametrize("scaling", ["minmax", "standard"])
 def test_a_range_too_large_to_scale_is_refused_by_column(scaling):
-    df = table_from_arrays([[1.0, 1e308], [2.0, -1e308], [3.0, 0.0]], [0.1, 0.2, 0.3],
-                           ["a", "huge"], "y")
-    with pytest.raises(DataError, match=(
+    df = table_from_arrays(
+        [[1.0, 1e308], [2.0, -1e308], [3.0, 0.0]], [0.1, 0.2, 0.3], ["a", "huge"], "y"
+    )
+    with pytest.raises(
+        DataError,
+        match=(
             rf"^Column 'huge' ranges from -1e\+308 to 1e\+308: its range is too large to scale "
-            rf"with '{scaling}'")):
+            rf"with '{scaling}'"
+        ),
+    ):
         prepare(df, ["a", "huge"], "y", scaling=scaling, output_activation="linear")
     df = table_from_arrays([[1.0], [2.0], [3.0]], [1e308, -1e308, 5.0], ["a"], "y")
     with pytest.raises(DataError, match="^Column 'y' ranges from"):
@@ -254,9 +277,12 @@ def test_huge_numbers_that_scale_finely_are_accepted():
 def test_more_classes_than_outputs_are_refused():
     labels = [f"c{k}" for k in range(limits.MAX_OUTPUTS + 1)]
     df = pd.DataFrame({"x": range(len(labels)), "y": labels})
-    with pytest.raises(DataError, match=r"^Column 'y' holds 33 classes in its train and test "
-                                        r"rows; a softmax output has one output per class, at "
-                                        r"most 32\.$"):
+    with pytest.raises(
+        DataError,
+        match=r"^Column 'y' holds 33 classes in its train and test "
+        r"rows; a softmax output has one output per class, at "
+        r"most 32\.$",
+    ):
         prepare(df, ["x"], "y", output_activation="softmax")
     prepare(df.iloc[:-1], ["x"], "y", output_activation="softmax")
 
@@ -281,6 +307,7 @@ def _npy(header: dict, data: bytes) -> bytes:
 @pytest.fixture
 def no_value_reading(monkeypatch):
     """Fail the test if the values of a weight file are parsed or unpacked."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("the values were read")
 
@@ -303,8 +330,10 @@ def test_a_zip_of_a_huge_text_matrix_is_refused_unread(no_value_reading, monkeyp
     # w1.txt: 65,535 lines of 4,096 zeros, 512 MB unpacked in a 2.5 MB zip
     line = (" ".join(["0"] * 4096) + "\n").encode()
     buf = io.BytesIO()
-    with (zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
-          zf.open("w1.txt", "w", force_zip64=True) as member):
+    with (
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+        zf.open("w1.txt", "w", force_zip64=True) as member,
+    ):
         for _ in range(65535 // 255):
             member.write(line * 255)
     data = buf.getvalue()
@@ -315,24 +344,36 @@ def test_a_zip_of_a_huge_text_matrix_is_refused_unread(no_value_reading, monkeyp
 
     monkeypatch.setattr(zipfile.ZipFile, "read", refuse)
     monkeypatch.setattr(zipfile.ZipFile, "open", refuse)
-    with pytest.raises(ex.ModelFileError, match=r"^The files inside this archive add up to "
-                                                r"536,862,720 bytes unpacked, more than the "
-                                                r"2,518,016 bytes a model of the largest network"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^The files inside this archive add up to "
+        r"536,862,720 bytes unpacked, more than the "
+        r"2,518,016 bytes a model of the largest network",
+    ):
         ex.load_model(data, "weights.zip")
 
 
 def test_a_text_matrix_over_the_limits_is_refused_from_its_shape(no_value_reading):
     wide = ("0 " * 16 + "\n") * 40  # 40 rows: 40 inputs
-    with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 40×16: a row per input, and an "
-                                                r"nnviz network has at most 32 inputs\.$"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^w1.txt is 40×16: a row per input, and an "
+        r"nnviz network has at most 32 inputs\.$",
+    ):
         ex.load_model(_zip({"w1.txt": wide.encode(), "w2.txt": b"0\n" * 16}), "w.zip")
     hidden = ("0 " * 32 + "\n") * 2
-    with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 2×32: a column per neuron of hidden "
-                                                r"layer 1, and nnviz builds at most 16 neurons"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^w1.txt is 2×32: a column per neuron of hidden "
+        r"layer 1, and nnviz builds at most 16 neurons",
+    ):
         ex.load_model(_zip({"w1.txt": hidden.encode(), "w2.txt": b"0\n" * 32}), "w.zip")
     big = b"0 " * 40_000 + b"\n"  # more text than the 32 × 32 weights of one layer take
-    with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 80,001 bytes: far too large for the "
-                                                r"1024 number\(s\) it can hold\.$"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^w1.txt is 80,001 bytes: far too large for the "
+        r"1024 number\(s\) it can hold\.$",
+    ):
         ex.load_model(_zip({"w1.txt": big}), "w.zip")
     with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 1×2000: a column per output"):
         ex.load_model(_zip({"w1.txt": b"0 " * 2000}), "w.zip")
@@ -340,8 +381,11 @@ def test_a_text_matrix_over_the_limits_is_refused_from_its_shape(no_value_readin
 
 def test_too_many_text_layers_are_refused_before_any_is_read(no_value_reading):
     files = {f"w{l}.txt": b"0\n" for l in range(1, 10)}
-    with pytest.raises(ex.ModelFileError, match=r"^The zip holds w9.txt: a network of 8 hidden "
-                                                r"layers; nnviz builds at most 6\.$"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^The zip holds w9.txt: a network of 8 hidden "
+        r"layers; nnviz builds at most 6\.$",
+    ):
         ex.load_model(_zip(files), "w.zip")
     with pytest.raises(ex.ModelFileError, match="w99999999999.txt: a network of 99999999998"):
         ex.load_model(_zip({"w1.txt": b"0\n", "w99999999999.txt": b"0\n"}), "w.zip")
@@ -349,20 +393,29 @@ def test_too_many_text_layers_are_refused_before_any_is_read(no_value_reading):
 
 def test_a_network_json_over_the_limits_is_refused_by_its_sizes(no_value_reading):
     doc = {"format": ex.TXT_FORMAT, "version": 1, "layer_sizes": [2, 32, 1], "bias": False}
-    files = {"network.json": json.dumps(doc).encode(), "w1.txt": b"0 " * 64 + b"\n",
-             "w2.txt": b"0\n" * 32}
-    with pytest.raises(ex.ModelFileError, match=r"^network.json describes a network whose hidden "
-                                                r"layer 1 has 32 neurons \(2-32-1\); nnviz "
-                                                r"builds at most 16 per hidden layer\.$"):
+    files = {
+        "network.json": json.dumps(doc).encode(),
+        "w1.txt": b"0 " * 64 + b"\n",
+        "w2.txt": b"0\n" * 32,
+    }
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^network.json describes a network whose hidden "
+        r"layer 1 has 32 neurons \(2-32-1\); nnviz "
+        r"builds at most 16 per hidden layer\.$",
+    ):
         ex.load_model(_zip(files), "w.zip")
 
 
 def test_an_npz_header_claiming_a_huge_array_is_refused_unallocated(no_value_reading):
     header = {"descr": "<f8", "fortran_order": False, "shape": (2**40, 2**20)}
     data = _zip({"W1.npy": _npy(header, b"\0" * 16)})
-    with pytest.raises(ex.ModelFileError, match=r"^'W1' in the .npz claims a shape of "
-                                                r"\(1099511627776, 1048576\) \(9,223,372,036,854,"
-                                                r"775,808 bytes\) but holds 16 bytes of data\.$"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^'W1' in the .npz claims a shape of "
+        r"\(1099511627776, 1048576\) \(9,223,372,036,854,"
+        r"775,808 bytes\) but holds 16 bytes of data\.$",
+    ):
         ex.load_model(data, "w.npz")
     text = {"descr": "<U100000000", "fortran_order": False, "shape": ()}  # 400 MB of text
     with pytest.raises(ex.ModelFileError, match="'meta' in the .npz claims a shape of"):
@@ -371,17 +424,32 @@ def test_an_npz_header_claiming_a_huge_array_is_refused_unallocated(no_value_rea
 
 def test_an_npz_over_the_limits_is_refused_from_its_headers(no_value_reading):
     def arrays(**shapes):
-        return _zip({f"{k}.npy": _npy({"descr": "<f8", "fortran_order": False, "shape": s},
-                                      b"\0" * 8 * math.prod(s)) for k, s in shapes.items()})
+        return _zip(
+            {
+                f"{k}.npy": _npy(
+                    {"descr": "<f8", "fortran_order": False, "shape": s}, b"\0" * 8 * math.prod(s)
+                )
+                for k, s in shapes.items()
+            }
+        )
 
-    with pytest.raises(ex.ModelFileError, match=r"^W2 is 32×1: a row per neuron of hidden layer "
-                                                r"1, and nnviz builds at most 16 neurons"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^W2 is 32×1: a row per neuron of hidden layer "
+        r"1, and nnviz builds at most 16 neurons",
+    ):
         ex.load_model(arrays(W1=(2, 3), W2=(32, 1)), "w.npz")
-    with pytest.raises(ex.ModelFileError, match=r"^W1 is 2×40: a column per output, and an nnviz "
-                                                r"network has at most 32 outputs\.$"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^W1 is 2×40: a column per output, and an nnviz "
+        r"network has at most 32 outputs\.$",
+    ):
         ex.load_model(arrays(W1=(2, 40)), "w.npz")
-    with pytest.raises(ex.ModelFileError, match=r"^b1 has 20 values: one per neuron of hidden "
-                                                r"layer 1"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^b1 has 20 values: one per neuron of hidden "
+        r"layer 1",
+    ):
         ex.load_model(arrays(W1=(2, 3), W2=(3, 1), b1=(20,), b2=(1,)), "w.npz")
     layers = {f"W{l}": (1, 1) for l in range(1, 9)}
     with pytest.raises(ex.ModelFileError, match=r"^The .npz holds W8: a network of 7 hidden"):
@@ -394,18 +462,25 @@ def test_an_npz_over_the_limits_is_refused_from_its_headers(no_value_reading):
 def test_a_json_model_over_the_limits_is_refused():
     net = Network([2, 3, 1], seed=0)
     doc = json.loads(ex.to_json(net))
-    doc.update(layer_sizes=[2, 32, 1], weights=[[[0.0] * 32] * 2, [[0.0]] * 32],
-               biases=[[0.0] * 32, [0.0]])
-    with pytest.raises(ex.ModelFileError, match=r"^This model file describes a network whose "
-                                                r"hidden layer 1 has 32 neurons \(2-32-1\); "
-                                                r"nnviz builds at most 16 per hidden layer\.$"):
+    doc.update(
+        layer_sizes=[2, 32, 1], weights=[[[0.0] * 32] * 2, [[0.0]] * 32], biases=[[0.0] * 32, [0.0]]
+    )
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"^This model file describes a network whose "
+        r"hidden layer 1 has 32 neurons \(2-32-1\); "
+        r"nnviz builds at most 16 per hidden layer\.$",
+    ):
         ex.load_model(json.dumps(doc).encode(), "model.json")
     doc.update(layer_sizes=None)  # no sizes declared: the matrices say it
     with pytest.raises(ex.ModelFileError, match="hidden layer 1 has 32 neurons"):
         ex.load_model(json.dumps(doc).encode(), "model.json")
     doc.update(weights=[[[0.0]]] * 9, biases=None, bias=False)
-    with pytest.raises(ex.ModelFileError, match=r"holds 9 weight matrices: a network of 8 hidden "
-                                                r"layers; nnviz builds at most 6"):
+    with pytest.raises(
+        ex.ModelFileError,
+        match=r"holds 9 weight matrices: a network of 8 hidden "
+        r"layers; nnviz builds at most 6",
+    ):
         ex.load_model(json.dumps(doc).encode(), "model.json")
 
 
@@ -419,9 +494,12 @@ def test_an_oversized_model_file_is_refused_unparsed(monkeypatch):
     monkeypatch.setattr(_validate.zipfile, "ZipFile", refuse)
     monkeypatch.setattr(_validate.zipfile, "is_zipfile", refuse)
     for name in ("model.json", "w.npz", "w.zip"):
-        with pytest.raises(ex.ModelFileError, match=rf"is {limit + 1:,} bytes; a model of the "
-                                                    rf"largest network nnviz builds takes at most "
-                                                    rf"{limit:,}\.$"):
+        with pytest.raises(
+            ex.ModelFileError,
+            match=rf"is {limit + 1:,} bytes; a model of the "
+            rf"largest network nnviz builds takes at most "
+            rf"{limit:,}\.$",
+        ):
             ex.load_model(b" " * (limit + 1), name)
 
 
@@ -439,13 +517,22 @@ def _largest_model():
     net.params[:] = -1.2345678901234567e-300  # the longest text a float64 takes
     per_name = limits.MAX_LINE_BYTES // limits.MAX_TABLE_COLUMNS - 3
     inputs = [f"{j:02d}" + "é" * ((per_name - 2) // 2) for j in range(n_in)]
-    classes = [f"{k:02d}" + "ü" * ((limits.MAX_LINE_BYTES - 4) // 2)
-               for k in range(limits.MAX_OUTPUTS)]  # each label as long as a CSV line
+    classes = [
+        f"{k:02d}" + "ü" * ((limits.MAX_LINE_BYTES - 4) // 2) for k in range(limits.MAX_OUTPUTS)
+    ]  # each label as long as a CSV line
     from nnviz.data import Scaler
 
-    scaler = Scaler("standard", np.full(n_in, -1.2345678901234567e-300), np.full(n_in, 3.5),
-                    "none", np.zeros(limits.MAX_OUTPUTS), np.ones(limits.MAX_OUTPUTS),
-                    inputs=inputs, targets=["y"], classes=classes)
+    scaler = Scaler(
+        "standard",
+        np.full(n_in, -1.2345678901234567e-300),
+        np.full(n_in, 3.5),
+        "none",
+        np.zeros(limits.MAX_OUTPUTS),
+        np.ones(limits.MAX_OUTPUTS),
+        inputs=inputs,
+        targets=["y"],
+        classes=classes,
+    )
     return net, scaler
 
 
@@ -453,8 +540,9 @@ def test_the_largest_model_nnviz_makes_loads_from_every_format():
     net, scaler = _largest_model()
     lim = ex.network_limits()
     files = {
-        "model.json": ex.to_json(net, scaler=scaler, hyperparameters={"loss": "cross_entropy"},
-                                 iteration=10**9).encode(),
+        "model.json": ex.to_json(
+            net, scaler=scaler, hyperparameters={"loss": "cross_entropy"}, iteration=10**9
+        ).encode(),
         "w.npz": ex.to_npz(net, scaler=scaler, iteration=10**9),
         "w.zip": ex.weights_txt_zip(net, scaler=scaler, iteration=10**9),
     }

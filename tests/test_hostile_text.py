@@ -44,8 +44,9 @@ def table_with_hostile_names(classes: bool = True) -> pd.DataFrame:
     n = 24
     x1, x2 = rng.normal(size=n), rng.normal(size=n)
     label = np.where(x1 * x2 > 0, HOSTILE[0], HOSTILE[3]) if classes else x1 * x2
-    return pd.DataFrame({HOSTILE[1]: x1, HOSTILE[2]: x2, HOSTILE[4]: label,
-                         "split": ["train"] * 18 + ["test"] * 6})
+    return pd.DataFrame(
+        {HOSTILE[1]: x1, HOSTILE[2]: x2, HOSTILE[4]: label, "split": ["train"] * 18 + ["test"] * 6}
+    )
 
 
 def strings(value):
@@ -62,13 +63,28 @@ def strings(value):
 def test_charts_draw_hostile_names_as_text():
     table = table_with_hostile_names()
     cols = [c for c in table.columns if c != "split"]
-    s = Settings(dataset="custom", inputs=tuple(cols[:2]), targets=(cols[2],), scaling="standard",
-                 target_max=None, hidden=(3,), activation="tanh", output_activation="softmax",
-                 bias=True, init="xavier", loss="cross_entropy", learning_rate=0.1)
+    s = Settings(
+        dataset="custom",
+        inputs=tuple(cols[:2]),
+        targets=(cols[2],),
+        scaling="standard",
+        target_max=None,
+        hidden=(3,),
+        activation="tanh",
+        output_activation="softmax",
+        bias=True,
+        init="xavier",
+        loss="cross_entropy",
+        learning_rate=0.1,
+    )
     ex = Explorer(table, s)
     ex.step(5)
-    figures = [spec.figure() for spec in lv.live_specs(ex, log_y=None, replay=False, row=0,
-                                                        playing=False, discretize=False)]
+    figures = [
+        spec.figure()
+        for spec in lv.live_specs(
+            ex, log_y=None, replay=False, row=0, playing=False, discretize=False
+        )
+    ]
     from nnviz.app import views
 
     figures += [views.heatmaps_view(ex), views.animation_view(ex, row=0)]
@@ -91,8 +107,17 @@ def markdown_strings(at) -> list[str]:
         out += [e.value for e in at.get(kind)]
     for m in at.metric:
         out += [m.label, m.proto.help or ""]
-    for kind in ("button", "number_input", "selectbox", "multiselect", "toggle", "checkbox",
-                 "text_input", "slider", "select_slider"):
+    for kind in (
+        "button",
+        "number_input",
+        "selectbox",
+        "multiselect",
+        "toggle",
+        "checkbox",
+        "text_input",
+        "slider",
+        "select_slider",
+    ):
         for w in at.get(kind):
             out += [w.label or "", getattr(w, "help", "") or ""]
     return out
@@ -109,8 +134,14 @@ def assert_no_markup(at) -> int:
 
 def test_a_hostile_link_shows_its_notes_as_text(new_app):
     table = table_with_hostile_names()
-    params = {"dataset": "custom", "table": encode_table(table), HOSTILE[1]: HOSTILE[0],
-              "learning_rate": HOSTILE[1], "hidden": HOSTILE[2], "inputs": HOSTILE[5]}
+    params = {
+        "dataset": "custom",
+        "table": encode_table(table),
+        HOSTILE[1]: HOSTILE[0],
+        "learning_rate": HOSTILE[1],
+        "hidden": HOSTILE[2],
+        "inputs": HOSTILE[5],
+    }
     at = new_app(params)
     assert assert_no_markup(at) >= 3  # the ignored parameters are named, escaped
     step_n(at, 10)

@@ -44,8 +44,9 @@ def test_values_equal_the_core_trace_and_the_update():
     t.step()
     for k in (1, 2):
         assert np.allclose(by[("W_new", k)].value, t.network.weights[k - 1], atol=1e-15)
-        assert np.allclose(by[("W_new", k)].value,
-                           W_before[k - 1] - 0.5 * by[("dW", k)].value, atol=1e-15)
+        assert np.allclose(
+            by[("W_new", k)].value, W_before[k - 1] - 0.5 * by[("dW", k)].value, atol=1e-15
+        )
     assert by[("loss", 0)].value[0, 0] == trace.backprop.loss
 
 
@@ -69,8 +70,9 @@ def test_no_bias_steps_without_biases():
 def test_softmax_output_shows_its_jacobian():
     rng = np.random.default_rng(0)
     net = nnviz.Network([2, 3, 3], output_activation="softmax", seed=0)
-    t = nnviz.Trainer(net, rng.normal(size=(5, 2)), np.eye(3)[[0, 1, 2, 0, 1]],
-                      loss="cross_entropy")
+    t = nnviz.Trainer(
+        net, rng.normal(size=(5, 2)), np.eye(3)[[0, 1, 2, 0, 1]], loss="cross_entropy"
+    )
     dadz = [s for s in inspect_step(t.trace()) if s.quantity == "dAdZ" and s.layer == 2][0]
     assert dadz.shape == (5, 3, 3)
 
@@ -80,7 +82,6 @@ def test_diagram_gradients_appear_from_the_output_back():
     backward = [s for s in steps if s.phase == "backward"]
     for s in backward:
         shown = [bool(np.any(g)) for g in s.edge_gradients]
-        reached = [j > s.layer or (j == s.layer and s.quantity in ("dW", "db"))
-                   for j in (1, 2, 3)]
+        reached = [j > s.layer or (j == s.layer and s.quantity in ("dW", "db")) for j in (1, 2, 3)]
         assert shown == reached, (s.quantity, s.layer, shown)
     assert all(np.any(g) for g in steps[-1].edge_gradients)  # update: every layer

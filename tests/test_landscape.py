@@ -77,8 +77,9 @@ def test_random_directions_are_filter_normalized():
         for (start, n_in, n_out), W in zip(weights, net.weights):
             D = d[start : start + n_in * n_out].reshape(n_in, n_out)
             # each neuron's incoming weights (a column) have the norm of the network's column
-            np.testing.assert_allclose(np.linalg.norm(D, axis=0), np.linalg.norm(W, axis=0),
-                                       rtol=1e-12)
+            np.testing.assert_allclose(
+                np.linalg.norm(D, axis=0), np.linalg.norm(W, axis=0), rtol=1e-12
+            )
             assert not np.allclose(D, W) and not np.allclose(D, -W)  # a direction, not W
         for start, n_out in biases:
             assert np.all(d[start : start + n_out] == 0.0)
@@ -110,8 +111,9 @@ def _trained(steps=60, **kwargs):
 def test_pca_directions_follow_the_run_and_its_path_ends_at_the_centre():
     net, X, Y, trainer = _trained()
     before = net.get_params()
-    land = nnviz.loss_landscape(net, X, Y, loss="bce", resolution=11, directions="pca",
-                                history=trainer.history, span=None)
+    land = nnviz.loss_landscape(
+        net, X, Y, loss="bce", resolution=11, directions="pca", history=trainer.history, span=None
+    )
     assert np.array_equal(net.params, before)
     D = np.stack([land.d1, land.d2])
     np.testing.assert_allclose(D @ D.T, np.eye(2), atol=1e-12)  # orthonormal
@@ -137,10 +139,10 @@ def test_pca_directions_follow_the_run_and_its_path_ends_at_the_centre():
 
 def test_pca_accepts_the_trainer_and_random_directions_project_the_path():
     net, X, Y, trainer = _trained()
-    a = nnviz.loss_landscape(net, X, Y, loss="bce", resolution=3, directions="pca",
-                             history=trainer)
-    b = nnviz.loss_landscape(net, X, Y, loss="bce", resolution=3, directions="pca",
-                             history=trainer.history)
+    a = nnviz.loss_landscape(net, X, Y, loss="bce", resolution=3, directions="pca", history=trainer)
+    b = nnviz.loss_landscape(
+        net, X, Y, loss="bce", resolution=3, directions="pca", history=trainer.history
+    )
     assert np.array_equal(a.d1, b.d1)
     r = nnviz.loss_landscape(net, X, Y, loss="bce", resolution=3, history=trainer.history)
     assert r.path.shape == a.path.shape and r.explained is None
@@ -162,22 +164,25 @@ def test_large_grids_are_evaluated_in_blocks_with_the_same_result(monkeypatch):
     np.testing.assert_allclose(blocks.loss, whole.loss, rtol=1e-13)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"resolution": 1}, "resolution must be a whole number from 2 to"),
-    ({"resolution": 2.5}, "resolution must be a whole number"),
-    ({"resolution": True}, "resolution must be a whole number"),
-    ({"resolution": 10_000}, "resolution must be a whole number"),
-    ({"span": 0}, "span must be a positive number"),
-    ({"span": -1}, "span must be a positive number"),
-    ({"span": float("inf")}, "span must be a positive number"),
-    ({"span": "wide"}, "span must be a positive number"),
-    ({"span": None}, "span=None fits the grid to the run's path"),
-    ({"directions": "sideways"}, "directions must be 'random' or 'pca'"),
-    ({"directions": "pca"}, "needs the run's history"),
-    ({"loss": "hinge"}, "Unknown loss 'hinge'"),
-    ({"loss": "cross_entropy"}, "cross_entropy needs a softmax output"),
-    ({"history": object()}, "history must be a Trainer's history"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"resolution": 1}, "resolution must be a whole number from 2 to"),
+        ({"resolution": 2.5}, "resolution must be a whole number"),
+        ({"resolution": True}, "resolution must be a whole number"),
+        ({"resolution": 10_000}, "resolution must be a whole number"),
+        ({"span": 0}, "span must be a positive number"),
+        ({"span": -1}, "span must be a positive number"),
+        ({"span": float("inf")}, "span must be a positive number"),
+        ({"span": "wide"}, "span must be a positive number"),
+        ({"span": None}, "span=None fits the grid to the run's path"),
+        ({"directions": "sideways"}, "directions must be 'random' or 'pca'"),
+        ({"directions": "pca"}, "needs the run's history"),
+        ({"loss": "hinge"}, "Unknown loss 'hinge'"),
+        ({"loss": "cross_entropy"}, "cross_entropy needs a softmax output"),
+        ({"history": object()}, "history must be a Trainer's history"),
+    ],
+)
 def test_bad_arguments_are_refused_clearly(kwargs, message):
     net, X, Y, _ = _trained(steps=3)
     with pytest.raises(ValueError, match=message):

@@ -59,8 +59,11 @@ def test_the_layer_check_sees_the_imports_it_guards():
 
 
 def test_core_modules_load_without_streamlit_or_plotly():
-    core = [name for name, path in _modules().items()
-            if not _rel(path).startswith(STREAMLIT_OK + PLOTLY_OK)]
+    core = [
+        name
+        for name, path in _modules().items()
+        if not _rel(path).startswith(STREAMLIT_OK + PLOTLY_OK)
+    ]
     assert "nnviz.app.explorer" in core and "nnviz.network" in core
     code = (
         "import sys\n"
@@ -68,6 +71,7 @@ def test_core_modules_load_without_streamlit_or_plotly():
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('plotly', 'streamlit'))\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "", f"the core pulled in: {out}"

@@ -55,8 +55,9 @@ def reopen(params: dict, budget_s: float = 0.003) -> tuple[Explorer, list, int]:
 def assert_same_run(a: Explorer, b: Explorer) -> None:
     assert b.trainer.iteration == a.trainer.iteration
     assert np.array_equal(a.network.params, b.network.params)
-    assert np.array_equal(a.trainer.history.train_loss, b.trainer.history.train_loss,
-                          equal_nan=True)
+    assert np.array_equal(
+        a.trainer.history.train_loss, b.trainer.history.train_loss, equal_nan=True
+    )
     assert a.metrics().train_loss == b.metrics().train_loss
     assert b.settings == a.settings
     assert [e.kind for e in b.run_log.events] == [e.kind for e in a.run_log.events]
@@ -103,19 +104,33 @@ def test_a_weight_edit_mid_run_travels_in_the_link():
 # ---------------------------------------------------------------------------- each kind of event
 
 
-@pytest.mark.parametrize("start, changes", [
-    ({}, {"learning_rate": 0.7}),
-    ({}, {"optimizer": "adam", "learning_rate": 0.01}),
-    ({}, {"optimizer": "momentum"}),
-    ({}, {"batch_size": 16}),
-    ({"batch_size": 10}, {"batch_size": 37}),
-    ({"batch_size": 10}, {"batch_size": None}),
-    ({"optimizer": "momentum"}, {"momentum": 0.5}),
-    ({}, {"l1": 0.003}),
-    ({"batch_size": 20}, {"l2": 0.02}),
-    ({}, {"l1": 0.001, "l2": 0.01, "learning_rate": 1 / 3}),
-], ids=["learning_rate", "adam", "momentum-optimizer", "batch_size", "batch_size-again",
-        "full-batch", "momentum", "l1", "l2", "several"])
+@pytest.mark.parametrize(
+    "start, changes",
+    [
+        ({}, {"learning_rate": 0.7}),
+        ({}, {"optimizer": "adam", "learning_rate": 0.01}),
+        ({}, {"optimizer": "momentum"}),
+        ({}, {"batch_size": 16}),
+        ({"batch_size": 10}, {"batch_size": 37}),
+        ({"batch_size": 10}, {"batch_size": None}),
+        ({"optimizer": "momentum"}, {"momentum": 0.5}),
+        ({}, {"l1": 0.003}),
+        ({"batch_size": 20}, {"l2": 0.02}),
+        ({}, {"l1": 0.001, "l2": 0.01, "learning_rate": 1 / 3}),
+    ],
+    ids=[
+        "learning_rate",
+        "adam",
+        "momentum-optimizer",
+        "batch_size",
+        "batch_size-again",
+        "full-batch",
+        "momentum",
+        "l1",
+        "l2",
+        "several",
+    ],
+)
 def test_each_settings_change_mid_run_is_replayed_exactly(start, changes):
     a = circle(seed=3, **start)
     a.step(150)
@@ -182,8 +197,10 @@ def test_continuing_from_a_replayed_point_is_replayed():
 
 
 def test_a_refused_step_then_a_smaller_rate_is_replayed():
-    a = Explorer(load_preset("plane"), Settings.for_preset("plane", activation="relu",
-                                                              learning_rate=10.0, batch_size=16))
+    a = Explorer(
+        load_preset("plane"),
+        Settings.for_preset("plane", activation="relu", learning_rate=10.0, batch_size=16),
+    )
     a.step(1000)
     assert a.divergence
     change(a, learning_rate=0.01)
@@ -194,8 +211,9 @@ def test_a_refused_step_then_a_smaller_rate_is_replayed():
 
 
 def test_a_run_that_ends_diverged_is_replayed_diverged():
-    a = Explorer(load_preset("plane"), Settings.for_preset("plane", activation="relu",
-                                                              learning_rate=10.0))
+    a = Explorer(
+        load_preset("plane"), Settings.for_preset("plane", activation="relu", learning_rate=10.0)
+    )
     a.train_chunk(1000, budget_s=2.0)
     assert a.divergence
     b = replayed(a)
@@ -272,10 +290,20 @@ def huge_table(rows: int = 5000) -> pd.DataFrame:
 
 def hostile_link(steps: int = 100_000) -> dict:
     table = huge_table()
-    s = Settings(dataset="custom", inputs=("x1", "x2"), targets=("y",), scaling="none",
-                 target_max=None, hidden=(16,) * 6, activation="tanh",
-                 output_activation="linear", bias=True, init="xavier", loss="mse",
-                 learning_rate=0.01)
+    s = Settings(
+        dataset="custom",
+        inputs=("x1", "x2"),
+        targets=("y",),
+        scaling="none",
+        target_max=None,
+        hidden=(16,) * 6,
+        activation="tanh",
+        output_activation="linear",
+        bias=True,
+        init="xavier",
+        loss="mse",
+        learning_rate=0.01,
+    )
     params = write_link(s, table, steps=steps)
     assert "table" in params  # a regular table, small once compressed
     return params
@@ -319,8 +347,12 @@ def test_steps_past_the_link_maximum_are_cut():
 
 def test_link_cost_counts_batches_tables_rewinds_and_refusals():
     table = huge_table(100)
-    events = [RunEvent(10, "set", {"batch_size": 5}), RunEvent(20, "rewind", 15),
-              RunEvent(30, "table", huge_table(40)), RunEvent(40, "diverge", 3)]
+    events = [
+        RunEvent(10, "set", {"batch_size": 5}),
+        RunEvent(20, "rewind", 15),
+        RunEvent(30, "table", huge_table(40)),
+        RunEvent(40, "diverge", 3),
+    ]
     cost = link_cost(events, 50, 7, table, None)
     # 10 steps × 100 rows, 10 × 5, 15 × 5, 10 × 5, 3 refused × 5, 10 × 5 (×7 parameters)
     assert cost.steps == 10 + 10 + 15 + 10 + 3 + 10
@@ -361,8 +393,13 @@ def test_a_kept_runs_weights_from_another_seed_are_not_in_the_link():
 
 def test_a_table_too_large_for_a_link_is_said():
     rng = np.random.default_rng(0)
-    table = pd.DataFrame({"x1": rng.normal(size=3000), "x2": rng.normal(size=3000),
-                          "label": rng.integers(0, 2, 3000)})
+    table = pd.DataFrame(
+        {
+            "x1": rng.normal(size=3000),
+            "x2": rng.normal(size=3000),
+            "label": rng.integers(0, 2, 3000),
+        }
+    )
     a = Explorer(table, Settings.for_preset("circle"))
     a.step(10)
     limits = link_limits(a)
@@ -405,8 +442,10 @@ def _log(items) -> str:
 
 
 def test_the_log_is_versioned_compressed_json():
-    events = [RunEvent(5, "set", {"learning_rate": 0.1 + 0.2, "batch_size": None}),
-              RunEvent(9, "weight", (1, 0, 2, -0.5))]
+    events = [
+        RunEvent(5, "set", {"learning_rate": 0.1 + 0.2, "batch_size": None}),
+        RunEvent(9, "weight", (1, 0, 2, -0.5)),
+    ]
     text = encode_log(events)
     items = json.loads(zlib.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))))
     assert items[0] == 1
@@ -421,16 +460,19 @@ def test_a_log_from_a_newer_version_is_ignored_with_a_note():
     assert "version 2" in link.notes[0]
 
 
-@pytest.mark.parametrize("bad, words", [
-    ([10, "set", {"hidden": "4-4"}], "cannot change during a run"),
-    ([10, "set", {"learning_rate": 99.0}], "Learning rate"),
-    ([10, "weight", [1, 0, 0, "x"]], "weight edit"),
-    ([10, "table", "a,a\n1,2"], "'a'"),
-    ([10, "rewind", 11], "rewind"),
-    ([10, "diverge", 0], "refused"),
-    ([10, "teleport", 1], "not [iteration, kind, value]"),
-    ([3, "set", {"l1": 0.1}], "comes after"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ([10, "set", {"hidden": "4-4"}], "cannot change during a run"),
+        ([10, "set", {"learning_rate": 99.0}], "Learning rate"),
+        ([10, "weight", [1, 0, 0, "x"]], "weight edit"),
+        ([10, "table", "a,a\n1,2"], "'a'"),
+        ([10, "rewind", 11], "rewind"),
+        ([10, "diverge", 0], "refused"),
+        ([10, "teleport", 1], "not [iteration, kind, value]"),
+        ([3, "set", {"l1": 0.1}], "comes after"),
+    ],
+)
 def test_a_bad_event_cuts_the_replay_there(bad, words):
     log = _log([1, [5, "set", {"learning_rate": 0.2}], bad, [20, "set", {"l2": 0.1}]])
     link = read_link({"dataset": "circle", "steps": "40", "log": log})

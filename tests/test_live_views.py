@@ -27,6 +27,7 @@ def explorer(name: str, steps: int = 0, **changes) -> Explorer:
 
 def data_attrs(fig: dict) -> list[dict]:
     """Each trace's attributes, flattened to dotted paths, arrays as NumPy."""
+
     def walk(d, flat, prefix=""):
         for k, v in d.items():
             if isinstance(v, dict) and "bdata" not in v:
@@ -46,24 +47,36 @@ def assert_same_figure(a: dict, b: dict, *, f32: bool = False) -> None:
         for k in x:
             u, v = x[k], y[k]
             if isinstance(u, np.ndarray) and u.dtype.kind in "fi" and f32:
-                np.testing.assert_allclose(np.asarray(u, float), np.asarray(v, float),
-                                           rtol=1e-6, atol=1e-6, err_msg=f"trace {i} {k}")
+                np.testing.assert_allclose(
+                    np.asarray(u, float),
+                    np.asarray(v, float),
+                    rtol=1e-6,
+                    atol=1e-6,
+                    err_msg=f"trace {i} {k}",
+                )
             else:
                 assert same(u, v), (i, k)
     assert (a["layout"].get("title") or {}).get("text") == (b["layout"].get("title") or {}).get(
-        "text")
+        "text"
+    )
 
 
-CASES = [("exam_scores", {}), ("circle", {"hidden": (4, 3)}), ("blobs3", {}),
-         ("plane", {}), ("spiral", {"hidden": (8,) * 6})]
+CASES = [
+    ("exam_scores", {}),
+    ("circle", {"hidden": (4, 3)}),
+    ("blobs3", {}),
+    ("plane", {}),
+    ("spiral", {"hidden": (8,) * 6}),
+]
 
 
 @pytest.mark.parametrize("name,changes", CASES)
 def test_patches_of_a_later_state_redraw_the_earlier_figure_as_the_later_one(name, changes):
     ex = explorer(name, 12, **changes)
-    early = {s.key: (s, s.figure().to_plotly_json(), s.base_info())
-             for s in lv.live_specs(ex, log_y=False, replay=False, row=0, playing=True,
-                                    discretize=False)}
+    early = {
+        s.key: (s, s.figure().to_plotly_json(), s.base_info())
+        for s in lv.live_specs(ex, log_y=False, replay=False, row=0, playing=True, discretize=False)
+    }
     ex.step(20)
     later = lv.live_specs(ex, log_y=False, replay=False, row=0, playing=True, discretize=False)
     assert [s.key for s in later] == list(early)
@@ -88,7 +101,8 @@ def test_intermediate_states_are_frames_in_order():
         states.append(lv.state_of(ex))
     frames = spec.frames(base, info, states)
     assert [apply_patch(base, f)["layout"]["title"]["text"] for f in frames] == [
-        f"Iteration {it} · row 0" for it in (9, 13, 17)]
+        f"Iteration {it} · row 0" for it in (9, 13, 17)
+    ]
     # the last frame is the explorer now
     assert_same_figure(apply_patch(base, frames[-1]), spec.figure().to_plotly_json(), f32=True)
 
@@ -105,22 +119,29 @@ def test_loss_patches_append_the_tail_and_a_long_tail_resends_the_curve():
     np.testing.assert_allclose(y, ex.trainer.history.train_loss)
     # a frame of an earlier state shows the curve up to that state only
     half = lv.State(25, ex.network.params.copy())
-    assert len(as_array(apply_patch(base, spec.frames(base, info, [half])[0])["data"][0]["x"])) \
-        == 25
+    assert (
+        len(as_array(apply_patch(base, spec.frames(base, info, [half])[0])["data"][0]["x"])) == 25
+    )
     ex.step(lv.MAX_TAIL + 50)  # the run more than doubled: the whole curve again
     assert spec.frames(base, info, [lv.state_of(ex)]) is None
 
 
 def test_the_signature_changes_with_the_structure_not_with_training():
     ex = explorer("circle", 12)
-    sigs = [s.signature() for s in lv.live_specs(ex, log_y=False, replay=False, row=0,
-                                                  playing=True, discretize=False)]
+    sigs = [
+        s.signature()
+        for s in lv.live_specs(ex, log_y=False, replay=False, row=0, playing=True, discretize=False)
+    ]
     ex.step(10)
-    again = [s.signature() for s in lv.live_specs(ex, log_y=False, replay=False, row=0,
-                                                   playing=True, discretize=False)]
+    again = [
+        s.signature()
+        for s in lv.live_specs(ex, log_y=False, replay=False, row=0, playing=True, discretize=False)
+    ]
     assert sigs == again
-    other = [s.signature() for s in lv.live_specs(ex, log_y=True, replay=False, row=1,
-                                                   playing=False, discretize=True)]
+    other = [
+        s.signature()
+        for s in lv.live_specs(ex, log_y=True, replay=False, row=1, playing=False, discretize=True)
+    ]
     assert all(a != b for a, b in zip(sigs, other))  # axis type, row, resolution, discretize
 
 

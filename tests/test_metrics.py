@@ -12,14 +12,16 @@ from nnviz.data import load_preset, prepare
 
 def test_confusion_matrix_of_one_hot_targets_by_hand():
     Y = np.eye(3)[[0, 0, 1, 1, 1, 2]]
-    A = np.array([
-        [0.7, 0.2, 0.1],  # 0 → 0
-        [0.1, 0.8, 0.1],  # 0 → 1
-        [0.2, 0.5, 0.3],  # 1 → 1
-        [0.1, 0.3, 0.6],  # 1 → 2
-        [0.3, 0.4, 0.3],  # 1 → 1
-        [0.6, 0.1, 0.3],  # 2 → 0
-    ])
+    A = np.array(
+        [
+            [0.7, 0.2, 0.1],  # 0 → 0
+            [0.1, 0.8, 0.1],  # 0 → 1
+            [0.2, 0.5, 0.3],  # 1 → 1
+            [0.1, 0.3, 0.6],  # 1 → 2
+            [0.3, 0.4, 0.3],  # 1 → 1
+            [0.6, 0.1, 0.3],  # 2 → 0
+        ]
+    )
     C = metrics.confusion_matrix(Y, A)
     assert C.tolist() == [[1, 1, 0], [0, 2, 1], [1, 0, 0]]  # rows: true, columns: predicted
     assert C.dtype.kind == "i"
@@ -65,13 +67,16 @@ def test_a_class_without_rows_has_no_accuracy():
     assert acc[0] == 0.5 and acc[1] == 1.0 and np.isnan(acc[2])
 
 
-@pytest.mark.parametrize("Y, A, message", [
-    (np.array([[0.3], [1.0]]), np.array([[0.2], [0.9]]), "class labels 0/1 or −1/\\+1"),
-    (np.array([[1, 1, 0], [0, 1, 0]]), np.zeros((2, 3)), "Row 0 of the targets is not one-hot"),
-    (np.eye(2), np.zeros((2, 3)), "one row per example"),
-    (np.zeros((0, 1)), np.zeros((0, 1)), "no rows"),
-    (np.array([[1.0]]), np.array([[np.nan]]), "finite"),
-])
+@pytest.mark.parametrize(
+    "Y, A, message",
+    [
+        (np.array([[0.3], [1.0]]), np.array([[0.2], [0.9]]), "class labels 0/1 or −1/\\+1"),
+        (np.array([[1, 1, 0], [0, 1, 0]]), np.zeros((2, 3)), "Row 0 of the targets is not one-hot"),
+        (np.eye(2), np.zeros((2, 3)), "one row per example"),
+        (np.zeros((0, 1)), np.zeros((0, 1)), "no rows"),
+        (np.array([[1.0]]), np.array([[np.nan]]), "finite"),
+    ],
+)
 def test_bad_classification_inputs(Y, A, message):
     with pytest.raises(ValueError, match=message):
         metrics.confusion_matrix(Y, A)
@@ -103,8 +108,13 @@ def test_r2_and_rmse_against_the_direct_formula_with_several_outputs():
 
 
 def test_rmse_in_the_users_units_with_the_scalers_inverse():
-    data = prepare(load_preset("exam_scores"), ["hours_studied", "hours_slept"],
-                   ["test_score"], scaling="max", target_max=100)
+    data = prepare(
+        load_preset("exam_scores"),
+        ["hours_studied", "hours_slept"],
+        ["test_score"],
+        scaling="max",
+        target_max=100,
+    )
     net = nnviz.Network([2, 3, 1], bias=False, seed=0)
     nnviz.Trainer(net, data.X_train, data.y_train, learning_rate=1.0).run(300)
     pred = net.forward(data.X_train)
@@ -116,7 +126,8 @@ def test_rmse_in_the_users_units_with_the_scalers_inverse():
     assert points == pytest.approx(direct, rel=1e-12)
     # R² does not change under the target's scale and shift
     assert metrics.r2_score(data.y_train, pred, inverse=data.scaler.inverse_y) == pytest.approx(
-        metrics.r2_score(data.y_train, pred), rel=1e-9)
+        metrics.r2_score(data.y_train, pred), rel=1e-9
+    )
 
 
 def test_regression_shapes_must_match():

@@ -129,8 +129,13 @@ def test_forward_of_huge_inputs_gives_no_warning():
 def test_gradient_check_every_activation_loss_bias(hidden, output, loss, bias):
     rng = np.random.default_rng(zlib.crc32(f"{hidden}{output}{loss}{bias}".encode()))
     for sizes in ([3, 4, 2], [2, 3, 4, 3]):
-        net = nnviz.Network(sizes, activation=hidden, output_activation=output, bias=bias,
-                            seed=int(rng.integers(1 << 30)))
+        net = nnviz.Network(
+            sizes,
+            activation=hidden,
+            output_activation=output,
+            bias=bias,
+            seed=int(rng.integers(1 << 30)),
+        )
         if bias:  # non-zero biases, so they matter in the check
             net.biases = [rng.normal(scale=0.5, size=b.shape) for b in net.biases]
         X = rng.normal(size=(5, sizes[0]))
@@ -145,15 +150,20 @@ def test_gradient_check_catches_a_wrong_gradient(monkeypatch):
     y = np.array([[0.2], [0.4], [0.6], [0.8]])
     assert nnviz.gradient_check(net, X, y, "mse") < 1e-7
     tanh = ACTIVATIONS["tanh"]
-    monkeypatch.setattr(type(tanh), "derivative", lambda self, Z, A, out: np.copyto(out, 1 - A) or out)
+    monkeypatch.setattr(
+        type(tanh), "derivative", lambda self, Z, A, out: np.copyto(out, 1 - A) or out
+    )
     assert nnviz.gradient_check(net, X, y, "mse") > 1e-3
 
 
 def test_loss_definitions():
     A = np.array([[0.2, 0.9], [0.6, 0.3], [0.5, 0.5]])
     Y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    net_out = {"half_sse": 0.5 * np.sum((Y - A) ** 2), "mse": np.mean((Y - A) ** 2),
-               "bce": -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))}
+    net_out = {
+        "half_sse": 0.5 * np.sum((Y - A) ** 2),
+        "mse": np.mean((Y - A) ** 2),
+        "bce": -np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)),
+    }
     for name, expected in net_out.items():
         assert nnviz.LOSSES[name].value(A, Y) == pytest.approx(expected, rel=1e-14)
     P = A / A.sum(axis=1, keepdims=True)

@@ -81,7 +81,9 @@ def test_seed002_run_reproduced_exactly(seed):
 
 def test_seed002_prediction_in_user_units():
     df = load_preset("exam_scores")
-    data = prepare(df, ["hours_studied", "hours_slept"], ["test_score"], scaling="max", target_max=100)
+    data = prepare(
+        df, ["hours_studied", "hours_slept"], ["test_score"], scaling="max", target_max=100
+    )
     X, y = seed002_data()
     assert np.array_equal(data.X_train, X) and np.array_equal(data.y_train, y)
     net = nnviz.Network([2, 3, 1], bias=False, seed=3)
@@ -96,11 +98,13 @@ def test_seed002_prediction_in_user_units():
 
 
 # Seed 001 prints the random weights it drew:
-SEED001_W1 = np.array([
-    [-0.77428492, 0.10287792, 0.69741541, -0.95775929, 0.50670826],
-    [0.80597415, -1.80287916, -0.3028974, -0.67473998, 0.56049986],
-    [-0.81735613, 2.33120242, 1.07024909, -0.66092605, 1.46534629],
-])
+SEED001_W1 = np.array(
+    [
+        [-0.77428492, 0.10287792, 0.69741541, -0.95775929, 0.50670826],
+        [0.80597415, -1.80287916, -0.3028974, -0.67473998, 0.56049986],
+        [-0.81735613, 2.33120242, 1.07024909, -0.66092605, 1.46534629],
+    ]
+)
 SEED001_W2 = np.array([[-2.42478319], [0.68046428], [0.33132679], [-0.16557226], [0.59223169]])
 
 
@@ -156,8 +160,15 @@ def test_seed000_network_trains_and_its_error_falls_as_the_tutorial_shows():
     net = nnviz.Network([3, 5, 1])  # 3 inputs, 5 hidden neurons, 1 output
     net.weights = [SEED001_W1, SEED001_W2]
     net.biases = [np.ones(5), np.ones(1)]  # b1 = 1, b2 = 1
-    trainer = nnviz.Trainer(net, data.X_train, data.y_train, loss="half_sse",
-                            learning_rate=1.0, X_test=data.X_test, y_test=data.y_test)
+    trainer = nnviz.Trainer(
+        net,
+        data.X_train,
+        data.y_train,
+        loss="half_sse",
+        learning_rate=1.0,
+        X_test=data.X_test,
+        y_test=data.y_test,
+    )
     trainer.run(100)  # "Update the weights times 100."
     ours = trainer.history.train_loss
     theirs = seed000_loop(inputs, output, SEED001_W1, SEED001_W2)

@@ -31,13 +31,21 @@ TIMEOUT_MS = 30_000
 COOKIE = "nnviz_replica"
 METRIC = "[data-testid='stMetricValue']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 # One access-log line (scripts/serve.sh's log_format): upstream may list several
 # replicas, "a, b", when nginx moved on from one that refused.
-LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ '
-                      r"upstream=(?P<upstream>.*?) route=(?P<route>\S+)")
+LOG_LINE = re.compile(
+    r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ '
+    r"upstream=(?P<upstream>.*?) route=(?P<route>\S+)"
+)
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -60,8 +68,9 @@ def _free_ports(n: int) -> list[int]:
 
 
 def _get(url: str, cookie: str | None = None) -> str:
-    request = urllib.request.Request(url, headers={"Cookie": f"{COOKIE}={cookie}"} if cookie
-                                     else {})
+    request = urllib.request.Request(
+        url, headers={"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
+    )
     with DIRECT.open(request, timeout=10) as r:
         return r.read().decode()
 
@@ -90,23 +99,44 @@ def classroom(tmp_path_factory):
     port, *replica_ports = _free_ports(3)
     run = tmp_path_factory.mktemp("serve")
     output = run / "serve.out"
-    cmd = ["bash", "scripts/serve.sh", "--replicas", "2", "--port", str(port),
-           "--host", "127.0.0.1", "--replica-ports", ",".join(map(str, replica_ports)),
-           "--run-dir", str(run)]
+    cmd = [
+        "bash",
+        "scripts/serve.sh",
+        "--replicas",
+        "2",
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+        "--replica-ports",
+        ",".join(map(str, replica_ports)),
+        "--run-dir",
+        str(run),
+    ]
     with open(output, "wb") as out:
         # Its own process group: the cleanup can reach nginx and the replicas even if
         # the script itself is gone.
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while "nnviz is serving" not in output.read_text(errors="replace"):
             if proc.poll() is not None:
-                pytest.fail(f"scripts/serve.sh exited with {proc.returncode}:\n"
-                            f"{output.read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"scripts/serve.sh exited with {proc.returncode}:\n"
+                    f"{output.read_text(errors='replace')[-3000:]}"
+                )
             if time.monotonic() > deadline:
-                pytest.fail(f"scripts/serve.sh did not start within {START_TIMEOUT_S} s:\n"
-                            f"{output.read_text(errors='replace')[-3000:]}")
+                pytest.fail(
+                    f"scripts/serve.sh did not start within {START_TIMEOUT_S} s:\n"
+                    f"{output.read_text(errors='replace')[-3000:]}"
+                )
             time.sleep(0.2)
         pairs = [line.split() for line in (run / "replicas").read_text().splitlines()]
         replicas = {int(p): int(pid) for p, pid in pairs}
@@ -172,9 +202,11 @@ def _step(page, times: int) -> list[int]:
         before = _iteration(page)
         page.get_by_role("button", name="Step", exact=True).click()
         page.wait_for_function(
-            "v => { const m = document.querySelector(\"" + METRIC + "\");"
+            'v => { const m = document.querySelector("' + METRIC + '");'
             " return m && Number(m.innerText.replace(/,/g, '')) > v; }",
-            arg=before, timeout=TIMEOUT_MS)
+            arg=before,
+            timeout=TIMEOUT_MS,
+        )
         seen.append(_iteration(page))
     return seen
 
@@ -185,8 +217,9 @@ def _sticky_scenario(classroom) -> None:
     ports = sorted(classroom.replicas)
     routes = {port: _route_to(classroom, port) for port in ports}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             # One page on each replica: the app runs behind nginx on both.
             pages = {port: _open(browser, classroom.url, routes[port]) for port in ports}
@@ -207,8 +240,9 @@ def _sticky_scenario(classroom) -> None:
                 assert time.monotonic() < deadline, classroom.said()
                 time.sleep(0.1)
             assert _step(page, 3) == [start + 4, start + 5, start + 6]
-            assert len(sockets) == 1 and not sockets[0].is_closed(), \
+            assert len(sockets) == 1 and not sockets[0].is_closed(), (
                 "the page's WebSocket was reopened or closed"
+            )
             assert page.get_by_text("Connection error").count() == 0
             assert set(classroom.served(routes[mine])) == {f"127.0.0.1:{mine}"}
 

@@ -87,14 +87,28 @@ def test_the_default_settings_are_the_default_data_sets():
     s = Settings()
     # seed 002's network: 2-3-1, sigmoid, no biases, normal init, η = 1
     assert (s.hidden, s.activation, s.bias, s.init, s.learning_rate) == (
-        (3,), "sigmoid", False, "normal", 1.0)
+        (3,),
+        "sigmoid",
+        False,
+        "normal",
+        1.0,
+    )
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_presets_describe_their_own_settings(name):
     p, s = PRESETS[name], Settings.for_preset(name)
-    for attr in ("activation", "init", "bias", "optimizer", "learning_rate", "loss",
-                 "output_activation", "scaling", "target_max"):
+    for attr in (
+        "activation",
+        "init",
+        "bias",
+        "optimizer",
+        "learning_rate",
+        "loss",
+        "output_activation",
+        "scaling",
+        "target_max",
+    ):
         assert getattr(s, attr) == getattr(p, attr), attr
     assert s.hidden == tuple(p.hidden) and s.inputs == tuple(p.inputs)
     assert s.dataset == name
@@ -102,20 +116,37 @@ def test_presets_describe_their_own_settings(name):
 
 def test_for_preset_reads_the_preset_not_its_name(monkeypatch):
     # a preset that asks for something else gets it: no name is special-cased
-    changed = replace(PRESETS["exam_scores"], activation="relu", bias=True, init="he",
-                      optimizer="momentum", learning_rate=0.05)
+    changed = replace(
+        PRESETS["exam_scores"],
+        activation="relu",
+        bias=True,
+        init="he",
+        optimizer="momentum",
+        learning_rate=0.05,
+    )
     monkeypatch.setitem(PRESETS, "exam_scores", changed)
     s = Settings.for_preset("exam_scores")
     assert (s.activation, s.bias, s.init, s.optimizer, s.learning_rate) == (
-        "relu", True, "he", "momentum", 0.05)
+        "relu",
+        True,
+        "he",
+        "momentum",
+        0.05,
+    )
     assert Settings.for_preset("spiral").optimizer == "adam"
     assert Settings.for_preset("spiral", optimizer="sgd").optimizer == "sgd"
 
 
 def test_every_setting_is_hot_or_rebuilds():
     assert {s.change for s in SETTINGS} == {HOT, NETWORK, DATA}
-    assert [s.name for s in HOT_SETTINGS] == ["optimizer", "learning_rate", "batch_size",
-                                              "momentum", "l1", "l2"]
+    assert [s.name for s in HOT_SETTINGS] == [
+        "optimizer",
+        "learning_rate",
+        "batch_size",
+        "momentum",
+        "l1",
+        "l2",
+    ]
     assert all(s.apply is not None for s in HOT_SETTINGS)
     assert all(s.apply is None for s in SETTINGS if not s.hot)
 
@@ -220,14 +251,17 @@ def test_one_range_for_widget_link_and_check():
     assert setting("l2").widget_args()["format"] == "%.4f"
 
 
-@pytest.mark.parametrize("bad, words", [
-    ({"learning_rate": 0.0}, "Learning rate"),
-    ({"learning_rate": float("nan")}, "Learning rate"),
-    ({"l1": -1.0}, "L1"),
-    ({"l2": float("inf")}, "L2"),
-    ({"batch_size": -3}, "Batch size"),
-    ({"optimizer": "rmsprop"}, "Optimizer"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"learning_rate": 0.0}, "Learning rate"),
+        ({"learning_rate": float("nan")}, "Learning rate"),
+        ({"l1": -1.0}, "L1"),
+        ({"l2": float("inf")}, "L2"),
+        ({"batch_size": -3}, "Batch size"),
+        ({"optimizer": "rmsprop"}, "Optimizer"),
+    ],
+)
 def test_check_hot_settings_refuses_what_the_table_refuses(bad, words):
     with pytest.raises(ValueError, match=words):
         check_hot_settings(replace(Settings(), **bad))
@@ -258,7 +292,8 @@ def test_widget_values_round_trip(name):
     s = replace(Settings.for_preset(name), batch_size=7, l1=0.25)
     values = to_widgets(s)
     assert set(values) == {w.name for w in WIDGET_SETTINGS} | {"n_hidden"} | {
-        f"neurons_{i}" for i in range(len(s.hidden))}
+        f"neurons_{i}" for i in range(len(s.hidden))
+    }
     assert values["batch_size"] == 7 and values["n_hidden"] == len(s.hidden)
     assert isinstance(values["inputs"], list)
     assert from_widgets(values) == s
@@ -316,10 +351,15 @@ def test_features_are_a_data_setting_that_rebuilds_with_a_wider_input_layer():
     notes = ex.update(ex.table, s)
     assert ex.data_error == "" and ex.trainer.iteration == 0
     assert ex.network.layer_sizes == (4, 3, 1)
-    assert ex.data.inputs == ["hours_studied", "hours_slept", "hours_studied**2",
-                              "sin(hours_slept)"]
-    assert notes == ["Network rebuilt (new input features): training starts again from "
-                     "iteration 0."]
+    assert ex.data.inputs == [
+        "hours_studied",
+        "hours_slept",
+        "hours_studied**2",
+        "sin(hours_slept)",
+    ]
+    assert notes == [
+        "Network rebuilt (new input features): training starts again from iteration 0."
+    ]
 
 
 def test_why_rebuilt_names_new_features_only_when_they_alone_changed():
@@ -330,18 +370,22 @@ def test_why_rebuilt_names_new_features_only_when_they_alone_changed():
     assert why_rebuilt(squared, replace(squared, features=("x2**2",))) == "new input features"
     both = replace(s, inputs=("x1",), features=("x1**2",))
     assert why_rebuilt(s, both) == "new input/target columns or scaling"
-    assert why_rebuilt(s, replace(s, scaling="standard")) == (
-        "new input/target columns or scaling")
+    assert why_rebuilt(s, replace(s, scaling="standard")) == ("new input/target columns or scaling")
 
 
-@pytest.mark.parametrize("features, text", [
-    ((), ""),
-    (("x1**2",), "x1**2"),
-    (("x1**2", "sin(x2)", "x1*x2"), "x1**2;sin(x2);x1*x2"),
-    # a backquoted column name may hold the separator, a comma, spaces and symbols
-    (("`a;b`**2", "`size (cm, raw)`/2", "exp(-`a;b`)"),
-     "`a;b`**2;`size (cm, raw)`/2;exp(-`a;b`)"),
-])
+@pytest.mark.parametrize(
+    "features, text",
+    [
+        ((), ""),
+        (("x1**2",), "x1**2"),
+        (("x1**2", "sin(x2)", "x1*x2"), "x1**2;sin(x2);x1*x2"),
+        # a backquoted column name may hold the separator, a comma, spaces and symbols
+        (
+            ("`a;b`**2", "`size (cm, raw)`/2", "exp(-`a;b`)"),
+            "`a;b`**2;`size (cm, raw)`/2;exp(-`a;b`)",
+        ),
+    ],
+)
 def test_features_round_trip_through_the_link_text(features, text):
     f = setting("features")
     assert f.format(features) == text
@@ -364,9 +408,17 @@ def test_the_link_text_of_features_is_read_forgivingly_and_checked():
 
 def test_column_ref_backquotes_what_is_not_a_plain_name():
     assert [column_ref(n) for n in ("x1", "hours_studied", "größe")] == [
-        "x1", "hours_studied", "größe"]
+        "x1",
+        "hours_studied",
+        "größe",
+    ]
     assert [column_ref(n) for n in ("hours studied", "size (cm)", "2024", "lambda", "ﬁ")] == [
-        "`hours studied`", "`size (cm)`", "`2024`", "`lambda`", "`ﬁ`"]
+        "`hours studied`",
+        "`size (cm)`",
+        "`2024`",
+        "`lambda`",
+        "`ﬁ`",
+    ]
     # every written reference parses back to its column
     names = ["hours studied", "lambda", "2024", "x1"]
     for j, name in enumerate(names):
@@ -376,23 +428,42 @@ def test_column_ref_backquotes_what_is_not_a_plain_name():
 def test_playground_inputs_over_real_column_names():
     assert list(PLAYGROUND_INPUTS) == ["X1", "X2", "X1²", "X2²", "X1·X2", "sin X1", "sin X2"]
     assert playground_expressions("x1", "x2") == {
-        "X1": "x1", "X2": "x2", "X1²": "x1**2", "X2²": "x2**2", "X1·X2": "x1*x2",
-        "sin X1": "sin(x1)", "sin X2": "sin(x2)"}
+        "X1": "x1",
+        "X2": "x2",
+        "X1²": "x1**2",
+        "X2²": "x2**2",
+        "X1·X2": "x1*x2",
+        "sin X1": "sin(x1)",
+        "sin X2": "sin(x2)",
+    }
     spaced = playground_expressions("hours studied", "hours_slept")
     assert spaced["X1²"] == "`hours studied`**2"
     assert spaced["X1·X2"] == "`hours studied`*hours_slept"
     table = load_preset("exam_scores").rename(columns={"hours_studied": "hours studied"})
-    data = prepare(table, ["hours studied", "hours_slept"], ["test_score"], scaling="max",
-                   target_max=100, features=[v for k, v in spaced.items() if k not in
-                                             ("X1", "X2")])
+    data = prepare(
+        table,
+        ["hours studied", "hours_slept"],
+        ["test_score"],
+        scaling="max",
+        target_max=100,
+        features=[v for k, v in spaced.items() if k not in ("X1", "X2")],
+    )
     assert data.n_inputs == 7
-    np.testing.assert_allclose(data.scaler.inverse_X(data.X_train)[:, 2],
-                               data.scaler.inverse_X(data.X_train)[:, 0] ** 2)
+    np.testing.assert_allclose(
+        data.scaler.inverse_X(data.X_train)[:, 2], data.scaler.inverse_X(data.X_train)[:, 0] ** 2
+    )
     # a name with a backquote cannot be written in an expression: only its raw toggle
     odd = playground_expressions("a`b", "x2")
     assert set(odd) == {"X1", "X2", "X2²", "sin X2"}
     assert [playground_label(t, "x1", "x2") for t in PLAYGROUND_INPUTS] == [
-        "x1", "x2", "x1²", "x2²", "x1·x2", "sin x1", "sin x2"]
+        "x1",
+        "x2",
+        "x1²",
+        "x2²",
+        "x1·x2",
+        "sin x1",
+        "sin x2",
+    ]
     assert playground_label("X1·X2", "a_very_long_column_name", "X2") == "a_very_long_c…·X2"
 
 
@@ -433,8 +504,10 @@ def test_with_feature_adds_a_checked_feature_or_says_why_not():
 def test_fit_features_drops_those_over_a_column_that_is_no_longer_an_input():
     kept, notes = fit_features(("x1**2", "x1*x2", "sin(x2)"), ["x2"], ["x1", "x2", "label"])
     assert kept == ("sin(x2)",)
-    assert notes == ["Removed the feature 'x1**2': it uses 'x1', which is no longer an input.",
-                     "Removed the feature 'x1*x2': it uses 'x1', which is no longer an input."]
+    assert notes == [
+        "Removed the feature 'x1**2': it uses 'x1', which is no longer an input.",
+        "Removed the feature 'x1*x2': it uses 'x1', which is no longer an input.",
+    ]
     assert fit_features(("x1**2",), ["x1", "x2"], ["x1", "x2"]) == (("x1**2",), [])
     # a column the new table does not have
     kept, notes = fit_features(("z**2",), ["x1"], ["x1", "label"])

@@ -33,12 +33,15 @@ def test_step_returns_record_measured_before_update():
     assert t.network.loss(t.X, t.Y, "half_sse") < before
 
 
-@pytest.mark.parametrize("kw", [
-    {},
-    {"optimizer": "momentum", "learning_rate": 0.1},
-    {"optimizer": "adam", "learning_rate": 0.01, "l2": 0.01},
-    {"batch_size": 3, "seed": 4, "l1": 0.001},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"optimizer": "momentum", "learning_rate": 0.1},
+        {"optimizer": "adam", "learning_rate": 0.01, "l2": 0.01},
+        {"batch_size": 3, "seed": 4, "l1": 0.001},
+    ],
+)
 def test_n_steps_equal_run_n(kw):
     a, b = make(**kw), make(**kw)
     for _ in range(57):
@@ -118,8 +121,9 @@ def test_adam_two_steps_by_hand():
     m = b1 * (1 - b1) * g0 + (1 - b1) * g1
     v = b2 * (1 - b2) * g0**2 + (1 - b2) * g1**2
     m_hat, v_hat = m / (1 - b1**2), v / (1 - b2**2)
-    assert np.allclose(t.network.params, net1.params - 0.05 * m_hat / (np.sqrt(v_hat) + eps),
-                       atol=1e-14)
+    assert np.allclose(
+        t.network.params, net1.params - 0.05 * m_hat / (np.sqrt(v_hat) + eps), atol=1e-14
+    )
 
 
 def test_l2_and_l1_add_their_terms_to_weights_only():
@@ -167,8 +171,9 @@ def test_test_loss_recorded_with_same_weights():
 
 def plane_trainer(**kw):
     """The plane preset's regression (linear output, mse) on a relu network."""
-    data = prepare(load_preset("plane"), ["x1", "x2"], ["y"], scaling="standard",
-                   output_activation="linear")
+    data = prepare(
+        load_preset("plane"), ["x1", "x2"], ["y"], scaling="standard", output_activation="linear"
+    )
     net = nnviz.Network([2, 8, 8, 1], activation="relu", output_activation="linear", seed=0)
     return nnviz.Trainer(net, data.X_train, data.y_train, loss="mse", **kw)
 
@@ -186,9 +191,14 @@ def run_until_diverged(t, max_steps=5000):
     return str(info.value), seen
 
 
-@pytest.mark.parametrize("optimizer,learning_rate", [
-    ("sgd", 3.0), ("momentum", 3.0), ("adam", 1e60),
-])
+@pytest.mark.parametrize(
+    "optimizer,learning_rate",
+    [
+        ("sgd", 3.0),
+        ("momentum", 3.0),
+        ("adam", 1e60),
+    ],
+)
 def test_divergence_goes_back_to_the_last_weights_with_a_finite_loss(optimizer, learning_rate):
     t = plane_trainer(optimizer=optimizer, learning_rate=learning_rate)
     message, seen = run_until_diverged(t)
@@ -368,9 +378,13 @@ def test_accuracy_splits_one_output_at_the_middle_of_its_range():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 2))
     labels = (X[:, :1] > 0).astype(float)
-    for output, y, mid, other in (("sigmoid", labels, 0.5, 0.0), ("tanh", 2 * labels - 1, 0.0, 0.5)):
-        net = nnviz.Network([2, 4, 1], activation="tanh", output_activation=output,
-                            init="uniform", seed=3)  # small weights: outputs near the middle
+    for output, y, mid, other in (
+        ("sigmoid", labels, 0.5, 0.0),
+        ("tanh", 2 * labels - 1, 0.0, 0.5),
+    ):
+        net = nnviz.Network(
+            [2, 4, 1], activation="tanh", output_activation=output, init="uniform", seed=3
+        )  # small weights: outputs near the middle
         t = nnviz.Trainer(net, X, y)
         out = net.forward(X)[:, 0]
         right = np.mean((out > mid) == (y[:, 0] > mid))

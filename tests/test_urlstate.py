@@ -19,12 +19,15 @@ def test_defaults_give_a_short_link_and_back():
     assert link.settings == s and link.notes == [] and link.steps == 0
 
 
-@pytest.mark.parametrize("changes", [
-    {"learning_rate": 0.3, "optimizer": "adam"},
-    {"hidden": (5, 2), "activation": "relu", "init": "he", "seed": 42},
-    {"batch_size": 16, "l2": 0.001, "l1": 0.01, "momentum": 0.5, "loss": "mse"},
-    {"hidden": (), "bias": False, "scaling": "standard"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"learning_rate": 0.3, "optimizer": "adam"},
+        {"hidden": (5, 2), "activation": "relu", "init": "he", "seed": 42},
+        {"batch_size": 16, "l2": 0.001, "l1": 0.01, "momentum": 0.5, "loss": "mse"},
+        {"hidden": (), "bias": False, "scaling": "standard"},
+    ],
+)
 def test_round_trip_of_settings(changes):
     s = replace(Settings.for_preset("xor"), **changes)
     link = read_link(write_link(s, load_preset("xor"), steps=120))
@@ -38,8 +41,9 @@ def test_edited_and_custom_tables_travel_compressed():
     params = write_link(Settings.for_preset("xor"), t)
     assert "table" in params
     assert read_link(params).table.equals(t)
-    custom = nnviz.data.table_from_arrays(np.array([[1.0, 2.0], [3.0, 4.0]]),
-                                          np.array([[0.5], [0.7]]), ["a", "b"], ["y"])
+    custom = nnviz.data.table_from_arrays(
+        np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5], [0.7]]), ["a", "b"], ["y"]
+    )
     s = replace(Settings.for_preset("xor"), dataset="custom", inputs=("a", "b"), targets=("y",))
     link = read_link(write_link(s, custom))
     assert link.table.equals(custom) and link.settings.inputs == ("a", "b")
@@ -60,14 +64,32 @@ def test_a_link_reproduces_the_run():
 
 
 def test_bad_parameters_are_ignored_with_a_note():
-    link = read_link({"dataset": "xor", "learning_rate": "fast", "hidden": "4-99",
-                      "seed": "-3", "activation": "swish", "inputs": "x1,nope", "wat": "1",
-                      "steps": "1e9", "table": "@@@"})
+    link = read_link(
+        {
+            "dataset": "xor",
+            "learning_rate": "fast",
+            "hidden": "4-99",
+            "seed": "-3",
+            "activation": "swish",
+            "inputs": "x1,nope",
+            "wat": "1",
+            "steps": "1e9",
+            "table": "@@@",
+        }
+    )
     s = Settings.for_preset("xor")
     assert link.settings == s  # nothing bad got through
     text = " ".join(link.notes)
-    for name in ("learning_rate='fast'", "hidden='4-99'", "seed='-3'", "activation='swish'",
-                 "inputs", "'wat'", "steps", "table"):
+    for name in (
+        "learning_rate='fast'",
+        "hidden='4-99'",
+        "seed='-3'",
+        "activation='swish'",
+        "inputs",
+        "'wat'",
+        "steps",
+        "table",
+    ):
         assert name in text, name
     assert read_link({"dataset": "nope"}).settings.dataset == "exam_scores"
 
@@ -118,9 +140,12 @@ def test_a_link_with_features_reproduces_the_weights():
 
 def test_a_link_feature_over_a_spaced_name_with_the_separator_travels():
     table = load_preset("exam_scores").rename(columns={"hours_studied": "hours; studied"})
-    s = replace(Settings.for_preset("exam_scores"), dataset="custom",
-                inputs=("hours; studied", "hours_slept"),
-                features=("`hours; studied`**2", "`hours; studied`*hours_slept"))
+    s = replace(
+        Settings.for_preset("exam_scores"),
+        dataset="custom",
+        inputs=("hours; studied", "hours_slept"),
+        features=("`hours; studied`**2", "`hours; studied`*hours_slept"),
+    )
     params = write_link(s, table)
     assert params["features"] == "`hours; studied`**2;`hours; studied`*hours_slept"
     link = read_link(params)
@@ -132,8 +157,11 @@ def test_link_features_that_do_not_fit_are_ignored_with_a_note():
     link = read_link({"dataset": "circle", "features": "x1**2;x3**2;x1^2;log(x1-x1);x1 ** 2"})
     assert link.settings.features == ("x1**2",)
     assert [n.split(":")[0] for n in link.notes] == [
-        "Ignored the link's feature 'x3**2'", "Ignored the link's feature 'x1^2'",
-        "Ignored the link's feature 'log(x1-x1)'", "Ignored the link's feature 'x1 ** 2'"]
+        "Ignored the link's feature 'x3**2'",
+        "Ignored the link's feature 'x1^2'",
+        "Ignored the link's feature 'log(x1-x1)'",
+        "Ignored the link's feature 'x1 ** 2'",
+    ]
     assert "'x3' is not an input column" in link.notes[0]
     assert "already a feature" in link.notes[3]
     # a feature over a column the link leaves out of the inputs

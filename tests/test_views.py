@@ -122,9 +122,9 @@ def test_diagram_nodes_are_named_after_the_columns(name):
     p = PRESETS[name]
     assert names[: sizes[0]] == list(p.inputs)
     if name == "blobs3":
-        assert names[-sizes[-1]:] == ["0", "1", "2"]  # one output per class
+        assert names[-sizes[-1] :] == ["0", "1", "2"]  # one output per class
     else:
-        assert names[-sizes[-1]:] == list(p.targets)
+        assert names[-sizes[-1] :] == list(p.targets)
     assert names[sizes[0]] == "h1.1"
     # the labels drawn beside the nodes are the same names
     texts = {a.text for a in fig.layout.annotations}
@@ -134,8 +134,13 @@ def test_diagram_nodes_are_named_after_the_columns(name):
 def test_diagram_names_follow_a_change_of_columns():
     ex = Explorer()
     ex.update(ex.table, replace(ex.settings, inputs=("hours_slept",)))
-    assert node_names(views.diagram_view(ex)) == ["hours_slept", "h1.1", "h1.2", "h1.3",
-                                                  "test_score"]
+    assert node_names(views.diagram_view(ex)) == [
+        "hours_slept",
+        "h1.1",
+        "h1.2",
+        "h1.3",
+        "test_score",
+    ]
 
 
 def test_diagram_node_colours_are_the_rows_activations():
@@ -144,8 +149,7 @@ def test_diagram_node_colours_are_the_rows_activations():
     (nodes,) = [t for t in fig.data if t.name == "nodes"]
     x = ex.data.X_all()[1:2]
     expected = np.concatenate([x[0]] + [A[0] for A in ex.network.forward_layers(x)])
-    np.testing.assert_allclose(np.asarray(nodes.marker.color, dtype=float), expected,
-                               rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(nodes.marker.color, dtype=float), expected, rtol=1e-6)
     assert "row 1" in fig.layout.title.text
 
 
@@ -308,8 +312,7 @@ def test_thumbnails_have_one_heatmap_per_neuron():
     maps = [t for t in fig.data if t.type == "heatmap"]
     assert len(maps) == len(sizes) - 1  # one mosaic per layer
     # every neuron has its map, the output named after the target column
-    assert sum(len(set(np.asarray(t.customdata).ravel()) - {-1}) for t in maps) == sum(
-        sizes[1:])
+    assert sum(len(set(np.asarray(t.customdata).ravel()) - {-1}) for t in maps) == sum(sizes[1:])
     assert "label" in set(np.asarray(maps[-1].text).ravel())
 
 
@@ -320,7 +323,9 @@ def test_fit_view_plots_prediction_against_target_in_points():
     xs = np.concatenate([np.asarray(t.x, float) for t in points])
     ys = np.concatenate([np.asarray(t.y, float) for t in points])
     order = np.argsort(xs)
-    np.testing.assert_allclose(xs[order], np.sort([92.0, 86.0, 89.0]))  # the predict row is left out
+    np.testing.assert_allclose(
+        xs[order], np.sort([92.0, 86.0, 89.0])
+    )  # the predict row is left out
     pred = ex.predictions()["prediction"].to_numpy()[:3]
     np.testing.assert_allclose(np.sort(ys), np.sort(pred))
 
@@ -332,14 +337,16 @@ def test_gradient_and_change_heatmaps_hold_the_real_numbers():
     grads = views.gradient_heatmaps_view(ex)
     W_traces = [t for t in grads.data if t.type == "heatmap" and np.shape(t.z)[0] > 1]
     assert len(W_traces) >= 1
-    np.testing.assert_allclose(np.asarray(W_traces[0].z, dtype=float),
-                               trace.backprop.layers[0].dW, rtol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(W_traces[0].z, dtype=float), trace.backprop.layers[0].dW, rtol=1e-6
+    )
     change = views.change_heatmaps_view(ex)
     its = ex.trainer.history.snapshot_iterations
     _, W_before, _ = ex.trainer.history.snapshot(len(its) - 2)
     C = [t for t in change.data if t.type == "heatmap" and np.shape(t.z)[0] > 1]
-    np.testing.assert_allclose(np.asarray(C[0].z, dtype=float),
-                               ex.network.weights[0] - W_before[0], rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(C[0].z, dtype=float), ex.network.weights[0] - W_before[0], rtol=1e-6, atol=1e-12
+    )
     assert "iteration 29 to 30" in change.layout.title.text
 
 
@@ -350,8 +357,9 @@ def test_curve_view_draws_the_network_over_its_one_input():
     fig = views.curve_view(ex, points=50)
     line = fig.data[0]
     x = np.asarray(line.x, dtype=float)
-    expected = ex.data.scaler.inverse_y(ex.network.forward(ex.data.scaler.transform_X(
-        x.reshape(-1, 1))))[:, 0]
+    expected = ex.data.scaler.inverse_y(
+        ex.network.forward(ex.data.scaler.transform_X(x.reshape(-1, 1)))
+    )[:, 0]
     np.testing.assert_allclose(np.asarray(line.y, dtype=float), expected, rtol=1e-12)
     names = [t.name for t in fig.data]
     assert names[:3] == ["network", "train", "test"]

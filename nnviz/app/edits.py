@@ -31,13 +31,14 @@ def apply_edits(table: pd.DataFrame, record: dict) -> pd.DataFrame:
             out.loc[label, col] = value
     deleted = [out.index[int(p)] for p in record.get("deleted_rows") or []]
     out = out.drop(index=deleted)
-    added = [
-        {c: row.get(c, np.nan) for c in shown} for row in (record.get("added_rows") or [])
-    ]
+    added = [{c: row.get(c, np.nan) for c in shown} for row in (record.get("added_rows") or [])]
     if added:
         start = (max(out.index) + 1) if len(out) and _int_index(out) else len(out)
-        new = pd.DataFrame(added, columns=shown,
-                           index=range(start, start + len(added)) if _int_index(out) else None)
+        new = pd.DataFrame(
+            added,
+            columns=shown,
+            index=range(start, start + len(added)) if _int_index(out) else None,
+        )
         if "split" in new and new["split"].isna().any():
             new["split"] = new["split"].astype(object).fillna("train")
         out = pd.concat([out.astype(object), new.astype(object)]).infer_objects()
@@ -102,8 +103,9 @@ def editor_view(table: pd.DataFrame) -> pd.DataFrame:
             out[c] = col.astype("float64")
             continue
         values = [v for v in col if not _empty(v)]
-        if values and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
-                          for v in values):
+        if values and all(
+            isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in values
+        ):
             out[c] = pd.to_numeric(col.where(~col.map(_empty), np.nan), errors="coerce")
         elif col.map(lambda v: v is None).any():
             out[c] = col.where(~col.map(lambda v: v is None), "")

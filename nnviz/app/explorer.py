@@ -170,8 +170,10 @@ class Explorer:
         """
         self._replay = None
         if link.settings != self.settings or not _same_table(link.table, self.table):
-            return ["The link's run is not replayed: the explorer does not hold the link's "
-                    "settings and table."]
+            return [
+                "The link's run is not replayed: the explorer does not hold the link's "
+                "settings and table."
+            ]
         if self.trainer.iteration or self.run_log.events:
             self.reset()
         events, n_params = list(link.events), self.network.n_params
@@ -183,9 +185,10 @@ class Explorer:
             notes.append(
                 f"The link asks for {full.steps:,} steps of a {n_params:,}-parameter network "
                 f"on up to {rows:,} rows ({full.work:.2g} rows × parameters × steps); "
-                f"{budget_words()}: training up to iteration {cost.end:,}.")
+                f"{budget_words()}: training up to iteration {cost.end:,}."
+            )
         if cost.end or cost.events:
-            self._replay = LinkReplay(events[:cost.events], cost.end, cost.steps, self.trainer)
+            self._replay = LinkReplay(events[: cost.events], cost.end, cost.steps, self.trainer)
         return notes
 
     @property
@@ -226,15 +229,19 @@ class Explorer:
         to train to before it). A "diverge" event at the current iteration (or one being
         trained on to) means training on until a step is refused, as the run did."""
         event = plan.events[plan.next] if plan.next < len(plan.events) else None
-        refused = event is not None and event.kind == "diverge" and (
-            plan.refusing or self.trainer.iteration == event.iteration)
+        refused = (
+            event is not None
+            and event.kind == "diverge"
+            and (plan.refusing or self.trainer.iteration == event.iteration)
+        )
         if refused:
             plan.refusing = True
             return event, True, event.iteration + event.value
         return event, False, plan.end if event is None else event.iteration
 
-    def _replay_train(self, plan: LinkReplay, event: RunEvent | None, refused: bool,
-                      target: int, left: float) -> str | None:
+    def _replay_train(
+        self, plan: LinkReplay, event: RunEvent | None, refused: bool, target: int, left: float
+    ) -> str | None:
         """Train one chunk towards ``target`` in at most ``left`` seconds; None to go on,
         else why the replay ends."""
         it = self.trainer.iteration
@@ -250,8 +257,9 @@ class Explorer:
             return f"training diverged at iteration {self.trainer.iteration:,}"
         return None
 
-    def _replay_event(self, plan: LinkReplay, event: RunEvent | None, refused: bool,
-                      target: int) -> str | None:
+    def _replay_event(
+        self, plan: LinkReplay, event: RunEvent | None, refused: bool, target: int
+    ) -> str | None:
         """At (or past) ``target``: apply the event there; None to go on, else why the
         replay ends ("" when the whole plan is done)."""
         it = self.trainer.iteration
@@ -267,11 +275,19 @@ class Explorer:
         plan.next += 1
         return None
 
-    def _progress(self, plan: LinkReplay, finished: bool, note: str, settings: Settings,
-                  first: int) -> LinkReplayProgress:
-        tables = any(e.kind == "table" for e in plan.events[first:plan.next])
-        return LinkReplayProgress(self.trainer.iteration, plan.done, plan.total, finished,
-                                  note, self.settings != settings, tables)
+    def _progress(
+        self, plan: LinkReplay, finished: bool, note: str, settings: Settings, first: int
+    ) -> LinkReplayProgress:
+        tables = any(e.kind == "table" for e in plan.events[first : plan.next])
+        return LinkReplayProgress(
+            self.trainer.iteration,
+            plan.done,
+            plan.total,
+            finished,
+            note,
+            self.settings != settings,
+            tables,
+        )
 
     def _apply(self, e) -> str:
         """Apply one event of a link's run as the user did; "" or why it could not be."""
@@ -293,21 +309,25 @@ class Explorer:
             self.continue_from(its.index(e.value))
         return ""
 
-    def _end_replay(self, why: str, settings: Settings | None = None,
-                    first: int | None = None) -> LinkReplayProgress:
+    def _end_replay(
+        self, why: str, settings: Settings | None = None, first: int | None = None
+    ) -> LinkReplayProgress:
         plan, self._replay = self._replay, None
         it = self.trainer.iteration
         note = f"The replay stopped at iteration {it:,}: {why}." if why else ""
-        return self._progress(plan, True, note, settings or self.settings,
-                              plan.next if first is None else first)
+        return self._progress(
+            plan, True, note, settings or self.settings, plan.next if first is None else first
+        )
 
     def stop_link_replay(self) -> str:
         """End a link replay under way; returns a note saying where ("" if none was)."""
         plan, self._replay = self._replay, None
         if plan is None:
             return ""
-        return (f"Stopped replaying the link at iteration {self.trainer.iteration:,} "
-                f"(it ends at {plan.end:,}).")
+        return (
+            f"Stopped replaying the link at iteration {self.trainer.iteration:,} "
+            f"(it ends at {plan.end:,})."
+        )
 
     def _interrupt(self) -> None:
         """A change of the user's ends a link replay that is under way."""
@@ -317,26 +337,50 @@ class Explorer:
     # ------------------------------------------------------------------ building
     @staticmethod
     def _prepare(table: pd.DataFrame, s: Settings) -> PreparedData:
-        return prepare(table, list(s.inputs), list(s.targets), scaling=s.scaling,
-                       target_max=s.target_max, output_activation=s.output_activation,
-                       features=list(s.features))
+        return prepare(
+            table,
+            list(s.inputs),
+            list(s.targets),
+            scaling=s.scaling,
+            target_max=s.target_max,
+            output_activation=s.output_activation,
+            features=list(s.features),
+        )
 
     def _network(self, s: Settings, data: PreparedData | None = None) -> Network:
         data = data or self.data
         sizes = [data.n_inputs, *s.hidden, data.n_outputs]
-        return Network(sizes, activation=s.activation, output_activation=s.output_activation,
-                       bias=s.bias, init=s.init, seed=s.seed)
+        return Network(
+            sizes,
+            activation=s.activation,
+            output_activation=s.output_activation,
+            bias=s.bias,
+            init=s.init,
+            seed=s.seed,
+        )
 
-    def _build(self, s: Settings, net: Network | None = None,
-               data: PreparedData | None = None) -> Trainer:
+    def _build(
+        self, s: Settings, net: Network | None = None, data: PreparedData | None = None
+    ) -> Trainer:
         s.check()
         data = data or self.data
         if net is None:
             net = self._network(s, data)
-        return Trainer(net, data.X_train, data.y_train, loss=s.loss,
-                       optimizer=s.optimizer, learning_rate=s.learning_rate,
-                       batch_size=s.batch_size, momentum=s.momentum, l1=s.l1, l2=s.l2,
-                       seed=s.seed, X_test=data.X_test, y_test=data.y_test)
+        return Trainer(
+            net,
+            data.X_train,
+            data.y_train,
+            loss=s.loss,
+            optimizer=s.optimizer,
+            learning_rate=s.learning_rate,
+            batch_size=s.batch_size,
+            momentum=s.momentum,
+            l1=s.l1,
+            l2=s.l2,
+            seed=s.seed,
+            X_test=data.X_test,
+            y_test=data.y_test,
+        )
 
     @property
     def network(self) -> Network:
@@ -368,8 +412,11 @@ class Explorer:
                 data = self._prepare(table, settings)
             else:
                 data = self.data
-            rebuild = rebuild or data.n_inputs != self.data.n_inputs or (
-                data.n_outputs != self.data.n_outputs)
+            rebuild = (
+                rebuild
+                or data.n_inputs != self.data.n_inputs
+                or (data.n_outputs != self.data.n_outputs)
+            )
             if rebuild:
                 trainer = self._build(settings, data=data)
             else:
@@ -385,8 +432,10 @@ class Explorer:
             self.trainer = trainer
             self.steps_per_second = math.nan
             self._start_run()
-            notes.append(f"Network rebuilt ({why_rebuilt(old, settings)}): training starts "
-                         "again from iteration 0.")
+            notes.append(
+                f"Network rebuilt ({why_rebuilt(old, settings)}): training starts "
+                "again from iteration 0."
+            )
         else:
             t = self.trainer
             if table_changed:
@@ -431,8 +480,13 @@ class Explorer:
         """
         sizes = net.layer_sizes
         settings = replace(
-            self.settings, hidden=tuple(sizes[1:-1]), activation=net.activation,
-            output_activation=net.output_activation, bias=net.bias, init=net.init, seed=net.seed,
+            self.settings,
+            hidden=tuple(sizes[1:-1]),
+            activation=net.activation,
+            output_activation=net.output_activation,
+            bias=net.bias,
+            init=net.init,
+            seed=net.seed,
             **({} if features is None else {"features": tuple(features)}),
         )
         settings.check()
@@ -479,9 +533,12 @@ class Explorer:
         self._interrupt()
         self.trainer = self._build(self.settings, net)
         self.divergence = ""
-        self._start_run("" if np.array_equal(net.params, seeded) else
-                        "the run started from a kept run's initial weights, which its seed "
-                        f"{self.settings.seed} does not draw")
+        self._start_run(
+            ""
+            if np.array_equal(net.params, seeded)
+            else "the run started from a kept run's initial weights, which its seed "
+            f"{self.settings.seed} does not draw"
+        )
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         """Edit one weight by hand (layer is 1-based, as W1, W2 …)."""
@@ -496,8 +553,9 @@ class Explorer:
             raise ValueError(f"W{layer} has shape {W.shape}; there is no [{i}, {j}]")
         self._interrupt()
         W[i, j] = value
-        self.trainer.history.add_event(self.trainer.iteration, "edit",
-                                       f"W{layer}[{i}, {j}] = {value:g}")
+        self.trainer.history.add_event(
+            self.trainer.iteration, "edit", f"W{layer}[{i}, {j}] = {value:g}"
+        )
         self._record(self.trainer.iteration, "weight", (layer, i, j, value))
 
     # ------------------------------------------------------------------ training
@@ -517,8 +575,9 @@ class Explorer:
         self._measure(done, time.perf_counter() - t0)
         return done
 
-    def train_chunk(self, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,
-                    target_loss: float = 0.0) -> ChunkResult:
+    def train_chunk(
+        self, max_steps: int, budget_s: float = 0.15, stop_at: int = 0, target_loss: float = 0.0
+    ) -> ChunkResult:
         """One live-training tick; see :func:`train_chunk`."""
         self._interrupt()
         start = self.trainer.iteration
@@ -547,16 +606,23 @@ class Explorer:
         huge weights give inf, never a NumPy warning."""
         t, data = self.trainer, self.data
         train_loss = t.network.loss(data.X_train, data.y_train, t.loss_name)
-        test_loss = (t.network.loss(data.X_test, data.y_test, t.loss_name)
-                     if len(data.X_test) else math.nan)
+        test_loss = (
+            t.network.loss(data.X_test, data.y_test, t.loss_name) if len(data.X_test) else math.nan
+        )
         if self.task == "regression":
             kind = "rmse"
             score = self._rmse
         else:
             kind = "accuracy"
             score = self._accuracy
-        return Metrics(t.iteration, train_loss, test_loss, kind,
-                       score(data.X_train, data.y_train), score(data.X_test, data.y_test))
+        return Metrics(
+            t.iteration,
+            train_loss,
+            test_loss,
+            kind,
+            score(data.X_train, data.y_train),
+            score(data.X_test, data.y_test),
+        )
 
     def _rmse(self, X, y) -> float:
         if not len(X):
@@ -585,8 +651,9 @@ class Explorer:
             for name, Y in (("train", data.y_train), ("test", data.y_test)):
                 if len(Y):
                     truth[splits == name] = Y.argmax(axis=1)
-            frame["correct"] = np.where(splits == "predict", "",
-                                        np.where(predicted == truth, "✓", "✗"))
+            frame["correct"] = np.where(
+                splits == "predict", "", np.where(predicted == truth, "✓", "✗")
+            )
             return frame
         with np.errstate(all="ignore"):  # huge predictions: inf in the table, quietly
             pred = data.scaler.inverse_y(out)
@@ -618,8 +685,13 @@ class Explorer:
             return scaler.inverse_y(out)[0]
 
 
-def train_chunk(trainer: Trainer, max_steps: int, budget_s: float = 0.15, stop_at: int = 0,
-                target_loss: float = 0.0) -> ChunkResult:
+def train_chunk(
+    trainer: Trainer,
+    max_steps: int,
+    budget_s: float = 0.15,
+    stop_at: int = 0,
+    target_loss: float = 0.0,
+) -> ChunkResult:
     """Train up to ``max_steps`` steps or ``budget_s`` seconds, whichever ends first.
 
     ``stop_at`` (an iteration count, 0 = never) and ``target_loss`` (0 = never) end
@@ -670,5 +742,15 @@ def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:
         return False
 
 
-__all__ = ["MAX_HIDDEN_LAYERS", "MAX_NEURONS", "ChunkResult", "Explorer", "LinkReplayProgress",
-           "Metrics", "RunLog", "Settings", "infer_task", "train_chunk"]
+__all__ = [
+    "MAX_HIDDEN_LAYERS",
+    "MAX_NEURONS",
+    "ChunkResult",
+    "Explorer",
+    "LinkReplayProgress",
+    "Metrics",
+    "RunLog",
+    "Settings",
+    "infer_task",
+    "train_chunk",
+]

@@ -55,8 +55,12 @@ def inspect_step(trace: StepTrace, bias: bool = True) -> list[InspectorStep]:
     ``bias=False`` leaves out the bias steps (the network has none).
     """
     layers = trace.backprop.layers
-    return [*_forward(layers, bias), _loss(trace.backprop, len(layers)),
-            *_backward(trace.backprop, bias), *_update(trace, bias)]
+    return [
+        *_forward(layers, bias),
+        _loss(trace.backprop, len(layers)),
+        *_backward(trace.backprop, bias),
+        *_update(trace, bias),
+    ]
 
 
 def _forward(layers, bias: bool) -> list[InspectorStep]:
@@ -130,7 +134,8 @@ def _backward(bp, bias: bool) -> list[InspectorStep]:
                 "backward",
                 k,
                 "dA",
-                loss.gradient_equation(A=f"A{_s(k)}", Y="Y") if out
+                loss.gradient_equation(A=f"A{_s(k)}", Y="Y")
+                if out
                 else f"dL/dA{_s(k)} = dZ{_s(k + 1)} · W{_s(k + 1)}ᵀ",
                 names["dA"],
                 layer.dA,

@@ -149,8 +149,19 @@ class _Live:
     def step(self, phase: str, layer: int, quantity: str) -> InspectorStep:
         return self.steps[(phase, layer, quantity)]
 
-    def shown(self, name: str, phase: str, layer: int, quantity: str, *, rows=None, cols=None,
-              signed: bool = True, sign: float = 1.0, notation: str | None = None) -> Shown:
+    def shown(
+        self,
+        name: str,
+        phase: str,
+        layer: int,
+        quantity: str,
+        *,
+        rows=None,
+        cols=None,
+        signed: bool = True,
+        sign: float = 1.0,
+        notation: str | None = None,
+    ) -> Shown:
         """An inspector step as a lesson matrix (``sign=-1``: the tutorial's y − o sign)."""
         s = self.step(phase, layer, quantity)
         value = np.asarray(s.value, dtype=float)
@@ -158,8 +169,9 @@ class _Live:
         if value.ndim == 3:  # softmax's Jacobian per row: its diagonal, ∂aᵢ/∂zᵢ
             value = np.einsum("nii->ni", value)
             notation += "   (each row's diagonal ∂aᵢ/∂zᵢ)"
-        return Shown(name, notation, value * sign if sign != 1.0 else value.copy(),
-                     rows, cols, signed)
+        return Shown(
+            name, notation, value * sign if sign != 1.0 else value.copy(), rows, cols, signed
+        )
 
     @property
     def X(self) -> np.ndarray:
@@ -179,8 +191,14 @@ def _sigmoid_activation(live: _Live, layer: int) -> bool:
 def _tb_define(v: _Live) -> list[Shown]:
     net = v.net
     return [
-        Shown("inputs", "X: one row per example, one column per bit", v.X.copy(), None, 0,
-              signed=False),
+        Shown(
+            "inputs",
+            "X: one row per example, one column per bit",
+            v.X.copy(),
+            None,
+            0,
+            signed=False,
+        ),
         Shown("output", "y: the target of each row", v.Y.copy(), None, v.L, signed=False),
         Shown("w1", "W₁: from the inputs to the hidden layer", net.weights[0].copy(), 0, 1),
         Shown("b1", "b₁: one bias per hidden neuron", net.biases[0].copy(), None, 1),
@@ -210,8 +228,14 @@ def _tb_step1(v: _Live) -> list[Shown]:
     return [
         v.shown("error_d_a2", "backward", 2, "dA", cols=2),
         v.shown("a2_d_z2", "backward", 2, "dAdZ", cols=2, signed=False),
-        Shown("z2_d_w2", "∂Z₂/∂W₂ = A₁", np.asarray(v.step("forward", 1, "A").value).copy(),
-              None, 1, signed=not _sigmoid_activation(v, 1)),
+        Shown(
+            "z2_d_w2",
+            "∂Z₂/∂W₂ = A₁",
+            np.asarray(v.step("forward", 1, "A").value).copy(),
+            None,
+            1,
+            signed=not _sigmoid_activation(v, 1),
+        ),
     ]
 
 
@@ -235,8 +259,13 @@ def _tb_step4(v: _Live) -> list[Shown]:
 
 def _tb_step5(v: _Live) -> list[Shown]:
     return [
-        Shown("z2_d_a1", "∂Z₂/∂A₁ = W₂ (the weights of this forward pass)",
-              v.net.weights[1].copy(), 1, 2),
+        Shown(
+            "z2_d_a1",
+            "∂Z₂/∂A₁ = W₂ (the weights of this forward pass)",
+            v.net.weights[1].copy(),
+            1,
+            2,
+        ),
         v.shown("a1_d_z1", "backward", 1, "dAdZ", cols=1, signed=False),
         Shown("z1_d_w1", "∂Z₁/∂W₁ = X", v.X.copy(), None, 0, signed=False),
     ]
@@ -275,19 +304,29 @@ def _tb_test(v: _Live) -> list[Shown]:
         return []
     out = v.net.forward(d.X_test)
     return [
-        Shown("test inputs", "X_test: the rows kept back", d.X_test.copy(), None, 0,
-              signed=False),
+        Shown("test inputs", "X_test: the rows kept back", d.X_test.copy(), None, 0, signed=False),
         Shown("test output", "y_test: their targets", d.y_test.copy(), None, v.L, signed=False),
-        Shown("a2 (test)", "ŷ_test = σ(σ(X_test · W₁ + b₁) · W₂ + b₂)", out, None, v.L,
-              signed=v.net.output_activation not in ("sigmoid", "softmax")),
+        Shown(
+            "a2 (test)",
+            "ŷ_test = σ(σ(X_test · W₁ + b₁) · W₂ + b₂)",
+            out,
+            None,
+            v.L,
+            signed=v.net.output_activation not in ("sigmoid", "softmax"),
+        ),
     ]
 
 
 def _error_readouts(v: _Live) -> list[Readout]:
     m = v.ex.metrics()
-    out = [Readout("Iteration", f"{m.iteration:,}"),
-           Readout(f"Error ({v.ex.trainer.loss_name})", f"{m.train_loss:.4g}",
-                   "On the training rows, with the current weights.")]
+    out = [
+        Readout("Iteration", f"{m.iteration:,}"),
+        Readout(
+            f"Error ({v.ex.trainer.loss_name})",
+            f"{m.train_loss:.4g}",
+            "On the training rows, with the current weights.",
+        ),
+    ]
     if m.kind == "accuracy" and math.isfinite(m.train_score):
         out.append(Readout("Training rows right", f"{m.train_score:.0%}"))
     return out
@@ -297,8 +336,10 @@ def _test_readouts(v: _Live) -> list[Readout]:
     m = v.ex.metrics()
     if not len(v.data.X_test):
         return [Readout("Test rows", "none")]
-    out = [Readout("Iteration", f"{m.iteration:,}"),
-           Readout(f"Test error ({v.ex.trainer.loss_name})", f"{m.test_loss:.4g}")]
+    out = [
+        Readout("Iteration", f"{m.iteration:,}"),
+        Readout(f"Test error ({v.ex.trainer.loss_name})", f"{m.test_loss:.4g}"),
+    ]
     if m.kind == "accuracy" and math.isfinite(m.test_score):
         out.append(Readout("Test rows right", f"{m.test_score:.0%}"))
     return out
@@ -312,11 +353,12 @@ THREE_BITS = Lesson(
     sizes=(3, 5, 1),
     rows=6,
     summary="A network of three inputs, five hidden neurons and one output learns that the "
-            "answer is the last of three bits — every matrix of its training, from the "
-            "first guess to the test rows.",
+    "answer is the last of three bits — every matrix of its training, from the "
+    "first guess to the test rows.",
     steps=(
         LessonStep(
-            "define", "Define the variables",
+            "define",
+            "Define the variables",
             "Eight rows of three bits, and the target is simply the last bit. Six rows train "
             "the network; the last two are kept back to test it afterwards. The network has "
             "three inputs, one hidden layer of five neurons and one output, and its weights "
@@ -327,7 +369,8 @@ THREE_BITS = Lesson(
             Action("load", "Load the three-bit rows and the 3-5-1 network"),
         ),
         LessonStep(
-            "forward", "Feed-forward",
+            "forward",
+            "Feed-forward",
             "Each row goes through the network from left to right. A layer multiplies what "
             "it receives by its weights, adds its biases, and squashes every sum into 0 … 1 "
             "with the sigmoid. Without the squashing, two layers would be no more than one "
@@ -337,7 +380,8 @@ THREE_BITS = Lesson(
             _tb_forward,
         ),
         LessonStep(
-            "error", "The error",
+            "error",
+            "The error",
             "Half the sum of the squared gaps between target and guess: one number for the "
             "whole batch. It is 0 only when every guess is exact, and the ½ makes its "
             "derivative come out clean.",
@@ -346,7 +390,8 @@ THREE_BITS = Lesson(
             readouts=_error_readouts,
         ),
         LessonStep(
-            "step1", "Step 1: the derivatives at the output",
+            "step1",
+            "Step 1: the derivatives at the output",
             "The error does not contain the weights directly, so the chain rule splits its "
             "derivative into links: how E changes with the output, how the output changes "
             "with its sum, and how the sum changes with W₂ (that is just A₁) or with b₂ "
@@ -355,7 +400,8 @@ THREE_BITS = Lesson(
             _tb_step1,
         ),
         LessonStep(
-            "step2", "Step 2: the gradient of W₂",
+            "step2",
+            "Step 2: the gradient of W₂",
             "Multiply the first two links element by element to get the error at each "
             "output sum, then let A₁ᵀ gather it over the rows. Each entry of dW₂ says how "
             "fast E grows when that one weight grows.",
@@ -363,14 +409,16 @@ THREE_BITS = Lesson(
             _tb_step2,
         ),
         LessonStep(
-            "step3", "Step 3: the gradient of b₂",
+            "step3",
+            "Step 3: the gradient of b₂",
             "A bias adds the same amount to every row, so its gradient is the error at the "
             "output sum added up over the rows.",
             "db₂ = Σ_rows dZ₂",
             _tb_step3,
         ),
         LessonStep(
-            "step4", "Step 4: update W₂ and b₂",
+            "step4",
+            "Step 4: update W₂ and b₂",
             "Each weight takes a step against its gradient, η times as long (η = 1 in the "
             "tutorial; the sidebar's learning rate here). Nothing has changed yet: these are "
             "the values the next training step will give.",
@@ -378,7 +426,8 @@ THREE_BITS = Lesson(
             _tb_step4,
         ),
         LessonStep(
-            "step5", "Step 5: the derivatives of the hidden layer",
+            "step5",
+            "Step 5: the derivatives of the hidden layer",
             "The error reaches the hidden layer through W₂; the sigmoid's slope and the "
             "inputs X are the other links. One difference from the tutorial: it reads w2 "
             "after step 4 has already changed it, while the exact chain rule needs the W₂ "
@@ -388,7 +437,8 @@ THREE_BITS = Lesson(
             _tb_step5,
         ),
         LessonStep(
-            "step6", "Step 6: the gradient of W₁",
+            "step6",
+            "Step 6: the gradient of W₁",
             "Send the output error back through W₂ to see how much each hidden neuron is to "
             "blame, scale that blame by the neuron's slope, then gather it with the inputs "
             "over the rows.",
@@ -396,7 +446,8 @@ THREE_BITS = Lesson(
             _tb_step6,
         ),
         LessonStep(
-            "step7", "Step 7: the gradient of b₁",
+            "step7",
+            "Step 7: the gradient of b₁",
             "As for b₂: the hidden error added up over the rows, one value per hidden neuron. "
             "The tutorial adds over the neurons as well, because its b1 is a single number "
             "for the whole layer.",
@@ -404,7 +455,8 @@ THREE_BITS = Lesson(
             _tb_step7,
         ),
         LessonStep(
-            "step8", "Step 8: update W₁ and b₁",
+            "step8",
+            "Step 8: update W₁ and b₁",
             "The rule of step 4, for the first layer. Steps 4 and 8 together are one "
             "training step: Run this step applies both, and every view moves on one "
             "iteration (the matrices here then show the step after it).",
@@ -414,7 +466,8 @@ THREE_BITS = Lesson(
             readouts=_error_readouts,
         ),
         LessonStep(
-            "loop", "The training loop",
+            "loop",
+            "The training loop",
             "Training is steps 1–8 again and again. The tutorial repeats them 100 times and "
             "keeps each pass's error in a list: the chart is that list, and the live views "
             "above show where the weights went.",
@@ -425,7 +478,8 @@ THREE_BITS = Lesson(
             readouts=_error_readouts,
         ),
         LessonStep(
-            "test", "The test rows",
+            "test",
+            "The test rows",
             "The two rows kept back, 1 1 0 and 1 1 1, never changed a weight. If the network "
             "has learnt that the answer is the last bit, rather than memorising six rows, "
             "it gets these two right as well.",
@@ -457,8 +511,14 @@ def _ex_data(v: _Live) -> list[Shown]:
     raw = _exam_raw(v)
     return [
         Shown("X (hours)", "hours studied, hours slept", raw, None, 0, signed=False),
-        Shown("np.amax(X, axis=0)", "each column's largest value", raw.max(axis=0), None, 0,
-              signed=False),
+        Shown(
+            "np.amax(X, axis=0)",
+            "each column's largest value",
+            raw.max(axis=0),
+            None,
+            0,
+            signed=False,
+        ),
         Shown("X (scaled)", "X / column maxima", v.data.X_train.copy(), None, 0, signed=False),
         Shown("y (scaled)", "score / 100", v.data.y_train.copy(), None, v.L, signed=False),
     ]
@@ -474,42 +534,114 @@ def _ex_network(v: _Live) -> list[Shown]:
 def _ex_forward(v: _Live) -> list[Shown]:
     return [
         v.shown("z", "forward", 1, "Z", cols=1, notation="z = X · W₁"),
-        v.shown("z2", "forward", 1, "A", cols=1, signed=not _sigmoid_activation(v, 1),
-                notation="z2 = σ(z)   (A₁: an activation)"),
+        v.shown(
+            "z2",
+            "forward",
+            1,
+            "A",
+            cols=1,
+            signed=not _sigmoid_activation(v, 1),
+            notation="z2 = σ(z)   (A₁: an activation)",
+        ),
         v.shown("z3", "forward", 2, "Z", cols=2, notation="z3 = z2 · W₂"),
-        v.shown("o", "forward", 2, "A", cols=2, signed=not _sigmoid_activation(v, 2),
-                notation="o = σ(z3)   (the predicted score / 100)"),
+        v.shown(
+            "o",
+            "forward",
+            2,
+            "A",
+            cols=2,
+            signed=not _sigmoid_activation(v, 2),
+            notation="o = σ(z3)   (the predicted score / 100)",
+        ),
     ]
 
 
 def _ex_prime(v: _Live) -> list[Shown]:
     return [
-        v.shown("sigmoidPrime(o)", "backward", 2, "dAdZ", cols=2, signed=False,
-                notation="σ′ at the output: o ⊙ (1 − o)"),
-        v.shown("sigmoidPrime(z2)", "backward", 1, "dAdZ", cols=1, signed=False,
-                notation="σ′ at the hidden layer: z2 ⊙ (1 − z2)"),
+        v.shown(
+            "sigmoidPrime(o)",
+            "backward",
+            2,
+            "dAdZ",
+            cols=2,
+            signed=False,
+            notation="σ′ at the output: o ⊙ (1 − o)",
+        ),
+        v.shown(
+            "sigmoidPrime(z2)",
+            "backward",
+            1,
+            "dAdZ",
+            cols=1,
+            signed=False,
+            notation="σ′ at the hidden layer: z2 ⊙ (1 − z2)",
+        ),
     ]
 
 
 def _ex_backward(v: _Live) -> list[Shown]:
     return [
-        v.shown("o_error", "backward", 2, "dA", cols=2, sign=-1.0,
-                notation="o_error = y − o   (= −dL/dA₂)"),
-        v.shown("o_delta", "backward", 2, "dZ", cols=2, sign=-1.0,
-                notation="o_delta = o_error ⊙ σ′(o)   (= −dZ₂)"),
-        v.shown("z2_error", "backward", 1, "dA", cols=1, sign=-1.0,
-                notation="z2_error = o_delta · W₂ᵀ   (= −dL/dA₁)"),
-        v.shown("z2_delta", "backward", 1, "dZ", cols=1, sign=-1.0,
-                notation="z2_delta = z2_error ⊙ σ′(z2)   (= −dZ₁)"),
+        v.shown(
+            "o_error",
+            "backward",
+            2,
+            "dA",
+            cols=2,
+            sign=-1.0,
+            notation="o_error = y − o   (= −dL/dA₂)",
+        ),
+        v.shown(
+            "o_delta",
+            "backward",
+            2,
+            "dZ",
+            cols=2,
+            sign=-1.0,
+            notation="o_delta = o_error ⊙ σ′(o)   (= −dZ₂)",
+        ),
+        v.shown(
+            "z2_error",
+            "backward",
+            1,
+            "dA",
+            cols=1,
+            sign=-1.0,
+            notation="z2_error = o_delta · W₂ᵀ   (= −dL/dA₁)",
+        ),
+        v.shown(
+            "z2_delta",
+            "backward",
+            1,
+            "dZ",
+            cols=1,
+            sign=-1.0,
+            notation="z2_delta = z2_error ⊙ σ′(z2)   (= −dZ₁)",
+        ),
     ]
 
 
 def _ex_adjust(v: _Live) -> list[Shown]:
     return [
-        v.shown("X.T.dot(z2_delta)", "backward", 1, "dW", rows=0, cols=1, sign=-1.0,
-                notation="added to W₁: Xᵀ · z2_delta   (= −dW₁)"),
-        v.shown("z2.T.dot(o_delta)", "backward", 2, "dW", rows=1, cols=2, sign=-1.0,
-                notation="added to W₂: z2ᵀ · o_delta   (= −dW₂)"),
+        v.shown(
+            "X.T.dot(z2_delta)",
+            "backward",
+            1,
+            "dW",
+            rows=0,
+            cols=1,
+            sign=-1.0,
+            notation="added to W₁: Xᵀ · z2_delta   (= −dW₁)",
+        ),
+        v.shown(
+            "z2.T.dot(o_delta)",
+            "backward",
+            2,
+            "dW",
+            rows=1,
+            cols=2,
+            sign=-1.0,
+            notation="added to W₂: z2ᵀ · o_delta   (= −dW₂)",
+        ),
         v.shown("new W1", "update", 1, "W_new", rows=0, cols=1),
         v.shown("new W2", "update", 2, "W_new", rows=1, cols=2),
     ]
@@ -518,8 +650,15 @@ def _ex_adjust(v: _Live) -> list[Shown]:
 def _ex_train(v: _Live) -> list[Shown]:
     return [
         Shown("y", "the scaled scores", v.Y.copy(), None, v.L, signed=False),
-        v.shown("o", "forward", 2, "A", cols=2, signed=not _sigmoid_activation(v, 2),
-                notation="o: the network's scaled predictions now"),
+        v.shown(
+            "o",
+            "forward",
+            2,
+            "A",
+            cols=2,
+            signed=not _sigmoid_activation(v, 2),
+            notation="o: the network's scaled predictions now",
+        ),
     ]
 
 
@@ -531,9 +670,12 @@ def _mean_squared(v: _Live) -> float:
 def _ex_train_readouts(v: _Live) -> list[Readout]:
     return [
         Readout("Iteration", f"{v.ex.trainer.iteration:,}"),
-        Readout("Loss: mean of (y − o)²", f"{_mean_squared(v):.4g}",
-                "What the tutorial prints on every pass; the chart shows the loss the "
-                "trainer minimises."),
+        Readout(
+            "Loss: mean of (y − o)²",
+            f"{_mean_squared(v):.4g}",
+            "What the tutorial prints on every pass; the chart shows the loss the "
+            "trainer minimises.",
+        ),
     ]
 
 
@@ -545,12 +687,23 @@ def _ex_predict(v: _Live) -> list[Shown]:
     layers = v.net.forward_layers(x)
     return [
         Shown("xPredicted (hours)", "4 h studied, 8 h slept", raw, None, 0, signed=False),
-        Shown("xPredicted (scaled)", "divided by the training rows' column maxima", x, None, 0,
-              signed=False),
-        Shown("hidden", "σ(x · W₁)", layers[0], None, 1,
-              signed=not _sigmoid_activation(v, 1)),
-        Shown("output", "σ(hidden · W₂): the score / 100", layers[-1], None, v.L,
-              signed=not _sigmoid_activation(v, v.L)),
+        Shown(
+            "xPredicted (scaled)",
+            "divided by the training rows' column maxima",
+            x,
+            None,
+            0,
+            signed=False,
+        ),
+        Shown("hidden", "σ(x · W₁)", layers[0], None, 1, signed=not _sigmoid_activation(v, 1)),
+        Shown(
+            "output",
+            "σ(hidden · W₂): the score / 100",
+            layers[-1],
+            None,
+            v.L,
+            signed=not _sigmoid_activation(v, v.L),
+        ),
     ]
 
 
@@ -561,22 +714,30 @@ def _prediction_readouts(v: _Live) -> list[Readout]:
     target = v.data.targets[0]
     return [
         Readout("Iteration", f"{v.ex.trainer.iteration:,}"),
-        Readout(f"Predicted {target} for (4 h, 8 h)", f"{points:.1f} points",
-                "The network's output for the new row, scaled back by × 100."),
+        Readout(
+            f"Predicted {target} for (4 h, 8 h)",
+            f"{points:.1f} points",
+            "The network's output for the new row, scaled back by × 100.",
+        ),
     ]
 
 
 def _ex_save(v: _Live) -> list[Shown]:
-    return [Shown(f"w{k}.txt", f"W{k} as np.savetxt writes it", W.copy(), k - 1, k)
-            for k, W in enumerate(v.net.weights, start=1)]
+    return [
+        Shown(f"w{k}.txt", f"W{k} as np.savetxt writes it", W.copy(), k - 1, k)
+        for k, W in enumerate(v.net.weights, start=1)
+    ]
 
 
 def saved_weights(ex: Explorer) -> dict[str, str]:
     """The weight files the tutorial saves (``w1.txt``, ``w2.txt`` … as np.savetxt writes
     them): the Export tab's zip, read back."""
     with zipfile.ZipFile(io.BytesIO(weights_txt_zip(ex.network))) as z:
-        return {name: z.read(name).decode() for name in z.namelist()
-                if name.endswith(".txt") and name[0] in "wb" and name[1].isdigit()}
+        return {
+            name: z.read(name).decode()
+            for name in z.namelist()
+            if name.endswith(".txt") and name[0] in "wb" and name[1].isdigit()
+        }
 
 
 EXAM_SCORES = Lesson(
@@ -587,11 +748,12 @@ EXAM_SCORES = Lesson(
     sizes=(2, 3, 1),
     rows=3,
     summary="Hours studied and hours slept go in, a test score comes out: a 2-3-1 sigmoid "
-            "network without biases, trained 1000 times, then asked about a student who "
-            "studied 4 hours and slept 8.",
+    "network without biases, trained 1000 times, then asked about a student who "
+    "studied 4 hours and slept 8.",
     steps=(
         LessonStep(
-            "data", "The data and its scaling",
+            "data",
+            "The data and its scaling",
             "Three students: hours studied, hours slept, and the score each one got. Hours "
             "and points come in very different sizes, so every input column is divided by "
             "its largest value and the score by 100 — now everything lies between 0 and 1, "
@@ -602,7 +764,8 @@ EXAM_SCORES = Lesson(
             Action("load", "Load the exam scores and the 2-3-1 network"),
         ),
         LessonStep(
-            "network", "The network",
+            "network",
+            "The network",
             "Two inputs, three hidden neurons, one output, the sigmoid everywhere and no "
             "biases. Both weight matrices start as random normal numbers; training shapes "
             "them.",
@@ -610,7 +773,8 @@ EXAM_SCORES = Lesson(
             _ex_network,
         ),
         LessonStep(
-            "forward", "Forward propagation",
+            "forward",
+            "Forward propagation",
             "Multiply the scaled rows by W₁, squash with the sigmoid, multiply by W₂, squash "
             "again: o is each student's predicted score divided by 100. Mind the tutorial's "
             "names — its z2 is already an activation, and z3 is the output's sum.",
@@ -618,7 +782,8 @@ EXAM_SCORES = Lesson(
             _ex_forward,
         ),
         LessonStep(
-            "prime", "Sigmoid prime",
+            "prime",
+            "Sigmoid prime",
             "The sigmoid's slope can be read off its own output s as s · (1 − s). It is "
             "largest, 0.25, at s = 0.5 and nearly 0 when a neuron sits close to 0 or 1: such "
             "a saturated neuron hardly learns.",
@@ -626,7 +791,8 @@ EXAM_SCORES = Lesson(
             _ex_prime,
         ),
         LessonStep(
-            "backward", "Backward propagation",
+            "backward",
+            "Backward propagation",
             "Start from how far off each prediction is, weigh it by the output's slope "
             "(o_delta), share it out to the hidden neurons through W₂ᵀ (z2_error), and weigh "
             "that by their slopes (z2_delta). The tutorial takes the error as y − o, the "
@@ -637,7 +803,8 @@ EXAM_SCORES = Lesson(
             _ex_backward,
         ),
         LessonStep(
-            "adjust", "Adjusting the weights",
+            "adjust",
+            "Adjusting the weights",
             "Each weight matrix moves by its input's transpose times the delta it feeds. "
             "That is the gradient of ½ · Σ (y − o)² with a learning rate of 1: plain gradient "
             "descent. Run this step applies it once.",
@@ -646,20 +813,21 @@ EXAM_SCORES = Lesson(
             Action("train", "Adjust the weights once", 1),
         ),
         LessonStep(
-            "train", "Train 1000 times",
+            "train",
+            "Train 1000 times",
             "Forward, backward, adjust — 1000 times. The tutorial prints the mean of the "
             "squared errors on every pass; the chart shows the loss the trainer minimises "
             "(½ · Σ, the same curve at another scale). The predictions o creep towards "
             "0.92, 0.86 and 0.89.",
-            "repeat 1000 times:\n    o = forward(X)\n    backward(X, y, o)\n"
-            "loss = mean((y − o)²)",
+            "repeat 1000 times:\n    o = forward(X)\n    backward(X, y, o)\nloss = mean((y − o)²)",
             _ex_train,
             Action("train", "Train to iteration 1000", 1000, until=True),
             chart="loss",
             readouts=_ex_train_readouts,
         ),
         LessonStep(
-            "predict", "Predict 4 h studied, 8 h slept",
+            "predict",
+            "Predict 4 h studied, 8 h slept",
             "Scale the new row exactly like the training rows — by their column maxima, 3 "
             "and 9 — run it forward and multiply by 100 for points. (The tutorial divides "
             "the new row by its own largest value, 8, which turns it into (0.5, 1) instead "
@@ -669,7 +837,8 @@ EXAM_SCORES = Lesson(
             readouts=_prediction_readouts,
         ),
         LessonStep(
-            "save", "Save the weights",
+            "save",
+            "Save the weights",
             "np.savetxt writes a matrix as plain text, one row per line, and np.loadtxt "
             "reads it back, so the trained network can be used without training it again. "
             "Export / share gives these files, and the network as JSON or as a standalone "
@@ -701,15 +870,19 @@ def differences(lesson: Lesson, ex: Explorer) -> list[str]:
     for name in names:
         have, need = getattr(ex.settings, name), getattr(want, name)
         if have != need:
-            out.append(f"{setting(name).label}: {_value_text(have)} (the lesson's: "
-                       f"{_value_text(need)})")
+            out.append(
+                f"{setting(name).label}: {_value_text(have)} (the lesson's: {_value_text(need)})"
+            )
     return out
 
 
 def _value_text(value) -> str:
     if isinstance(value, tuple):
-        return "-".join(map(str, value)) if all(isinstance(v, int) for v in value) else (
-            ", ".join(map(str, value)) or "none")
+        return (
+            "-".join(map(str, value))
+            if all(isinstance(v, int) for v in value)
+            else (", ".join(map(str, value)) or "none")
+        )
     if value is None:
         return "none"
     if isinstance(value, bool):
@@ -727,7 +900,7 @@ def shows_matrices(ex: Explorer) -> bool:
 
 
 def can_train(lesson: Lesson, ex: Explorer) -> str:
-    """"" if a train step may run on the live network, else why not."""
+    """ "" if a train step may run on the live network, else why not."""
     if ex.settings.dataset != lesson.preset or not shows_matrices(ex):
         return "Load the lesson's network first (Run step 1)."
     return ""
@@ -755,7 +928,23 @@ def perform(ex: Explorer, step: LessonStep) -> int:
     return ex.step(step.action.steps_from(ex.trainer.iteration))
 
 
-__all__ = ["EXAM_SCORES", "LESSONS", "PREDICT_ROW", "THREE_BITS", "Action", "Lesson",
-           "LessonStep", "Readout", "Shown", "can_train", "differences", "lesson_for",
-           "perform", "prediction", "readouts", "saved_weights", "shows_matrices",
-           "step_matrices"]
+__all__ = [
+    "EXAM_SCORES",
+    "LESSONS",
+    "PREDICT_ROW",
+    "THREE_BITS",
+    "Action",
+    "Lesson",
+    "LessonStep",
+    "Readout",
+    "Shown",
+    "can_train",
+    "differences",
+    "lesson_for",
+    "perform",
+    "prediction",
+    "readouts",
+    "saved_weights",
+    "shows_matrices",
+    "step_matrices",
+]

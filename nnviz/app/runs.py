@@ -57,8 +57,12 @@ class RunRecord:
         }
 
     def as_curve(self) -> dict:
-        return {"name": self.name, "iterations": self.iterations, "train_loss": self.train_loss,
-                "test_loss": self.test_loss}
+        return {
+            "name": self.name,
+            "iterations": self.iterations,
+            "train_loss": self.train_loss,
+            "test_loss": self.test_loss,
+        }
 
 
 def record_run(name: str, explorer) -> RunRecord:
@@ -139,8 +143,15 @@ class ReplayCost:
     cut: bool  # the budget stopped it before the run's end
 
 
-def replay_cost(events, steps: int, n_params: int, n_train: int, batch_size: int | None,
-                max_steps: float = math.inf, max_work: float = math.inf) -> ReplayCost:
+def replay_cost(
+    events,
+    steps: int,
+    n_params: int,
+    n_train: int,
+    batch_size: int | None,
+    max_steps: float = math.inf,
+    max_work: float = math.inf,
+) -> ReplayCost:
     """Walk a run's events (training up to each, then applying it, then up to ``steps``),
     counting the work; stop where ``max_steps`` or ``max_work`` would be passed.
 
@@ -188,14 +199,24 @@ MAX_LINK_STEPS = 100_000  # steps a link may ask to train (every segment togethe
 LINK_WORK_BUDGET = 1e10  # rows per step × parameters × steps a link may ask to train
 
 
-def link_cost(events, steps: int, n_params: int, table: pd.DataFrame,
-              batch_size: int | None) -> ReplayCost:
+def link_cost(
+    events, steps: int, n_params: int, table: pd.DataFrame, batch_size: int | None
+) -> ReplayCost:
     """What replaying a link's run costs, cut where the link budget ends."""
-    return replay_cost(events, steps, n_params, train_rows(table), batch_size,
-                       max_steps=MAX_LINK_STEPS, max_work=LINK_WORK_BUDGET)
+    return replay_cost(
+        events,
+        steps,
+        n_params,
+        train_rows(table),
+        batch_size,
+        max_steps=MAX_LINK_STEPS,
+        max_work=LINK_WORK_BUDGET,
+    )
 
 
 def budget_words() -> str:
     """The link budget, in words."""
-    return (f"a link may ask for at most {MAX_LINK_STEPS:,} steps and {LINK_WORK_BUDGET:.0e} "
-            "rows × parameters × steps of training")
+    return (
+        f"a link may ask for at most {MAX_LINK_STEPS:,} steps and {LINK_WORK_BUDGET:.0e} "
+        "rows × parameters × steps of training"
+    )

@@ -53,8 +53,7 @@ CUSTOM = "custom"  # the data set name of a table of the user's own
 LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 3, 5)) + (10.0,)
 
 HOT, NETWORK, DATA = "hot", "network", "data"
-WIDGETS = ("select", "columns", "features", "layers", "checkbox", "number", "integer",
-           "log_slider")
+WIDGETS = ("select", "columns", "features", "layers", "checkbox", "number", "integer", "log_slider")
 FEATURE_SEPARATOR = ";"  # between two features in a link (never inside one, but in `…`)
 
 
@@ -112,16 +111,19 @@ class Setting:
         if self.choices:
             return f"one of {', '.join(map(str, self.choices))}"
         if self.widget == "layers":
-            return (f"up to {self.max_items} layers of {self.min:g} to {self.max:g} neurons, "
-                    "like 4-4")
+            return (
+                f"up to {self.max_items} layers of {self.min:g} to {self.max:g} neurons, like 4-4"
+            )
         if self.widget == "checkbox":
             return "1 or 0"
         if self.widget == "columns":
             return "one or more column names, separated by commas"
         if self.widget == "features":
-            return (f"up to {MAX_FEATURES} expressions over the input columns, separated by "
-                    f"{FEATURE_SEPARATOR} (like x1**2{FEATURE_SEPARATOR}sin(x2)), each at most "
-                    f"{MAX_FEATURE_LENGTH} characters and none twice")
+            return (
+                f"up to {MAX_FEATURES} expressions over the input columns, separated by "
+                f"{FEATURE_SEPARATOR} (like x1**2{FEATURE_SEPARATOR}sin(x2)), each at most "
+                f"{MAX_FEATURE_LENGTH} characters and none twice"
+            )
         whole = "a whole number" if self.widget == "integer" else "a number"
         text = f"{whole} from {_number_text(self.min)} to {_number_text(self.max)}"
         if self.optional:
@@ -144,14 +146,24 @@ class Setting:
         if self.widget == "columns":
             return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
         if self.widget == "features":
-            return (isinstance(value, tuple) and len(value) <= MAX_FEATURES
-                    and all(isinstance(v, str) and v.strip() == v and 0 < len(v)
-                            <= MAX_FEATURE_LENGTH for v in value)
-                    and len(set(value)) == len(value))
+            return (
+                isinstance(value, tuple)
+                and len(value) <= MAX_FEATURES
+                and all(
+                    isinstance(v, str) and v.strip() == v and 0 < len(v) <= MAX_FEATURE_LENGTH
+                    for v in value
+                )
+                and len(set(value)) == len(value)
+            )
         if self.widget == "layers":
-            return (isinstance(value, tuple) and len(value) <= self.max_items
-                    and all(_is_number(n) and float(n).is_integer()
-                            and self.min <= n <= self.max for n in value))
+            return (
+                isinstance(value, tuple)
+                and len(value) <= self.max_items
+                and all(
+                    _is_number(n) and float(n).is_integer() and self.min <= n <= self.max
+                    for n in value
+                )
+            )
         if not _is_number(value) or not math.isfinite(value):
             return False
         if self.widget == "integer" and not float(value).is_integer():
@@ -253,8 +265,11 @@ def _parse_features(s: Setting, v: str) -> tuple[str, ...]:
 
 def _parse_layers(s: Setting, v: str) -> tuple[int, ...]:
     try:
-        sizes = () if v.lower() in ("", "0", "none") else tuple(
-            int(p) for p in v.replace(",", "-").split("-"))
+        sizes = (
+            ()
+            if v.lower() in ("", "0", "none")
+            else tuple(int(p) for p in v.replace(",", "-").split("-"))
+        )
     except ValueError:
         raise ValueError(s.describe()) from None
     if not s.admits(sizes):
@@ -377,8 +392,9 @@ SETTINGS: tuple[Setting, ...] = (
 """The settings table, in the order of the ``Settings`` fields."""
 
 _BY_NAME = {s.name: s for s in SETTINGS}
-_NORMALIZED = tuple(s for s in SETTINGS
-                    if s.optional or s.widget in ("columns", "features", "layers"))
+_NORMALIZED = tuple(
+    s for s in SETTINGS if s.optional or s.widget in ("columns", "features", "layers")
+)
 HOT_SETTINGS = tuple(s for s in SETTINGS if s.hot)
 WIDGET_SETTINGS = tuple(s for s in SETTINGS if s.widget != "layers")
 """The settings whose widget holds one session key named like the setting (every one but
@@ -400,8 +416,11 @@ def generator_args(s) -> dict:
     preset = PRESETS.get(s.dataset)
     if preset is None:
         return {}
-    return {g.param: getattr(s, g.name) for g in GENERATOR_SETTINGS
-            if g.param in preset.params and getattr(s, g.name) is not None}
+    return {
+        g.param: getattr(s, g.name)
+        for g in GENERATOR_SETTINGS
+        if g.param in preset.params and getattr(s, g.name) is not None
+    }
 
 
 def preset_table(s) -> pd.DataFrame:
@@ -418,12 +437,17 @@ class _SettingsMethods:
         # one value per meaning: 0 batch rows / target max 0 are None, lists are tuples
         for s in _NORMALIZED:
             value = getattr(self, s.name)
-            if s.optional and value is not None and not isinstance(value, bool) and (
-                    value == s.none_as):
+            if (
+                s.optional
+                and value is not None
+                and not isinstance(value, bool)
+                and (value == s.none_as)
+            ):
                 object.__setattr__(self, s.name, None)
             elif s.widget == "features" and isinstance(value, (list, tuple)):
-                object.__setattr__(self, s.name, tuple(
-                    f.strip() if isinstance(f, str) else f for f in value))
+                object.__setattr__(
+                    self, s.name, tuple(f.strip() if isinstance(f, str) else f for f in value)
+                )
             elif isinstance(value, list):
                 object.__setattr__(self, s.name, tuple(value))
 
@@ -462,16 +486,23 @@ Settings = make_dataclass(
     [(s.name, s.type, field(default=s.default_for(PRESETS[DEFAULT_PRESET]))) for s in SETTINGS],
     bases=(_SettingsMethods,),
     frozen=True,
-    namespace={"__module__": __name__, "__doc__": (
-        "Everything a user chooses; the same names feed the widgets and the URL. "
-        "Its fields are SETTINGS, and their defaults the default data set's settings.")},
+    namespace={
+        "__module__": __name__,
+        "__doc__": (
+            "Everything a user chooses; the same names feed the widgets and the URL. "
+            "Its fields are SETTINGS, and their defaults the default data set's settings."
+        ),
+    },
 )
 
 
 def hot_changes(old: Settings, new: Settings) -> dict:
     """The hot settings that differ between ``old`` and ``new``, with their new values."""
-    return {s.name: getattr(new, s.name) for s in HOT_SETTINGS
-            if getattr(new, s.name) != getattr(old, s.name)}
+    return {
+        s.name: getattr(new, s.name)
+        for s in HOT_SETTINGS
+        if getattr(new, s.name) != getattr(old, s.name)
+    }
 
 
 def apply_hot_settings(trainer, s: Settings) -> None:
@@ -516,8 +547,9 @@ def from_widgets(values: Mapping) -> Settings:
     neuron count is not there yet has 4 neurons, as a new layer's widget starts."""
     n = int(values["n_hidden"])
     hidden = tuple(int(values.get(f"neurons_{i}", 4)) for i in range(n))
-    return Settings(hidden=hidden,
-                    **{w.name: w.from_widget(values[w.name]) for w in WIDGET_SETTINGS})
+    return Settings(
+        hidden=hidden, **{w.name: w.from_widget(values[w.name]) for w in WIDGET_SETTINGS}
+    )
 
 
 # ---------------------------------------------------------------------------- features
@@ -541,8 +573,11 @@ def column_ref(name: Any) -> str:
     """A column as a feature expression writes it: as it is if it is a plain identifier
     (``x1``, ``hours_studied``), else in backquotes (```hours studied```, ```lambda```)."""
     text = str(name)
-    plain = (text.isidentifier() and not keyword.iskeyword(text)
-             and unicodedata.normalize("NFKC", text) == text)
+    plain = (
+        text.isidentifier()
+        and not keyword.iskeyword(text)
+        and unicodedata.normalize("NFKC", text) == text
+    )
     return text if plain else f"`{text}`"
 
 
@@ -581,9 +616,11 @@ def playground_expressions(first: Any, second: Any) -> dict[str, str]:
 def playground_label(toggle: str, first: Any, second: Any, width: int = 14) -> str:
     """A toggle's label with the real column names (each cut to ``width`` characters):
     ``x1²``, ``sin hours_studied``, ``x1·x2``."""
+
     def short(name):
         text = str(name)
         return text if len(text) <= width else text[: width - 1] + "…"
+
     return toggle.replace("X1", "\0").replace("X2", short(second)).replace("\0", short(first))
 
 
@@ -598,8 +635,12 @@ def same_feature(a: str, b: str, inputs: Sequence[Any]) -> bool:
         return False
 
 
-def with_feature(features: Sequence[str], expression: str, inputs: Sequence[Any],
-                 table: pd.DataFrame | None = None) -> tuple:
+def with_feature(
+    features: Sequence[str],
+    expression: str,
+    inputs: Sequence[Any],
+    table: pd.DataFrame | None = None,
+) -> tuple:
     """``features`` and one more, ``expression``, checked over the input columns: raises
     DataError, naming the expression, if it is not a feature the network can take — outside
     the grammar, over a column that is not an input, an input column itself, the same as a
@@ -610,8 +651,9 @@ def with_feature(features: Sequence[str], expression: str, inputs: Sequence[Any]
     text = feature.expression
     if feature.tree[0] == "col":
         name = inputs[feature.tree[1]]
-        raise DataError(f"Feature '{text}' is the input column '{name}' itself — it is already "
-                        "an input.")
+        raise DataError(
+            f"Feature '{text}' is the input column '{name}' itself — it is already an input."
+        )
     for other in features:
         if same_feature(other, text, inputs):
             again = "" if other == text else f" (as '{other}')"
@@ -625,8 +667,9 @@ def with_feature(features: Sequence[str], expression: str, inputs: Sequence[Any]
     return added
 
 
-def fit_features(features: Sequence[str], inputs: Sequence[Any],
-                 columns: Sequence[Any] = ()) -> tuple[tuple, list[str]]:
+def fit_features(
+    features: Sequence[str], inputs: Sequence[Any], columns: Sequence[Any] = ()
+) -> tuple[tuple, list[str]]:
     """The features that still fit ``inputs``, and a note for each one dropped.
 
     A feature can only use input columns: when a column it uses stops being an input
@@ -640,8 +683,11 @@ def fit_features(features: Sequence[str], inputs: Sequence[Any],
         except DataError as exc:
             why = str(exc)
             try:
-                needed = [str(columns[j]) for j in parse_feature(text, columns).used
-                          if columns[j] not in inputs]
+                needed = [
+                    str(columns[j])
+                    for j in parse_feature(text, columns).used
+                    if columns[j] not in inputs
+                ]
             except DataError:
                 needed = []
             if needed:

@@ -65,8 +65,17 @@ MAX_LOG_PARAM = 6000  # characters of encoded event log a link may carry
 LOG_VERSION = 1
 MAX_DIVERGE_TRIES = 10**6
 # Panels a classroom link may hide, besides every setting's control.
-PANELS = ("table", "export", "inspector", "compare", "weights", "replay", "lessons", "landscape",
-          "metrics")
+PANELS = (
+    "table",
+    "export",
+    "inspector",
+    "compare",
+    "weights",
+    "replay",
+    "lessons",
+    "landscape",
+    "metrics",
+)
 HIDEABLE = tuple(s.name for s in SETTINGS if s.hideable) + PANELS
 # Settings read from a link by name (``dataset`` is read first, with the table).
 PARSERS = {s.name: s.parse for s in SETTINGS if s.name != "dataset"}
@@ -76,9 +85,22 @@ OPTIONS = {
     "classroom": Setting("classroom", bool, "classroom", "checkbox", ""),
 }
 OTHER = ("dataset", "table", "log", "hide", *OPTIONS)
-__all__ = ["CUSTOM", "HIDEABLE", "LINK_WORK_BUDGET", "MAX_LINK_STEPS", "PARSERS", "LinkState",
-           "decode_log", "decode_table", "encode_log", "encode_table", "link_limits",
-           "read_link", "run_link", "write_link"]
+__all__ = [
+    "CUSTOM",
+    "HIDEABLE",
+    "LINK_WORK_BUDGET",
+    "MAX_LINK_STEPS",
+    "PARSERS",
+    "LinkState",
+    "decode_log",
+    "decode_table",
+    "encode_log",
+    "encode_table",
+    "link_limits",
+    "read_link",
+    "run_link",
+    "write_link",
+]
 
 
 @dataclass
@@ -107,8 +129,10 @@ def decode_table(text: str) -> pd.DataFrame:
     the unpacking stops at that size.
     """
     if len(text) > MAX_TABLE_PARAM:
-        raise DataError(f"the table in the link is {len(text):,} characters long; a link "
-                        f"carries at most {MAX_TABLE_PARAM:,}")
+        raise DataError(
+            f"the table in the link is {len(text):,} characters long; a link "
+            f"carries at most {MAX_TABLE_PARAM:,}"
+        )
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         unpack = zlib.decompressobj()
@@ -116,8 +140,10 @@ def decode_table(text: str) -> pd.DataFrame:
     except (ValueError, zlib.error) as exc:
         raise DataError("the table in the link is damaged (not compressed CSV)") from exc
     if len(csv) > MAX_CSV_BYTES or unpack.unconsumed_tail:
-        raise DataError(f"the table in the link unpacks to more than {MAX_CSV_BYTES:,} bytes, "
-                        "the largest table nnviz reads")
+        raise DataError(
+            f"the table in the link unpacks to more than {MAX_CSV_BYTES:,} bytes, "
+            "the largest table nnviz reads"
+        )
     if not unpack.eof:
         raise DataError("the table in the link is damaged (cut short)")
     return read_csv_table(io.BytesIO(csv))
@@ -126,10 +152,20 @@ def decode_table(text: str) -> pd.DataFrame:
 def custom_settings(table: pd.DataFrame) -> Settings:
     """Settings for a table of the user's: every column but the last in, the last out."""
     columns = [c for c in table.columns if c != "split"]
-    return Settings(dataset=CUSTOM, inputs=tuple(columns[:-1]), targets=tuple(columns[-1:]),
-                    scaling="standard", target_max=None, hidden=(4,), activation="tanh",
-                    output_activation="linear", bias=True, init="xavier", loss="mse",
-                    learning_rate=0.03)
+    return Settings(
+        dataset=CUSTOM,
+        inputs=tuple(columns[:-1]),
+        targets=tuple(columns[-1:]),
+        scaling="standard",
+        target_max=None,
+        hidden=(4,),
+        activation="tanh",
+        output_activation="linear",
+        bias=True,
+        init="xavier",
+        loss="mse",
+        learning_rate=0.03,
+    )
 
 
 def base_settings(dataset: str, table: pd.DataFrame) -> Settings:
@@ -157,8 +193,9 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
     first bad one on, the log is dropped and the run is replayed up to its iteration."""
     try:
         if len(text) > MAX_LOG_PARAM:
-            raise ValueError(f"it is {len(text):,} characters long; a link carries at most "
-                             f"{MAX_LOG_PARAM:,}")
+            raise ValueError(
+                f"it is {len(text):,} characters long; a link carries at most {MAX_LOG_PARAM:,}"
+            )
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         unpack = zlib.decompressobj()
         payload = unpack.decompress(raw, MAX_CSV_BYTES + 1)
@@ -167,11 +204,13 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
         items = json.loads(payload)
         if not isinstance(items, list) or not items or items[0] != LOG_VERSION:
             version = items[0] if isinstance(items, list) and items else None
-            raise ValueError(f"it is version {version!r}; this nnviz reads version "
-                             f"{LOG_VERSION}")
+            raise ValueError(f"it is version {version!r}; this nnviz reads version {LOG_VERSION}")
     except (ValueError, TypeError, zlib.error, RecursionError) as exc:
-        why = str(exc) if isinstance(exc, ValueError) and "it is" in str(exc) else (
-            "it is damaged (not a compressed event list)")
+        why = (
+            str(exc)
+            if isinstance(exc, ValueError) and "it is" in str(exc)
+            else ("it is damaged (not a compressed event list)")
+        )
         return [], 0, [f"Ignored the link's log ({why}): replaying none of the run."]
     events: list[RunEvent] = []
     it = 0  # the iteration the replay is at
@@ -181,15 +220,32 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
         except (ValueError, TypeError, DataError) as exc:
             cut = item[0] if isinstance(item, list) and item and _whole(item[0]) else it
             cut = max(min(int(cut), steps), it)
-            return events, cut, [f"Ignored the link's log from its event {n + 1} on "
-                                 f"({str(exc).rstrip('.')}): the run is replayed up to "
-                                 f"iteration {cut:,}."]
+            return (
+                events,
+                cut,
+                [
+                    f"Ignored the link's log from its event {n + 1} on "
+                    f"({str(exc).rstrip('.')}): the run is replayed up to "
+                    f"iteration {cut:,}."
+                ],
+            )
         events.append(event)
-        it = int(event.value) if event.kind == "rewind" else max(event.iteration - 1, 0) if (
-            event.kind == "diverge") else event.iteration
+        it = (
+            int(event.value)
+            if event.kind == "rewind"
+            else max(event.iteration - 1, 0)
+            if (event.kind == "diverge")
+            else event.iteration
+        )
     if steps < it:
-        return events, it, [f"The link's steps={steps} ends before its last event: "
-                            f"replaying up to iteration {it:,}."]
+        return (
+            events,
+            it,
+            [
+                f"The link's steps={steps} ends before its last event: "
+                f"replaying up to iteration {it:,}."
+            ],
+        )
     return events, steps, []
 
 
@@ -199,8 +255,9 @@ def _whole(x) -> bool:
 
 def _event(item, it: int) -> RunEvent:
     """One log item → a RunEvent, checked (ValueError/TypeError/DataError says why not)."""
-    if not (isinstance(item, list) and len(item) == 3 and _whole(item[0])
-            and item[1] in EVENT_KINDS):
+    if not (
+        isinstance(item, list) and len(item) == 3 and _whole(item[0]) and item[1] in EVENT_KINDS
+    ):
         raise ValueError("not [iteration, kind, value]")
     iteration, kind, value = item
     if iteration < it:
@@ -228,8 +285,13 @@ def _set_value(value, iteration: int) -> dict:
 
 def _weight_value(value, iteration: int) -> tuple:
     """[layer, row, column, value] → (layer, row, column, float value)."""
-    if not (isinstance(value, list) and len(value) == 4 and all(map(_whole, value[:3]))
-            and isinstance(value[3], (int, float)) and math.isfinite(value[3])):
+    if not (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(map(_whole, value[:3]))
+        and isinstance(value[3], (int, float))
+        and math.isfinite(value[3])
+    ):
         raise ValueError("a weight edit is [layer, row, column, value]")
     return (*value[:3], float(value[3]))
 
@@ -296,9 +358,11 @@ def read_link(params: Mapping[str, str]) -> LinkState:
         events, steps, log_notes = decode_log(params["log"], steps)
         notes += log_notes
     if steps > MAX_LINK_STEPS:
-        notes.append(f"The link asks for {steps:,} steps; a link may ask for at most "
-                     f"{MAX_LINK_STEPS:,}: the run is replayed up to iteration "
-                     f"{MAX_LINK_STEPS:,}.")
+        notes.append(
+            f"The link asks for {steps:,} steps; a link may ask for at most "
+            f"{MAX_LINK_STEPS:,}: the run is replayed up to iteration "
+            f"{MAX_LINK_STEPS:,}."
+        )
         steps = MAX_LINK_STEPS
         events = [e for e in _until(events, steps)]
     hide = tuple(h.strip() for h in params.get("hide", "").split(",") if h.strip())
@@ -306,14 +370,19 @@ def read_link(params: Mapping[str, str]) -> LinkState:
     if unknown:
         notes.append(f"Ignored unknown controls in the link's hide: {', '.join(unknown)}.")
     hide = tuple(h for h in hide if h in HIDEABLE)
-    notes += [f"Ignored the link's unknown parameter {name!r}." for name in params
-              if name not in PARSERS and name not in OTHER]
-    return LinkState(settings, table, steps, options["classroom"] or bool(hide), hide, notes,
-                     tuple(events))
+    notes += [
+        f"Ignored the link's unknown parameter {name!r}."
+        for name in params
+        if name not in PARSERS and name not in OTHER
+    ]
+    return LinkState(
+        settings, table, steps, options["classroom"] or bool(hide), hide, notes, tuple(events)
+    )
 
 
-def _generated(settings: Settings, table: pd.DataFrame, carried: bool, params: dict,
-               notes: list) -> tuple[Settings, pd.DataFrame]:
+def _generated(
+    settings: Settings, table: pd.DataFrame, carried: bool, params: dict, notes: list
+) -> tuple[Settings, pd.DataFrame]:
     """The link's generated data: its points, noise, train share and data seed apply to a
     data set drawn by a generator (the table is drawn with them, unless the link carries
     its table); for any other table they are ignored, with a note."""
@@ -323,8 +392,10 @@ def _generated(settings: Settings, table: pd.DataFrame, carried: bool, params: d
         if getattr(settings, g.name) is not None and g.param not in args:
             dropped[g.name] = None
             if g.name in params:
-                notes.append(f"Ignored the link's {g.name}={params[g.name]!r}: "
-                             f"{settings.dataset} is not a generated data set.")
+                notes.append(
+                    f"Ignored the link's {g.name}={params[g.name]!r}: "
+                    f"{settings.dataset} is not a generated data set."
+                )
     settings = replace(settings, **dropped)
     if not carried and args != generator_args(base_settings(settings.dataset, table)):
         table = preset_table(settings)
@@ -371,9 +442,15 @@ def _read_table(params: dict, ignore, notes: list) -> tuple[str, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------------------- writing
-def write_link(settings: Settings, table: pd.DataFrame, *, steps: int = 0,
-               classroom: bool = False, hide=(), events: Sequence[RunEvent] = ()
-               ) -> dict[str, str]:
+def write_link(
+    settings: Settings,
+    table: pd.DataFrame,
+    *,
+    steps: int = 0,
+    classroom: bool = False,
+    hide=(),
+    events: Sequence[RunEvent] = (),
+) -> dict[str, str]:
     """The URL parameters for these settings (what differs from the data set's defaults),
     ``steps`` and the run's ``events`` on the way (see :func:`run_link`)."""
     params: dict[str, str] = {}
@@ -422,27 +499,31 @@ def _share(ex, classroom: bool, hide: tuple) -> tuple[dict[str, str], list[str]]
     if foreign:
         return write_link(ex.settings, ex.table, **options), [
             f"This link reproduces the settings, not the weights: {foreign}, and a link "
-            "cannot carry weights. It opens with the weights its seed draws."]
+            "cannot carry weights. It opens with the weights its seed draws."
+        ]
     size = len(encode_table(run.table)) if _edited(run.settings, run.table) else 0
     if size > MAX_TABLE_PARAM:
-        opens = ("the data set's own table" if run.settings.dataset in PRESETS
-                 else DEFAULT_PRESET)
+        opens = "the data set's own table" if run.settings.dataset in PRESETS else DEFAULT_PRESET
         return write_link(ex.settings, ex.table, **options), [
             f"The table is too large for a link ({size:,} characters compressed; a link "
             f"carries at most {MAX_TABLE_PARAM:,}): the link carries the settings only and "
-            f"opens with {opens}. Download the table as CSV to share it."]
+            f"opens with {opens}. Download the table as CSV to share it."
+        ]
     events, steps, notes = list(run.events), ex.trainer.iteration, []
     fit = _fitting_prefix(events)
     if fit < len(events):
         steps = events[fit].iteration
-        notes.append(f"The link reproduces the run up to iteration {steps:,}: the "
-                     f"{len(events) - fit} changes from there on do not fit in a link.")
+        notes.append(
+            f"The link reproduces the run up to iteration {steps:,}: the "
+            f"{len(events) - fit} changes from there on do not fit in a link."
+        )
         events = events[:fit]
     cost = link_cost(events, steps, ex.network.n_params, run.table, run.settings.batch_size)
     if cost.cut:
-        notes.append(f"Opening this link trains only up to iteration {cost.end:,}: "
-                     f"{budget_words()}.")
-        events, steps = events[:cost.events], cost.end
+        notes.append(
+            f"Opening this link trains only up to iteration {cost.end:,}: {budget_words()}."
+        )
+        events, steps = events[: cost.events], cost.end
     return write_link(run.settings, run.table, steps=steps, events=events, **options), notes
 
 

@@ -48,14 +48,27 @@ PALETTE = [
 RUN_COLORS = [BLUE, ORANGE, "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2", "#17becf"]
 
 
-_AXIS = dict(gridcolor=GRID, zerolinecolor=GRID, linecolor=GRID, ticks="", showgrid=True,
-             automargin=True, zerolinewidth=1)
+_AXIS = dict(
+    gridcolor=GRID,
+    zerolinecolor=GRID,
+    linecolor=GRID,
+    ticks="",
+    showgrid=True,
+    automargin=True,
+    zerolinewidth=1,
+)
 #: plotly_white's look in a few lines: applying the full plotly_white template validates
 #: and copies it on every figure (~6 ms each, several figures per live refresh).
-TEMPLATE = go.layout.Template(layout=dict(
-    xaxis=_AXIS, yaxis=_AXIS, plot_bgcolor=WHITE, paper_bgcolor=WHITE, hovermode="closest",
-    colorway=PALETTE,
-))
+TEMPLATE = go.layout.Template(
+    layout=dict(
+        xaxis=_AXIS,
+        yaxis=_AXIS,
+        plot_bgcolor=WHITE,
+        paper_bgcolor=WHITE,
+        hovermode="closest",
+        colorway=PALETTE,
+    )
+)
 
 
 def esc(text) -> str:
@@ -66,8 +79,13 @@ def esc(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def base_layout(fig: go.Figure, *, height: int | None = None, title: str | None = None,
-                margin: dict | None = None) -> go.Figure:
+def base_layout(
+    fig: go.Figure,
+    *,
+    height: int | None = None,
+    title: str | None = None,
+    margin: dict | None = None,
+) -> go.Figure:
     """Apply the shared look (white, 14 px fonts, fixed height, constant uirevision).
     The title is text (see :func:`esc`)."""
     m = dict(l=60, r=20, t=50 if title else 20, b=50)
@@ -84,9 +102,18 @@ def base_layout(fig: go.Figure, *, height: int | None = None, title: str | None 
     )
     if title:
         # pinned to the top edge, so it never meets what sits above the plot area
-        fig.update_layout(title=dict(text=esc(title), x=0.01, xanchor="left", y=1, yref="container",
-                                     yanchor="top", pad=dict(t=12),
-                                     font=dict(size=FONT_SIZE + 2)))
+        fig.update_layout(
+            title=dict(
+                text=esc(title),
+                x=0.01,
+                xanchor="left",
+                y=1,
+                yref="container",
+                yanchor="top",
+                pad=dict(t=12),
+                font=dict(size=FONT_SIZE + 2),
+            )
+        )
     if height is not None:
         fig.update_layout(height=int(height))
     return fig

@@ -61,8 +61,11 @@ def default_layer_names(
     (default "ŷ", or "ŷ1", "ŷ2" … for several)."""
     sizes = [int(s) for s in layer_sizes]
     names: list[list[str]] = []
-    names.append([str(n) for n in input_names] if input_names is not None
-                 else [f"x{i + 1}" for i in range(sizes[0])])
+    names.append(
+        [str(n) for n in input_names]
+        if input_names is not None
+        else [f"x{i + 1}" for i in range(sizes[0])]
+    )
     for l, n in enumerate(sizes[1:-1], start=1):
         names.append([f"h{l}.{j + 1}" for j in range(n)])
     if output_names is not None:
@@ -114,8 +117,19 @@ def _geometry_of(sizes: tuple) -> _Geometry:
         to.append(j)
         lay.append(np.full(i.shape, l))
     frm, to, lay = np.concatenate(frm), np.concatenate(to), np.concatenate(lay)
-    return _Geometry(sizes, node_x, node_y, offsets, node_x[frm], node_y[frm], node_x[to],
-                     node_y[to], lay, frm, to)
+    return _Geometry(
+        sizes,
+        node_x,
+        node_y,
+        offsets,
+        node_x[frm],
+        node_y[frm],
+        node_x[to],
+        node_y[to],
+        lay,
+        frm,
+        to,
+    )
 
 
 def _margins_tb(title, animated: bool = False) -> tuple[int, int]:
@@ -156,8 +170,16 @@ def _headers(L: int, activations, spacing: float) -> tuple[list[str], list[str]]
     return heads, acts
 
 
-def _frame(geom, layer_names, *, width: int, height: int, title, has_node_values: bool,
-           animated: bool = False) -> dict:
+def _frame(
+    geom,
+    layer_names,
+    *,
+    width: int,
+    height: int,
+    title,
+    has_node_values: bool,
+    animated: bool = False,
+) -> dict:
     """Pixel layout for a diagram ``width`` × ``height`` px: margins, the px per unit of
     x (one layer to the next) and of y (one node to the next), the node size."""
     L = len(geom.sizes) - 1
@@ -173,8 +195,16 @@ def _frame(geom, layer_names, *, width: int, height: int, title, has_node_values
     plot_w = max(float(width) - left - right, 60.0)
     spacing = plot_w / (L + 0.6)  # the x range is [-0.3, L + 0.3]
     node_px = float(min(node_px, max(0.5 * spacing, 10.0)))
-    return dict(left=left, right=right, top=top, bottom=bottom, plot_w=plot_w,
-                spacing=spacing, unit=unit, node_px=node_px)
+    return dict(
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        plot_w=plot_w,
+        spacing=spacing,
+        unit=unit,
+        node_px=node_px,
+    )
 
 
 def _check_shapes(weights, sizes, what="weights"):
@@ -192,8 +222,10 @@ def _sizes_of(weights) -> list[int]:
         raise ValueError("a network needs at least one weight matrix")
     for l in range(1, len(weights)):
         if weights[l].shape[0] != weights[l - 1].shape[1]:
-            raise ValueError(f"weights[{l}] has {weights[l].shape[0]} rows but weights[{l - 1}] "
-                             f"has {weights[l - 1].shape[1]} columns")
+            raise ValueError(
+                f"weights[{l}] has {weights[l].shape[0]} rows but weights[{l - 1}] "
+                f"has {weights[l - 1].shape[1]} columns"
+            )
     return [weights[0].shape[0]] + [W.shape[1] for W in weights]
 
 
@@ -239,11 +271,19 @@ def _edge_traces(geom, values, scale, *, full: bool) -> list:
             traces.append({"type": "scatter", "x": x, "y": y})
             continue
         sign, b = divmod(t, N_BINS)
-        traces.append(go.Scatter(
-            x=x, y=y, mode="lines", hoverinfo="skip", showlegend=False,
-            name=_bin_name(t, scale),
-            line=dict(color=rgba(ORANGE if sign else BLUE, EDGE_ALPHAS[b]), width=EDGE_WIDTHS[b]),
-        ))
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                name=_bin_name(t, scale),
+                line=dict(
+                    color=rgba(ORANGE if sign else BLUE, EDGE_ALPHAS[b]), width=EDGE_WIDTHS[b]
+                ),
+            )
+        )
     return traces
 
 
@@ -266,8 +306,10 @@ def _node_array(node_values, sizes) -> np.ndarray | None:
     if len(node_values) == len(sizes) - 1:  # no input layer given
         node_values = [np.full(sizes[0], np.nan)] + node_values
     if len(node_values) != len(sizes):
-        raise ValueError(f"node_values needs one array per layer ({len(sizes)} incl. the input "
-                         f"layer); got {len(node_values)}")
+        raise ValueError(
+            f"node_values needs one array per layer ({len(sizes)} incl. the input "
+            f"layer); got {len(node_values)}"
+        )
     out = []
     for l, (v, n) in enumerate(zip(node_values, sizes, strict=True)):
         v = np.asarray(v, dtype=float).reshape(-1)
@@ -287,8 +329,19 @@ def _bias_array(biases, sizes) -> np.ndarray:
     return np.concatenate(biases)
 
 
-def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_scale, node_max,
-                    bias_max, full: bool, statics: dict | None = None) -> list:
+def _dynamic_traces(
+    geom,
+    weights,
+    biases,
+    node_values,
+    edge_values,
+    *,
+    edge_scale,
+    node_max,
+    bias_max,
+    full: bool,
+    statics: dict | None = None,
+) -> list:
     """The N_TRACES traces for one state. ``full=False``: only what changes, as dicts
     (frame payloads)."""
     w = _flat(weights)
@@ -299,10 +352,12 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
 
     hover_cd = to_f32(v if edge_values is None else np.column_stack([v, w]))
     n_in = geom.sizes[0]
-    node_cd = np.column_stack([
-        np.full(geom.node_x.shape, np.nan) if nv is None else nv,
-        np.concatenate([np.full(n_in, np.nan), b]),
-    ])
+    node_cd = np.column_stack(
+        [
+            np.full(geom.node_x.shape, np.nan) if nv is None else nv,
+            np.concatenate([np.full(n_in, np.nan), b]),
+        ]
+    )
     bias_color = np.nan_to_num(b)
     node_color = None if nv is None else np.where(np.isnan(nv), 0.0, nv)
     if not full:
@@ -311,50 +366,100 @@ def _dynamic_traces(geom, weights, biases, node_values, edge_values, *, edge_sca
         if node_color is not None:
             node["marker"] = {"color": to_f32(node_color)}
         traces.append(node)
-        traces.append({"type": "scatter", "customdata": to_f32(b),
-                       "marker": {"color": to_f32(bias_color)}})
+        traces.append(
+            {"type": "scatter", "customdata": to_f32(b), "marker": {"color": to_f32(bias_color)}}
+        )
         return traces
 
     s = statics
     size = s["node_px"]
-    traces.append(go.Scatter(
-        x=s["hover_x"], y=s["hover_y"], mode="markers", text=s["edge_names"],
-        customdata=hover_cd, hovertemplate=s["edge_template"], showlegend=False,
-        marker=dict(size=14, color="rgba(0,0,0,0)"), name="edges",
-    ))
+    traces.append(
+        go.Scatter(
+            x=s["hover_x"],
+            y=s["hover_y"],
+            mode="markers",
+            text=s["edge_names"],
+            customdata=hover_cd,
+            hovertemplate=s["edge_template"],
+            showlegend=False,
+            marker=dict(size=14, color="rgba(0,0,0,0)"),
+            name="edges",
+        )
+    )
     marker = dict(size=size, line=dict(color=INK, width=1.5))
     if node_color is None:
         marker["color"] = WHITE
     else:
-        marker.update(color=to_f32(node_color), colorscale=DIVERGING, cmin=-node_max, cmax=node_max,
-                      showscale=True, colorbar=dict(
-                          title=dict(text="node value", side="right"), thickness=14, len=0.75,
-                          tickfont=dict(size=14), x=1.0, xref="container", xanchor="right",
-                          xpad=10))
-    traces.append(go.Scatter(
-        x=geom.node_x, y=geom.node_y, mode="markers", text=s["node_names"],
-        customdata=to_f32(node_cd), hovertemplate=s["node_templates"], showlegend=False,
-        name="nodes", marker=marker,
-    ))
-    traces.append(go.Scatter(
-        x=np.round(geom.node_x[n_in:] + s["bias_dx"], 4),
-        y=np.round(geom.node_y[n_in:] + s["bias_dy"], 4),
-        mode="markers", text=s["bias_names"], customdata=to_f32(b),
-        hovertemplate="%{text} = %{customdata:.4g}<extra></extra>", showlegend=False,
-        name="biases", visible=biases is not None,
-        marker=dict(symbol="square", size=max(7.0, size * 0.34), color=to_f32(bias_color),
-                    colorscale=DIVERGING, cmin=-bias_max, cmax=bias_max,
-                    line=dict(color=INK, width=1)),
-    ))
+        marker.update(
+            color=to_f32(node_color),
+            colorscale=DIVERGING,
+            cmin=-node_max,
+            cmax=node_max,
+            showscale=True,
+            colorbar=dict(
+                title=dict(text="node value", side="right"),
+                thickness=14,
+                len=0.75,
+                tickfont=dict(size=14),
+                x=1.0,
+                xref="container",
+                xanchor="right",
+                xpad=10,
+            ),
+        )
+    traces.append(
+        go.Scatter(
+            x=geom.node_x,
+            y=geom.node_y,
+            mode="markers",
+            text=s["node_names"],
+            customdata=to_f32(node_cd),
+            hovertemplate=s["node_templates"],
+            showlegend=False,
+            name="nodes",
+            marker=marker,
+        )
+    )
+    traces.append(
+        go.Scatter(
+            x=np.round(geom.node_x[n_in:] + s["bias_dx"], 4),
+            y=np.round(geom.node_y[n_in:] + s["bias_dy"], 4),
+            mode="markers",
+            text=s["bias_names"],
+            customdata=to_f32(b),
+            hovertemplate="%{text} = %{customdata:.4g}<extra></extra>",
+            showlegend=False,
+            name="biases",
+            visible=biases is not None,
+            marker=dict(
+                symbol="square",
+                size=max(7.0, size * 0.34),
+                color=to_f32(bias_color),
+                colorscale=DIVERGING,
+                cmin=-bias_max,
+                cmax=bias_max,
+                line=dict(color=INK, width=1),
+            ),
+        )
+    )
     return traces
 
 
-def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label: str,
-             has_node_values: bool, frame: dict) -> dict:
+def _statics(
+    geom,
+    layer_names,
+    activations,
+    edge_values_given: bool,
+    edge_label: str,
+    has_node_values: bool,
+    frame: dict,
+) -> dict:
     names = [str(n) for layer in layer_names for n in layer]
     prefix = "W" if edge_label == "weight" else edge_label
-    edge_names = [f"{prefix}{l + 1}[{names[i]}→{names[j]}]"
-                  for l, i, j in zip(geom.edge_layer, geom.edge_from, geom.edge_to, strict=True)]
+    edge_names = [
+        f"{prefix}{l + 1}[{names[i]}→{names[j]}]"
+        for l, i, j in zip(geom.edge_layer, geom.edge_from, geom.edge_to, strict=True)
+    ]
     if edge_values_given:
         template = "%{text} = %{customdata[0]:.4g}<br>W = %{customdata[1]:.4g}<extra></extra>"
     else:
@@ -376,8 +481,11 @@ def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label
             node_templates.append("<br>".join(lines) + "<extra></extra>")
     t = HOVER_AT
     return dict(
-        edge_names=edge_names, edge_template=template, bias_names=bias_names,
-        node_names=names, node_templates=node_templates,
+        edge_names=edge_names,
+        edge_template=template,
+        bias_names=bias_names,
+        node_names=names,
+        node_templates=node_templates,
         hover_x=np.round((1 - t) * geom.x0 + t * geom.x1, 4),
         hover_y=np.round((1 - t) * geom.y0 + t * geom.y1, 4),
         n_in=n_in,
@@ -390,19 +498,39 @@ def _statics(geom, layer_names, activations, edge_values_given: bool, edge_label
     )
 
 
-def _layout(fig, geom, layer_names, activations, *, frame, height, title, edge_label,
-            has_node_values, animated=False):
+def _layout(
+    fig,
+    geom,
+    layer_names,
+    activations,
+    *,
+    frame,
+    height,
+    title,
+    edge_label,
+    has_node_values,
+    animated=False,
+):
     L = len(geom.sizes) - 1
     n_max = max(geom.sizes)
     node_px, unit_px, spacing = frame["node_px"], frame["unit"], frame["spacing"]
     heads, acts = _headers(L, activations, spacing)
     annotations = []
     for l, n in enumerate(geom.sizes):
-        annotations.append(dict(
-            x=l, y=(n_max - 1) / 2, xref="x", yref="y", showarrow=False, yshift=node_px / 2 + 18,
-            text=f"<b>{heads[l]}</b>" + (f"<br>{acts[l] or '&nbsp;'}" if activations else ""),
-            yanchor="bottom", font=dict(size=FONT_SIZE, color=INK), name="header",
-        ))
+        annotations.append(
+            dict(
+                x=l,
+                y=(n_max - 1) / 2,
+                xref="x",
+                yref="y",
+                showarrow=False,
+                yshift=node_px / 2 + 18,
+                text=f"<b>{heads[l]}</b>" + (f"<br>{acts[l] or '&nbsp;'}" if activations else ""),
+                yanchor="bottom",
+                font=dict(size=FONT_SIZE, color=INK),
+                name="header",
+            )
+        )
         r = node_px / 2
         hidden_room = spacing - 1.8 * r  # from this node's label to the next column's node
         for j in range(n):
@@ -417,32 +545,67 @@ def _layout(fig, geom, layer_names, activations, *, frame, height, title, edge_l
                 pos = dict(xanchor="left", yanchor="bottom", xshift=0.72 * r, yshift=0.72 * r)
             else:  # too crowded: hidden names only in the hover, as in the playground
                 continue
-            annotations.append(dict(
-                x=geom.node_x[k], y=geom.node_y[k], xref="x", yref="y", text=label,
-                showarrow=False, font=dict(size=FONT_SIZE, color=INK),
-                bgcolor=rgba(WHITE, 0.75), borderpad=0, **pos,
-            ))
+            annotations.append(
+                dict(
+                    x=geom.node_x[k],
+                    y=geom.node_y[k],
+                    xref="x",
+                    yref="y",
+                    text=label,
+                    showarrow=False,
+                    font=dict(size=FONT_SIZE, color=INK),
+                    bgcolor=rgba(WHITE, 0.75),
+                    borderpad=0,
+                    **pos,
+                )
+            )
     what = "|w|" if edge_label == "weight" else f"|{edge_label}|"
-    legend = (f"<span style='color:{BLUE}'><b>blue</b></span> positive · "
-              f"<span style='color:{ORANGE}'><b>orange</b></span> negative · "
-              f"line width ∝ {what}")
+    legend = (
+        f"<span style='color:{BLUE}'><b>blue</b></span> positive · "
+        f"<span style='color:{ORANGE}'><b>orange</b></span> negative · "
+        f"line width ∝ {what}"
+    )
     if text_px(f"blue positive · orange negative · line width ∝ {what}") > (
-            frame["plot_w"] + frame["left"] + frame["right"] - 16):
-        legend = (f"<span style='color:{BLUE}'><b>blue</b></span> + · "
-                  f"<span style='color:{ORANGE}'><b>orange</b></span> − · width ∝ {what}")
-    annotations.append(dict(
-        x=0, y=0, xref="paper", yref="paper", yanchor="top", xanchor="left", yshift=-6,
-        showarrow=False, font=dict(size=FONT_SIZE, color=GREY), text=legend, name="legend",
-    ))
-    base_layout(fig, height=height, title=title, margin=dict(
-        l=frame["left"], r=frame["right"], t=frame["top"], b=frame["bottom"]))
+        frame["plot_w"] + frame["left"] + frame["right"] - 16
+    ):
+        legend = (
+            f"<span style='color:{BLUE}'><b>blue</b></span> + · "
+            f"<span style='color:{ORANGE}'><b>orange</b></span> − · width ∝ {what}"
+        )
+    annotations.append(
+        dict(
+            x=0,
+            y=0,
+            xref="paper",
+            yref="paper",
+            yanchor="top",
+            xanchor="left",
+            yshift=-6,
+            showarrow=False,
+            font=dict(size=FONT_SIZE, color=GREY),
+            text=legend,
+            name="legend",
+        )
+    )
+    base_layout(
+        fig,
+        height=height,
+        title=title,
+        margin=dict(l=frame["left"], r=frame["right"], t=frame["top"], b=frame["bottom"]),
+    )
     fig.update_layout(
-        annotations=annotations, showlegend=False, hovermode="closest", hoverdistance=16,
+        annotations=annotations,
+        showlegend=False,
+        hovermode="closest",
+        hoverdistance=16,
         dragmode=False,
     )
     fig.update_xaxes(visible=False, range=[-0.3, L + 0.3], fixedrange=True)
-    fig.update_yaxes(visible=False, fixedrange=True,
-                     range=[-(n_max - 1) / 2 - Y_BELOW, (n_max - 1) / 2 + Y_ABOVE])
+    fig.update_yaxes(
+        visible=False,
+        fixedrange=True,
+        range=[-(n_max - 1) / 2 - Y_BELOW, (n_max - 1) / 2 + Y_ABOVE],
+    )
     return fig
 
 
@@ -452,8 +615,10 @@ def _prepare(weights, layer_names, activations):
         layer_names = default_layer_names(sizes)
     layer_names = [[esc(n) for n in layer] for layer in layer_names]  # text, never markup
     if [len(x) for x in layer_names] != sizes:
-        raise ValueError(f"layer_names has {[len(x) for x in layer_names]} labels per layer; "
-                         f"the network has {sizes}")
+        raise ValueError(
+            f"layer_names has {[len(x) for x in layer_names]} labels per layer; "
+            f"the network has {sizes}"
+        )
     if activations is not None:
         activations = [str(a) for a in activations]
         if len(activations) != len(sizes) - 1:
@@ -501,15 +666,36 @@ def network_diagram(
     nv = _node_array(node_values, sizes)
     nmax = symmetric_max(nv if nv is not None else [], zmax=node_max)
     bmax = symmetric_max(_bias_array(biases, sizes))
-    frame = _frame(geom, layer_names, width=width, height=height, title=title,
-                   has_node_values=nv is not None)
-    statics = _statics(geom, layer_names, activations, edge_values is not None, edge_label,
-                       nv is not None, frame)
-    traces = _dynamic_traces(geom, weights, biases, node_values, edge_values, edge_scale=scale,
-                             node_max=nmax, bias_max=bmax, full=True, statics=statics)
+    frame = _frame(
+        geom, layer_names, width=width, height=height, title=title, has_node_values=nv is not None
+    )
+    statics = _statics(
+        geom, layer_names, activations, edge_values is not None, edge_label, nv is not None, frame
+    )
+    traces = _dynamic_traces(
+        geom,
+        weights,
+        biases,
+        node_values,
+        edge_values,
+        edge_scale=scale,
+        node_max=nmax,
+        bias_max=bmax,
+        full=True,
+        statics=statics,
+    )
     fig = go.Figure(data=traces)
-    return _layout(fig, geom, layer_names, activations, frame=frame, height=height,
-                   title=title, edge_label=edge_label, has_node_values=nv is not None)
+    return _layout(
+        fig,
+        geom,
+        layer_names,
+        activations,
+        frame=frame,
+        height=height,
+        title=title,
+        edge_label=edge_label,
+        has_node_values=nv is not None,
+    )
 
 
 def network_diagram_patch(
@@ -538,8 +724,17 @@ def network_diagram_patch(
     nv = _node_array(node_values, sizes)
     nmax = symmetric_max(nv if nv is not None else [], zmax=node_max)
     bmax = symmetric_max(_bias_array(biases, sizes))
-    traces = _dynamic_traces(geom, weights, biases, node_values, edge_values, edge_scale=scale,
-                             node_max=nmax, bias_max=bmax, full=False)
+    traces = _dynamic_traces(
+        geom,
+        weights,
+        biases,
+        node_values,
+        edge_values,
+        edge_scale=scale,
+        node_max=nmax,
+        bias_max=bmax,
+        full=False,
+    )
     data = {}
     for t, trace in enumerate(traces):
         attrs = {k: v for k, v in trace.items() if k not in ("type", "marker")}
@@ -600,46 +795,114 @@ def network_animation(
     bmax = symmetric_max(*[_bias_array(b, sizes) for b in biases_all])
     has_nodes = node_values_fn is not None
     nmax = symmetric_max(*[_node_array(nv, sizes) for nv in nodes_all]) if has_nodes else 1.0
-    frame = _frame(geom, layer_names, width=width, height=height, title=title,
-                   has_node_values=has_nodes, animated=True)
+    frame = _frame(
+        geom,
+        layer_names,
+        width=width,
+        height=height,
+        title=title,
+        has_node_values=has_nodes,
+        animated=True,
+    )
     statics = _statics(geom, layer_names, activations, False, "weight", has_nodes, frame)
     kw = dict(edge_scale=scale, node_max=nmax, bias_max=bmax)
-    first = _dynamic_traces(geom, weights_all[0], biases_all[0], nodes_all[0], None, full=True,
-                            statics=statics, **kw)
+    first = _dynamic_traces(
+        geom, weights_all[0], biases_all[0], nodes_all[0], None, full=True, statics=statics, **kw
+    )
     fig = go.Figure(data=first)
     trace_ids = list(range(N_TRACES))
     frames, steps = [], []
     for k, (it, _, _) in enumerate(snaps):
         name = str(it)
-        data = _dynamic_traces(geom, weights_all[k], biases_all[k], nodes_all[k], None,
-                               full=False, **kw)
+        data = _dynamic_traces(
+            geom, weights_all[k], biases_all[k], nodes_all[k], None, full=False, **kw
+        )
         frames.append({"name": name, "data": data, "traces": trace_ids})
-        steps.append(dict(method="animate", label=name, args=[[name], {
-            "mode": "immediate", "frame": {"duration": 0, "redraw": False},
-            "transition": {"duration": 0}}]))
+        steps.append(
+            dict(
+                method="animate",
+                label=name,
+                args=[
+                    [name],
+                    {
+                        "mode": "immediate",
+                        "frame": {"duration": 0, "redraw": False},
+                        "transition": {"duration": 0},
+                    },
+                ],
+            )
+        )
     fig.frames = frames
-    _layout(fig, geom, layer_names, activations, frame=frame, height=height, title=title,
-            edge_label="weight", has_node_values=has_nodes, animated=True)
+    _layout(
+        fig,
+        geom,
+        layer_names,
+        activations,
+        frame=frame,
+        height=height,
+        title=title,
+        edge_label="weight",
+        has_node_values=has_nodes,
+        animated=True,
+    )
     fig.update_layout(
-        sliders=[dict(
-            active=0, steps=steps, x=0.0, len=1.0, y=0, yanchor="top", pad=dict(t=34, b=0),
-            currentvalue=dict(prefix="iteration ", font=dict(size=FONT_SIZE + 1),
-                              xanchor="right", offset=12),
-            font=dict(size=14), ticklen=4, minorticklen=2,
-        )],
-        updatemenus=[dict(
-            # on the row of the slider's "iteration N" (which sits at the right)
-            type="buttons", direction="left", showactive=False, x=0.0, y=0, xanchor="left",
-            yanchor="top", pad=dict(t=30, r=8), font=dict(size=FONT_SIZE),
-            buttons=[
-                dict(label="▶ Play", method="animate", args=[None, {
-                    "mode": "immediate", "fromcurrent": True,
-                    "frame": {"duration": int(frame_ms), "redraw": False},
-                    "transition": {"duration": 0}}]),
-                dict(label="❚❚ Pause", method="animate", args=[[None], {
-                    "mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                    "transition": {"duration": 0}}]),
-            ],
-        )],
+        sliders=[
+            dict(
+                active=0,
+                steps=steps,
+                x=0.0,
+                len=1.0,
+                y=0,
+                yanchor="top",
+                pad=dict(t=34, b=0),
+                currentvalue=dict(
+                    prefix="iteration ", font=dict(size=FONT_SIZE + 1), xanchor="right", offset=12
+                ),
+                font=dict(size=14),
+                ticklen=4,
+                minorticklen=2,
+            )
+        ],
+        updatemenus=[
+            dict(
+                # on the row of the slider's "iteration N" (which sits at the right)
+                type="buttons",
+                direction="left",
+                showactive=False,
+                x=0.0,
+                y=0,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=30, r=8),
+                font=dict(size=FONT_SIZE),
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            {
+                                "mode": "immediate",
+                                "fromcurrent": True,
+                                "frame": {"duration": int(frame_ms), "redraw": False},
+                                "transition": {"duration": 0},
+                            },
+                        ],
+                    ),
+                    dict(
+                        label="❚❚ Pause",
+                        method="animate",
+                        args=[
+                            [None],
+                            {
+                                "mode": "immediate",
+                                "frame": {"duration": 0, "redraw": False},
+                                "transition": {"duration": 0},
+                            },
+                        ],
+                    ),
+                ],
+            )
+        ],
     )
     return fig

@@ -27,11 +27,16 @@ def _add_rows(fig: go.Figure, x, y, split: np.ndarray, *, size: int, hovertempla
         if not m.any():
             continue
         color, symbol = SPLIT_MARKERS.get(s, (GREY, "x"))
-        fig.add_trace(go.Scatter(
-            x=x[m], y=y[m], mode="markers", name=s,
-            marker=dict(color=color, symbol=symbol, size=size, line=dict(color=WHITE, width=1)),
-            hovertemplate=hovertemplate,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=x[m],
+                y=y[m],
+                mode="markers",
+                name=s,
+                marker=dict(color=color, symbol=symbol, size=size, line=dict(color=WHITE, width=1)),
+                hovertemplate=hovertemplate,
+            )
+        )
 
 
 def prediction_scatter(
@@ -54,18 +59,41 @@ def prediction_scatter(
     lo, hi = (float(both.min()), float(both.max())) if both.size else (0.0, 1.0)
     pad = 0.05 * (hi - lo if hi > lo else 1.0)
     lo, hi = lo - pad, hi + pad
-    fig = go.Figure(go.Scatter(
-        x=[lo, hi], y=[lo, hi], mode="lines", name="predicted = actual",
-        line=dict(color=GREY, dash="dash", width=1.5), hoverinfo="skip",
-    ))
-    _add_rows(fig, t, p, _split(split, t.shape[0]), size=9,
-              hovertemplate=f"actual {target_name} = %{{x:.4g}}<br>predicted = %{{y:.4g}}"
-                            "<extra>%{fullData.name}</extra>")
+    fig = go.Figure(
+        go.Scatter(
+            x=[lo, hi],
+            y=[lo, hi],
+            mode="lines",
+            name="predicted = actual",
+            line=dict(color=GREY, dash="dash", width=1.5),
+            hoverinfo="skip",
+        )
+    )
+    _add_rows(
+        fig,
+        t,
+        p,
+        _split(split, t.shape[0]),
+        size=9,
+        hovertemplate=f"actual {target_name} = %{{x:.4g}}<br>predicted = %{{y:.4g}}"
+        "<extra>%{fullData.name}</extra>",
+    )
     base_layout(fig, height=height, margin=dict(t=36))
-    fig.update_xaxes(title=dict(text=f"actual {target_name}"), range=[lo, hi], gridcolor=GRID,
-                     zeroline=False, constrain="domain")
-    fig.update_yaxes(title=dict(text=f"predicted {target_name}"), range=[lo, hi], gridcolor=GRID,
-                     zeroline=False, scaleanchor="x", constrain="domain")
+    fig.update_xaxes(
+        title=dict(text=f"actual {target_name}"),
+        range=[lo, hi],
+        gridcolor=GRID,
+        zeroline=False,
+        constrain="domain",
+    )
+    fig.update_yaxes(
+        title=dict(text=f"predicted {target_name}"),
+        range=[lo, hi],
+        gridcolor=GRID,
+        zeroline=False,
+        scaleanchor="x",
+        constrain="domain",
+    )
     fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))
     return fig
 
@@ -86,14 +114,27 @@ def fit_curve(
     x_label, y_label = esc(x_label), esc(y_label)  # column names: text, never markup
     x = np.asarray(x, dtype=float).reshape(-1)
     y = np.asarray(y, dtype=float).reshape(-1)
-    fig = go.Figure(go.Scatter(
-        x=np.asarray(x_grid, dtype=float), y=np.asarray(y_grid, dtype=float), mode="lines",
-        name="network", line=dict(color=INK, width=2.5),
-        hovertemplate=f"{x_label} = %{{x:.3g}}<br>network: {y_label} = %{{y:.4g}}<extra></extra>",
-    ))
-    _add_rows(fig, x, y, _split(split, x.shape[0]), size=8,
-              hovertemplate=f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.4g}}"
-                            "<extra>%{fullData.name}</extra>")
+    fig = go.Figure(
+        go.Scatter(
+            x=np.asarray(x_grid, dtype=float),
+            y=np.asarray(y_grid, dtype=float),
+            mode="lines",
+            name="network",
+            line=dict(color=INK, width=2.5),
+            hovertemplate=(
+                f"{x_label} = %{{x:.3g}}<br>network: {y_label} = %{{y:.4g}}<extra></extra>"
+            ),
+        )
+    )
+    _add_rows(
+        fig,
+        x,
+        y,
+        _split(split, x.shape[0]),
+        size=8,
+        hovertemplate=f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.4g}}"
+        "<extra>%{fullData.name}</extra>",
+    )
     base_layout(fig, height=height, title=title, margin=dict(t=60 if title else 36))
     fig.update_xaxes(title=dict(text=x_label), gridcolor=GRID, zeroline=False)
     fig.update_yaxes(title=dict(text=y_label), gridcolor=GRID, zeroline=False)

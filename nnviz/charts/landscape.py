@@ -51,8 +51,12 @@ def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
 
 def _colour_values(loss: np.ndarray, log: bool) -> tuple[np.ndarray, dict]:
     """The values colours follow and the colour bar that labels them."""
-    bar = dict(thickness=14, len=0.9, tickfont=dict(size=FONT_SIZE),
-               title=dict(text="loss", font=dict(size=FONT_SIZE), side="right"))
+    bar = dict(
+        thickness=14,
+        len=0.9,
+        tickfont=dict(size=FONT_SIZE),
+        title=dict(text="loss", font=dict(size=FONT_SIZE), side="right"),
+    )
     if not log:
         return loss, bar
     floor = float(_finite_positive(loss).min())
@@ -93,8 +97,9 @@ def landscape_figure(
     b = np.asarray(betas, dtype=float).reshape(-1)
     L = np.asarray(loss, dtype=float)
     if L.shape != (b.size, a.size):
-        raise ValueError(f"loss must have shape (len(betas), len(alphas)) = ({b.size}, {a.size});"
-                         f" got {L.shape}")
+        raise ValueError(
+            f"loss must have shape (len(betas), len(alphas)) = ({b.size}, {a.size}); got {L.shape}"
+        )
     if log_color is None:
         log = wants_log(L)
     else:  # a log scale needs a positive loss somewhere
@@ -105,81 +110,165 @@ def landscape_figure(
         center_loss = float(L[i, j])
     hover = "α = %{x:.3g}, β = %{y:.3g}<br>loss = %{customdata:.4g}<extra></extra>"
     P = None if path is None else np.asarray(path, dtype=float).reshape(-1, 2)
-    its = (np.arange(len(P)) if path_iterations is None
-           else np.asarray(path_iterations)) if P is not None else None
+    its = (
+        (np.arange(len(P)) if path_iterations is None else np.asarray(path_iterations))
+        if P is not None
+        else None
+    )
     fig = go.Figure()
     if surface:
-        fig.add_trace(go.Surface(
-            name="loss", x=to_f32(a), y=to_f32(b), z=to_f32(L), surfacecolor=to_f32(z),
-            colorscale=SEQUENTIAL, colorbar=bar, customdata=to_f32(L),
-            hovertemplate="α = %{x:.3g}, β = %{y:.3g}<br>loss = %{z:.4g}<extra></extra>",
-            contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=False))),
-        ))
+        fig.add_trace(
+            go.Surface(
+                name="loss",
+                x=to_f32(a),
+                y=to_f32(b),
+                z=to_f32(L),
+                surfacecolor=to_f32(z),
+                colorscale=SEQUENTIAL,
+                colorbar=bar,
+                customdata=to_f32(L),
+                hovertemplate="α = %{x:.3g}, β = %{y:.3g}<br>loss = %{z:.4g}<extra></extra>",
+                contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=False))),
+            )
+        )
         if P is not None and path_loss is not None and len(P):
-            fig.add_trace(go.Scatter3d(
-                name=PATH_NAME, x=P[:, 0], y=P[:, 1], z=np.asarray(path_loss, dtype=float),
-                mode="lines+markers", line=dict(color=INK, width=5),
-                marker=dict(size=3, color=INK), customdata=its,
-                hovertemplate="iteration %{customdata}<br>loss = %{z:.4g}<extra></extra>",
-            ))
-        fig.add_trace(go.Scatter3d(
-            name=NOW_NAME, x=[0.0], y=[0.0], z=[center_loss], mode="markers",
-            marker=dict(size=7, color=WHITE, symbol="diamond", line=dict(color=INK, width=2)),
-            hovertemplate="the current weights<br>loss = %{z:.4g}<extra></extra>",
-        ))
+            fig.add_trace(
+                go.Scatter3d(
+                    name=PATH_NAME,
+                    x=P[:, 0],
+                    y=P[:, 1],
+                    z=np.asarray(path_loss, dtype=float),
+                    mode="lines+markers",
+                    line=dict(color=INK, width=5),
+                    marker=dict(size=3, color=INK),
+                    customdata=its,
+                    hovertemplate="iteration %{customdata}<br>loss = %{z:.4g}<extra></extra>",
+                )
+            )
+        fig.add_trace(
+            go.Scatter3d(
+                name=NOW_NAME,
+                x=[0.0],
+                y=[0.0],
+                z=[center_loss],
+                mode="markers",
+                marker=dict(size=7, color=WHITE, symbol="diamond", line=dict(color=INK, width=2)),
+                hovertemplate="the current weights<br>loss = %{z:.4g}<extra></extra>",
+            )
+        )
         axis = dict(tickfont=dict(size=FONT_SIZE), backgroundcolor=WHITE, gridcolor="#d1d5db")
-        fig.update_layout(scene=dict(
-            xaxis=dict(title=dict(text="α", font=dict(size=FONT_SIZE)), **axis),
-            yaxis=dict(title=dict(text="β", font=dict(size=FONT_SIZE)), **axis),
-            zaxis=dict(title=dict(text="loss", font=dict(size=FONT_SIZE)),
-                       type="log" if log else "linear", exponentformat="e", nticks=6, **axis),
-            aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.7),
-            camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
-        ))
-        base_layout(fig, height=height, title=title, margin=dict(l=10, r=10, t=60 if title
-                                                                 else 20, b=10))
+        fig.update_layout(
+            scene=dict(
+                xaxis=dict(title=dict(text="α", font=dict(size=FONT_SIZE)), **axis),
+                yaxis=dict(title=dict(text="β", font=dict(size=FONT_SIZE)), **axis),
+                zaxis=dict(
+                    title=dict(text="loss", font=dict(size=FONT_SIZE)),
+                    type="log" if log else "linear",
+                    exponentformat="e",
+                    nticks=6,
+                    **axis,
+                ),
+                aspectmode="manual",
+                aspectratio=dict(x=1, y=1, z=0.7),
+                camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
+            )
+        )
+        base_layout(
+            fig, height=height, title=title, margin=dict(l=10, r=10, t=60 if title else 20, b=10)
+        )
     else:
-        fig.add_trace(go.Contour(
-            name="loss", x=to_f32(a), y=to_f32(b), z=to_f32(z), customdata=to_f32(L),
-            colorscale=SEQUENTIAL, colorbar=bar, ncontours=18,
-            contours=dict(coloring="heatmap", showlabels=not log,
-                          labelfont=dict(size=FONT_SIZE, color=INK)),
-            line=dict(width=0.7, color=rgba(INK, 0.3)),
-            hovertemplate=hover,
-        ))
+        fig.add_trace(
+            go.Contour(
+                name="loss",
+                x=to_f32(a),
+                y=to_f32(b),
+                z=to_f32(z),
+                customdata=to_f32(L),
+                colorscale=SEQUENTIAL,
+                colorbar=bar,
+                ncontours=18,
+                contours=dict(
+                    coloring="heatmap",
+                    showlabels=not log,
+                    labelfont=dict(size=FONT_SIZE, color=INK),
+                ),
+                line=dict(width=0.7, color=rgba(INK, 0.3)),
+                hovertemplate=hover,
+            )
+        )
         if P is not None and len(P):
-            pl = (np.asarray(path_loss, dtype=float) if path_loss is not None
-                  else np.full(len(P), np.nan))
-            fig.add_trace(go.Scatter(
-                name=PATH_NAME, x=P[:, 0], y=P[:, 1], mode="lines+markers",
-                line=dict(color=INK, width=2.5), marker=dict(size=6, color=INK,
-                                                             line=dict(color=WHITE, width=1)),
-                customdata=np.stack([its, pl], axis=1),
-                hovertemplate="iteration %{customdata[0]}<br>loss = %{customdata[1]:.4g}"
-                              "<extra></extra>",
-            ))
-            fig.add_trace(go.Scatter(
-                name=START_NAME, x=P[:1, 0], y=P[:1, 1], mode="markers",
-                marker=dict(size=13, color=WHITE, symbol="circle", line=dict(color=INK, width=2)),
-                customdata=np.stack([its[:1], pl[:1]], axis=1),
-                hovertemplate="start: iteration %{customdata[0]}<br>loss = "
-                              "%{customdata[1]:.4g}<extra></extra>",
-            ))
-        fig.add_trace(go.Scatter(
-            name=NOW_NAME, x=[0.0], y=[0.0], mode="markers",
-            marker=dict(size=20, color=WHITE, symbol="star", line=dict(color=INK, width=2)),
-            customdata=[center_loss],
-            hovertemplate="the current weights (0, 0)<br>loss = %{customdata:.4g}"
-                          "<extra></extra>",
-        ))
-        base_layout(fig, height=height, title=title,
-                    margin=dict(t=90 if title else 50, l=70, r=20, b=60))
-        fig.update_xaxes(title=dict(text=x_label), range=[float(a.min()), float(a.max())],
-                         showgrid=False, zeroline=False, constrain="domain")
-        fig.update_yaxes(title=dict(text=y_label), range=[float(b.min()), float(b.max())],
-                         showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0,
-                                  font=dict(size=FONT_SIZE), bgcolor="rgba(255,255,255,0.8)"))
+            pl = (
+                np.asarray(path_loss, dtype=float)
+                if path_loss is not None
+                else np.full(len(P), np.nan)
+            )
+            fig.add_trace(
+                go.Scatter(
+                    name=PATH_NAME,
+                    x=P[:, 0],
+                    y=P[:, 1],
+                    mode="lines+markers",
+                    line=dict(color=INK, width=2.5),
+                    marker=dict(size=6, color=INK, line=dict(color=WHITE, width=1)),
+                    customdata=np.stack([its, pl], axis=1),
+                    hovertemplate="iteration %{customdata[0]}<br>loss = %{customdata[1]:.4g}"
+                    "<extra></extra>",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    name=START_NAME,
+                    x=P[:1, 0],
+                    y=P[:1, 1],
+                    mode="markers",
+                    marker=dict(
+                        size=13, color=WHITE, symbol="circle", line=dict(color=INK, width=2)
+                    ),
+                    customdata=np.stack([its[:1], pl[:1]], axis=1),
+                    hovertemplate="start: iteration %{customdata[0]}<br>loss = "
+                    "%{customdata[1]:.4g}<extra></extra>",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                name=NOW_NAME,
+                x=[0.0],
+                y=[0.0],
+                mode="markers",
+                marker=dict(size=20, color=WHITE, symbol="star", line=dict(color=INK, width=2)),
+                customdata=[center_loss],
+                hovertemplate="the current weights (0, 0)<br>loss = %{customdata:.4g}"
+                "<extra></extra>",
+            )
+        )
+        base_layout(
+            fig, height=height, title=title, margin=dict(t=90 if title else 50, l=70, r=20, b=60)
+        )
+        fig.update_xaxes(
+            title=dict(text=x_label),
+            range=[float(a.min()), float(a.max())],
+            showgrid=False,
+            zeroline=False,
+            constrain="domain",
+        )
+        fig.update_yaxes(
+            title=dict(text=y_label),
+            range=[float(b.min()), float(b.max())],
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            constrain="domain",
+        )
+    fig.update_layout(
+        legend=dict(
+            orientation="h",
+            yanchor="bottom",
+            y=1.0,
+            x=0,
+            font=dict(size=FONT_SIZE),
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    )
     return fig
 
 

@@ -66,32 +66,49 @@ def loss_figure(
     fig = go.Figure()
     series = []
     if iterations is not None and train_loss is not None:
-        series.append({"name": None, "iterations": iterations, "train_loss": train_loss,
-                       "test_loss": test_loss})
+        series.append(
+            {
+                "name": None,
+                "iterations": iterations,
+                "train_loss": train_loss,
+                "test_loss": test_loss,
+            }
+        )
     for run in runs or ():
         series.append(run)
     compare = bool(runs)
     for k, run in enumerate(series):
-        its, tr, te = _series(run["iterations"], run["train_loss"], run.get("test_loss"),
-                              max_points)
+        its, tr, te = _series(
+            run["iterations"], run["train_loss"], run.get("test_loss"), max_points
+        )
         name = esc(run["name"]) if run.get("name") else ("this run" if compare else None)
         color = RUN_COLORS[k % len(RUN_COLORS)] if compare else BLUE
         test_color = color if compare else ORANGE
         prefix = f"{name} · " if compare else ""
         group = f"run{k}"
-        fig.add_trace(go.Scatter(
-            x=its, y=tr, mode="lines" if len(its) > 1 else "markers", name=f"{prefix}train",
-            legendgroup=group,
-            line=dict(color=color, width=2.5),
-            hovertemplate="%{y:.4g}",
-        ))
-        if te is not None:
-            fig.add_trace(go.Scatter(
-                x=its, y=te, mode="lines" if len(its) > 1 else "markers", name=f"{prefix}test",
+        fig.add_trace(
+            go.Scatter(
+                x=its,
+                y=tr,
+                mode="lines" if len(its) > 1 else "markers",
+                name=f"{prefix}train",
                 legendgroup=group,
-                line=dict(color=test_color, width=2.5, dash="dot"),
+                line=dict(color=color, width=2.5),
                 hovertemplate="%{y:.4g}",
-            ))
+            )
+        )
+        if te is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=its,
+                    y=te,
+                    mode="lines" if len(its) > 1 else "markers",
+                    name=f"{prefix}test",
+                    legendgroup=group,
+                    line=dict(color=test_color, width=2.5, dash="dot"),
+                    hovertemplate="%{y:.4g}",
+                )
+            )
 
     all_its = [np.asarray(s["iterations"]) for s in series if len(s["iterations"])]
     span = 1.0
@@ -107,34 +124,73 @@ def loss_figure(
         else:
             level = 0
         last_x = x
-        shapes.append(dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
-                           line=dict(color=GREY, width=1.5, dash="dash")))
-        annotations.append(dict(
-            x=x, xref="x", y=1 - 0.11 * level, yref="paper", yanchor="top", xanchor="left",
-            text=text, showarrow=False, xshift=5,
-            font=dict(size=SMALL_FONT, color=GREY), bgcolor=rgba("#ffffff", 0.8),
-        ))
+        shapes.append(
+            dict(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=x,
+                x1=x,
+                y0=0,
+                y1=1,
+                line=dict(color=GREY, width=1.5, dash="dash"),
+            )
+        )
+        annotations.append(
+            dict(
+                x=x,
+                xref="x",
+                y=1 - 0.11 * level,
+                yref="paper",
+                yanchor="top",
+                xanchor="left",
+                text=text,
+                showarrow=False,
+                xshift=5,
+                font=dict(size=SMALL_FONT, color=GREY),
+                bgcolor=rgba("#ffffff", 0.8),
+            )
+        )
 
     base_layout(fig, height=height, title=title, margin=dict(t=40 if title else 10, b=45))
     fig.update_layout(
         shapes=shapes,
         annotations=annotations,
         hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0,
-                    bgcolor="rgba(255,255,255,0)"),
+        legend=dict(
+            orientation="h",
+            yanchor="bottom",
+            y=1.0,
+            xanchor="right",
+            x=1.0,
+            bgcolor="rgba(255,255,255,0)",
+        ),
         showlegend=True,
     )
-    fig.update_xaxes(title=dict(text="iteration", standoff=4), gridcolor=GRID, zeroline=False,
-                     rangemode="tozero", tickformat=",d")
+    fig.update_xaxes(
+        title=dict(text="iteration", standoff=4),
+        gridcolor=GRID,
+        zeroline=False,
+        rangemode="tozero",
+        tickformat=",d",
+    )
     if all_its and max(float(a.max()) for a in all_its) < MIN_X_RANGE:
         # a short run (or iteration 0 alone) on whole iterations, not on 0 … 1 in 0.2s
         fig.update_xaxes(range=[0, MIN_X_RANGE], autorange=False)
-    fig.update_yaxes(title=dict(text="loss", standoff=4), gridcolor=GRID, zeroline=False,
-                     type="log" if log_y else "linear", exponentformat="power")
+    fig.update_yaxes(
+        title=dict(text="loss", standoff=4),
+        gridcolor=GRID,
+        zeroline=False,
+        type="log" if log_y else "linear",
+        exponentformat="power",
+    )
     if not log_y:
         fig.update_yaxes(rangemode="tozero")
-        single = [float(np.asarray(s["train_loss"], float)[0]) for s in series
-                  if len(s["iterations"]) == 1]
+        single = [
+            float(np.asarray(s["train_loss"], float)[0])
+            for s in series
+            if len(s["iterations"]) == 1
+        ]
         if single and len(series) == 1 and np.isfinite(single[0]) and single[0] > 0:
             # one point: in the middle of the axis, not on its top edge
             fig.update_yaxes(range=[0, 2 * single[0]], autorange=False)

@@ -51,10 +51,26 @@ def _matrix_height(n_rows: int, height: int | None, top: int, bottom: int = 12) 
 
 
 def _category_axes(fig: go.Figure, *, row=None, col=None, show_x=True, show_y=True):
-    fig.update_xaxes(type="category", side="top", showgrid=False, ticks="",
-                     showticklabels=show_x, tickfont=dict(size=14), row=row, col=col)
-    fig.update_yaxes(type="category", autorange="reversed", showgrid=False, ticks="",
-                     showticklabels=show_y, tickfont=dict(size=14), row=row, col=col)
+    fig.update_xaxes(
+        type="category",
+        side="top",
+        showgrid=False,
+        ticks="",
+        showticklabels=show_x,
+        tickfont=dict(size=14),
+        row=row,
+        col=col,
+    )
+    fig.update_yaxes(
+        type="category",
+        autorange="reversed",
+        showgrid=False,
+        ticks="",
+        showticklabels=show_y,
+        tickfont=dict(size=14),
+        row=row,
+        col=col,
+    )
 
 
 def weight_heatmap(
@@ -84,18 +100,28 @@ def weight_heatmap(
     cols = unique_labels(col_labels, n_out, "out ")
     z = symmetric_max(W, zmax=zmax)
     small = show_values and n_in <= MAX_TEXT_CELLS and n_out <= MAX_TEXT_CELLS
-    fig = go.Figure(go.Heatmap(
-        z=W, x=cols, y=rows, zmin=-z, zmax=z, zmid=0, colorscale=_colorscale(colorscale),
-        text=fmt_array(W) if small else None,
-        texttemplate="%{text}" if small else None,
-        textfont=dict(size=14),
-        hovertemplate=f"from %{{y}} → to %{{x}}: {value_name} = %{{z:.4g}}<extra></extra>",
-        xgap=1, ygap=1,
-        colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=14)),
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=W,
+            x=cols,
+            y=rows,
+            zmin=-z,
+            zmax=z,
+            zmid=0,
+            colorscale=_colorscale(colorscale),
+            text=fmt_array(W) if small else None,
+            texttemplate="%{text}" if small else None,
+            textfont=dict(size=14),
+            hovertemplate=f"from %{{y}} → to %{{x}}: {value_name} = %{{z:.4g}}<extra></extra>",
+            xgap=1,
+            ygap=1,
+            colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=14)),
+        )
+    )
     top = 80 if title else 40
-    base_layout(fig, height=_matrix_height(n_in, height, top), title=title,
-                margin=dict(t=top, l=80, b=12))
+    base_layout(
+        fig, height=_matrix_height(n_in, height, top), title=title, margin=dict(t=top, l=80, b=12)
+    )
     _category_axes(fig)
     fig.update_layout(xaxis_title=None, yaxis_title=None)
     return fig
@@ -120,17 +146,33 @@ def bias_heatmap(
     cols = unique_labels(labels, n, "out ")
     z = symmetric_max(b, zmax=zmax)
     small = show_values and n <= MAX_TEXT_CELLS
-    fig = go.Figure(go.Heatmap(
-        z=b.reshape(1, -1), x=cols, y=["bias"], zmin=-z, zmax=z, zmid=0,
-        colorscale=_colorscale(colorscale),
-        text=fmt_array(b.reshape(1, -1)) if small else None,
-        texttemplate="%{text}" if small else None,
-        textfont=dict(size=14),
-        hovertemplate="bias of %{x}: %{z:.4g}<extra></extra>",
-        xgap=1, ygap=1,
-        colorbar=dict(orientation="h", thickness=10, len=0.5, x=1.0, xanchor="right", y=-0.15,
-                      yanchor="top", tickfont=dict(size=14)),
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=b.reshape(1, -1),
+            x=cols,
+            y=["bias"],
+            zmin=-z,
+            zmax=z,
+            zmid=0,
+            colorscale=_colorscale(colorscale),
+            text=fmt_array(b.reshape(1, -1)) if small else None,
+            texttemplate="%{text}" if small else None,
+            textfont=dict(size=14),
+            hovertemplate="bias of %{x}: %{z:.4g}<extra></extra>",
+            xgap=1,
+            ygap=1,
+            colorbar=dict(
+                orientation="h",
+                thickness=10,
+                len=0.5,
+                x=1.0,
+                xanchor="right",
+                y=-0.15,
+                yanchor="top",
+                tickfont=dict(size=14),
+            ),
+        )
+    )
     top = 80 if title else 40
     base_layout(fig, height=height or top + 44 + 60, title=title, margin=dict(t=top, l=80, b=60))
     _category_axes(fig)
@@ -163,14 +205,15 @@ def layer_heatmaps(
     weights = [_as_matrix(W, "layer_heatmaps") for W in weights]
     L = len(weights)
     if len(names) != L + 1:
-        raise ValueError(f"names needs {L + 1} lists of node labels (input … output), "
-                         f"got {len(names)}")
+        raise ValueError(
+            f"names needs {L + 1} lists of node labels (input … output), got {len(names)}"
+        )
     if biases is None:
         biases = [np.zeros(W.shape[1]) for W in weights]
     biases = [np.asarray(b, dtype=float).reshape(-1) for b in biases]
     z = symmetric_max(*weights, *biases, zmax=zmax)
     exponent = shared_exponent(z)
-    unit = 10.0 ** exponent
+    unit = 10.0**exponent
 
     def cells(M):
         return [[fmt_compact(v / unit) for v in r] for r in np.atleast_2d(M)]
@@ -191,28 +234,56 @@ def layer_heatmaps(
         turn = crowded or longest * 8.5 > cell_px
         label_px.append(int(longest * 8.5 + 8) if turn else 22)
     top = max(label_px) + 34 + (40 if title else 0)
-    fig = make_subplots(rows=2, cols=L, column_widths=[w / sum(widths) for w in widths],
-                        horizontal_spacing=min(0.08, 0.5 / max(L, 1)))
+    fig = make_subplots(
+        rows=2,
+        cols=L,
+        column_widths=[w / sum(widths) for w in widths],
+        horizontal_spacing=min(0.08, 0.5 / max(L, 1)),
+    )
     annotations = []
     for l, (W, b) in enumerate(zip(weights, biases, strict=True)):
         rows = unique_labels(names[l], W.shape[0], "in ")
         cols = unique_labels(names[l + 1], W.shape[1], "out ")
-        small = (show_values and not crowded and W.shape[0] <= MAX_TEXT_CELLS
-                 and W.shape[1] <= MAX_TEXT_CELLS)
-        fig.add_trace(go.Heatmap(
-            z=W, x=cols, y=rows, coloraxis="coloraxis",
-            text=cells(W) if small else None,
-            texttemplate="%{text}" if small else None,
-            textfont=dict(size=14), xgap=1, ygap=1, name=f"W{l + 1}",
-            hovertemplate=f"W{l + 1}: from %{{y}} → to %{{x}}: %{{z:.4g}}<extra></extra>",
-        ), row=1, col=l + 1)
-        fig.add_trace(go.Heatmap(
-            z=b.reshape(1, -1), x=cols, y=[f"b{l + 1}"], coloraxis="coloraxis",
-            text=cells(b) if small else None,
-            texttemplate="%{text}" if small else None,
-            textfont=dict(size=14), xgap=1, ygap=1, name=f"b{l + 1}",
-            hovertemplate=f"b{l + 1}: bias of %{{x}}: %{{z:.4g}}<extra></extra>",
-        ), row=2, col=l + 1)
+        small = (
+            show_values
+            and not crowded
+            and W.shape[0] <= MAX_TEXT_CELLS
+            and W.shape[1] <= MAX_TEXT_CELLS
+        )
+        fig.add_trace(
+            go.Heatmap(
+                z=W,
+                x=cols,
+                y=rows,
+                coloraxis="coloraxis",
+                text=cells(W) if small else None,
+                texttemplate="%{text}" if small else None,
+                textfont=dict(size=14),
+                xgap=1,
+                ygap=1,
+                name=f"W{l + 1}",
+                hovertemplate=f"W{l + 1}: from %{{y}} → to %{{x}}: %{{z:.4g}}<extra></extra>",
+            ),
+            row=1,
+            col=l + 1,
+        )
+        fig.add_trace(
+            go.Heatmap(
+                z=b.reshape(1, -1),
+                x=cols,
+                y=[f"b{l + 1}"],
+                coloraxis="coloraxis",
+                text=cells(b) if small else None,
+                texttemplate="%{text}" if small else None,
+                textfont=dict(size=14),
+                xgap=1,
+                ygap=1,
+                name=f"b{l + 1}",
+                hovertemplate=f"b{l + 1}: bias of %{{x}}: %{{z:.4g}}<extra></extra>",
+            ),
+            row=2,
+            col=l + 1,
+        )
         _category_axes(fig, row=1, col=l + 1)
         fig.update_xaxes(tickangle=0 if label_px[l] == 22 else -90, row=1, col=l + 1)
         _category_axes(fig, row=2, col=l + 1, show_x=False)
@@ -220,21 +291,38 @@ def layer_heatmaps(
         w_bottom = 1 - W.shape[0] * cell / plot_px
         b_top = w_bottom - gap / plot_px
         fig.update_yaxes(domain=[max(w_bottom, 0.0), 1.0], row=1, col=l + 1)
-        fig.update_yaxes(domain=[max(b_top - cell / plot_px, 0.0), max(b_top, 0.0)],
-                         row=2, col=l + 1)
+        fig.update_yaxes(
+            domain=[max(b_top - cell / plot_px, 0.0), max(b_top, 0.0)], row=2, col=l + 1
+        )
         xdom = fig.get_subplot(1, l + 1).xaxis.domain
-        annotations.append(dict(
-            x=(xdom[0] + xdom[1]) / 2, y=1, xref="paper", yref="paper", yanchor="bottom",
-            yshift=max(label_px) + 6, showarrow=False, text=f"<b>W{l + 1}</b>",
-            font=dict(size=15)))
+        annotations.append(
+            dict(
+                x=(xdom[0] + xdom[1]) / 2,
+                y=1,
+                xref="paper",
+                yref="paper",
+                yanchor="bottom",
+                yshift=max(label_px) + 6,
+                showarrow=False,
+                text=f"<b>W{l + 1}</b>",
+                font=dict(size=15),
+            )
+        )
     if exponent and not crowded and show_values:
         title = (f"{title} · " if title else "") + f"cell values ×{power_of_ten(exponent)}"
-    base_layout(fig, height=height or int(top + plot_px + 12), title=title,
-                margin=dict(t=top, l=80, b=12))
-    fig.update_layout(annotations=annotations, coloraxis=dict(
-        colorscale=_colorscale(colorscale), cmin=-z, cmax=z, cmid=0,
-        colorbar=dict(thickness=14, len=1.0, tickfont=dict(size=14), exponentformat="power"),
-    ))
+    base_layout(
+        fig, height=height or int(top + plot_px + 12), title=title, margin=dict(t=top, l=80, b=12)
+    )
+    fig.update_layout(
+        annotations=annotations,
+        coloraxis=dict(
+            colorscale=_colorscale(colorscale),
+            cmin=-z,
+            cmax=z,
+            cmid=0,
+            colorbar=dict(thickness=14, len=1.0, tickfont=dict(size=14), exponentformat="power"),
+        ),
+    )
     return fig
 
 
@@ -276,10 +364,12 @@ def matrix_figure(
     """
     M = _as_matrix(M, "matrix_figure")
     n, m = M.shape
-    rows = unique_labels(row_labels if row_labels is not None else [f"row {i}" for i in range(n)],
-                         n, "row ")
-    cols = unique_labels(col_labels if col_labels is not None else [str(j + 1) for j in range(m)],
-                         m, "col ")
+    rows = unique_labels(
+        row_labels if row_labels is not None else [f"row {i}" for i in range(n)], n, "row "
+    )
+    cols = unique_labels(
+        col_labels if col_labels is not None else [str(j + 1) for j in range(m)], m, "col "
+    )
     small = show_values and n <= MAX_TEXT_CELLS and m <= MAX_TEXT_CELLS
     if diverging:
         z = symmetric_max(M, zmax=zmax)
@@ -295,16 +385,25 @@ def matrix_figure(
         if hi <= lo:
             hi = lo + 1.0
         color = dict(zmin=lo, zmax=hi, colorscale=SEQUENTIAL)
-    fig = go.Figure(go.Heatmap(
-        z=M, x=cols, y=rows, **color,
-        text=fmt_array(M) if small else None, texttemplate="%{text}" if small else None,
-        textfont=dict(size=14), xgap=1 if small else 0, ygap=1 if small else 0,
-        hovertemplate="%{y}, %{x}: %{z:.4g}<extra></extra>",
-        colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=14)),
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=M,
+            x=cols,
+            y=rows,
+            **color,
+            text=fmt_array(M) if small else None,
+            texttemplate="%{text}" if small else None,
+            textfont=dict(size=14),
+            xgap=1 if small else 0,
+            ygap=1 if small else 0,
+            hovertemplate="%{y}, %{x}: %{z:.4g}<extra></extra>",
+            colorbar=dict(thickness=14, len=0.9, tickfont=dict(size=14)),
+        )
+    )
     top = 80 if title else 40
-    base_layout(fig, height=_matrix_height(n, height, top), title=title,
-                margin=dict(t=top, l=80, b=12))
+    base_layout(
+        fig, height=_matrix_height(n, height, top), title=title, margin=dict(t=top, l=80, b=12)
+    )
     _category_axes(fig, show_y=n <= 40)
     fig.update_xaxes(gridcolor=GRID)
     return fig

@@ -50,28 +50,59 @@ def confusion_figure(
         raise ValueError("a confusion matrix holds counts: whole numbers ≥ 0")
     C = C.astype(np.int64)
     k = C.shape[0]
-    names = unique_labels(class_names if class_names is not None else
-                          [f"class {i}" for i in range(k)], k, "class ")
+    names = unique_labels(
+        class_names if class_names is not None else [f"class {i}" for i in range(k)], k, "class "
+    )
     share = confusion_shares(C)
     # any row at all shows (a single mistake must not look white), deeper for a larger share
     depth = np.where(C > 0, MIN_DEPTH + (1 - MIN_DEPTH) * share, 0.0)
     signed = np.where(np.eye(k, dtype=bool), depth, -depth)
-    fig = go.Figure(go.Heatmap(
-        z=signed, x=names, y=names, zmin=-1, zmax=1, zmid=0, colorscale=DIVERGING,
-        showscale=False, text=[[str(v) for v in row] for row in C], texttemplate="%{text}",
-        textfont=dict(size=FONT_SIZE + 4), customdata=share, xgap=2, ygap=2,
-        hovertemplate="true %{y}, predicted %{x}: %{text} rows<br>"
-                      "%{customdata:.0%} of the true class<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=signed,
+            x=names,
+            y=names,
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            colorscale=DIVERGING,
+            showscale=False,
+            text=[[str(v) for v in row] for row in C],
+            texttemplate="%{text}",
+            textfont=dict(size=FONT_SIZE + 4),
+            customdata=share,
+            xgap=2,
+            ygap=2,
+            hovertemplate="true %{y}, predicted %{x}: %{text} rows<br>"
+            "%{customdata:.0%} of the true class<extra></extra>",
+        )
+    )
     top = 70 if title else 30
     bottom = 70
-    base_layout(fig, height=height or int(top + bottom + max(2, k) * CELL_PX), title=title,
-                margin=dict(t=top, l=90, r=20, b=bottom))
-    fig.update_xaxes(type="category", title=dict(text="predicted class"), showgrid=False,
-                     ticks="", tickfont=dict(size=FONT_SIZE), constrain="domain")
-    fig.update_yaxes(type="category", title=dict(text="true class"), autorange="reversed",
-                     showgrid=False, ticks="", tickfont=dict(size=FONT_SIZE),
-                     scaleanchor="x", constrain="domain")
+    base_layout(
+        fig,
+        height=height or int(top + bottom + max(2, k) * CELL_PX),
+        title=title,
+        margin=dict(t=top, l=90, r=20, b=bottom),
+    )
+    fig.update_xaxes(
+        type="category",
+        title=dict(text="predicted class"),
+        showgrid=False,
+        ticks="",
+        tickfont=dict(size=FONT_SIZE),
+        constrain="domain",
+    )
+    fig.update_yaxes(
+        type="category",
+        title=dict(text="true class"),
+        autorange="reversed",
+        showgrid=False,
+        ticks="",
+        tickfont=dict(size=FONT_SIZE),
+        scaleanchor="x",
+        constrain="domain",
+    )
     return fig
 
 

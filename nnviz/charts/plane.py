@@ -81,15 +81,22 @@ def _grid_outputs(predict_fn, x_range, y_range, resolution):
 
 def _class_names(class_names, k: int) -> list[str]:
     """The classes' names as chart text (see ``esc``)."""
-    names = [esc(c) for c in class_names] if class_names is not None else [
-        str(c) for c in range(k)]
+    names = [esc(c) for c in class_names] if class_names is not None else [str(c) for c in range(k)]
     if len(names) != k:
         raise ValueError(f"class_names has {len(names)} names for {k} outputs")
     return names
 
 
-def _output_parts(out: np.ndarray, n: int, *, act: str, discretize: bool, class_names,
-                  output: int, points: dict | None) -> dict:
+def _output_parts(
+    out: np.ndarray,
+    n: int,
+    *,
+    act: str,
+    discretize: bool,
+    class_names,
+    output: int,
+    points: dict | None,
+) -> dict:
     """What the plane's heatmap shows for these outputs, by attribute path: ``z`` (and
     ``text`` for classes), plus ``coloraxis.cmin``/``cmax`` for a linear output (whose
     colours span the outputs and the targets)."""
@@ -100,8 +107,10 @@ def _output_parts(out: np.ndarray, n: int, *, act: str, discretize: bool, class_
         p = out.max(axis=1)
         conf = np.ones_like(p) if discretize else np.clip((p - 1 / k) / (1 - 1 / k), 0, 1)
         z = (cls + np.minimum(conf, 0.999)).reshape(n, n)
-        text = [[f"{names[c]} (p = {q:.2f})" for c, q in zip(crow, prow, strict=True)]
-                for crow, prow in zip(cls.reshape(n, n), p.reshape(n, n), strict=True)]
+        text = [
+            [f"{names[c]} (p = {q:.2f})" for c, q in zip(crow, prow, strict=True)]
+            for crow, prow in zip(cls.reshape(n, n), p.reshape(n, n), strict=True)
+        ]
         return {"z": z, "text": text}
     col = int(output)
     if not 0 <= col < out.shape[1]:
@@ -127,36 +136,70 @@ def _output_parts(out: np.ndarray, n: int, *, act: str, discretize: bool, class_
     return {"z": z, "coloraxis.cmin": lo, "coloraxis.cmax": hi}
 
 
-def _add_output(fig, xs, ys, parts: dict, *, act: str, k: int, class_names, discretize: bool,
-                hover_xy: str) -> str | None:
+def _add_output(
+    fig, xs, ys, parts: dict, *, act: str, k: int, class_names, discretize: bool, hover_xy: str
+) -> str | None:
     """The output heatmap (the first trace); returns the colour axis the points share
     (a linear output's), or None."""
     if k > 1:  # softmax: the argmax class, tinted by how sure
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=parts["z"], zmin=0, zmax=k, colorscale=_class_scale(k, discretize),
-            text=parts["text"], hovertemplate=hover_xy + "%{text}<extra></extra>",
-            name="output",
-            colorbar=dict(title=dict(text="class", side="right"), tickvals=np.arange(k) + 0.5,
-                          ticktext=_class_names(class_names, k), thickness=14,
-                          tickfont=dict(size=14)),
-        ))
+        fig.add_trace(
+            go.Heatmap(
+                x=xs,
+                y=ys,
+                z=parts["z"],
+                zmin=0,
+                zmax=k,
+                colorscale=_class_scale(k, discretize),
+                text=parts["text"],
+                hovertemplate=hover_xy + "%{text}<extra></extra>",
+                name="output",
+                colorbar=dict(
+                    title=dict(text="class", side="right"),
+                    tickvals=np.arange(k) + 0.5,
+                    ticktext=_class_names(class_names, k),
+                    thickness=14,
+                    tickfont=dict(size=14),
+                ),
+            )
+        )
         return None
     if act in OUTPUT_RANGES:
         lo, hi = OUTPUT_RANGES[act]
-        fig.add_trace(go.Heatmap(
-            x=xs, y=ys, z=parts["z"], zmin=lo, zmax=hi, zmid=(lo + hi) / 2,
-            colorscale=DIVERGING_LIGHT, name="output", zsmooth=False if discretize else "fast",
-            hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
-            colorbar=dict(thickness=12, tickfont=dict(size=14), xpad=6),
-        ))
+        fig.add_trace(
+            go.Heatmap(
+                x=xs,
+                y=ys,
+                z=parts["z"],
+                zmin=lo,
+                zmax=hi,
+                zmid=(lo + hi) / 2,
+                colorscale=DIVERGING_LIGHT,
+                name="output",
+                zsmooth=False if discretize else "fast",
+                hovertemplate=hover_xy + "output = %{z:.3f}<extra></extra>",
+                colorbar=dict(thickness=12, tickfont=dict(size=14), xpad=6),
+            )
+        )
         return None
-    fig.add_trace(go.Heatmap(
-        x=xs, y=ys, z=parts["z"], coloraxis="coloraxis", name="output", zsmooth="fast",
-        hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
-    ))
-    fig.update_layout(coloraxis=dict(
-        colorscale=DIVERGING_LIGHT, cmin=parts["coloraxis.cmin"], cmax=parts["coloraxis.cmax"],
-        colorbar=dict(thickness=12, tickfont=dict(size=14), xpad=6)))
+    fig.add_trace(
+        go.Heatmap(
+            x=xs,
+            y=ys,
+            z=parts["z"],
+            coloraxis="coloraxis",
+            name="output",
+            zsmooth="fast",
+            hovertemplate=hover_xy + "output = %{z:.4g}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        coloraxis=dict(
+            colorscale=DIVERGING_LIGHT,
+            cmin=parts["coloraxis.cmin"],
+            cmax=parts["coloraxis.cmax"],
+            colorbar=dict(thickness=12, tickfont=dict(size=14), xpad=6),
+        )
+    )
     return "coloraxis"
 
 
@@ -209,30 +252,74 @@ def decision_plane(
     x_label, y_label = esc(x_label), esc(y_label)  # column names are text, never markup
     act = str(output_activation).lower()
     softmax = act == "softmax" and out.shape[1] > 1
-    parts = _output_parts(out, n, act=act, discretize=discretize, class_names=class_names,
-                          output=output, points=points)
+    parts = _output_parts(
+        out,
+        n,
+        act=act,
+        discretize=discretize,
+        class_names=class_names,
+        output=output,
+        points=points,
+    )
     fig = go.Figure()
     hover_xy = f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.3g}}<br>"
-    coloraxis = _add_output(fig, xs, ys, parts, act=act, k=out.shape[1] if softmax else 1,
-                            class_names=class_names, discretize=discretize, hover_xy=hover_xy)
+    coloraxis = _add_output(
+        fig,
+        xs,
+        ys,
+        parts,
+        act=act,
+        k=out.shape[1] if softmax else 1,
+        class_names=class_names,
+        discretize=discretize,
+        hover_xy=hover_xy,
+    )
 
     if points is not None:
         labels_act = act if label_activation is None else str(label_activation).lower()
         regression = labels_act not in OUTPUT_RANGES
-        _add_points(fig, points, act=labels_act, softmax=softmax or labels_act == "softmax",
-                    out_width=out.shape[1] if class_names is None else len(class_names),
-                    class_names=class_names, coloraxis=coloraxis if regression else None,
-                    x_label=x_label, y_label=y_label)
+        _add_points(
+            fig,
+            points,
+            act=labels_act,
+            softmax=softmax or labels_act == "softmax",
+            out_width=out.shape[1] if class_names is None else len(class_names),
+            class_names=class_names,
+            coloraxis=coloraxis if regression else None,
+            x_label=x_label,
+            y_label=y_label,
+        )
 
     base_layout(fig, height=height, title=title, margin=dict(t=70 if title else 36, r=6, l=50))
-    fig.update_xaxes(title=dict(text=str(x_label), standoff=6), range=[xs[0], xs[-1]],
-                     showgrid=False, zeroline=False, constrain="domain", ticks="outside")
-    fig.update_yaxes(title=dict(text=str(y_label), standoff=6), range=[ys[0], ys[-1]],
-                     showgrid=False, zeroline=False, ticks="outside")
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
-                                  bgcolor="rgba(255,255,255,0)", font=dict(size=14),
-                                  itemwidth=30, tracegroupgap=4),
-                      hovermode="closest")
+    fig.update_xaxes(
+        title=dict(text=str(x_label), standoff=6),
+        range=[xs[0], xs[-1]],
+        showgrid=False,
+        zeroline=False,
+        constrain="domain",
+        ticks="outside",
+    )
+    fig.update_yaxes(
+        title=dict(text=str(y_label), standoff=6),
+        range=[ys[0], ys[-1]],
+        showgrid=False,
+        zeroline=False,
+        ticks="outside",
+    )
+    fig.update_layout(
+        legend=dict(
+            orientation="h",
+            yanchor="bottom",
+            y=1.0,
+            xanchor="left",
+            x=0,
+            bgcolor="rgba(255,255,255,0)",
+            font=dict(size=14),
+            itemwidth=30,
+            tracegroupgap=4,
+        ),
+        hovermode="closest",
+    )
     return fig
 
 
@@ -252,9 +339,15 @@ def decision_plane_patch(
     """What :func:`decision_plane` (same arguments) draws differently for another state
     of the network: the heatmap's values and the title, as a patch."""
     xs, _, out = _grid_outputs(predict_fn, x_range, y_range, resolution)
-    parts = _output_parts(out, xs.shape[0], act=str(output_activation).lower(),
-                          discretize=discretize, class_names=class_names, output=output,
-                          points=points)
+    parts = _output_parts(
+        out,
+        xs.shape[0],
+        act=str(output_activation).lower(),
+        discretize=discretize,
+        class_names=class_names,
+        output=output,
+        points=points,
+    )
     layout = {k: parts.pop(k) for k in list(parts) if k.startswith("coloraxis.")}
     if title:
         layout["title.text"] = title
@@ -268,16 +361,17 @@ _SPLIT_STYLE = {
 _OTHER_STYLE = dict(symbol="x", size=11, line=dict(color=INK, width=1.2))
 
 
-def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis, x_label,
-                y_label):
+def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis, x_label, y_label):
     x = np.asarray(points["x"], dtype=float)
     y = np.asarray(points["y"], dtype=float)
     labels = np.asarray(points.get("label", np.full(x.shape, np.nan)), dtype=object)
     split = np.asarray(points.get("split", ["train"] * len(x)), dtype=object).astype(str)
     if not (x.shape == y.shape == labels.shape == split.shape):
         raise ValueError("points x, y, label and split must have the same length")
-    hover = (f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.3g}}<br>%{{text}}"
-             "<extra>%{fullData.name}</extra>")
+    hover = (
+        f"{x_label} = %{{x:.3g}}<br>{y_label} = %{{y:.3g}}<br>%{{text}}"
+        "<extra>%{fullData.name}</extra>"
+    )
     order = ["train", "test"] + sorted(set(split) - {"train", "test"})
     regression = coloraxis is not None
     for s in order:
@@ -292,17 +386,30 @@ def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis,
                 style.update(color=GREY)
                 style.pop("coloraxis")
             style["line"] = dict(color=INK, width=1.2)
-            fig.add_trace(go.Scatter(
-                x=x[m], y=y[m], mode="markers", name=s, marker=style,
-                text=[f"target = {v:.4g}" for v in lab], hovertemplate=hover))
+            fig.add_trace(
+                go.Scatter(
+                    x=x[m],
+                    y=y[m],
+                    mode="markers",
+                    name=s,
+                    marker=style,
+                    text=[f"target = {v:.4g}" for v in lab],
+                    hovertemplate=hover,
+                )
+            )
             continue
         # classification: one trace per class so the legend names them
         if softmax:
             idx = _class_index(labels[m], class_names)
-            names = ([esc(c) for c in class_names] if class_names is not None
-                     else [str(c) for c in range(out_width)])
-            groups = [(c, names[c] if c < len(names) else str(c), PALETTE[c % len(PALETTE)])
-                      for c in range(len(names))]
+            names = (
+                [esc(c) for c in class_names]
+                if class_names is not None
+                else [str(c) for c in range(out_width)]
+            )
+            groups = [
+                (c, names[c] if c < len(names) else str(c), PALETTE[c % len(PALETTE)])
+                for c in range(len(names))
+            ]
         else:
             lo, hi = OUTPUT_RANGES.get(act, (0.0, 1.0))
             mid = (lo + hi) / 2
@@ -319,10 +426,17 @@ def _add_points(fig, points, *, act, softmax, out_width, class_names, coloraxis,
             st = dict(style, color=color)
             if s not in _SPLIT_STYLE:
                 st["color"] = GREY
-            fig.add_trace(go.Scatter(
-                x=x[m][mm], y=y[m][mm], mode="markers", name=f"{name} · {s}", marker=st,
-                text=[f"label {name}"] * int(mm.sum()), hovertemplate=hover,
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=x[m][mm],
+                    y=y[m][mm],
+                    mode="markers",
+                    name=f"{name} · {s}",
+                    marker=st,
+                    text=[f"label {name}"] * int(mm.sum()),
+                    hovertemplate=hover,
+                )
+            )
 
 
 def _is_number(v) -> bool:
@@ -346,8 +460,7 @@ def _activation_range(act: str | None, values: list[np.ndarray]):
     return -z, z, 0.0
 
 
-def _thumbnail_layers(network_or_forward_layers_fn, activations, x_range, y_range,
-                      resolution):
+def _thumbnail_layers(network_or_forward_layers_fn, activations, x_range, y_range, resolution):
     obj = network_or_forward_layers_fn
     if hasattr(obj, "forward_layers"):
         if activations is None:
@@ -369,8 +482,14 @@ def _thumbnail_values(layers, activations, n: int):
     for c, A in enumerate(layers):
         act = activations[c] if activations is not None else None
         zmin, zmax, zmid = _activation_range(act, [A])
-        out.append((_mosaic([np.round(A[:, r].reshape(n, n), 4) for r in range(A.shape[1])],
-                            n, rows), zmin, zmax, zmid))
+        out.append(
+            (
+                _mosaic([np.round(A[:, r].reshape(n, n), 4) for r in range(A.shape[1])], n, rows),
+                zmin,
+                zmax,
+                zmid,
+            )
+        )
     return out
 
 
@@ -412,11 +531,17 @@ def neuron_thumbnails_patch(
 ) -> dict:
     """What :func:`neuron_thumbnails` (same arguments) draws differently for another
     state of the network: every layer's maps and colour range, as a patch."""
-    xs, _, layers, activations = _thumbnail_layers(network_or_forward_layers_fn, activations,
-                                                   x_range, y_range, resolution)
+    xs, _, layers, activations = _thumbnail_layers(
+        network_or_forward_layers_fn, activations, x_range, y_range, resolution
+    )
     values = _thumbnail_values(layers, activations, xs.shape[0])
-    return {"data": {str(i): {"z": z, "zmin": lo, "zmax": hi, "zmid": mid}
-                     for i, (z, lo, hi, mid) in enumerate(values)}, "layout": {}}
+    return {
+        "data": {
+            str(i): {"z": z, "zmin": lo, "zmax": hi, "zmid": mid}
+            for i, (z, lo, hi, mid) in enumerate(values)
+        },
+        "layout": {},
+    }
 
 
 def neuron_thumbnails(
@@ -444,8 +569,9 @@ def neuron_thumbnails(
     ``activations`` defaults to the network's. The figure has a fixed width
     (``cell_px`` per map).
     """
-    xs, ys, layers, activations = _thumbnail_layers(network_or_forward_layers_fn, activations,
-                                                    x_range, y_range, resolution)
+    xs, ys, layers, activations = _thumbnail_layers(
+        network_or_forward_layers_fn, activations, x_range, y_range, resolution
+    )
     n = xs.shape[0]
     L = len(layers)
     sizes = [A.shape[1] for A in layers]
@@ -457,38 +583,63 @@ def neuron_thumbnails(
     if len(layer_names) == L + 1:  # drop the input layer's names
         layer_names = layer_names[1:]
     if [len(x) for x in layer_names] != sizes:
-        raise ValueError(f"layer_names has {[len(x) for x in layer_names]} labels per layer; "
-                         f"the layers have {sizes} neurons")
+        raise ValueError(
+            f"layer_names has {[len(x) for x in layer_names]} labels per layer; "
+            f"the layers have {sizes} neurons"
+        )
     rows, g = max(sizes), _gap(n)
     col_w = n + g + 2  # a layer's column, in map cells (its maps and room for a title)
     fig = go.Figure()
     annotations = []
     for c, ((z, zmin, zmax, zmid), who) in enumerate(
-            zip(_thumbnail_values(layers, activations, n), _mosaic_neurons(sizes, n))):
+        zip(_thumbnail_values(layers, activations, n), _mosaic_neurons(sizes, n))
+    ):
         names = np.array(layer_names[c], dtype=object)
-        fig.add_trace(go.Heatmap(
-            z=z, x0=c * col_w, dx=1, y0=0, dy=1, zmin=zmin, zmax=zmax, zmid=zmid,
-            colorscale=DIVERGING, showscale=False, name=f"layer {c + 1}", customdata=who,
-            text=np.where(who >= 0, names[np.clip(who, 0, None)], ""),
-            hovertemplate="%{text} = %{z:.3g}<extra></extra>", hoverongaps=False,
-        ))
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x0=c * col_w,
+                dx=1,
+                y0=0,
+                dy=1,
+                zmin=zmin,
+                zmax=zmax,
+                zmid=zmid,
+                colorscale=DIVERGING,
+                showscale=False,
+                name=f"layer {c + 1}",
+                customdata=who,
+                text=np.where(who >= 0, names[np.clip(who, 0, None)], ""),
+                hovertemplate="%{text} = %{z:.3g}<extra></extra>",
+                hoverongaps=False,
+            )
+        )
         for r, name in enumerate(layer_names[c]):
-            annotations.append(dict(
-                x=c * col_w + (n - 1) / 2, y=(rows - 1 - r) * (n + g) + n - 0.5,
-                xref="x", yref="y", yanchor="bottom", showarrow=False, text=str(name),
-                font=dict(size=14, color=INK)))
+            annotations.append(
+                dict(
+                    x=c * col_w + (n - 1) / 2,
+                    y=(rows - 1 - r) * (n + g) + n - 0.5,
+                    xref="x",
+                    yref="y",
+                    yanchor="bottom",
+                    showarrow=False,
+                    text=str(name),
+                    font=dict(size=14, color=INK),
+                )
+            )
     top = rows * (n + g) - g
     width, tall = thumbnails_size(sizes, cell_px)
     base_layout(fig, height=height or tall, margin=dict(l=8, r=8, t=8, b=8))
     fig.update_layout(width=width, annotations=annotations, hovermode="closest")
     fig.update_xaxes(visible=False, range=[-0.5, L * col_w - g - 2.5], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-0.5, top + g * 0.9], fixedrange=True,
-                     scaleanchor="x")
+    fig.update_yaxes(visible=False, range=[-0.5, top + g * 0.9], fixedrange=True, scaleanchor="x")
     return fig
 
 
 def thumbnails_size(sizes: Sequence[int], cell_px: int) -> tuple[int, int]:
     """(width, height) in px of :func:`neuron_thumbnails` for layers of these sizes
     (hidden and output) with maps ``cell_px`` wide (a gap and a title between maps)."""
-    return (int(16 + len(sizes) * cell_px * (1 + THUMB_GAP + 0.1)),
-            int(16 + max(sizes) * cell_px * (1 + THUMB_GAP) + 0.3 * cell_px))
+    return (
+        int(16 + len(sizes) * cell_px * (1 + THUMB_GAP + 0.1)),
+        int(16 + max(sizes) * cell_px * (1 + THUMB_GAP) + 0.3 * cell_px),
+    )

@@ -60,8 +60,9 @@ def _parse_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values, status
 
 
-def _cell_error(df: pd.DataFrame, name: Any, position: int, status: int,
-                value: float, is_target: bool) -> DataError:
+def _cell_error(
+    df: pd.DataFrame, name: Any, position: int, status: int, value: float, is_target: bool
+) -> DataError:
     """The message for one bad cell (empty, not a number, not finite)."""
     where = f"Row {df.index[position]}, column {_col(name)}"
     if status == _EMPTY and is_target:
@@ -80,8 +81,9 @@ def _cell_error(df: pd.DataFrame, name: Any, position: int, status: int,
     return DataError(f"{where}: {_fmt(value)} is not a finite number — use an ordinary number.")
 
 
-def _read_cells(df: pd.DataFrame, inputs: list, targets: list, splits: np.ndarray,
-                numeric_targets: bool) -> tuple[np.ndarray, np.ndarray]:
+def _read_cells(
+    df: pd.DataFrame, inputs: list, targets: list, splits: np.ndarray, numeric_targets: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Parse the input and target cells; raise for the first bad one in table order.
 
     Inputs are checked in every row, targets only in train and test rows (a
@@ -97,13 +99,19 @@ def _read_cells(df: pd.DataFrame, inputs: list, targets: list, splits: np.ndarra
         else:
             values[:, j] = np.nan
             status[:, j] = [_EMPTY if _is_missing(v) else _OK for v in df[name].tolist()]
-    status[splits == "predict", len(inputs):] = _OK
+    status[splits == "predict", len(inputs) :] = _OK
     bad = np.argwhere(status != _OK)
     if bad.size:
         position, j = (int(v) for v in bad[0])
-        raise _cell_error(df, used[j], position, int(status[position, j]),
-                          float(values[position, j]), is_target=j >= len(inputs))
-    return values[:, : len(inputs)], values[:, len(inputs):]
+        raise _cell_error(
+            df,
+            used[j],
+            position,
+            int(status[position, j]),
+            float(values[position, j]),
+            is_target=j >= len(inputs),
+        )
+    return values[:, : len(inputs)], values[:, len(inputs) :]
 
 
 def _class_labels(column: pd.Series) -> list:

@@ -84,8 +84,10 @@ _BINARY: dict[type, tuple[str, Callable]] = {
 }
 _APPLY = {symbol: fn for symbol, fn in _BINARY.values()}
 
-_GRAMMAR = ("a feature is built from numbers, the input columns, + - * / **, parentheses "
-            "and the functions " + ", ".join(FEATURE_FUNCTIONS))
+_GRAMMAR = (
+    "a feature is built from numbers, the input columns, + - * / **, parentheses "
+    "and the functions " + ", ".join(FEATURE_FUNCTIONS)
+)
 
 # What a rejected piece of syntax is called in a message (with its verb).
 _FORBIDDEN: dict[type, str] = {
@@ -113,8 +115,16 @@ _FORBIDDEN: dict[type, str] = {
     ast.Slice: "slices are",
 }
 _OPERATOR_NAMES: dict[type, str] = {
-    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitOr: "|", ast.BitXor: "^", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+    ast.Not: "not",
+    ast.Invert: "~",
 }
 
 
@@ -147,8 +157,10 @@ class Feature:
         """
         raw = np.asarray(raw, dtype=np.float64)
         if raw.ndim != 2 or raw.shape[1] != len(self.columns):
-            raise ValueError(f"feature {self.expression!r} needs rows of {len(self.columns)} "
-                             f"input value(s); got an array of shape {raw.shape}")
+            raise ValueError(
+                f"feature {self.expression!r} needs rows of {len(self.columns)} "
+                f"input value(s); got an array of shape {raw.shape}"
+            )
         with np.errstate(all="ignore"):
             value = _evaluate(self.tree, raw)
         value = np.array(np.broadcast_to(value, (raw.shape[0],)), dtype=np.float64)
@@ -229,8 +241,11 @@ def _substitute_backquotes(text: str, expression: str, columns: list) -> tuple[s
     """Replace each `name` by a fresh identifier; returns the text and identifier → column."""
     parts = text.split("`")
     if len(parts) % 2 == 0:
-        raise _error(expression, "a backquote is not closed — write a column name between "
-                                 "two backquotes, like `hours studied`")
+        raise _error(
+            expression,
+            "a backquote is not closed — write a column name between "
+            "two backquotes, like `hours studied`",
+        )
     prefix = "_col"
     while prefix in text:
         prefix += "_"
@@ -244,8 +259,9 @@ def _substitute_backquotes(text: str, expression: str, columns: list) -> tuple[s
         elif name.strip() in names:
             j = names.index(name.strip())
         else:
-            raise _error(expression, f"`{name}` is not an input column — the inputs are "
-                                     f"{_names(columns)}")
+            raise _error(
+                expression, f"`{name}` is not an input column — the inputs are {_names(columns)}"
+            )
         ident = f"{prefix}{len(quoted)}"
         quoted[ident] = j
         out.append(f" {ident} ")
@@ -292,12 +308,16 @@ class _Checker:
                 if inner[0] == "num":
                     return ("num", -inner[1])
                 return ("neg", inner)
-            raise self.fail(f"the operator {_OPERATOR_NAMES.get(type(node.op), '?')} is not "
-                            f"allowed — {_GRAMMAR}")
+            raise self.fail(
+                f"the operator {_OPERATOR_NAMES.get(type(node.op), '?')} is not "
+                f"allowed — {_GRAMMAR}"
+            )
         if isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
-                raise self.fail(f"the operator {_OPERATOR_NAMES.get(type(node.op), '?')} is "
-                                f"not allowed — {_GRAMMAR}")
+                raise self.fail(
+                    f"the operator {_OPERATOR_NAMES.get(type(node.op), '?')} is "
+                    f"not allowed — {_GRAMMAR}"
+                )
             symbol = _BINARY[type(node.op)][0]
             left = self.check(node.left, depth + 1)
             right = self.check(node.right, depth + 1)
@@ -337,10 +357,12 @@ class _Checker:
         elif ident in FEATURE_FUNCTIONS:
             raise self.fail(f"{ident} is a function — write {ident}( … ) with its argument")
         else:
-            raise self.fail(f"{ident!r} is not an input column — the inputs are "
-                            f"{_names(self.columns)} (a feature can only use input columns; "
-                            "write a name with spaces or symbols in backquotes, like "
-                            "`hours studied`)")
+            raise self.fail(
+                f"{ident!r} is not an input column — the inputs are "
+                f"{_names(self.columns)} (a feature can only use input columns; "
+                "write a name with spaces or symbols in backquotes, like "
+                "`hours studied`)"
+            )
         self.used.add(j)
         return j
 
@@ -350,11 +372,13 @@ class _Checker:
             raise self.fail(f"only the functions {', '.join(FEATURE_FUNCTIONS)} can be called")
         name = func.id
         if name not in FEATURE_FUNCTIONS:
-            raise self.fail(f"{name}( … ) is not one of the functions "
-                            f"{', '.join(FEATURE_FUNCTIONS)}")
+            raise self.fail(
+                f"{name}( … ) is not one of the functions {', '.join(FEATURE_FUNCTIONS)}"
+            )
         if node.keywords:
-            raise self.fail(f"keyword arguments are not allowed — {name} takes one argument, "
-                            f"like {name}(x1)")
+            raise self.fail(
+                f"keyword arguments are not allowed — {name} takes one argument, like {name}(x1)"
+            )
         if len(node.args) != 1:
             raise self.fail(f"{name} takes one argument, not {len(node.args)}")
         if isinstance(node.args[0], ast.Starred):
@@ -374,15 +398,19 @@ def parse_feature(expression: Any, columns: Sequence[Any]) -> Feature:
     """
     columns = list(columns)
     if not isinstance(expression, str):
-        raise DataError(f"A feature must be an expression written as text, like 'x1**2', not "
-                        f"{expression!r}.")
+        raise DataError(
+            f"A feature must be an expression written as text, like 'x1**2', not {expression!r}."
+        )
     text = expression.strip()
     if not text:
-        raise DataError("A feature is empty — write an expression over the input columns, "
-                        "like 'x1**2'.")
+        raise DataError(
+            "A feature is empty — write an expression over the input columns, like 'x1**2'."
+        )
     if len(text) > MAX_FEATURE_LENGTH:
-        raise DataError(f"Feature {_col(text[:40] + '…')} is {len(text)} characters long; "
-                        f"the limit is {MAX_FEATURE_LENGTH}.")
+        raise DataError(
+            f"Feature {_col(text[:40] + '…')} is {len(text)} characters long; "
+            f"the limit is {MAX_FEATURE_LENGTH}."
+        )
     body, quoted = _substitute_backquotes(text, text, columns)
     if _bracket_depth(body) > MAX_FEATURE_DEPTH:
         raise _error(text, f"its brackets are nested more than {MAX_FEATURE_DEPTH} deep")
@@ -398,8 +426,9 @@ def parse_feature(expression: Any, columns: Sequence[Any]) -> Feature:
     checked = checker.check(tree.body)
     if checked[0] == "num" and not math.isfinite(checked[1]):
         raise _error(text, f"its value is {_fmt_result(checked[1])}, not a finite number")
-    return Feature(expression=text, columns=tuple(columns), tree=checked,
-                   used=tuple(sorted(checker.used)))
+    return Feature(
+        expression=text, columns=tuple(columns), tree=checked, used=tuple(sorted(checker.used))
+    )
 
 
 def parse_features(expressions: Any, columns: Sequence[Any]) -> list[Feature]:
@@ -416,8 +445,9 @@ def parse_features(expressions: Any, columns: Sequence[Any]) -> list[Feature]:
     try:
         expressions = list(expressions)
     except TypeError:
-        raise DataError(f"features must be a list of expressions, like ['x1**2'], not "
-                        f"{expressions!r}.") from None
+        raise DataError(
+            f"features must be a list of expressions, like ['x1**2'], not {expressions!r}."
+        ) from None
     if len(expressions) > MAX_FEATURES:
         raise DataError(f"{len(expressions)} features are given; the limit is {MAX_FEATURES}.")
     features = [parse_feature(e, columns) for e in expressions]
@@ -425,16 +455,19 @@ def parse_features(expressions: Any, columns: Sequence[Any]) -> list[Feature]:
     seen: set[str] = set()
     for f in features:
         if f.expression in names:
-            raise DataError(f"Feature {_col(f.expression)} is the input column "
-                            f"{_col(f.expression)} itself — it is already an input.")
+            raise DataError(
+                f"Feature {_col(f.expression)} is the input column "
+                f"{_col(f.expression)} itself — it is already an input."
+            )
         if f.expression in seen:
             raise DataError(f"Feature {_col(f.expression)} is given twice.")
         seen.add(f.expression)
     return features
 
 
-def compute_features(features: Sequence[Feature], raw: np.ndarray,
-                     rows: Sequence[Any] | None = None) -> np.ndarray:
+def compute_features(
+    features: Sequence[Feature], raw: np.ndarray, rows: Sequence[Any] | None = None
+) -> np.ndarray:
     """The columns of ``features`` for the rows of ``raw``: shape (n, len(features)).
 
     ``rows`` labels the rows in error messages (default: their positions).

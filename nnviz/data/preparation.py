@@ -81,8 +81,11 @@ class PreparedData:
         """Scaled inputs of every row, in table order (rows of :attr:`index`)."""
         X = np.empty((len(self.splits), self.n_inputs))
         splits = np.asarray(self.splits, dtype=object)
-        for name, part in (("train", self.X_train), ("test", self.X_test),
-                           ("predict", self.X_predict)):
+        for name, part in (
+            ("train", self.X_train),
+            ("test", self.X_test),
+            ("predict", self.X_predict),
+        ):
             X[splits == name] = part
         return X
 
@@ -92,8 +95,9 @@ def _check_columns(df: pd.DataFrame, inputs: list, targets: list, split_column: 
     if not inputs:
         raise DataError("No input column is chosen — choose at least one input column.")
     if not targets:
-        raise DataError("No target column is chosen — choose the column the network should "
-                        "learn to output.")
+        raise DataError(
+            "No target column is chosen — choose the column the network should learn to output."
+        )
     if len(inputs) + len(targets) > MAX_COLUMNS:
         raise DataError(
             f"{len(inputs) + len(targets)} input and target columns are chosen; "
@@ -161,16 +165,18 @@ def _parse_splits(df: pd.DataFrame, split_column: Any) -> np.ndarray:
     return splits
 
 
-def _check_options(scaling: str, target_scaling: str, target_max: float | None,
-                   output_activation: str) -> None:
+def _check_options(
+    scaling: str, target_scaling: str, target_max: float | None, output_activation: str
+) -> None:
     """The scaling and activation names are known; a target maximum is positive."""
     for what, name in (("scaling", scaling), ("target scaling", target_scaling)):
         if name not in SCALINGS:
-            raise DataError(f"Unknown {what} {_quote(name)} — choose one of "
-                            f"{_names(SCALINGS)}.")
+            raise DataError(f"Unknown {what} {_quote(name)} — choose one of {_names(SCALINGS)}.")
     if output_activation not in OUTPUT_RANGES:
-        raise DataError(f"Unknown output activation {_quote(output_activation)} — choose one "
-                        f"of {_names(OUTPUT_RANGES)}.")
+        raise DataError(
+            f"Unknown output activation {_quote(output_activation)} — choose one "
+            f"of {_names(OUTPUT_RANGES)}."
+        )
     if target_max is None:
         return
     try:
@@ -197,8 +203,9 @@ def _default_target_scaling(scaling: str, output_activation: str, y: np.ndarray)
     return scaling
 
 
-def _fit(method: str, values: np.ndarray, names: list, divide_by: float | None,
-         what: str) -> tuple[np.ndarray, np.ndarray]:
+def _fit(
+    method: str, values: np.ndarray, names: list, divide_by: float | None, what: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Fit one scaling on the training rows; a zero maximum is reported by column."""
     if method == "max" and divide_by is not None:
         offset, divisor = np.zeros(values.shape[1]), np.full(values.shape[1], float(divide_by))
@@ -209,8 +216,11 @@ def _fit(method: str, values: np.ndarray, names: list, divide_by: float | None,
         zero = np.flatnonzero(divisor == 0)
         if zero.size:
             name = names[int(zero[0])]
-            fix = ("remove it from the inputs or use another scaling" if what == "input"
-                   else "set a target maximum or use another target scaling")
+            fix = (
+                "remove it from the inputs or use another scaling"
+                if what == "input"
+                else "set a target maximum or use another target scaling"
+            )
             raise DataError(
                 f"Column {_col(name)} is 0 in every training row, so scaling 'max' would "
                 f"divide by 0 — {fix}."
@@ -232,9 +242,15 @@ def _range_advice(output_activation: str, raw: np.ndarray) -> str:
     return f"{fix} or use a linear output"
 
 
-def _check_target_range(df: pd.DataFrame, targets: list, raw: np.ndarray,
-                        scaled: np.ndarray, rows: np.ndarray, method: str,
-                        output_activation: str) -> None:
+def _check_target_range(
+    df: pd.DataFrame,
+    targets: list,
+    raw: np.ndarray,
+    scaled: np.ndarray,
+    rows: np.ndarray,
+    method: str,
+    output_activation: str,
+) -> None:
     """Every scaled train/test target lies in the output activation's range.
 
     ``raw``/``scaled`` hold the targets of the table rows ``rows`` (positions).
@@ -327,13 +343,23 @@ def prepare(
         t_offset, t_divisor = _fit_none(y_all)
     else:
         classes = None
-        method = target_scaling or _default_target_scaling(scaling, output_activation,
-                                                             y_raw[labelled])
+        method = target_scaling or _default_target_scaling(
+            scaling, output_activation, y_raw[labelled]
+        )
         t_offset, t_divisor = _fit(method, y_raw[train], targets, target_max, "target")
         y_all = y_raw
-    scaler = Scaler(scaling, offset, divisor, method, t_offset, t_divisor,
-                    inputs=network_inputs, targets=targets, classes=classes,
-                    features=[f.expression for f in derived])
+    scaler = Scaler(
+        scaling,
+        offset,
+        divisor,
+        method,
+        t_offset,
+        t_divisor,
+        inputs=network_inputs,
+        targets=targets,
+        classes=classes,
+        features=[f.expression for f in derived],
+    )
 
     X_all = scaler.transform_X(X_raw, rows=list(df.index))
     y_labelled = scaler.transform_y(y_all[labelled])
@@ -343,8 +369,15 @@ def prepare(
         # maximum). A fitted scaling may put an unseen test value past the edge.
         fixed = method == "none" or (method == "max" and target_max is not None)
         checked = (train | test) if fixed else train
-        _check_target_range(df, targets, y_raw[checked], scaler.transform_y(y_raw[checked]),
-                            np.flatnonzero(checked), method, output_activation)
+        _check_target_range(
+            df,
+            targets,
+            y_raw[checked],
+            scaler.transform_y(y_raw[checked]),
+            np.flatnonzero(checked),
+            method,
+            output_activation,
+        )
     y_scaled = np.zeros_like(y_all)
     y_scaled[labelled] = y_labelled
 

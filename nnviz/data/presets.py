@@ -33,8 +33,9 @@ def _check_generator_args(n: int, noise: float, train_ratio: float) -> None:
         raise ValueError(f"train_ratio must be above 0 and at most 1, not {train_ratio!r}.")
 
 
-def _finish(columns: dict[str, np.ndarray], rng: np.random.Generator,
-            train_ratio: float) -> pd.DataFrame:
+def _finish(
+    columns: dict[str, np.ndarray], rng: np.random.Generator, train_ratio: float
+) -> pd.DataFrame:
     """Shuffle generated rows and give round(n·train_ratio) (≥ 1) of them split "train"."""
     n = len(next(iter(columns.values())))
     order = rng.permutation(n)
@@ -54,27 +55,32 @@ def _halves(n: int) -> tuple[int, int]:
 def make_three_bits() -> pd.DataFrame:
     """The 8 three-bit rows in binary order; ``output`` = ``bit3``; 6 train, 2 test."""
     bits = np.array([[(i >> 2) & 1, (i >> 1) & 1, i & 1] for i in range(8)], dtype=np.float64)
-    return pd.DataFrame({
-        "bit1": bits[:, 0],
-        "bit2": bits[:, 1],
-        "bit3": bits[:, 2],
-        "output": bits[:, 2].copy(),
-        "split": ["train"] * 6 + ["test"] * 2,
-    })
+    return pd.DataFrame(
+        {
+            "bit1": bits[:, 0],
+            "bit2": bits[:, 1],
+            "bit3": bits[:, 2],
+            "output": bits[:, 2].copy(),
+            "split": ["train"] * 6 + ["test"] * 2,
+        }
+    )
 
 
 def make_exam_scores() -> pd.DataFrame:
     """Hours studied and slept → test score; (4, 8) is the row to predict."""
-    return pd.DataFrame({
-        "hours_studied": np.array([2.0, 1.0, 3.0, 4.0]),
-        "hours_slept": np.array([9.0, 5.0, 6.0, 8.0]),
-        "test_score": np.array([92.0, 86.0, 89.0, np.nan]),
-        "split": ["train", "train", "train", "predict"],
-    })
+    return pd.DataFrame(
+        {
+            "hours_studied": np.array([2.0, 1.0, 3.0, 4.0]),
+            "hours_slept": np.array([9.0, 5.0, 6.0, 8.0]),
+            "test_score": np.array([92.0, 86.0, 89.0, np.nan]),
+            "split": ["train", "train", "train", "predict"],
+        }
+    )
 
 
-def make_circle(n: int = 200, noise: float = 0.1, seed: int = 0,
-                train_ratio: float = 0.7) -> pd.DataFrame:
+def make_circle(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """Playground "circle": label 1 inside radius 2.5, 0 on the ring 3.5 … 5.
 
     As in the playground, noise shifts the point used for the label (by up to
@@ -84,8 +90,9 @@ def make_circle(n: int = 200, noise: float = 0.1, seed: int = 0,
     rng = np.random.default_rng(seed)
     radius = 5.0
     n_in, n_out = _halves(n)
-    r = np.concatenate([rng.uniform(0, radius * 0.5, n_in),
-                        rng.uniform(radius * 0.7, radius, n_out)])
+    r = np.concatenate(
+        [rng.uniform(0, radius * 0.5, n_in), rng.uniform(radius * 0.7, radius, n_out)]
+    )
     angle = rng.uniform(0, 2 * np.pi, n)
     x1, x2 = r * np.sin(angle), r * np.cos(angle)
     shift = rng.uniform(-radius, radius, (2, n)) * noise
@@ -93,8 +100,9 @@ def make_circle(n: int = 200, noise: float = 0.1, seed: int = 0,
     return _finish({"x1": x1, "x2": x2, "label": label}, rng, train_ratio)
 
 
-def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0,
-             train_ratio: float = 0.7) -> pd.DataFrame:
+def make_xor(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """Playground "exclusive or": uniform in ±5 pushed 0.3 off the axes; label 1 if x1·x2 ≥ 0."""
     _check_generator_args(n, noise, train_ratio)
     rng = np.random.default_rng(seed)
@@ -106,8 +114,9 @@ def make_xor(n: int = 200, noise: float = 0.1, seed: int = 0,
     return _finish({"x1": points[0], "x2": points[1], "label": label}, rng, train_ratio)
 
 
-def make_gaussian(n: int = 200, noise: float = 0.1, seed: int = 0,
-                  train_ratio: float = 0.7) -> pd.DataFrame:
+def make_gaussian(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """Playground "gaussian": label 1 around (2, 2), 0 around (−2, −2).
 
     The variance grows with noise from 0.5 (noise 0) to 4 (noise 0.5).
@@ -121,8 +130,9 @@ def make_gaussian(n: int = 200, noise: float = 0.1, seed: int = 0,
     return _finish({"x1": x[:, 0], "x2": x[:, 1], "label": label}, rng, train_ratio)
 
 
-def _spiral_arm(count: int, delta: float, noise: float,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _spiral_arm(
+    count: int, delta: float, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """One playground spiral arm: radius 0 → 5 over 1.75 turns, plus ±noise jitter."""
     i = np.arange(count)
     r = i / max(count, 1) * 5.0
@@ -131,8 +141,9 @@ def _spiral_arm(count: int, delta: float, noise: float,
     return r * np.sin(t) + jitter[0], r * np.cos(t) + jitter[1]
 
 
-def make_spiral(n: int = 200, noise: float = 0.1, seed: int = 0,
-                train_ratio: float = 0.7) -> pd.DataFrame:
+def make_spiral(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """Playground "spiral": two interleaved spiral arms, label 1 and label 0."""
     _check_generator_args(n, noise, train_ratio)
     rng = np.random.default_rng(seed)
@@ -140,12 +151,16 @@ def make_spiral(n: int = 200, noise: float = 0.1, seed: int = 0,
     ax, ay = _spiral_arm(n_pos, 0.0, noise, rng)
     bx, by = _spiral_arm(n_neg, np.pi, noise, rng)
     label = np.concatenate([np.ones(n_pos, np.int64), np.zeros(n_neg, np.int64)])
-    return _finish({"x1": np.concatenate([ax, bx]), "x2": np.concatenate([ay, by]),
-                    "label": label}, rng, train_ratio)
+    return _finish(
+        {"x1": np.concatenate([ax, bx]), "x2": np.concatenate([ay, by]), "label": label},
+        rng,
+        train_ratio,
+    )
 
 
-def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0,
-               train_ratio: float = 0.7) -> pd.DataFrame:
+def make_moons(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """Two interleaving half circles (as scikit-learn's make_moons), Gaussian noise of std noise.
 
     Label 0: the upper arc (cos t, sin t); label 1: the lower arc
@@ -164,13 +179,15 @@ def make_moons(n: int = 200, noise: float = 0.1, seed: int = 0,
     return _finish({"x1": x1, "x2": x2, "label": label}, rng, train_ratio)
 
 
-BLOB_CENTERS = np.array([[0.0, 3.0], [-3.0 * math.sqrt(3) / 2, -1.5],
-                         [3.0 * math.sqrt(3) / 2, -1.5]])
+BLOB_CENTERS = np.array(
+    [[0.0, 3.0], [-3.0 * math.sqrt(3) / 2, -1.5], [3.0 * math.sqrt(3) / 2, -1.5]]
+)
 """Centers of the three ``blobs3`` classes: radius 3 at 90°, 210° and 330°."""
 
 
-def make_blobs3(n: int = 200, noise: float = 0.1, seed: int = 0,
-                train_ratio: float = 0.7) -> pd.DataFrame:
+def make_blobs3(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """Three Gaussian blobs (classes 0, 1, 2) around :data:`BLOB_CENTERS`.
 
     The variance grows with noise as in "gaussian": 0.5 at noise 0, 4 at 0.5.
@@ -184,8 +201,9 @@ def make_blobs3(n: int = 200, noise: float = 0.1, seed: int = 0,
     return _finish({"x1": x[:, 0], "x2": x[:, 1], "class": cls}, rng, train_ratio)
 
 
-def make_plane(n: int = 200, noise: float = 0.1, seed: int = 0,
-               train_ratio: float = 0.7) -> pd.DataFrame:
+def make_plane(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """Playground "plane" regression: y = (x1 + x2) / 10 for x in [−5, 5]².
 
     As in the playground, noise shifts the point the value is computed at by
@@ -199,8 +217,9 @@ def make_plane(n: int = 200, noise: float = 0.1, seed: int = 0,
     return _finish({"x1": x[0], "x2": x[1], "y": y}, rng, train_ratio)
 
 
-def make_sine(n: int = 200, noise: float = 0.1, seed: int = 0,
-              train_ratio: float = 0.7) -> pd.DataFrame:
+def make_sine(
+    n: int = 200, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.7
+) -> pd.DataFrame:
     """y = sin(x) plus Gaussian noise of std ``noise``, x uniform in [−3, 3]."""
     _check_generator_args(n, noise, train_ratio)
     rng = np.random.default_rng(seed)
@@ -262,78 +281,149 @@ class Preset:
 
 def _preset(make: Callable[..., pd.DataFrame], **fields: Any) -> Preset:
     """A preset whose ``params`` are the generator's keyword defaults."""
-    params = {name: p.default for name, p in inspect.signature(make).parameters.items()
-              if p.default is not inspect.Parameter.empty}
+    params = {
+        name: p.default
+        for name, p in inspect.signature(make).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
     return Preset(make=make, params=params, **fields)
 
 
-def _classifier(name: str, title: str, description: str, make: Callable[..., pd.DataFrame],
-                hidden: tuple[int, ...] = (4, 4), **settings: Any) -> Preset:
+def _classifier(
+    name: str,
+    title: str,
+    description: str,
+    make: Callable[..., pd.DataFrame],
+    hidden: tuple[int, ...] = (4, 4),
+    **settings: Any,
+) -> Preset:
     """A two-input, 0/1-label preset (the playground's classification sets)."""
     settings.setdefault("learning_rate", 0.1)
-    return _preset(make, name=name, title=title, description=description,
-                   inputs=["x1", "x2"], targets=["label"], output_activation="sigmoid",
-                   loss="bce", hidden=hidden, **settings)
+    return _preset(
+        make,
+        name=name,
+        title=title,
+        description=description,
+        inputs=["x1", "x2"],
+        targets=["label"],
+        output_activation="sigmoid",
+        loss="bce",
+        hidden=hidden,
+        **settings,
+    )
 
 
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
         _preset(
-            make_three_bits, name="three_bits", title="Three bits → last bit",
+            make_three_bits,
+            name="three_bits",
+            title="Three bits → last bit",
             description="All eight 3-bit patterns with the output equal to the last bit, "
-                        "six rows to train and two to test, from the NumPy tutorial that "
-                        "builds a 3-5-1 sigmoid network by hand.",
-            inputs=["bit1", "bit2", "bit3"], targets=["output"],
-            output_activation="sigmoid", loss="half_sse", hidden=(5,), learning_rate=1.0,
-            activation="sigmoid", init="normal",  # the tutorial's 3-5-1 sigmoid network
+            "six rows to train and two to test, from the NumPy tutorial that "
+            "builds a 3-5-1 sigmoid network by hand.",
+            inputs=["bit1", "bit2", "bit3"],
+            targets=["output"],
+            output_activation="sigmoid",
+            loss="half_sse",
+            hidden=(5,),
+            learning_rate=1.0,
+            activation="sigmoid",
+            init="normal",  # the tutorial's 3-5-1 sigmoid network
         ),
         _preset(
-            make_exam_scores, name="exam_scores", title="Exam scores",
+            make_exam_scores,
+            name="exam_scores",
+            title="Exam scores",
             description="Hours studied and hours slept → test score (three rows) and "
-                        "(4, 8) to predict, from the 'Build a Neural Network' tutorial "
-                        "after Welch Labs, scaled by the column maxima and 100.",
-            inputs=["hours_studied", "hours_slept"], targets=["test_score"],
-            output_activation="sigmoid", loss="half_sse", hidden=(3,),
-            learning_rate=1.0, scaling="max", target_max=100.0,
-            activation="sigmoid", init="normal", bias=False,  # seed 002's network
+            "(4, 8) to predict, from the 'Build a Neural Network' tutorial "
+            "after Welch Labs, scaled by the column maxima and 100.",
+            inputs=["hours_studied", "hours_slept"],
+            targets=["test_score"],
+            output_activation="sigmoid",
+            loss="half_sse",
+            hidden=(3,),
+            learning_rate=1.0,
+            scaling="max",
+            target_max=100.0,
+            activation="sigmoid",
+            init="normal",
+            bias=False,  # seed 002's network
         ),
-        _classifier("circle", "Circle",
-                    "Points inside a circle (label 1) and on a ring around it (label 0), "
-                    "TensorFlow Playground's circle data set.", make_circle),
-        _classifier("xor", "Exclusive or",
-                    "Points in four quadrants labelled 1 where x1·x2 ≥ 0, "
-                    "TensorFlow Playground's exclusive-or data set.", make_xor),
-        _classifier("gaussian", "Two Gaussians",
-                    "Two Gaussian clouds around (2, 2) and (−2, −2), "
-                    "TensorFlow Playground's Gaussian data set.", make_gaussian),
-        _classifier("spiral", "Spiral",
-                    "Two interleaved spirals, TensorFlow Playground's hardest "
-                    "classification data set.", make_spiral,
-                    # adam: plain sgd needs many thousands of steps here
-                    hidden=(8, 8, 8), optimizer="adam", learning_rate=0.01),
-        _classifier("moons", "Two moons",
-                    "Two interleaving half circles, like scikit-learn's make_moons.",
-                    make_moons),
-        _preset(
-            make_blobs3, name="blobs3", title="Three blobs",
-            description="Three Gaussian clouds, one per class 0, 1 and 2, "
-                        "for a softmax output.",
-            inputs=["x1", "x2"], targets=["class"], output_activation="softmax",
-            loss="cross_entropy", hidden=(4, 4), learning_rate=0.1,
+        _classifier(
+            "circle",
+            "Circle",
+            "Points inside a circle (label 1) and on a ring around it (label 0), "
+            "TensorFlow Playground's circle data set.",
+            make_circle,
+        ),
+        _classifier(
+            "xor",
+            "Exclusive or",
+            "Points in four quadrants labelled 1 where x1·x2 ≥ 0, "
+            "TensorFlow Playground's exclusive-or data set.",
+            make_xor,
+        ),
+        _classifier(
+            "gaussian",
+            "Two Gaussians",
+            "Two Gaussian clouds around (2, 2) and (−2, −2), "
+            "TensorFlow Playground's Gaussian data set.",
+            make_gaussian,
+        ),
+        _classifier(
+            "spiral",
+            "Spiral",
+            "Two interleaved spirals, TensorFlow Playground's hardest classification data set.",
+            make_spiral,
+            # adam: plain sgd needs many thousands of steps here
+            hidden=(8, 8, 8),
+            optimizer="adam",
+            learning_rate=0.01,
+        ),
+        _classifier(
+            "moons",
+            "Two moons",
+            "Two interleaving half circles, like scikit-learn's make_moons.",
+            make_moons,
         ),
         _preset(
-            make_plane, name="plane", title="Plane (regression)",
+            make_blobs3,
+            name="blobs3",
+            title="Three blobs",
+            description="Three Gaussian clouds, one per class 0, 1 and 2, for a softmax output.",
+            inputs=["x1", "x2"],
+            targets=["class"],
+            output_activation="softmax",
+            loss="cross_entropy",
+            hidden=(4, 4),
+            learning_rate=0.1,
+        ),
+        _preset(
+            make_plane,
+            name="plane",
+            title="Plane (regression)",
             description="y = (x1 + x2) / 10 over [−5, 5]², "
-                        "TensorFlow Playground's plane regression data set.",
-            inputs=["x1", "x2"], targets=["y"], output_activation="linear", loss="mse",
-            hidden=(4,), learning_rate=0.03,
+            "TensorFlow Playground's plane regression data set.",
+            inputs=["x1", "x2"],
+            targets=["y"],
+            output_activation="linear",
+            loss="mse",
+            hidden=(4,),
+            learning_rate=0.03,
         ),
         _preset(
-            make_sine, name="sine", title="Sine curve (regression)",
+            make_sine,
+            name="sine",
+            title="Sine curve (regression)",
             description="y = sin(x) plus noise for x in [−3, 3], a one-input curve to fit.",
-            inputs=["x"], targets=["y"], output_activation="linear", loss="mse",
-            hidden=(8, 8), learning_rate=0.03,
+            inputs=["x"],
+            targets=["y"],
+            output_activation="linear",
+            loss="mse",
+            hidden=(8, 8),
+            learning_rate=0.03,
         ),
     )
 }
@@ -358,6 +448,7 @@ def load_preset(name: str, **kwargs: Any) -> pd.DataFrame:
     unknown = [k for k in kwargs if k not in preset.params]
     if unknown:
         accepted = _names(preset.params) if preset.params else "none"
-        raise ValueError(f"Preset {_col(key)} has no parameter {_col(unknown[0])}; "
-                         f"its parameters: {accepted}.")
+        raise ValueError(
+            f"Preset {_col(key)} has no parameter {_col(unknown[0])}; its parameters: {accepted}."
+        )
     return preset.make(**kwargs)

@@ -49,8 +49,9 @@ def _fit_standard(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, np.where(std > 0, std, 1.0)
 
 
-def check_fit(method: str, values: np.ndarray, offset: np.ndarray, divisor: np.ndarray,
-              names: Sequence[Any]) -> None:
+def check_fit(
+    method: str, values: np.ndarray, offset: np.ndarray, divisor: np.ndarray, names: Sequence[Any]
+) -> None:
     """Raise a DataError naming the first column the fitted scaling cannot scale.
 
     ``values`` are the rows the scaling was fitted on. A column whose numbers are
@@ -108,8 +109,7 @@ SCALINGS: dict[str, Scaling] = {
         Scaling(
             "standard",
             "Standardize",
-            "(x − mean) / standard deviation over the training rows; "
-            "a constant column becomes 0.",
+            "(x − mean) / standard deviation over the training rows; a constant column becomes 0.",
             _fit_standard,
         ),
     )
@@ -169,8 +169,10 @@ class Scaler:
         if self.features:
             n_raw = self.offset.size - len(self.features)
             if n_raw < 1 or len(self.inputs) != self.offset.size:
-                raise ValueError("A scaler with features needs one input name per scaled "
-                                 "column, the raw inputs first.")
+                raise ValueError(
+                    "A scaler with features needs one input name per scaled "
+                    "column, the raw inputs first."
+                )
             self._features = parse_features(self.features, self.inputs[:n_raw])
             if [str(n) for n in self.inputs[n_raw:]] != self.features:
                 raise ValueError("The scaler's last input names must be its feature expressions.")
@@ -183,8 +185,14 @@ class Scaler:
     @classmethod
     def identity(cls, n_inputs: int, n_targets: int) -> Scaler:
         """A scaler that changes nothing."""
-        return cls("none", np.zeros(n_inputs), np.ones(n_inputs),
-                   "none", np.zeros(n_targets), np.ones(n_targets))
+        return cls(
+            "none",
+            np.zeros(n_inputs),
+            np.ones(n_inputs),
+            "none",
+            np.zeros(n_targets),
+            np.ones(n_targets),
+        )
 
     def transform_X(self, X: Any, rows: Sequence[Any] | None = None) -> np.ndarray:
         """Raw input rows in the user's units → the network's X (features added, scaled).
@@ -197,8 +205,9 @@ class Scaler:
         width = self.offset.size - len(self.features)
         what = "X"
         if self._features:
-            what = (f"X (the raw inputs {_names(self.raw_inputs)}; the features are computed "
-                    "from them)")
+            what = (
+                f"X (the raw inputs {_names(self.raw_inputs)}; the features are computed from them)"
+            )
         X = _as_2d(X, width, what)
         if self._features:
             X = np.concatenate([X, compute_features(self._features, X, rows)], axis=1)

@@ -46,8 +46,9 @@ def table_from_arrays(
     y = np.asarray(y)
     y = y.reshape(-1, 1) if y.ndim == 1 else y
     if X.ndim != 2 or X.shape[1] != len(inputs):
-        raise ValueError(f"X has shape {X.shape}; expected {len(inputs)} column(s) "
-                         f"for {_names(inputs)}.")
+        raise ValueError(
+            f"X has shape {X.shape}; expected {len(inputs)} column(s) for {_names(inputs)}."
+        )
     if y.ndim != 2 or y.shape[1] != len(targets) or y.shape[0] != X.shape[0]:
         raise ValueError(f"y has shape {y.shape}; expected ({X.shape[0]}, {len(targets)}).")
     if split is None or isinstance(split, str):
@@ -81,8 +82,12 @@ def _safe_text(text: str) -> str:
 
 def _is_whole(value: float) -> bool:
     """A finite whole float that prints as the same integer (not −0.0, not beyond 2⁵³)."""
-    return (math.isfinite(value) and value.is_integer() and abs(value) < _EXACT_INT
-            and not (value == 0 and math.copysign(1.0, value) < 0))
+    return (
+        math.isfinite(value)
+        and value.is_integer()
+        and abs(value) < _EXACT_INT
+        and not (value == 0 and math.copysign(1.0, value) < 0)
+    )
 
 
 def _export_cell(value: Any) -> Any:
@@ -149,16 +154,19 @@ def _read_bytes(file_or_bytes: Any) -> bytes:
 def _decode(content: bytes) -> str:
     """CSV bytes → text (UTF-8 with or without BOM, else Windows-1252)."""
     if b"\x00" in content:
-        raise DataError("The file is not a text CSV file — save it as CSV (comma-separated) "
-                        "and upload it again.")
+        raise DataError(
+            "The file is not a text CSV file — save it as CSV (comma-separated) "
+            "and upload it again."
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             return content.decode("cp1252")
         except UnicodeDecodeError as error:
-            raise DataError("The file is not a text CSV file — save it as CSV (UTF-8) "
-                            "and upload it again.") from error
+            raise DataError(
+                "The file is not a text CSV file — save it as CSV (UTF-8) and upload it again."
+            ) from error
 
 
 _LINE = re.compile(rb"[^\r\n]+")
@@ -177,23 +185,27 @@ def _check_raw(content: bytes) -> None:
     :data:`MAX_ROWS` rows; the scan stops at the first line over a limit.
     """
     if len(content) > MAX_CSV_BYTES:
-        raise DataError(f"The file is {len(content):,} bytes; the limit is {MAX_CSV_BYTES:,} "
-                        f"bytes ({MAX_ROWS} rows of {MAX_TABLE_COLUMNS} columns).")
+        raise DataError(
+            f"The file is {len(content):,} bytes; the limit is {MAX_CSV_BYTES:,} "
+            f"bytes ({MAX_ROWS} rows of {MAX_TABLE_COLUMNS} columns)."
+        )
     for count, line in enumerate(_LINE.finditer(content), start=1):
         length = line.end() - line.start()
         if length > MAX_LINE_BYTES:
             where = f"Line {_line_number(content, line.start())} of the file is"
             if count == 1:  # the names: say how many, as a separator count (no parsing)
-                names = 1 + max(content.count(sep, line.start(), line.end())
-                                for sep in (b",", b";", b"\t"))
+                names = 1 + max(
+                    content.count(sep, line.start(), line.end()) for sep in (b",", b";", b"\t")
+                )
                 where = f"The first line of the file holds {names:,} column names and is"
             raise DataError(
                 f"{where} {length:,} characters long; the limit is {MAX_LINE_BYTES:,} "
                 f"({MAX_TABLE_COLUMNS} columns of up to {MAX_CELL_BYTES} characters each)."
             )
         if count > MAX_ROWS + 1:  # the first line holds the names
-            raise DataError(f"The file has more than {MAX_ROWS} rows; the limit is "
-                            f"{MAX_ROWS} rows.")
+            raise DataError(
+                f"The file has more than {MAX_ROWS} rows; the limit is {MAX_ROWS} rows."
+            )
 
 
 def _first_record(text: str, sep: str) -> list[str]:
@@ -223,15 +235,19 @@ def _header(text: str) -> tuple[str, list[str]]:
     if not names:
         raise DataError("The file is empty — a CSV needs a first line with the column names.")
     if len(names) > MAX_TABLE_COLUMNS:
-        raise DataError(f"The file has {len(names)} columns; the limit is "
-                        f"{MAX_TABLE_COLUMNS} ({MAX_COLUMNS} inputs and targets and a "
-                        "split column).")
+        raise DataError(
+            f"The file has {len(names)} columns; the limit is "
+            f"{MAX_TABLE_COLUMNS} ({MAX_COLUMNS} inputs and targets and a "
+            "split column)."
+        )
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         name = name.strip()
         if name and name in seen:
-            raise DataError(f"The file has more than one column named {_col(name)} (columns "
-                            f"{seen[name]} and {position}) — give each column its own name.")
+            raise DataError(
+                f"The file has more than one column named {_col(name)} (columns "
+                f"{seen[name]} and {position}) — give each column its own name."
+            )
         seen.setdefault(name, position)
     return sep, names
 
@@ -241,8 +257,9 @@ def _parse_csv(text: str, sep: str) -> pd.DataFrame:
     try:
         return pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
     except pd.errors.EmptyDataError as error:
-        raise DataError("The file is empty — a CSV needs a first line with the column "
-                        "names.") from error
+        raise DataError(
+            "The file is empty — a CSV needs a first line with the column names."
+        ) from error
     except (pd.errors.ParserError, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
         raise DataError(f"The file could not be read as CSV: {reason}.") from error
@@ -268,8 +285,10 @@ def read_csv_table(file_or_bytes: Any) -> pd.DataFrame:
     if len(df) > MAX_ROWS:
         raise DataError(f"The file has {len(df)} rows; the limit is {MAX_ROWS} rows.")
     if df.shape[1] > MAX_TABLE_COLUMNS:
-        raise DataError(f"The file has {df.shape[1]} columns; the limit is "
-                        f"{MAX_TABLE_COLUMNS} ({MAX_COLUMNS} inputs and targets and a "
-                        "split column).")
+        raise DataError(
+            f"The file has {df.shape[1]} columns; the limit is "
+            f"{MAX_TABLE_COLUMNS} ({MAX_COLUMNS} inputs and targets and a "
+            "split column)."
+        )
     df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
     return df.reset_index(drop=True)

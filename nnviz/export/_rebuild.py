@@ -46,10 +46,16 @@ def _build_network(
         raise ModelFileError(f"{source}: bias must be true or false, not {has_bias!r}.")
     if has_bias:
         _check_biases(biases, weights, sizes, bname)
-    activation = _activation_name(config.get("activation", "sigmoid"), output=False,
-                                  what=f"{source}: the hidden-layer activation")
-    output_activation = _activation_name(config.get("output_activation", "sigmoid"), output=True,
-                                         what=f"{source}: the output activation")
+    activation = _activation_name(
+        config.get("activation", "sigmoid"),
+        output=False,
+        what=f"{source}: the hidden-layer activation",
+    )
+    output_activation = _activation_name(
+        config.get("output_activation", "sigmoid"),
+        output=True,
+        what=f"{source}: the output activation",
+    )
     init = config.get("init", "normal")
     seed = config.get("seed")
     if seed is not None:
@@ -94,8 +100,9 @@ def _layer_sizes(config: dict, weights: list[np.ndarray], wname, source: str) ->
     return sizes
 
 
-def _check_biases(biases: list[np.ndarray] | None, weights: list[np.ndarray],
-                  sizes: list[int], bname) -> None:
+def _check_biases(
+    biases: list[np.ndarray] | None, weights: list[np.ndarray], sizes: list[int], bname
+) -> None:
     """A network with biases: one bias vector per layer, one bias per neuron."""
     if biases is None:
         raise ModelFileError(f"The network has biases but {bname(1)} is missing.")
@@ -158,9 +165,15 @@ def _extras(doc: dict, network: Network, source: str) -> dict:
     iteration = doc.get("iteration")
     if iteration is not None:
         iteration = _check_int(iteration, f"{source}: iteration", 0)
-    return {"scaler": scaler, "hyperparameters": hyper, "inputs": inputs,
-            "targets": targets, "classes": classes, "iteration": iteration,
-            "features": features}
+    return {
+        "scaler": scaler,
+        "hyperparameters": hyper,
+        "inputs": inputs,
+        "targets": targets,
+        "classes": classes,
+        "iteration": iteration,
+        "features": features,
+    }
 
 
 def _load_features(doc: dict, scaler: Any, n_in: int, n_out: int, source: str):

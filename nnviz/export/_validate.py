@@ -52,15 +52,17 @@ def _plain(value: Any, where: str = "value") -> Any:
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ModelFileError(f"{where} is {value}, which cannot be saved: "
-                                 f"only finite numbers can.")
+            raise ModelFileError(
+                f"{where} is {value}, which cannot be saved: only finite numbers can."
+            )
         return value
     if isinstance(value, dict):
         return {str(_plain(k, where)): _plain(v, f"{where}[{k!r}]") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    raise ModelFileError(f"{where} is a {type(value).__name__}, "
-                         f"which cannot be saved in a model file.")
+    raise ModelFileError(
+        f"{where} is a {type(value).__name__}, which cannot be saved in a model file."
+    )
 
 
 def _scaler_dict(scaler: Any) -> dict | None:
@@ -167,16 +169,13 @@ def _check_marker(doc: dict, expected: str, what: str, hint: str = "") -> None:
     marker = doc.get("format")
     if marker != expected:
         found = "no format marker" if marker is None else f"format {marker!r}"
-        raise ModelFileError(
-            f"{what} has {found}; an nnviz file has format {expected!r}.{hint}"
-        )
+        raise ModelFileError(f"{what} has {found}; an nnviz file has format {expected!r}.{hint}")
     version = doc.get("version", VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ModelFileError(f"{what} has an invalid version {version!r}.")
     if version > VERSION:
         raise ModelFileError(
-            f"{what} is version {version}, made by a newer nnviz; this one reads version "
-            f"{VERSION}."
+            f"{what} is version {version}, made by a newer nnviz; this one reads version {VERSION}."
         )
 
 
@@ -279,17 +278,23 @@ def _check_architecture(sizes: list[int], source: str) -> None:
                 f"({_arch(sizes)}); nnviz builds at most {limits.neurons} per hidden layer."
             )
     if sizes[0] > limits.inputs:
-        raise ModelFileError(f"{source} describes a network with {sizes[0]} inputs; an nnviz "
-                             f"network has at most {limits.inputs}.")
+        raise ModelFileError(
+            f"{source} describes a network with {sizes[0]} inputs; an nnviz "
+            f"network has at most {limits.inputs}."
+        )
     if sizes[-1] > limits.outputs:
-        raise ModelFileError(f"{source} describes a network with {sizes[-1]} outputs; an nnviz "
-                             f"network has at most {limits.outputs}.")
+        raise ModelFileError(
+            f"{source} describes a network with {sizes[-1]} outputs; an nnviz "
+            f"network has at most {limits.outputs}."
+        )
 
 
 def _int_sizes(sizes: Any) -> list[int] | None:
     """Declared layer sizes if they are a list of positive whole numbers, else None."""
-    if isinstance(sizes, list) and len(sizes) >= 2 and all(
-        isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes
+    if (
+        isinstance(sizes, list)
+        and len(sizes) >= 2
+        and all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)
     ):
         return sizes
     return None
@@ -300,8 +305,10 @@ def _check_declared(sizes: Any, n_matrices: int, source: str) -> None:
     sizes (if they are whole numbers; else they are reported later) within the limits."""
     most = network_limits().hidden_layers
     if n_matrices - 1 > most:
-        raise ModelFileError(f"{source} holds {n_matrices} weight matrices: a network of "
-                             f"{n_matrices - 1} hidden layers; nnviz builds at most {most}.")
+        raise ModelFileError(
+            f"{source} holds {n_matrices} weight matrices: a network of "
+            f"{n_matrices - 1} hidden layers; nnviz builds at most {most}."
+        )
     if _int_sizes(sizes):
         _check_architecture(sizes, source)
 

@@ -98,8 +98,9 @@ def from_json(text: str | bytes) -> ModelBundle:
     _check_file_size(text, "This model file")
     doc = _parse_json(text, "This model file")
     if not isinstance(doc, dict):
-        raise ModelFileError("This model file must hold a JSON object, not a "
-                             f"{type(doc).__name__}.")
+        raise ModelFileError(
+            f"This model file must hold a JSON object, not a {type(doc).__name__}."
+        )
     hint = ""
     if doc.get("format") == TXT_FORMAT:
         hint = " This is the network.json of a weights zip: load the whole .zip instead."
@@ -109,8 +110,9 @@ def from_json(text: str | bytes) -> ModelBundle:
             raise ModelFileError(f"This model file has no {key!r}.")
     raw_w = doc["weights"]
     if not isinstance(raw_w, list) or not raw_w:
-        raise ModelFileError("This model file's 'weights' must be a list of matrices, one "
-                             "per layer.")
+        raise ModelFileError(
+            "This model file's 'weights' must be a list of matrices, one per layer."
+        )
     _check_declared(doc["layer_sizes"], len(raw_w), "This model file")
     has_bias = doc.get("bias", True)
     raw_b = doc.get("biases")
@@ -128,9 +130,14 @@ def from_json(text: str | bytes) -> ModelBundle:
         biases = [_numbers(b, f"The biases of layer {l}", 1) for l, b in enumerate(raw_b, 1)]
     elif has_bias is True:
         raise ModelFileError("This model file has no 'biases', but its network has biases.")
-    net = _build_network(doc, weights, biases if has_bias is True else None,
-                         lambda l: f"the weight matrix of layer {l}",
-                         lambda l: f"the bias vector of layer {l}", "This model file")
+    net = _build_network(
+        doc,
+        weights,
+        biases if has_bias is True else None,
+        lambda l: f"the weight matrix of layer {l}",
+        lambda l: f"the bias vector of layer {l}",
+        "This model file",
+    )
     if has_bias is not True and biases is not None:
         try:
             net.biases = biases  # ignored by a network without biases, kept for fidelity

@@ -20,16 +20,16 @@ _SCRIPT_ACTIVATIONS = {
     """1 / (1 + e^-z). For z < -709, e^-z overflows to inf and the result is exactly 0."""
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-z))''',
-    "tanh": '''def tanh(z):
-    return np.tanh(z)''',
+    "tanh": """def tanh(z):
+    return np.tanh(z)""",
     "relu": '''def relu(z):
     """max(0, z)"""
     return np.maximum(z, 0.0)''',
     "leaky_relu": '''def leaky_relu(z):
     """z where z > 0, else 0.01 * z"""
     return np.maximum(z, 0.01 * z)''',
-    "linear": '''def linear(z):
-    return z''',
+    "linear": """def linear(z):
+    return z""",
     "softmax": '''def softmax(z):
     """Each row turned into probabilities that add up to 1.
     Subtracting the row's maximum first keeps np.exp from overflowing."""
@@ -163,22 +163,31 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n > 1)}"
 
 
-def _header(network: Network, inputs: list, targets: list, classes: list | None,
-            features: list, scaling: dict | None, iteration: int | None) -> str:
+def _header(
+    network: Network,
+    inputs: list,
+    targets: list,
+    classes: list | None,
+    features: list,
+    scaling: dict | None,
+    iteration: int | None,
+) -> str:
     """The comment lines that say what the network is, what it reads and predicts."""
     sizes = list(network.layer_sizes)
     hidden = sizes[1:-1]
     hidden_text = (
-        "no hidden layer" if not hidden
+        "no hidden layer"
+        if not hidden
         else f"{len(hidden)} hidden layer{'s' if len(hidden) > 1 else ''} of "
-             f"{', '.join(map(str, hidden))} neurons"
+        f"{', '.join(map(str, hidden))} neurons"
     )
     lines = [
         f"# Network:     {' -> '.join(map(str, sizes))}  ({_count(sizes[0], 'input')}, "
         f"{hidden_text}, {_count(sizes[-1], 'output')})",
         f"# Activations: {network.activation} in the hidden layers, "
-        f"{network.output_activation} at the output" if hidden else
-        f"# Activation:  {network.output_activation} at the output",
+        f"{network.output_activation} at the output"
+        if hidden
+        else f"# Activation:  {network.output_activation} at the output",
         f"# Biases:      {'yes' if network.bias else 'no'}",
     ]
     if iteration is not None:
@@ -187,12 +196,20 @@ def _header(network: Network, inputs: list, targets: list, classes: list | None,
     if features:
         lines.append(f"# Features:    {_comment(', '.join(features))} (computed from the inputs)")
     if classes is not None:
-        lines.append(f"# Predicts:    {_comment(targets[0])}, one of: "
-                     f"{_comment(', '.join(map(str, classes)))}")
+        lines.append(
+            f"# Predicts:    {_comment(targets[0])}, one of: "
+            f"{_comment(', '.join(map(str, classes)))}"
+        )
     else:
         lines.append(f"# Predicts:    {_comment(', '.join(map(str, targets)))}")
-    scaled = (f"inputs by {_comment(scaling['method'])!r}, targets by "
-              f"{_comment(scaling['target_method'])!r}") if scaling else "none"
+    scaled = (
+        (
+            f"inputs by {_comment(scaling['method'])!r}, targets by "
+            f"{_comment(scaling['target_method'])!r}"
+        )
+        if scaling
+        else "none"
+    )
     lines.append(f"# Scaling:     {scaled}")
     return "\n".join(lines)
 
@@ -223,16 +240,19 @@ def _features_block(features: list, inputs: list) -> str:
         for f in features
     )
     columns = ", ".join(f"x[:, {j}] is {_comment(name)}" for j, name in enumerate(inputs))
-    return _FEATURES.substitute(columns=columns, code=code,
-                                names=_names_literal([f.expression for f in features]))
+    return _FEATURES.substitute(
+        columns=columns, code=code, names=_names_literal([f.expression for f in features])
+    )
 
 
 def _scaling_block(scaling: dict | None, softmax: bool, features: bool) -> str:
     if scaling is None:
-        return ("# None: the network sees the inputs as they are and its outputs are the "
-                "predictions.")
+        return (
+            "# None: the network sees the inputs as they are and its outputs are the predictions."
+        )
     lines = [
-        "# The network saw each input" + (", the features last," if features else "")
+        "# The network saw each input"
+        + (", the features last," if features else "")
         + " as (x - INPUT_OFFSET) / INPUT_DIVISOR",
         f"# (scaling {_comment(scaling['method'])!r}, fitted on the training rows).",
         f"INPUT_OFFSET = np.array({_float_list(scaling['offset'])})",
@@ -296,8 +316,10 @@ def _script_features(scaling: dict | None, n_in: int) -> tuple[list, int]:
     names = list(scaling.get("inputs") or [])
     n_raw = n_in - len(expressions)
     if n_raw < 1 or len(names) != n_in:
-        raise ValueError(f"The scaler has {len(expressions)} features and names "
-                         f"{len(names)} inputs; the network has {n_in} inputs.")
+        raise ValueError(
+            f"The scaler has {len(expressions)} features and names "
+            f"{len(names)} inputs; the network has {n_in} inputs."
+        )
     return parse_features(expressions, names[:n_raw]), n_raw
 
 
@@ -305,11 +327,17 @@ def _check_scaling(scaling: dict | None, n_in: int, n_out: int) -> None:
     """The scaler's offsets and divisors: one per network input, one per output."""
     if scaling is None:
         return
-    for key, width in (("offset", n_in), ("divisor", n_in),
-                       ("target_offset", n_out), ("target_divisor", n_out)):
+    for key, width in (
+        ("offset", n_in),
+        ("divisor", n_in),
+        ("target_offset", n_out),
+        ("target_divisor", n_out),
+    ):
         if len(scaling.get(key, [])) != width:
-            raise ValueError(f"The scaler's {key} has {len(scaling.get(key, []))} values; "
-                             f"the network has {width}.")
+            raise ValueError(
+                f"The scaler's {key} has {len(scaling.get(key, []))} values; "
+                f"the network has {width}."
+            )
 
 
 def _given_names(value: list | None, scaling: dict | None, key: str, default: list) -> list:
@@ -319,8 +347,9 @@ def _given_names(value: list | None, scaling: dict | None, key: str, default: li
     return default if value is None else [_plain(v, key) for v in value]
 
 
-def _output_names(targets: list | None, classes: list | None, scaling: dict | None,
-                  softmax: bool, n_out: int) -> tuple[list, list | None]:
+def _output_names(
+    targets: list | None, classes: list | None, scaling: dict | None, softmax: bool, n_out: int
+) -> tuple[list, list | None]:
     """(targets, classes): a softmax output has one target and a class per output; any
     other, a target per output and no classes."""
     if softmax:
@@ -342,8 +371,10 @@ def _rows_array(rows: list | None, n_raw: int, features: list) -> np.ndarray | N
         return None
     rows_arr = np.atleast_2d(np.asarray(rows, dtype=np.float64))
     if rows_arr.ndim != 2 or rows_arr.shape[1] != n_raw:
-        raise ValueError(f"Each row to predict needs {n_raw} numbers (one per input); "
-                         f"got an array of shape {rows_arr.shape}.")
+        raise ValueError(
+            f"Each row to predict needs {n_raw} numbers (one per input); "
+            f"got an array of shape {rows_arr.shape}."
+        )
     if not np.all(np.isfinite(rows_arr)):
         raise ValueError("The rows to predict must be finite numbers.")
     for feature in features:
@@ -394,8 +425,9 @@ def standalone_script(
 
     acts = [network.activation] * (network.n_layers - 1) + [network.output_activation]
     return _TEMPLATE.substitute(
-        header=_header(network, inputs, targets, classes, [f.expression for f in features],
-                       scaling, iteration),
+        header=_header(
+            network, inputs, targets, classes, [f.expression for f in features], scaling, iteration
+        ),
         n_columns=_count(n_raw, "column"),
         names=_names_block(inputs, targets, classes),
         rows=_rows_block(rows_arr),
@@ -461,7 +493,9 @@ def _rows_to_predict():
     return rows
 '''
 
-_SCRIPT_MAIN = _SCRIPT_READ_CSV + '''
+_SCRIPT_MAIN = (
+    _SCRIPT_READ_CSV
+    + """
 
 if __name__ == "__main__":
     rows = _rows_to_predict()
@@ -469,9 +503,12 @@ if __name__ == "__main__":
     body = [[repr(float(v)) for v in row] + [repr(float(v)) for v in prediction]
             for row, prediction in zip(rows, predict(rows))]
     print_table(header, body)
-'''
+"""
+)
 
-_SCRIPT_MAIN_SOFTMAX = _SCRIPT_READ_CSV + '''
+_SCRIPT_MAIN_SOFTMAX = (
+    _SCRIPT_READ_CSV
+    + """
 
 if __name__ == "__main__":
     rows = _rows_to_predict()
@@ -481,4 +518,5 @@ if __name__ == "__main__":
     body = [[repr(float(v)) for v in row] + [str(label)] + [repr(float(v)) for v in probs]
             for row, label, probs in zip(rows, predict(rows), p)]
     print_table(header, body)
-'''
+"""
+)

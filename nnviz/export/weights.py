@@ -69,16 +69,21 @@ def _readme(network: Network) -> str:
         "",
         f"Network: {' -> '.join(map(str, sizes))} ({sizes[0]} inputs, {L - 1} hidden "
         f"layer(s), {sizes[-1]} output(s))",
-        (f"Activations: {network.activation} in the hidden layers, "
-         f"{network.output_activation} at the output." if L > 1
-         else f"Activation: {network.output_activation} at the output."),
+        (
+            f"Activations: {network.activation} in the hidden layers, "
+            f"{network.output_activation} at the output."
+            if L > 1
+            else f"Activation: {network.output_activation} at the output."
+        ),
         "",
         "Files",
         "-----",
     ]
     for l in range(1, L + 1):
-        lines.append(f"w{l}.txt  weights of layer {l}: a {sizes[l - 1]} x {sizes[l]} matrix, "
-                     f"one row per {'input' if l == 1 else 'neuron of layer ' + str(l - 1)}")
+        lines.append(
+            f"w{l}.txt  weights of layer {l}: a {sizes[l - 1]} x {sizes[l]} matrix, "
+            f"one row per {'input' if l == 1 else 'neuron of layer ' + str(l - 1)}"
+        )
     if network.bias:
         for l in range(1, L + 1):
             lines.append(f"b{l}.txt  biases of layer {l}: {sizes[l]} numbers, one per line")
@@ -87,7 +92,7 @@ def _readme(network: Network) -> str:
     lines += [
         "network.json  layer sizes, activations and other settings",
         "",
-        "The numbers are written with np.savetxt(..., fmt=\"%s\"), as in the 'Build a Neural",
+        'The numbers are written with np.savetxt(..., fmt="%s"), as in the \'Build a Neural',
         "Network' tutorial: every value reads back exactly.",
         "",
         "Loading them",
@@ -98,9 +103,9 @@ def _readme(network: Network) -> str:
         "    import numpy as np",
     ]
     for l in range(1, L + 1):
-        lines.append(f"    W{l} = np.loadtxt(\"w{l}.txt\", ndmin=2)  # {sizes[l - 1]} x {sizes[l]}")
+        lines.append(f'    W{l} = np.loadtxt("w{l}.txt", ndmin=2)  # {sizes[l - 1]} x {sizes[l]}')
         if network.bias:
-            lines.append(f"    b{l} = np.loadtxt(\"b{l}.txt\", ndmin=1)  # {sizes[l]}")
+            lines.append(f'    b{l} = np.loadtxt("b{l}.txt", ndmin=1)  # {sizes[l]}')
     lines += [
         "",
         "The forward pass, for X with one row per example (scaled the way it was in training):",
@@ -187,22 +192,29 @@ def _layer_count(found: dict[int, Any], sizes: Any, fmt: _Format) -> int:
     n = len(sizes) - 1 if declared else max(found)
     most = network_limits().hidden_layers
     if n - 1 > most:
-        what = (f"The layer sizes in {fmt.sizes_in} make" if declared
-                else f"{fmt.where} holds {fmt.wname(n)}:")
-        raise ModelFileError(f"{what} a network of {n - 1} hidden layers; nnviz builds at most "
-                             f"{most}.")
+        what = (
+            f"The layer sizes in {fmt.sizes_in} make"
+            if declared
+            else f"{fmt.where} holds {fmt.wname(n)}:"
+        )
+        raise ModelFileError(
+            f"{what} a network of {n - 1} hidden layers; nnviz builds at most {most}."
+        )
     if _int_sizes(sizes):
         _check_architecture(sizes, fmt.source)
     for l in range(1, n + 1):
         if l not in found:
             need = fmt.wname(1) if n == 1 else f"{fmt.wname(1)} … {fmt.wname(n)}"
             arch = _arch(sizes) if _int_sizes(sizes) else f"{n}-layer"
-            raise ModelFileError(f"{fmt.where} has no {fmt.wname(l)}: a {arch} network needs "
-                                 f"{need}.")
+            raise ModelFileError(
+                f"{fmt.where} has no {fmt.wname(l)}: a {arch} network needs {need}."
+            )
     extra = sorted(l for l in found if l > n)
     if extra:
-        raise ModelFileError(f"{fmt.where} holds {fmt.wname(extra[0])}, but the layer sizes in "
-                             f"{fmt.sizes_in} make a network of {n} weight layer(s).")
+        raise ModelFileError(
+            f"{fmt.where} holds {fmt.wname(extra[0])}, but the layer sizes in "
+            f"{fmt.sizes_in} make a network of {n} weight layer(s)."
+        )
     return n
 
 
@@ -216,16 +228,22 @@ def _check_shape(array: _Array, kind: str, layer: int, n: int) -> None:
         raise ModelFileError(f"{name} must be a {what}; it has {len(shape)} dimension(s).")
     last = layer == n
     neurons = f"nnviz builds at most {limits.neurons} neurons per hidden layer"
-    per = (f"output, and an nnviz network has at most {limits.outputs} outputs" if last
-           else f"neuron of hidden layer {layer}, and {neurons}")
+    per = (
+        f"output, and an nnviz network has at most {limits.outputs} outputs"
+        if last
+        else f"neuron of hidden layer {layer}, and {neurons}"
+    )
     if kind == "b":
         if shape[0] > limits.width(layer, n):
             raise ModelFileError(f"{name} has {shape[0]} values: one per {per}.")
         return
     rows, cols = shape
     if rows > limits.rows(layer):
-        before = (f"input, and an nnviz network has at most {limits.inputs} inputs" if layer == 1
-                  else f"neuron of hidden layer {layer - 1}, and {neurons}")
+        before = (
+            f"input, and an nnviz network has at most {limits.inputs} inputs"
+            if layer == 1
+            else f"neuron of hidden layer {layer - 1}, and {neurons}"
+        )
         raise ModelFileError(f"{name} is {rows}×{cols}: a row per {before}.")
     if cols > limits.width(layer, n):
         raise ModelFileError(f"{name} is {rows}×{cols}: a column per {per}.")
@@ -255,8 +273,10 @@ def _collect_layers(
     if has_bias is True:
         for l in range(1, n + 1):
             if l not in found_b:
-                raise ModelFileError(f"{fmt.where} has no {fmt.bname(l)}, but the network has "
-                                     f"biases: it needs {fmt.bname(1)} … {fmt.bname(n)}.")
+                raise ModelFileError(
+                    f"{fmt.where} has no {fmt.bname(l)}, but the network has "
+                    f"biases: it needs {fmt.bname(1)} … {fmt.bname(n)}."
+                )
     all_biases = all(l in found_b for l in range(1, n + 1))
     layers = range(1, n + 1)
     weights = [probe(found_w[l], "w", l, n) for l in layers]
@@ -276,8 +296,9 @@ def _collect_layers(
 # =============================================================================
 
 _TXT_NAME = re.compile(r"^([wb])(\d+)\.txt$", re.IGNORECASE)
-_TXT = _Format("The zip", "network.json", "network.json", lambda l: f"w{l}.txt",
-               lambda l: f"b{l}.txt")
+_TXT = _Format(
+    "The zip", "network.json", "network.json", lambda l: f"w{l}.txt", lambda l: f"b{l}.txt"
+)
 
 
 def _zip_members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -300,13 +321,16 @@ def _txt_config(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> tup
     if info is None:
         return {}, {}
     if info.file_size > network_limits().max_meta_bytes:
-        raise ModelFileError(f"network.json is {info.file_size:,} bytes, far larger than the "
-                             f"settings of any network nnviz builds.")
+        raise ModelFileError(
+            f"network.json is {info.file_size:,} bytes, far larger than the "
+            f"settings of any network nnviz builds."
+        )
     doc = _parse_json(_read_member(zf, info.filename), "network.json")
     if not isinstance(doc, dict):
         raise ModelFileError("network.json must hold a JSON object.")
-    _check_marker(doc, TXT_FORMAT, "network.json",
-                  " Is this the zip nnviz made with 'weights as text'?")
+    _check_marker(
+        doc, TXT_FORMAT, "network.json", " Is this the zip nnviz made with 'weights as text'?"
+    )
     meta = doc.get("meta") or {}
     if not isinstance(meta, dict):
         raise ModelFileError("network.json: meta must be an object.")
@@ -325,8 +349,10 @@ def _text_shape(text: str, name: str, kind: str) -> tuple[int, ...]:
     width = rows[0][1]
     for number, count in rows:
         if count != width:
-            raise ModelFileError(f"{name} is not a table of numbers: line {number} has {count} "
-                                 f"values, line {rows[0][0]} has {width}.")
+            raise ModelFileError(
+                f"{name} is not a table of numbers: line {number} has {count} "
+                f"values, line {rows[0][0]} has {width}."
+            )
     if kind == "w":
         return (len(rows), width)
     if len(rows) > 1 and width > 1:
@@ -355,8 +381,10 @@ def _txt_probe(zf: zipfile.ZipFile, sizes: list[int] | None):
             width, rows = limits.width(layer, n), limits.rows(layer)
         count = rows * width if kind == "w" else width
         if info.file_size > count * MAX_CHARS_PER_NUMBER + 1024:
-            raise ModelFileError(f"{name} is {info.file_size:,} bytes: far too large for the "
-                                 f"{count} number(s) it can hold.")
+            raise ModelFileError(
+                f"{name} is {info.file_size:,} bytes: far too large for the "
+                f"{count} number(s) it can hold."
+            )
         try:
             text = _read_member(zf, info.filename).decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -379,14 +407,18 @@ def _read_txt_zip(data: bytes) -> tuple[Network, dict]:
             found[m.group(1).lower()][int(m.group(2))] = info
     if not found["w"]:
         if any(name.endswith(".npy") for name in members):
-            raise ModelFileError("This zip holds .npy arrays, not w1.txt …: it looks like an "
-                                 ".npz file. Rename it to .npz and load it again.")
-        raise ModelFileError("The zip holds no w1.txt: it needs one text file of weights per "
-                             "layer (w1.txt, w2.txt, …).")
+            raise ModelFileError(
+                "This zip holds .npy arrays, not w1.txt …: it looks like an "
+                ".npz file. Rename it to .npz and load it again."
+            )
+        raise ModelFileError(
+            "The zip holds no w1.txt: it needs one text file of weights per "
+            "layer (w1.txt, w2.txt, …)."
+        )
     sizes = config.get("layer_sizes")
     weights, biases, has_bias = _collect_layers(
-        found["w"], found["b"], sizes, config.get("bias"), _txt_probe(zf, _int_sizes(sizes)),
-        _TXT)
+        found["w"], found["b"], sizes, config.get("bias"), _txt_probe(zf, _int_sizes(sizes)), _TXT
+    )
     config = {**config, "bias": has_bias}
     net = _build_network(config, weights, biases, _TXT.wname, _TXT.bname, "network.json")
     return net, meta
@@ -464,8 +496,17 @@ def _npz_scalar(npz, key: str, kind: str, default: Any) -> Any:
 # =============================================================================
 
 _NPZ = _Format("The .npz", "The .npz", "the .npz", lambda l: f"W{l}", lambda l: f"b{l}")
-_NPZ_SETTINGS = ("format", "version", "layer_sizes", "activation", "output_activation", "bias",
-                 "init", "seed", "meta")
+_NPZ_SETTINGS = (
+    "format",
+    "version",
+    "layer_sizes",
+    "activation",
+    "output_activation",
+    "bias",
+    "init",
+    "seed",
+    "meta",
+)
 """The entries besides W1 … and b1 … that nnviz reads; anything else is never read."""
 
 
@@ -484,8 +525,7 @@ def _npy_array(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> _Array:
     The header's shape must fit the bytes the member holds, so a header that claims
     a huge array over a few bytes is refused before anything is allocated.
     """
-    errors = (ValueError, OSError, EOFError, zipfile.BadZipFile, RuntimeError,
-              NotImplementedError)
+    errors = (ValueError, OSError, EOFError, zipfile.BadZipFile, RuntimeError, NotImplementedError)
     try:
         with zf.open(info) as fp:
             shape, fortran, dtype = _npy_header(fp)
@@ -493,11 +533,12 @@ def _npy_array(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> _Array:
     except errors as e:
         raise ModelFileError(f"'{key}' in the .npz cannot be read ({e}).") from None
     if dtype.hasobject:
-        raise ModelFileError(f"'{key}' in the .npz holds Python objects (pickled data). nnviz "
-                             f"only reads plain number arrays and never unpickles a file.")
+        raise ModelFileError(
+            f"'{key}' in the .npz holds Python objects (pickled data). nnviz "
+            f"only reads plain number arrays and never unpickles a file."
+        )
     if dtype.kind not in "biufU" or dtype.itemsize == 0 or dtype.subdtype is not None:
-        raise ModelFileError(f"'{key}' in the .npz is not an array of numbers or text "
-                             f"({dtype}).")
+        raise ModelFileError(f"'{key}' in the .npz is not an array of numbers or text ({dtype}).")
     nbytes = math.prod(shape) * dtype.itemsize
     if nbytes > info.file_size - start:
         raise ModelFileError(
@@ -510,8 +551,10 @@ def _npy_array(zf: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> _Array:
         try:
             values = np.frombuffer(raw, dtype=dtype, count=math.prod(shape), offset=start)
         except ValueError:
-            raise ModelFileError(f"'{key}' in the .npz is cut short: it holds less data than "
-                                 f"its shape {shape} needs.") from None
+            raise ModelFileError(
+                f"'{key}' in the .npz is cut short: it holds less data than "
+                f"its shape {shape} needs."
+            ) from None
         return values.reshape(shape, order="F" if fortran else "C").copy()
 
     return _Array(key, tuple(shape), read)
@@ -565,12 +608,15 @@ def _read_npz(data: bytes) -> tuple[Network, dict]:
     """The network in an .npz and its ``meta``."""
     data = bytes(data)
     if data[:6] == b"\x93NUMPY":
-        raise ModelFileError("This is a .npy file (one array), not an .npz: save the weights "
-                             "with np.savez(file, W1=..., W2=..., b1=..., b2=...).")
+        raise ModelFileError(
+            "This is a .npy file (one array), not an .npz: save the weights "
+            "with np.savez(file, W1=..., W2=..., b1=..., b2=...)."
+        )
     zf = _open_zip(data, "an .npz file")
     members = _npz_members(zf)
-    entries = {key: _npy_array(zf, members[key], key).read()
-               for key in _NPZ_SETTINGS if key in members}
+    entries = {
+        key: _npy_array(zf, members[key], key).read() for key in _NPZ_SETTINGS if key in members
+    }
     if "format" in entries:
         doc = {"format": _npz_scalar(entries, "format", "str", None)}
         if "version" in entries:
@@ -578,16 +624,23 @@ def _read_npz(data: bytes) -> tuple[Network, dict]:
         _check_marker(doc, NPZ_FORMAT, "This .npz")
     found_w, found_b = _npz_layers(members)
     if not found_w:
-        raise ModelFileError("The .npz holds no weight matrix W1: it needs W1, W2, … (one "
-                             "per layer).")
+        raise ModelFileError(
+            "The .npz holds no weight matrix W1: it needs W1, W2, … (one per layer)."
+        )
     config = _npz_config(entries, _npz_scalar(entries, "bias", "bool", None))
     weights, biases, has_bias = _collect_layers(
-        found_w, found_b, config["layer_sizes"], config["bias"],
-        lambda key, kind, layer, n: _npy_array(zf, members[key], key), _NPZ,
-        keep_unused_biases=True)
+        found_w,
+        found_b,
+        config["layer_sizes"],
+        config["bias"],
+        lambda key, kind, layer, n: _npy_array(zf, members[key], key),
+        _NPZ,
+        keep_unused_biases=True,
+    )
     config["bias"] = has_bias
-    net = _build_network(config, weights, biases if has_bias else None,
-                         _NPZ.wname, _NPZ.bname, "The .npz")
+    net = _build_network(
+        config, weights, biases if has_bias else None, _NPZ.wname, _NPZ.bname, "The .npz"
+    )
     if not has_bias and biases is not None:
         # a network without biases ignores them, but keep what was saved (zeros from nnviz)
         try:

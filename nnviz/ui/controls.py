@@ -60,27 +60,60 @@ def control_bar() -> None:
         return
     cols = st.columns([0.8, 1.05, 0.85, 1.1, 0.9, 1.05, 1.0])
     _step_button(cols[0])
-    cols[1].button("Step ×N", key="step_n", on_click=_step_n, width="stretch",
-                   help="N steps at once (N on the right).")
-    cols[2].selectbox("N", STEP_COUNTS, index=1, key="step_n_count",
-                      label_visibility="collapsed", format_func=lambda n: f"×{n}")
+    cols[1].button(
+        "Step ×N",
+        key="step_n",
+        on_click=_step_n,
+        width="stretch",
+        help="N steps at once (N on the right).",
+    )
+    cols[2].selectbox(
+        "N",
+        STEP_COUNTS,
+        index=1,
+        key="step_n_count",
+        label_visibility="collapsed",
+        format_func=lambda n: f"×{n}",
+    )
     _play_button(cols[3], playing)
-    cols[4].button("Reset", key="reset", on_click=_reset, width="stretch",
-                   help="Back to iteration 0 with the same initial weights.")
-    cols[5].button("New seed", key="new_seed", on_click=_new_seed, width="stretch",
-                   help="Draw new initial weights.", disabled=state.hidden("seed"))
+    cols[4].button(
+        "Reset",
+        key="reset",
+        on_click=_reset,
+        width="stretch",
+        help="Back to iteration 0 with the same initial weights.",
+    )
+    cols[5].button(
+        "New seed",
+        key="new_seed",
+        on_click=_new_seed,
+        width="stretch",
+        help="Draw new initial weights.",
+        disabled=state.hidden("seed"),
+    )
     with cols[6]:
         replay.replay_button()
 
 
 def _step_button(col) -> None:
-    col.button("Step", key="step", on_click=_step, args=(1,), width="stretch",
-               help="One update on one batch.")
+    col.button(
+        "Step",
+        key="step",
+        on_click=_step,
+        args=(1,),
+        width="stretch",
+        help="One update on one batch.",
+    )
 
 
 def _play_button(col, playing: bool) -> None:
-    col.button("Pause" if playing else "Play", key="play", on_click=_set_playing,
-               args=(not playing,),
-               icon=":material/pause:" if playing else ":material/play_arrow:",
-               type="primary", width="stretch",
-               help="Train live; the charts follow as it learns.")
+    col.button(
+        "Pause" if playing else "Play",
+        key="play",
+        on_click=_set_playing,
+        args=(not playing,),
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        type="primary",
+        width="stretch",
+        help="Train live; the charts follow as it learns.",
+    )

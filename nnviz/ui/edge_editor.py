@@ -54,9 +54,11 @@ def edge_dialog() -> None:
     layer, i, j = SS[EDGE]
     ex = state.explorer()
     names = views.layer_names(ex)
-    st.markdown(f"**W{layer}\\[{md(names[layer - 1][i])} → {md(names[layer][j])}\\]** "
-                f"is {float(ex.network.weights[layer - 1][i, j]):.6g} at iteration "
-                f"{ex.trainer.iteration:,}.")
+    st.markdown(
+        f"**W{layer}\\[{md(names[layer - 1][i])} → {md(names[layer][j])}\\]** "
+        f"is {float(ex.network.weights[layer - 1][i, j]):.6g} at iteration "
+        f"{ex.trainer.iteration:,}."
+    )
     st.number_input("New value", key="edge_value", format="%.4f", step=0.1)
     c1, c2 = st.columns(2)
     c1.button("Set", key="edge_set", type="primary", on_click=_set, width="stretch")

@@ -100,8 +100,9 @@ def tick() -> list[lv.State]:
     done = 0
     for k in range(slices):
         steps = (speed * (k + 1)) // slices - done
-        result = ex.train_chunk(steps, budget / slices, int(SS.get("stop_at") or 0),
-                                float(SS.get("target_loss") or 0.0))
+        result = ex.train_chunk(
+            steps, budget / slices, int(SS.get("stop_at") or 0), float(SS.get("target_loss") or 0.0)
+        )
         done += result.steps
         if result.steps or not states:
             states.append(lv.state_of(ex))
@@ -123,23 +124,35 @@ def metrics_row() -> None:
     ex = state.view()
     m = ex.metrics()
     if m.kind == "accuracy":
-        scores = [("Train acc.", percent(m.train_score),
-                   "Share of training rows classified right."),
-                  ("Test acc.", percent(m.test_score), "Share of test rows classified right.")]
+        scores = [
+            ("Train acc.", percent(m.train_score), "Share of training rows classified right."),
+            ("Test acc.", percent(m.test_score), "Share of test rows classified right."),
+        ]
     else:
         unit = md(ex.data.targets[0])
-        scores = [("RMSE train", short(m.train_score), f"Root mean squared error of {unit} "
-                   "on the training rows, in the table's units."),
-                  ("RMSE test", short(m.test_score), f"The same for the test rows ({unit}).")]
+        scores = [
+            (
+                "RMSE train",
+                short(m.train_score),
+                f"Root mean squared error of {unit} on the training rows, in the table's units.",
+            ),
+            ("RMSE test", short(m.test_score), f"The same for the test rows ({unit})."),
+        ]
     sps = math.nan if state.replaying() else ex.steps_per_second
     shown = [
         ("Iteration", f"{m.iteration:,}", None),
-        ("Train loss", short(m.train_loss),
-         f"{ex.trainer.loss_name} on the training rows, at the weights shown."),
+        (
+            "Train loss",
+            short(m.train_loss),
+            f"{ex.trainer.loss_name} on the training rows, at the weights shown.",
+        ),
         ("Test loss", short(m.test_loss), "The same loss on the test rows."),
         *scores,
-        ("Steps / s", "—" if math.isnan(sps) else f"{sps:,.0f}",
-         "Steps per second of the last Step ×N or live chunk (computing only)."),
+        (
+            "Steps / s",
+            "—" if math.isnan(sps) else f"{sps:,.0f}",
+            "Steps per second of the last Step ×N or live chunk (computing only).",
+        ),
     ]
     row = st.container(horizontal=True, gap="small")
     for label, value, help_text in shown:
@@ -177,13 +190,20 @@ def plane_options() -> None:
     neuron = SS.get(NEURON) if lv.neuron_place(ex, SS.get(NEURON)) else None
     c0, c1, c2, _ = st.columns([1.5, 0.8, 0.8, 2.2], vertical_alignment="center")
     if neuron:
-        c0.button(f"Output, not {md(neuron)}", key="plane_output",
-                  icon=":material/undo:", on_click=lambda: SS.pop(NEURON, None),
-                  help="The plane shows one neuron's map; click a map below for another, or "
-                       "this to see the network's output again.")
+        c0.button(
+            f"Output, not {md(neuron)}",
+            key="plane_output",
+            icon=":material/undo:",
+            on_click=lambda: SS.pop(NEURON, None),
+            help="The plane shows one neuron's map; click a map below for another, or "
+            "this to see the network's output again.",
+        )
     c1.toggle("Test data", key=SHOW_TEST, value=True, help="Show the test rows on the plane.")
-    c2.toggle("Discretize", key=state.DISCRETIZE, help="Two colours: the class each point of "
-              "the plane gets.")
+    c2.toggle(
+        "Discretize",
+        key=state.DISCRETIZE,
+        help="Two colours: the class each point of the plane gets.",
+    )
 
 
 def _clicks(key: str) -> dict:
@@ -192,8 +212,11 @@ def _clicks(key: str) -> dict:
     if key == "diagram_chart":
         return {"on_click": edge_editor.on_edge_click, "clickable": ("edges",)}
     if key == "thumbs_chart":  # small maps: no toolbar over their titles
-        return {"on_click": show_neuron, "clickable": neuron_traces(),
-                "config": {"displayModeBar": False}}
+        return {
+            "on_click": show_neuron,
+            "clickable": neuron_traces(),
+            "config": {"displayModeBar": False},
+        }
     return {}
 
 
@@ -206,25 +229,44 @@ def _draw(spec: lv.LiveSpec, states: list[lv.State], span_ms: float, *, refresh:
             livechart.resend(spec.key, spec.height)
             return
         frames = spec.frames(sent.base, sent.info, states)
-    livechart.live_chart(spec.key, signature=spec.signature(), figure=spec.figure,
-                         info=spec.base_info, frames=frames or (), span_ms=span_ms,
-                         height=spec.height, **_clicks(spec.key))
+    livechart.live_chart(
+        spec.key,
+        signature=spec.signature(),
+        figure=spec.figure,
+        info=spec.base_info,
+        frames=frames or (),
+        span_ms=span_ms,
+        height=spec.height,
+        **_clicks(spec.key),
+    )
 
 
 #: where each live chart goes: (row, column) of a 2 × 2 grid — the output and the
 #: network side by side on top (above a projector's fold), loss and neuron maps below
-PLACES = {"plane_chart": (0, 0), "curve_chart": (0, 0), "fit_chart": (0, 0),
-          "live_heatmaps_chart": (0, 0), "diagram_chart": (0, 1), "loss_chart": (1, 0),
-          "thumbs_chart": (1, 1)}
+PLACES = {
+    "plane_chart": (0, 0),
+    "curve_chart": (0, 0),
+    "fit_chart": (0, 0),
+    "live_heatmaps_chart": (0, 0),
+    "diagram_chart": (0, 1),
+    "loss_chart": (1, 0),
+    "thumbs_chart": (1, 1),
+}
 
 
 def charts_area(states: list[lv.State], span_ms: float) -> None:
     ex = state.view()
     playing = state.playing()
-    specs = lv.live_specs(ex, log_y=LOSS_AXES[SS.get(state.LOSS_AXIS) or "auto"],
-                          replay=state.replaying(), row=SS.get(state.DIAGRAM_ROW, 0),
-                          playing=playing, discretize=bool(SS.get(state.DISCRETIZE)),
-                          neuron=SS.get(NEURON), show_test=SS.get(SHOW_TEST, True))
+    specs = lv.live_specs(
+        ex,
+        log_y=LOSS_AXES[SS.get(state.LOSS_AXIS) or "auto"],
+        replay=state.replaying(),
+        row=SS.get(state.DIAGRAM_ROW, 0),
+        playing=playing,
+        discretize=bool(SS.get(state.DISCRETIZE)),
+        neuron=SS.get(NEURON),
+        show_test=SS.get(SHOW_TEST, True),
+    )
     # two columns of two charts (the top pair as tall as each other, so rows line up):
     # three blocks for the browser to redraw at each refresh, not six
     column = st.columns([1.25, 1], gap="small")
@@ -236,10 +278,12 @@ def charts_area(states: list[lv.State], span_ms: float) -> None:
             if isinstance(spec, lv.ThumbnailsLive):
                 refresh = not playing or count % THUMBS_EVERY == 0
                 _draw(spec, states[-1:], 0, refresh=refresh)
-                st.caption(f"Each neuron's output over ({md(ex.data.raw_inputs[0])}, "
-                           f"{md(ex.data.raw_inputs[1])}), layer by layer: how the network "
-                           "builds its answer. Click one to see it large above; click an "
-                           "edge of the diagram to edit its weight.")
+                st.caption(
+                    f"Each neuron's output over ({md(ex.data.raw_inputs[0])}, "
+                    f"{md(ex.data.raw_inputs[1])}), layer by layer: how the network "
+                    "builds its answer. Click one to see it large above; click an "
+                    "edge of the diagram to edit its weight."
+                )
             elif isinstance(spec, lv.PlaneLive):
                 refresh = not playing or count % PLANE_EVERY == 0
                 _draw(spec, states[-1:], 0, refresh=refresh)
@@ -266,13 +310,15 @@ def link_replay() -> bool:
     if p.settings_changed or p.table_changed or p.finished:
         SS["_link_sync"] = True
     if p.finished:
-        SS[state.LINK_NOTES] = [*SS.get(state.LINK_NOTES, []), p.note or (
-            f"Trained {p.done:,} steps, as the link asks.")]
+        SS[state.LINK_NOTES] = [
+            *SS.get(state.LINK_NOTES, []),
+            p.note or (f"Trained {p.done:,} steps, as the link asks."),
+        ]
         return False
-    st.progress(p.fraction, text=f"Replaying the link's run: iteration {p.iteration:,} of "
-                                 f"{p.total:,}")
-    st.button("Stop replaying the link", key="stop_link_replay",
-              on_click=state.stop_link_replay)
+    st.progress(
+        p.fraction, text=f"Replaying the link's run: iteration {p.iteration:,} of {p.total:,}"
+    )
+    st.button("Stop replaying the link", key="stop_link_replay", on_click=state.stop_link_replay)
     return True
 
 

@@ -37,8 +37,11 @@ SS = st.session_state
 COMPONENT = "nnviz.live_chart"
 ASSETS = Path(__file__).resolve().parent / "assets"
 BUNDLE = "plotly.min.js"
-CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-          "responsive": True}
+CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "responsive": True,
+}
 F32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -70,8 +73,9 @@ def _mounter():
         _component = None
         if _install_bundle():
             try:
-                _component = st.components.v2.component(COMPONENT, js="live_chart.js",
-                                                        isolate_styles=False)
+                _component = st.components.v2.component(
+                    COMPONENT, js="live_chart.js", isolate_styles=False
+                )
             except Exception:  # noqa: BLE001 - no manifest: plain charts
                 _component = None
     return _component
@@ -149,8 +153,13 @@ def _ask_resync(key: str) -> Callable[[], None]:
 
 
 def _mount(key: str, payload: bytes, height: int) -> None:
-    _mounter()(key=key, data=payload, height=int(height), on_resync_change=_ask_resync(key),
-               on_click_change=_clicked(key))
+    _mounter()(
+        key=key,
+        data=payload,
+        height=int(height),
+        on_resync_change=_ask_resync(key),
+        on_click_change=_clicked(key),
+    )
 
 
 def _clicked(key: str) -> Callable[[], None]:
@@ -190,8 +199,12 @@ def live_chart(
     if _mounter() is None:
         st.plotly_chart(figure(), key=key, theme=None, config=config)
         return 0
-    message: dict = {"span_ms": round(float(span_ms)), "config": config, "height": int(height),
-                     "clickable": list(clickable) if on_click else []}
+    message: dict = {
+        "span_ms": round(float(span_ms)),
+        "config": config,
+        "height": int(height),
+        "clickable": list(clickable) if on_click else [],
+    }
     SS.setdefault("_live_click_handlers", {})[key] = on_click
     record = sent(key)
     if record is not None and frames:

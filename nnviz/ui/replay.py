@@ -38,9 +38,15 @@ def _continue() -> None:
 def replay_button() -> None:
     """In the control row: enter the replay (at the latest snapshot)."""
     its = state.explorer().trainer.history.snapshot_iterations
-    st.button("Replay", key="replay", icon=":material/history:", on_click=_start_replay,
-              disabled=len(its) < 2, width="stretch",
-              help="Scrub back through the recorded weights; every view follows.")
+    st.button(
+        "Replay",
+        key="replay",
+        icon=":material/history:",
+        on_click=_start_replay,
+        disabled=len(its) < 2,
+        width="stretch",
+        help="Scrub back through the recorded weights; every view follows.",
+    )
 
 
 def replay_row() -> None:
@@ -57,14 +63,30 @@ def replay_row() -> None:
         key="replay_at",
         on_change=_slider_moved,
         help="Every view shows the run as it was at this iteration; the live run waits "
-             f"at iteration {its[-1]:,}. Step or Play goes back to it.",
+        f"at iteration {its[-1]:,}. Step or Play goes back to it.",
     )
-    c1.button("Start", key="back_to_start", on_click=_back_to_start, width="stretch",
-              icon=":material/first_page:", help="The initial weights.")
-    c2.button("Live", key="back_to_live", on_click=state.leave_replay, width="stretch",
-              icon=":material/last_page:",
-              help="Leave the replay; the live run is as you left it.")
-    c3.button("Continue", key="continue_here", on_click=_continue, width="stretch",
-              icon=":material/call_split:",
-              help="Continue from here: make this snapshot the live state and train on from "
-                   "it (what came after it is forgotten).")
+    c1.button(
+        "Start",
+        key="back_to_start",
+        on_click=_back_to_start,
+        width="stretch",
+        icon=":material/first_page:",
+        help="The initial weights.",
+    )
+    c2.button(
+        "Live",
+        key="back_to_live",
+        on_click=state.leave_replay,
+        width="stretch",
+        icon=":material/last_page:",
+        help="Leave the replay; the live run is as you left it.",
+    )
+    c3.button(
+        "Continue",
+        key="continue_here",
+        on_click=_continue,
+        width="stretch",
+        icon=":material/call_split:",
+        help="Continue from here: make this snapshot the live state and train on from "
+        "it (what came after it is forgotten).",
+    )

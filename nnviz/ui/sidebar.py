@@ -40,12 +40,14 @@ SS = st.session_state
 
 #: sections of the sidebar, each a list of rows of setting names (side by side)
 LAYOUT = {
-    "Data": [("dataset",), ("inputs",), ("features",), ("targets",),
-             ("scaling", "target_max")],
-    "Network": [("hidden",), ("activation", "output_activation"), ("init", "seed"),
-                ("bias",)],
-    "Training": [("loss", "optimizer"), ("learning_rate",), ("batch_size", "momentum"),
-                 ("l1", "l2")],
+    "Data": [("dataset",), ("inputs",), ("features",), ("targets",), ("scaling", "target_max")],
+    "Network": [("hidden",), ("activation", "output_activation"), ("init", "seed"), ("bias",)],
+    "Training": [
+        ("loss", "optimizer"),
+        ("learning_rate",),
+        ("batch_size", "momentum"),
+        ("l1", "l2"),
+    ],
 }
 #: a setting that only means something when another one has a value
 ENABLED_WHEN = {"target_max": ("scaling", "max"), "momentum": ("optimizer", "momentum")}
@@ -90,8 +92,14 @@ def _draw(s: Setting) -> None:
             for i in range(n):
                 SS.setdefault(f"neurons_{i}", 4)
                 cols[i % len(cols)].number_input(
-                    f"Layer {i + 1}", int(s.min), int(s.max), key=f"neurons_{i}",
-                    step=int(s.step), help=s.help, disabled=fixed)
+                    f"Layer {i + 1}",
+                    int(s.min),
+                    int(s.max),
+                    key=f"neurons_{i}",
+                    step=int(s.step),
+                    help=s.help,
+                    disabled=fixed,
+                )
     elif s.widget == "checkbox":
         st.checkbox(s.label, **common)
     elif s.widget in ("number", "integer"):
@@ -182,23 +190,48 @@ def _features(s: Setting, disabled: bool) -> None:
     pair = _playground_pair()
     if pair is not None:
         SS.feature_toggles = _toggles_on(pair)
-        st.pills("Playground inputs", list(playground_expressions(*pair)), key="feature_toggles",
-                 selection_mode="multi", on_change=_toggle, args=(pair,), disabled=disabled,
-                 format_func=lambda t: md(playground_label(t, *pair)),
-                 help="TensorFlow Playground's inputs, in one click each: the two columns "
-                      "themselves and five features computed from them.")
-    st.multiselect(s.label, list(kept), key=s.name, disabled=disabled or not kept,
-                   placeholder="none yet", help=s.help)
+        st.pills(
+            "Playground inputs",
+            list(playground_expressions(*pair)),
+            key="feature_toggles",
+            selection_mode="multi",
+            on_change=_toggle,
+            args=(pair,),
+            disabled=disabled,
+            format_func=lambda t: md(playground_label(t, *pair)),
+            help="TensorFlow Playground's inputs, in one click each: the two columns "
+            "themselves and five features computed from them.",
+        )
+    st.multiselect(
+        s.label,
+        list(kept),
+        key=s.name,
+        disabled=disabled or not kept,
+        placeholder="none yet",
+        help=s.help,
+    )
     SS.setdefault("new_feature", "")
     left, right = st.columns([5, 1], vertical_alignment="bottom", gap="small")
     ref = column_ref(SS.inputs[0]) if SS.inputs else "x1"
-    left.text_input("Add a feature", key="new_feature", on_change=_add_feature,
-                    disabled=disabled, placeholder=f"e.g. sin({ref}) or {ref}**3",
-                    help="Any expression over the input columns: numbers, + - * / **, "
-                         "( ), sin cos tan tanh exp log sqrt abs. Write a name with spaces "
-                         "or symbols in backquotes, like `hours studied`.")
-    right.button("", key="add_feature", icon=":material/add:", on_click=_add_feature,
-                 disabled=disabled, help="Add the feature", width="stretch")
+    left.text_input(
+        "Add a feature",
+        key="new_feature",
+        on_change=_add_feature,
+        disabled=disabled,
+        placeholder=f"e.g. sin({ref}) or {ref}**3",
+        help="Any expression over the input columns: numbers, + - * / **, "
+        "( ), sin cos tan tanh exp log sqrt abs. Write a name with spaces "
+        "or symbols in backquotes, like `hours studied`.",
+    )
+    right.button(
+        "",
+        key="add_feature",
+        icon=":material/add:",
+        on_click=_add_feature,
+        disabled=disabled,
+        help="Add the feature",
+        width="stretch",
+    )
     if SS.get(FEATURE_ERROR):
         st.error(md(SS[FEATURE_ERROR]), icon=":material/error:")
 
@@ -233,19 +266,32 @@ def generated_data() -> None:
     with st.expander("Generated data", expanded=False):
         for row in GENERATED:
             _row(row)
-        st.button("Regenerate", key="regenerate", icon=":material/casino:",
-                  on_click=_regenerate, width="stretch", disabled=state.hidden("data_seed"),
-                  help="Draw new points (a new data seed); the network starts again.")
+        st.button(
+            "Regenerate",
+            key="regenerate",
+            icon=":material/casino:",
+            on_click=_regenerate,
+            width="stretch",
+            disabled=state.hidden("data_seed"),
+            help="Draw new points (a new data seed); the network starts again.",
+        )
 
 
 def play_section() -> None:
     st.subheader("Play")
     st.select_slider("Speed (steps per refresh)", SPEEDS, key="speed")
     c1, c2 = st.columns(2)
-    c1.number_input("Stop at iteration", min_value=0, step=100, key="stop_at",
-                    help="0: play until paused.")
-    c2.number_input("Stop below loss", min_value=0.0, step=0.001, format="%.4f",
-                    key="target_loss", help="0: no target.")
+    c1.number_input(
+        "Stop at iteration", min_value=0, step=100, key="stop_at", help="0: play until paused."
+    )
+    c2.number_input(
+        "Stop below loss",
+        min_value=0.0,
+        step=0.001,
+        format="%.4f",
+        key="target_loss",
+        help="0: no target.",
+    )
 
 
 def sidebar() -> Settings:
@@ -254,11 +300,12 @@ def sidebar() -> Settings:
     SS.setdefault("target_loss", 0.0)
     with st.sidebar:
         st.markdown("### nnviz")
-        st.caption("A neural network you can watch learn: every step, every matrix, "
-                   "every number.")
+        st.caption("A neural network you can watch learn: every step, every matrix, every number.")
         if SS.get(state.CLASSROOM):
-            st.info("Classroom exercise: the greyed-out settings are fixed by the link.",
-                    icon=":material/school:")
+            st.info(
+                "Classroom exercise: the greyed-out settings are fixed by the link.",
+                icon=":material/school:",
+            )
         for title, rows in LAYOUT.items():
             _section(title, rows)
         play_section()

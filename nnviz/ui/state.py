@@ -71,8 +71,9 @@ def init() -> None:
     try:
         ex = Explorer(link.table, link.settings)
     except (DataError, ValueError) as exc:
-        link.notes.append(f"The link's settings do not fit its table ({exc}); "
-                          f"showing {DEFAULT_PRESET} instead.")
+        link.notes.append(
+            f"The link's settings do not fit its table ({exc}); showing {DEFAULT_PRESET} instead."
+        )
         fallback = read_link({})
         fallback.notes = link.notes
         link = fallback
@@ -166,16 +167,26 @@ def apply_changes(settings: Settings) -> list[str]:
     ex = explorer()
     if ex.link_replay_pending:
         return []
-    if settings.dataset == ex.settings.dataset and settings.dataset in PRESETS and (
-            generator_args(settings) != generator_args(ex.settings)):
+    if (
+        settings.dataset == ex.settings.dataset
+        and settings.dataset in PRESETS
+        and (generator_args(settings) != generator_args(ex.settings))
+    ):
         set_table(preset_table(settings))  # points, noise, train share or seed: draw again
     table = without_drafts(SS[TABLE], [*settings.inputs, *settings.targets])
     scaler = ex.data.scaler
     notes = ex.update(table, settings)
-    if notes and not ex.data_error and ex.data.scaler != scaler and (
-            settings.data_key() == ex.settings.data_key()) and "rebuilt" not in notes[0]:
-        SS[REFIT] = (f"The edited rows changed the '{settings.scaling}' scaling fitted on the "
-                     "training rows: every prediction moved, with the same weights.")
+    if (
+        notes
+        and not ex.data_error
+        and ex.data.scaler != scaler
+        and (settings.data_key() == ex.settings.data_key())
+        and "rebuilt" not in notes[0]
+    ):
+        SS[REFIT] = (
+            f"The edited rows changed the '{settings.scaling}' scaling fitted on the "
+            "training rows: every prediction moved, with the same weights."
+        )
     return notes
 
 
@@ -205,8 +216,12 @@ def presentation() -> bool:
 def sync_link() -> None:
     """Keep the address bar's parameters in step with the settings (no retraining)."""
     ex = explorer()
-    params = write_link(ex.settings, SS[TABLE], classroom=SS.get(CLASSROOM, False),
-                        hide=tuple(sorted(SS.get(HIDE, ()))))
+    params = write_link(
+        ex.settings,
+        SS[TABLE],
+        classroom=SS.get(CLASSROOM, False),
+        hide=tuple(sorted(SS.get(HIDE, ()))),
+    )
     if presentation():
         params[PRESENTATION] = "1"
     if params != SS.get("_link_params"):
@@ -255,8 +270,7 @@ def release(name: str, file) -> None:
     SS[f"_{name}_uploads"] = SS.get(f"_{name}_uploads", 0) + 1
     ctx = get_script_run_ctx()
     file_id = getattr(file, "file_id", None)
-    if ctx is not None and file_id and isinstance(ctx.uploaded_file_mgr,
-                                                    MemoryUploadedFileManager):
+    if ctx is not None and file_id and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
         ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=file_id)
 
 

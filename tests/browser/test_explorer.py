@@ -258,7 +258,9 @@ def test_play_trains_in_place_and_pause_freezes(page):
     assert second > first > 0, f"iteration did not keep rising while playing ({first} → {second})"
     live = page.evaluate(LIVE_CHARTS_JS)
     assert len(live) == len(before) and all(c["tagged"] and c["plot"] for c in live), (
-        "a live chart was re-created during Play", live)
+        "a live chart was re-created during Play",
+        live,
+    )
     redrawn = [c["draws"] - b for c, b in zip(live, before)]
     assert sum(d >= 3 for d in redrawn) >= 3, f"the charts did not update in place: {redrawn}"
     page.mouse.move(1, 1)
@@ -274,7 +276,8 @@ def test_play_trains_in_place_and_pause_freezes(page):
             last, stable_since = now, time.monotonic()
         time.sleep(0.02)
     assert stable_since - clicked < 1.0, (
-        f"the iteration kept moving {stable_since - clicked:.2f} s after Pause")
+        f"the iteration kept moving {stable_since - clicked:.2f} s after Pause"
+    )
     paused_at = iteration(page)
     time.sleep(1.0)
     assert iteration(page) == paused_at, "the iteration kept moving after Pause"

@@ -64,12 +64,20 @@ def test_the_playground_toggles_add_feature_nodes_and_the_plane_still_draws(page
     fit = page.evaluate(OVERFLOW_JS)
     assert fit["count"] >= 10 and fit["over"] == [] and fit["scroll"] <= 0, fit
     page.locator("[data-testid='stSidebar']").screenshot(
-        path=str(SCREENSHOTS / "features_sidebar_exam.png"))
+        path=str(SCREENSHOTS / "features_sidebar_exam.png")
+    )
     page.goto(page.url.split("?")[0] + "?dataset=circle", wait_until="domcontentloaded")
     wait_ready(page)
     labels = page.locator(f"{PILLS} button").all_inner_texts()
-    assert [t.strip() for t in labels if t.strip()] == ["x1", "x2", "x1²", "x2²", "x1·x2", "sin x1",
-                                           "sin x2"], labels
+    assert [t.strip() for t in labels if t.strip()] == [
+        "x1",
+        "x2",
+        "x1²",
+        "x2²",
+        "x1·x2",
+        "sin x1",
+        "sin x2",
+    ], labels
     fit = page.evaluate(OVERFLOW_JS)
     assert fit["count"] >= 10 and fit["over"] == [] and fit["scroll"] <= 0, fit
     click_pill(page, "x1²")

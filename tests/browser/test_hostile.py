@@ -15,9 +15,13 @@ from .conftest import screenshot, wait_idle
 
 
 def test_a_hostile_link_fetches_nothing_and_links_nowhere(browser, app_server):
-    params = {"dataset": "custom",
-              "table": encode_table(table_with_hostile_names(classes=False)),
-              HOSTILE[1]: HOSTILE[0], "learning_rate": HOSTILE[2], "hidden": HOSTILE[3]}
+    params = {
+        "dataset": "custom",
+        "table": encode_table(table_with_hostile_names(classes=False)),
+        HOSTILE[1]: HOSTILE[0],
+        "learning_rate": HOSTILE[2],
+        "hidden": HOSTILE[3],
+    }
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     requests = []
@@ -28,14 +32,19 @@ def test_a_hostile_link_fetches_nothing_and_links_nowhere(browser, app_server):
         wait_idle(page)
         time.sleep(1.0)
         assert not [u for u in requests if EVIL in (urlsplit(u).hostname or "")], requests
-        assert page.locator(f"img[src*='{EVIL}'], a[href*='{EVIL}'], script:not([src])"
-                            f":has-text('alert')").count() == 0
+        assert (
+            page.locator(
+                f"img[src*='{EVIL}'], a[href*='{EVIL}'], script:not([src]):has-text('alert')"
+            ).count()
+            == 0
+        )
         # the notes name the bad parameters, as text
         assert EVIL in page.locator("[data-testid='stAlert']").first.inner_text()
         # the charts carry the column names as text
         names = page.evaluate(
             "() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.innerHTML)"
-            ".join(' ')")
+            ".join(' ')"
+        )
         assert "Session expired" in names and f'href="https://{EVIL}' not in names
         screenshot(page, "hostile-link")
     finally:

@@ -34,8 +34,17 @@ def step_n(page) -> None:
     wait_idle(page)
 
 
-@pytest.mark.parametrize("query", ["", "?dataset=circle", "?dataset=spiral&hidden=8-8-8-8-8-8",
-                                   "?dataset=blobs3", "?dataset=xor&hidden=0", "replay"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?dataset=circle",
+        "?dataset=spiral&hidden=8-8-8-8-8-8",
+        "?dataset=blobs3",
+        "?dataset=xor&hidden=0",
+        "replay",
+    ],
+)
 def test_the_plane_and_the_diagram_fit_a_projector(browser, app_server, query):
     replay = query == "replay"
     context, page = open_at(browser, app_server, PROJECTOR, "?dataset=circle" if replay else query)
@@ -103,9 +112,11 @@ def test_clicking_an_edge_edits_its_weight_and_the_prediction_follows(browser, a
         dialog.wait_for(state="detached", timeout=30_000)
         wait_idle(page)
         page.wait_for_function(
-            "before => { const m = [...document.querySelectorAll(\"" + METRIC + "\")];"
+            'before => { const m = [...document.querySelectorAll("' + METRIC + '")];'
             " return m.length && m[m.length - 1].innerText !== before; }",
-            arg=before, timeout=30_000)
+            arg=before,
+            timeout=30_000,
+        )
         assert page.locator(METRIC).last.inner_text() != before
         screenshot(page, "edge-edited")
     finally:
@@ -115,8 +126,7 @@ def test_clicking_an_edge_edits_its_weight_and_the_prediction_follows(browser, a
 def test_presentation_mode_hides_the_sidebar_and_enlarges_the_text(browser, app_server):
     context, page = open_at(browser, app_server, PROJECTOR, "?presentation=1")
     try:
-        assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == \
-            "20px"
+        assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "20px"
         sidebar = page.locator("[data-testid='stSidebar']")
         assert sidebar.get_attribute("data-collapsed") == "true"
         assert sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"] <= 0

@@ -70,10 +70,13 @@ def open_tab(page, name: str) -> None:
 
 
 def chart(page, key: str, timeout: float = POLL_MS) -> dict:
-    page.wait_for_function("key => { const el = document.querySelector("
-                           "`.st-key-${key} .js-plotly-plot`);"
-                           " return el && el.data && el.data.length; }", arg=key,
-                           timeout=timeout)
+    page.wait_for_function(
+        "key => { const el = document.querySelector("
+        "`.st-key-${key} .js-plotly-plot`);"
+        " return el && el.data && el.data.length; }",
+        arg=key,
+        timeout=timeout,
+    )
     return page.evaluate(CHART_JS, key)
 
 
@@ -89,7 +92,8 @@ def shot(page, selector: str, name: str) -> None:
     page.locator(selector).first.evaluate(
         "e => { e.scrollIntoView({block: 'start'});"
         " const main = document.querySelector(\"[data-testid='stMain']\");"
-        " if (main) main.scrollBy(0, -70); }")  # clear of the page's header
+        " if (main) main.scrollBy(0, -70); }"
+    )  # clear of the page's header
     time.sleep(0.6)
     screenshot(page, name).stat()
 
@@ -115,11 +119,16 @@ def test_lessons_walk_on_the_live_network(browser, app_server, size):
         click_key(page, "lesson_run")
         page.wait_for_function(
             "() => document.querySelector(\"[data-testid='stMetricValue']\")"
-            ".innerText.replace(/,/g, '') === '1000'", timeout=POLL_MS)
+            ".innerText.replace(/,/g, '') === '1000'",
+            timeout=POLL_MS,
+        )
         click_key(page, "lesson_next")
         page.wait_for_selector("text=points", timeout=POLL_MS)
-        points = float(page.locator("[data-testid='stTabs'] [data-testid='stMetricValue']",
-                                    has_text="points").inner_text().split()[0])
+        points = float(
+            page.locator("[data-testid='stTabs'] [data-testid='stMetricValue']", has_text="points")
+            .inner_text()
+            .split()[0]
+        )
         assert 80 <= points <= 100
         check_page(page)
         shot(page, ".st-key-lesson_step", f"views-lessons-predict-{size}")
@@ -150,10 +159,12 @@ def test_loss_landscape_with_the_runs_path(browser, app_server, size):
         shot(page, ".st-key-landscape_directions", f"views-landscape-{size}")
         page.locator(".st-key-landscape_3d label").click()
         settle(page)
-        page.wait_for_function("() => { const el = document.querySelector("
-                               "'.st-key-landscape_chart .js-plotly-plot');"
-                               " return el && el.data && el.data[0].type === 'surface'; }",
-                               timeout=POLL_MS)
+        page.wait_for_function(
+            "() => { const el = document.querySelector("
+            "'.st-key-landscape_chart .js-plotly-plot');"
+            " return el && el.data && el.data[0].type === 'surface'; }",
+            timeout=POLL_MS,
+        )
         check_page(page)
         shot(page, ".st-key-landscape_directions", f"views-landscape-3d-{size}")
     finally:

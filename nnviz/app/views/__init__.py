@@ -32,8 +32,14 @@ def layer_names(ex: Explorer) -> list[list[str]]:
     return charts.default_layer_names(ex.network.layer_sizes, data.inputs, outputs)
 
 
-def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320,
-              replay: bool = False, max_points: int = 2000) -> go.Figure:
+def loss_view(
+    ex: Explorer,
+    *,
+    log_y: bool | None = None,
+    height: int = 320,
+    replay: bool = False,
+    max_points: int = 2000,
+) -> go.Figure:
     """Train and test loss per iteration. Before the first step: the loss of the initial
     weights as one point. ``log_y=None`` picks a log axis once the loss spans 2 decades."""
     h = ex.trainer.history
@@ -48,10 +54,16 @@ def loss_view(ex: Explorer, *, log_y: bool | None = None, height: int = 320,
     events = list(h.events)
     if replay:  # "you are here" on the whole run's curve
         events.append((ex.trainer.iteration, "replay", f"replaying {ex.trainer.iteration}"))
-    return charts.loss_figure(its, train, test, events=events, log_y=log_y,
-                              max_points=max_points, height=height,
-                              title=f"Loss ({ex.trainer.loss_name})"
-                              + (" · log scale" if log_y else ""))
+    return charts.loss_figure(
+        its,
+        train,
+        test,
+        events=events,
+        log_y=log_y,
+        max_points=max_points,
+        height=height,
+        title=f"Loss ({ex.trainer.loss_name})" + (" · log scale" if log_y else ""),
+    )
 
 
 def spans_decades(*series, decades: float = 2.0) -> bool:
@@ -61,8 +73,9 @@ def spans_decades(*series, decades: float = 2.0) -> bool:
     return bool(len(positive)) and positive.max() > 10**decades * positive.min()
 
 
-def row_activations(ex: Explorer, row: int | None, weights=None, biases=None, *,
-                    network=None) -> list | None:
+def row_activations(
+    ex: Explorer, row: int | None, weights=None, biases=None, *, network=None
+) -> list | None:
     """Node values for one table row (by position): its scaled inputs and every layer's A
     — of the explorer's network, of ``network``, or with ``weights``/``biases``."""
     X = ex.data.X_all()
@@ -79,22 +92,38 @@ def row_activations(ex: Explorer, row: int | None, weights=None, biases=None, *,
     return [x[0]] + [A[0] for A in net.forward_layers(x)]
 
 
-def diagram_view(ex: Explorer, *, row: int | None = 0, height: int = 460, width: int = 430,
-                 edge_values=None, edge_label: str = "weight") -> go.Figure:
+def diagram_view(
+    ex: Explorer,
+    *,
+    row: int | None = 0,
+    height: int = 460,
+    width: int = 430,
+    edge_values=None,
+    edge_label: str = "weight",
+) -> go.Figure:
     net = ex.network
     return charts.network_diagram(
-        net.weights, net.biases if net.bias else None, layer_names=layer_names(ex),
+        net.weights,
+        net.biases if net.bias else None,
+        layer_names=layer_names(ex),
         activations=net.activations,
-        node_values=row_activations(ex, row), edge_values=edge_values, edge_label=edge_label,
-        height=height, width=width,
+        node_values=row_activations(ex, row),
+        edge_values=edge_values,
+        edge_label=edge_label,
+        height=height,
+        width=width,
         title=f"Iteration {ex.trainer.iteration}" + ("" if row is None else f" · row {row}"),
     )
 
 
 def heatmaps_view(ex: Explorer) -> go.Figure:
     net = ex.network
-    return charts.layer_heatmaps(net.weights, net.biases, layer_names(ex),
-                                 title=f"Weights and biases at iteration {ex.trainer.iteration}")
+    return charts.layer_heatmaps(
+        net.weights,
+        net.biases,
+        layer_names(ex),
+        title=f"Weights and biases at iteration {ex.trainer.iteration}",
+    )
 
 
 def gradient_heatmaps_view(ex: Explorer) -> go.Figure:
@@ -102,9 +131,11 @@ def gradient_heatmaps_view(ex: Explorer) -> go.Figure:
     trace = ex.trainer.trace()
     layers = trace.backprop.layers
     return charts.layer_heatmaps(
-        [layer.dW for layer in layers], [layer.db for layer in layers] if ex.network.bias
-        else None, layer_names(ex),
-        title=f"Gradients dL/dW and dL/db of the next step (iteration {ex.trainer.iteration})")
+        [layer.dW for layer in layers],
+        [layer.db for layer in layers] if ex.network.bias else None,
+        layer_names(ex),
+        title=f"Gradients dL/dW and dL/db of the next step (iteration {ex.trainer.iteration})",
+    )
 
 
 def change_heatmaps_view(ex: Explorer) -> go.Figure:
@@ -117,12 +148,15 @@ def change_heatmaps_view(ex: Explorer) -> go.Figure:
     W, b = ex.network.weights, ex.network.biases
     return charts.layer_heatmaps(
         [w - w0 for w, w0 in zip(W, W0)],
-        [x - x0 for x, x0 in zip(b, b0)] if ex.network.bias else None, layer_names(ex),
-        title=f"Change of every weight from iteration {it0} to {ex.trainer.iteration}")
+        [x - x0 for x, x0 in zip(b, b0)] if ex.network.bias else None,
+        layer_names(ex),
+        title=f"Change of every weight from iteration {it0} to {ex.trainer.iteration}",
+    )
 
 
-def animation_view(ex: Explorer, *, row: int | None = 0, max_frames: int = 200,
-                   height: int = 500) -> go.Figure:
+def animation_view(
+    ex: Explorer, *, row: int | None = 0, max_frames: int = 200, height: int = 500
+) -> go.Figure:
     h = ex.trainer.history
     its = h.snapshot_iterations
     picks = np.unique(np.linspace(0, len(its) - 1, min(len(its), max_frames)).round().astype(int))
@@ -134,9 +168,13 @@ def animation_view(ex: Explorer, *, row: int | None = 0, max_frames: int = 200,
         return row_activations(ex, row, W, b)
 
     return charts.network_animation(
-        snaps, layer_names=layer_names(ex), activations=ex.network.activations,
-        node_values_fn=node_values if row is not None else None, max_frames=max_frames,
-        height=height, title="Animation of the run (press ▶ in the chart)",
+        snaps,
+        layer_names=layer_names(ex),
+        activations=ex.network.activations,
+        node_values_fn=node_values if row is not None else None,
+        max_frames=max_frames,
+        height=height,
+        title="Animation of the run (press ▶ in the chart)",
     )
 
 
@@ -192,9 +230,18 @@ def _predict_units(ex: Explorer, network=None):
     return predict
 
 
-def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
-               height: int = 480, network=None, iteration: int | None = None,
-               patch: bool = False, neuron: str | None = None, show_test: bool = True):
+def plane_view(
+    ex: Explorer,
+    *,
+    resolution: int = 80,
+    discretize: bool = False,
+    height: int = 480,
+    network=None,
+    iteration: int | None = None,
+    patch: bool = False,
+    neuron: str | None = None,
+    show_test: bool = True,
+):
     """TensorFlow Playground's main view: the output over the plane, the rows on top.
 
     ``network``/``iteration``: another state of the run (the explorer's by default);
@@ -219,13 +266,14 @@ def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
     splits = np.asarray(data.splits)
     keep = np.ones(len(splits), dtype=bool) if show_test else splits != "test"
     common = dict(
-        x_range=xr, y_range=yr,
-        points={"x": raw[keep, 0], "y": raw[keep, 1], "label": labels[keep],
-                "split": splits[keep]},
-        resolution=resolution, output_activation="linear" if regression else act,
-        discretize=discretize, class_names=data.classes,
-        title=f"Output over ({short_name(x_name)}, {short_name(y_name)}) · iteration "
-              f"{iteration}",
+        x_range=xr,
+        y_range=yr,
+        points={"x": raw[keep, 0], "y": raw[keep, 1], "label": labels[keep], "split": splits[keep]},
+        resolution=resolution,
+        output_activation="linear" if regression else act,
+        discretize=discretize,
+        class_names=data.classes,
+        title=f"Output over ({short_name(x_name)}, {short_name(y_name)}) · iteration {iteration}",
     )
     predict = _predict_units(ex, network)
     place = neuron_place(ex, neuron)
@@ -236,18 +284,25 @@ def plane_view(ex: Explorer, *, resolution: int = 80, discretize: bool = False,
         def predict(XY):
             return net.forward_layers(grid_X(ex, XY))[layer][:, j : j + 1]
 
-        common.update(output_activation=net.activations[layer], discretize=False,
-                      title=f"Neuron {neuron} over ({short_name(x_name)}, "
-                            f"{short_name(y_name)}) · iteration {iteration}")
+        common.update(
+            output_activation=net.activations[layer],
+            discretize=False,
+            title=f"Neuron {neuron} over ({short_name(x_name)}, "
+            f"{short_name(y_name)}) · iteration {iteration}",
+        )
         if patch:
             return charts.decision_plane_patch(predict, **common)
-        return charts.decision_plane(predict, x_label=x_name, y_label=y_name, height=height,
-                                     label_activation="linear" if regression else act,
-                                     **common)
+        return charts.decision_plane(
+            predict,
+            x_label=x_name,
+            y_label=y_name,
+            height=height,
+            label_activation="linear" if regression else act,
+            **common,
+        )
     if patch:
         return charts.decision_plane_patch(predict, **common)
-    return charts.decision_plane(predict, x_label=x_name, y_label=y_name,
-                                 height=height, **common)
+    return charts.decision_plane(predict, x_label=x_name, y_label=y_name, height=height, **common)
 
 
 def neuron_place(ex: Explorer, name: str | None) -> tuple[int, int] | None:
@@ -274,8 +329,9 @@ def thumbnails_view(ex: Explorer, *, resolution: int = 24, network=None, patch: 
     common = dict(x_range=xr, y_range=yr, resolution=resolution, activations=net.activations)
     if patch:
         return charts.neuron_thumbnails_patch(layers, **common)
-    return charts.neuron_thumbnails(layers, layer_names=layer_names(ex)[1:],
-                                    cell_px=thumbnail_px(ex), **common)
+    return charts.neuron_thumbnails(
+        layers, layer_names=layer_names(ex)[1:], cell_px=thumbnail_px(ex), **common
+    )
 
 
 def thumbnail_px(ex: Explorer) -> int:
@@ -304,10 +360,18 @@ def curve_view(ex: Explorer, *, points: int = 200, height: int = 400) -> go.Figu
     curve = _predict_units(ex)(grid.reshape(-1, 1))[:, 0]
     target = data.targets[0]
     truth = pd_numeric(ex.table.loc[data.index, target])
-    return charts.fit_curve(grid, curve, x=raw, y=truth, split=np.asarray(data.splits),
-                            x_label=x_name, y_label=target, height=height,
-                            title=f"The network's {short_name(target)} over "
-                                  f"{short_name(x_name)} · iteration {ex.trainer.iteration}")
+    return charts.fit_curve(
+        grid,
+        curve,
+        x=raw,
+        y=truth,
+        split=np.asarray(data.splits),
+        x_label=x_name,
+        y_label=target,
+        height=height,
+        title=f"The network's {short_name(target)} over "
+        f"{short_name(x_name)} · iteration {ex.trainer.iteration}",
+    )
 
 
 def fit_view(ex: Explorer) -> go.Figure:
@@ -318,8 +382,12 @@ def fit_view(ex: Explorer) -> go.Figure:
     truth = pd_numeric(ex.table.loc[data.index, target])
     col = "prediction" if "prediction" in pred else f"predicted {target}"
     keep = np.asarray(data.splits) != "predict"
-    return charts.prediction_scatter(np.asarray(truth)[keep], pred[col].to_numpy()[keep],
-                                     split=np.asarray(data.splits)[keep], target_name=target)
+    return charts.prediction_scatter(
+        np.asarray(truth)[keep],
+        pred[col].to_numpy()[keep],
+        split=np.asarray(data.splits)[keep],
+        target_name=target,
+    )
 
 
 def pd_numeric(series) -> np.ndarray:

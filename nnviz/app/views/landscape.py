@@ -26,8 +26,10 @@ from ..explorer import Explorer
 RESOLUTIONS = (11, 21, 31, 41)
 MAX_RESOLUTION = RESOLUTIONS[-1]
 DEFAULT_RESOLUTION = 21
-DIRECTIONS = {"pca": "the run's main directions (PCA)",
-              "random": "random directions (filter-normalized)"}
+DIRECTIONS = {
+    "pca": "the run's main directions (PCA)",
+    "random": "random directions (filter-normalized)",
+}
 WORK_BUDGET = 4e9
 """Grid points × training rows × parameters per landscape: about a second of NumPy."""
 
@@ -85,7 +87,7 @@ def stamp(ex: Explorer) -> Stamp:
 
 
 def out_of_date(then: Stamp, ex: Explorer) -> str:
-    """"" if a landscape stamped ``then`` still shows ``ex``; else what changed, in words."""
+    """ "" if a landscape stamped ``then`` still shows ``ex``; else what changed, in words."""
     now = stamp(ex)
     if now == then:
         return ""
@@ -94,8 +96,10 @@ def out_of_date(then: Stamp, ex: Explorer) -> str:
     if now.rows != then.rows:
         return "The training rows or the loss have changed since it was computed."
     if now.iteration != then.iteration:
-        return (f"It was computed at iteration {then.iteration:,}; the network shown is at "
-                f"iteration {now.iteration:,}.")
+        return (
+            f"It was computed at iteration {then.iteration:,}; the network shown is at "
+            f"iteration {now.iteration:,}."
+        )
     return "The weights have changed since it was computed (an edited weight?)."
 
 
@@ -109,8 +113,10 @@ def bounded_resolution(requested: int, n_rows: int, n_params: int) -> tuple[int,
     if fits >= res:
         return res, ""
     lowered = max(5, fits - (1 - fits % 2))
-    return lowered, (f"{lowered} × {lowered} points instead of {res} × {res}: {n_rows:,} rows × "
-                     f"{n_params:,} parameters make each point costly.")
+    return lowered, (
+        f"{lowered} × {lowered} points instead of {res} × {res}: {n_rows:,} rows × "
+        f"{n_params:,} parameters make each point costly."
+    )
 
 
 @dataclass
@@ -137,8 +143,9 @@ class LandscapeResult:
         return float(L.loss[int(np.argmin(np.abs(L.betas))), int(np.argmin(np.abs(L.alphas)))])
 
 
-def compute_landscape(ex: Explorer, directions: str = "pca",
-                      resolution: int = DEFAULT_RESOLUTION, seed: int = 0) -> LandscapeResult:
+def compute_landscape(
+    ex: Explorer, directions: str = "pca", resolution: int = DEFAULT_RESOLUTION, seed: int = 0
+) -> LandscapeResult:
     """The loss over a plane through the network's weights, on its training rows.
 
     ``directions="pca"``: the plane the run moved in most (its snapshots up to the
@@ -146,8 +153,7 @@ def compute_landscape(ex: Explorer, directions: str = "pca",
     with a note. The grid spans the path (PCA) or ±1 filter-normalized step (random).
     """
     if directions not in DIRECTIONS:
-        raise ValueError(f"directions must be one of {', '.join(DIRECTIONS)}; got "
-                         f"{directions!r}")
+        raise ValueError(f"directions must be one of {', '.join(DIRECTIONS)}; got {directions!r}")
     net, data = ex.network, ex.data
     X, Y, loss = data.X_train, data.y_train, ex.trainer.loss_name
     res, note = bounded_resolution(resolution, len(X), net.n_params)
@@ -157,53 +163,90 @@ def compute_landscape(ex: Explorer, directions: str = "pca",
     if directions == "pca":
         n = len(history.snapshot_iterations)
         if n < 3:
-            notes.append(f"The run's main directions need at least 3 recorded steps (there "
-                         f"{'is' if n == 1 else 'are'} {n}): random directions until you "
-                         "train.")
+            notes.append(
+                f"The run's main directions need at least 3 recorded steps (there "
+                f"{'is' if n == 1 else 'are'} {n}): random directions until you "
+                "train."
+            )
         else:
             try:
-                landscape = loss_landscape(net, X, Y, loss, resolution=res, span=None,
-                                           directions="pca", history=history)
+                landscape = loss_landscape(
+                    net, X, Y, loss, resolution=res, span=None, directions="pca", history=history
+                )
             except ValueError:
-                notes.append("The run has moved along a single line so far, so it has no "
-                             "second main direction: random directions instead.")
+                notes.append(
+                    "The run has moved along a single line so far, so it has no "
+                    "second main direction: random directions instead."
+                )
     if landscape is None:
-        landscape = loss_landscape(net, X, Y, loss, resolution=res, span=1.0,
-                                   directions="random", seed=seed)
+        landscape = loss_landscape(
+            net, X, Y, loss, resolution=res, span=1.0, directions="random", seed=seed
+        )
     path_its = path_loss = None
     if landscape.directions == "pca" and landscape.path is not None:
         path_its = np.asarray(history.snapshot_iterations, dtype=np.int64)
         p = landscape.path
-        path_loss = grid_losses(net, X, Y, get_loss(loss), landscape.center, landscape.d1,
-                                landscape.d2, p[:, 0].copy(), p[:, 1].copy())
+        path_loss = grid_losses(
+            net,
+            X,
+            Y,
+            get_loss(loss),
+            landscape.center,
+            landscape.d1,
+            landscape.d2,
+            p[:, 0].copy(),
+            p[:, 1].copy(),
+        )
     with np.errstate(all="ignore"):
         train_loss = float(net.loss(X, Y, loss))
-    return LandscapeResult(landscape, stamp(ex), directions, res, train_loss, path_its,
-                           path_loss, notes)
+    return LandscapeResult(
+        landscape, stamp(ex), directions, res, train_loss, path_its, path_loss, notes
+    )
 
 
 def axis_labels(result: LandscapeResult) -> tuple[str, str]:
     L = result.landscape
     if L.directions == "pca" and L.explained is not None:
-        return (f"α: direction 1 ({L.explained[0]:.0%} of the run's movement)",
-                f"β: direction 2 ({L.explained[1]:.0%})")
+        return (
+            f"α: direction 1 ({L.explained[0]:.0%} of the run's movement)",
+            f"β: direction 2 ({L.explained[1]:.0%})",
+        )
     return "α: random direction 1", "β: random direction 2"
 
 
-def landscape_view(result: LandscapeResult, *, surface: bool = False,
-                   height: int = 560) -> go.Figure:
+def landscape_view(
+    result: LandscapeResult, *, surface: bool = False, height: int = 560
+) -> go.Figure:
     L = result.landscape
     x_label, y_label = axis_labels(result)
     pca = L.directions == "pca"
     return charts.landscape_figure(
-        L.alphas, L.betas, L.loss,
-        path=L.path if pca else None, path_iterations=result.path_iterations,
-        path_loss=result.path_loss, center_loss=result.center_loss,
-        x_label=x_label, y_label=y_label, surface=surface, height=height,
+        L.alphas,
+        L.betas,
+        L.loss,
+        path=L.path if pca else None,
+        path_iterations=result.path_iterations,
+        path_loss=result.path_loss,
+        center_loss=result.center_loss,
+        x_label=x_label,
+        y_label=y_label,
+        surface=surface,
+        height=height,
         title=f"Loss ({L.loss_name}) around iteration {result.stamp.iteration:,}",
     )
 
 
-__all__ = ["DEFAULT_RESOLUTION", "DIRECTIONS", "MAX_RESOLUTION", "RESOLUTIONS", "LandscapeResult",
-           "Stamp", "axis_labels", "bounded_resolution", "compute_landscape", "landscape_view",
-           "out_of_date", "stamp"]
+__all__ = [
+    "DEFAULT_RESOLUTION",
+    "DIRECTIONS",
+    "MAX_RESOLUTION",
+    "RESOLUTIONS",
+    "LandscapeResult",
+    "Stamp",
+    "axis_labels",
+    "bounded_resolution",
+    "compute_landscape",
+    "landscape_view",
+    "out_of_date",
+    "stamp",
+]

@@ -95,8 +95,13 @@ class LiveSpec:
 def _data_signature(ex: Explorer) -> tuple:
     """What the drawn rows depend on: the data (a new table or columns make a new
     PreparedData) and the network's shape."""
-    return (id(ex.data), tuple(ex.network.layer_sizes), ex.network.activation,
-            ex.network.output_activation, ex.network.bias)
+    return (
+        id(ex.data),
+        tuple(ex.network.layer_sizes),
+        ex.network.activation,
+        ex.network.output_activation,
+        ex.network.bias,
+    )
 
 
 class LossLive(LiveSpec):
@@ -111,13 +116,27 @@ class LossLive(LiveSpec):
     def signature(self) -> tuple:
         h = self.ex.trainer.history
         short = not len(h.iterations) or h.iterations[-1] < charts.loss.MIN_X_RANGE
-        return ("loss", id(h), self.log_y, len(h.events), min(len(h.iterations), 2), short,
-                len(self.ex.data.X_test) > 0, self.ex.trainer.loss_name, self.height,
-                self.ex.trainer.iteration if self.replay else None)
+        return (
+            "loss",
+            id(h),
+            self.log_y,
+            len(h.events),
+            min(len(h.iterations), 2),
+            short,
+            len(self.ex.data.X_test) > 0,
+            self.ex.trainer.loss_name,
+            self.height,
+            self.ex.trainer.iteration if self.replay else None,
+        )
 
     def figure(self):
-        return loss_view(self.ex, log_y=self.log_y, replay=self.replay, height=self.height,
-                         max_points=LIVE_POINTS)
+        return loss_view(
+            self.ex,
+            log_y=self.log_y,
+            replay=self.replay,
+            height=self.height,
+            max_points=LIVE_POINTS,
+        )
 
     def base_info(self) -> dict:
         its = self.ex.trainer.history.iterations
@@ -131,8 +150,16 @@ class LossLive(LiveSpec):
             return None  # the run has doubled since: send the curve whole, thinned evenly
         test = h.test_loss if len(self.ex.data.X_test) else None
         # one frame, the whole tail: a frame per state would send the tail again each time
-        return [charts.loss_tail_patch(h.iterations, h.train_loss, test, after=after,
-                                       upto=states[-1].iteration - 1, max_points=MAX_TAIL)]
+        return [
+            charts.loss_tail_patch(
+                h.iterations,
+                h.train_loss,
+                test,
+                after=after,
+                upto=states[-1].iteration - 1,
+                max_points=MAX_TAIL,
+            )
+        ]
 
 
 class DiagramLive(LiveSpec):
@@ -155,10 +182,14 @@ class DiagramLive(LiveSpec):
         out = []
         for s in states:
             net = scratch.at(s)
-            out.append(charts.network_diagram_patch(
-                net.weights, net.biases if net.bias else None,
-                node_values=row_activations(ex, self.row, network=net),
-                title=_diagram_title(s.iteration, self.row)))
+            out.append(
+                charts.network_diagram_patch(
+                    net.weights,
+                    net.biases if net.bias else None,
+                    node_values=row_activations(ex, self.row, network=net),
+                    title=_diagram_title(s.iteration, self.row),
+                )
+            )
         return out
 
 
@@ -169,24 +200,37 @@ def _diagram_title(iteration: int, row: int | None) -> str:
 class PlaneLive(LiveSpec):
     key = "plane_chart"
 
-    def __init__(self, ex: Explorer, *, resolution: int, discretize: bool,
-                 height: int = TOP_ROW_PX, neuron: str | None = None, show_test: bool = True):
+    def __init__(
+        self,
+        ex: Explorer,
+        *,
+        resolution: int,
+        discretize: bool,
+        height: int = TOP_ROW_PX,
+        neuron: str | None = None,
+        show_test: bool = True,
+    ):
         super().__init__(ex)
         self.resolution, self.discretize, self.height = resolution, discretize, height
-        self.options = dict(resolution=resolution, discretize=discretize, show_test=show_test,
-                            neuron=neuron if neuron_place(ex, neuron) else None)
+        self.options = dict(
+            resolution=resolution,
+            discretize=discretize,
+            show_test=show_test,
+            neuron=neuron if neuron_place(ex, neuron) else None,
+        )
 
     def signature(self) -> tuple:
-        return ("plane", _data_signature(self.ex), self.height,
-                *sorted(self.options.items()))
+        return ("plane", _data_signature(self.ex), self.height, *sorted(self.options.items()))
 
     def figure(self):
         return plane_view(self.ex, height=self.height, **self.options)
 
     def frames(self, base, info, states):
         ex, scratch = self.ex, _Scratch(self.ex.network)
-        return [plane_view(ex, network=scratch.at(s), iteration=s.iteration, patch=True,
-                           **self.options) for s in states]
+        return [
+            plane_view(ex, network=scratch.at(s), iteration=s.iteration, patch=True, **self.options)
+            for s in states
+        ]
 
 
 class ThumbnailsLive(LiveSpec):
@@ -211,8 +255,10 @@ class ThumbnailsLive(LiveSpec):
 
     def frames(self, base, info, states):
         ex, scratch = self.ex, _Scratch(self.ex.network)
-        return [thumbnails_view(ex, resolution=self.resolution, network=scratch.at(s),
-                                patch=True) for s in states]
+        return [
+            thumbnails_view(ex, resolution=self.resolution, network=scratch.at(s), patch=True)
+            for s in states
+        ]
 
 
 class FigureLive(LiveSpec):
@@ -237,39 +283,85 @@ class FigureLive(LiveSpec):
         return None if patch is None else [patch]
 
 
-def live_specs(ex: Explorer, *, log_y: bool | None, replay: bool, row: int | None,
-               playing: bool, discretize: bool, neuron: str | None = None,
-               show_test: bool = True) -> list[LiveSpec]:
+def live_specs(
+    ex: Explorer,
+    *,
+    log_y: bool | None,
+    replay: bool,
+    row: int | None,
+    playing: bool,
+    discretize: bool,
+    neuron: str | None = None,
+    show_test: bool = True,
+) -> list[LiveSpec]:
     """The live view's charts for this explorer, in page order (left column, right)."""
     specs: list[LiveSpec] = [LossLive(ex, log_y=log_y, replay=replay)]
     if has_plane(ex):
-        specs.append(PlaneLive(ex, resolution=60 if playing else 90, discretize=discretize,
-                               neuron=neuron, show_test=show_test))
+        specs.append(
+            PlaneLive(
+                ex,
+                resolution=60 if playing else 90,
+                discretize=discretize,
+                neuron=neuron,
+                show_test=show_test,
+            )
+        )
     elif has_curve(ex):
         from . import curve_view
 
-        specs.append(FigureLive(ex, "curve_chart", lambda: curve_view(ex),
-                                signature=("curve", _data_signature(ex)), height=400))
+        specs.append(
+            FigureLive(
+                ex,
+                "curve_chart",
+                lambda: curve_view(ex),
+                signature=("curve", _data_signature(ex)),
+                height=400,
+            )
+        )
     elif ex.task == "regression":
         from . import fit_view
 
-        specs.append(FigureLive(ex, "fit_chart", lambda: fit_view(ex),
-                                signature=("fit", _data_signature(ex)), height=400))
+        specs.append(
+            FigureLive(
+                ex,
+                "fit_chart",
+                lambda: fit_view(ex),
+                signature=("fit", _data_signature(ex)),
+                height=400,
+            )
+        )
     else:
         from . import heatmaps_view
 
         fig = heatmaps_view(ex)
-        specs.append(FigureLive(ex, "live_heatmaps_chart", lambda: fig,
-                                signature=("heatmaps", _data_signature(ex)),
-                                height=int(fig.layout.height or 400)))
+        specs.append(
+            FigureLive(
+                ex,
+                "live_heatmaps_chart",
+                lambda: fig,
+                signature=("heatmaps", _data_signature(ex)),
+                height=int(fig.layout.height or 400),
+            )
+        )
     specs.append(DiagramLive(ex, row=row))
     if has_plane(ex) and ex.network.n_layers > 1:
         neurons = sum(ex.network.layer_sizes[1:])
         # small maps while playing (TensorFlow Playground's are 10 × 10): light to send
-        specs.append(ThumbnailsLive(ex, resolution=(10 if neurons > 16 else 16) if playing
-                                    else 24))
+        specs.append(ThumbnailsLive(ex, resolution=(10 if neurons > 16 else 16) if playing else 24))
     return specs
 
 
-__all__ = ["MAX_TAIL", "DiagramLive", "FigureLive", "LiveSpec", "LossLive", "PlaneLive",
-           "State", "ThumbnailsLive", "layer_names", "live_specs", "plane_ranges", "state_of"]
+__all__ = [
+    "MAX_TAIL",
+    "DiagramLive",
+    "FigureLive",
+    "LiveSpec",
+    "LossLive",
+    "PlaneLive",
+    "State",
+    "ThumbnailsLive",
+    "layer_names",
+    "live_specs",
+    "plane_ranges",
+    "state_of",
+]

@@ -84,8 +84,15 @@ def classification_scores(ex: Explorer) -> list[ClassScores]:
             continue
         A = _outputs(ex, X)
         C = metrics.confusion_matrix(Y, A, threshold)
-        out.append(ClassScores(split, len(X), C, metrics.per_class_accuracy(Y, A, threshold),
-                               metrics.accuracy(Y, A, threshold)))
+        out.append(
+            ClassScores(
+                split,
+                len(X),
+                C,
+                metrics.per_class_accuracy(Y, A, threshold),
+                metrics.accuracy(Y, A, threshold),
+            )
+        )
     return out
 
 
@@ -109,7 +116,9 @@ def regression_scores(ex: Explorer) -> list[RegressionScores]:
 def confusion_view(ex: Explorer, scores: ClassScores, *, height: int | None = None) -> go.Figure:
     what = "training" if scores.split == "train" else "test"
     return charts.confusion_figure(
-        scores.confusion, class_names(ex), height=height,
+        scores.confusion,
+        class_names(ex),
+        height=height,
         title=f"{what.capitalize()} rows ({scores.rows:,}): {scores.accuracy:.0%} right",
     )
 
@@ -139,11 +148,23 @@ def predicted_actual_view(ex: Explorer, target: int = 0, *, height: int = 420) -
         split += [name] * len(X)
     if not truth:
         truth, pred = [np.zeros(0)], [np.zeros(0)]
-    return charts.prediction_scatter(np.concatenate(truth), np.concatenate(pred),
-                                     split=split, target_name=str(d.targets[target]),
-                                     height=height)
+    return charts.prediction_scatter(
+        np.concatenate(truth),
+        np.concatenate(pred),
+        split=split,
+        target_name=str(d.targets[target]),
+        height=height,
+    )
 
 
-__all__ = ["ClassScores", "RegressionScores", "class_names", "classification_scores",
-           "confusion_view", "is_classification", "per_class_table", "predicted_actual_view",
-           "regression_scores"]
+__all__ = [
+    "ClassScores",
+    "RegressionScores",
+    "class_names",
+    "classification_scores",
+    "confusion_view",
+    "is_classification",
+    "per_class_table",
+    "predicted_actual_view",
+    "regression_scores",
+]

@@ -42,26 +42,38 @@ def view_options() -> None:
     ex = state.explorer()
     n_rows = len(ex.data.index)
     cols = st.columns([1, 1.4, 1.6])
-    cols[0].segmented_control("Loss axis", list(("auto", "linear", "log")), key=state.LOSS_AXIS,
-                              default="auto",
-                              help="auto: a log axis once the loss spans two decades.")
+    cols[0].segmented_control(
+        "Loss axis",
+        list(("auto", "linear", "log")),
+        key=state.LOSS_AXIS,
+        default="auto",
+        help="auto: a log axis once the loss spans two decades.",
+    )
     if n_rows:
         SS[state.DIAGRAM_ROW] = min(int(SS.get(state.DIAGRAM_ROW, 0)), n_rows - 1)
         cols[1].number_input(
-            f"Row shown in the diagram (0–{n_rows - 1})", 0, n_rows - 1, key=state.DIAGRAM_ROW,
-            help="Node colours are this row's activations.")
+            f"Row shown in the diagram (0–{n_rows - 1})",
+            0,
+            n_rows - 1,
+            key=state.DIAGRAM_ROW,
+            help="Node colours are this row's activations.",
+        )
 
 
 def shown_tabs() -> list[tuple[str, object]]:
-    return [(title, draw) for title, control, draw in TABS
-            if control is None or not state.hidden(control)]
+    return [
+        (title, draw)
+        for title, control, draw in TABS
+        if control is None or not state.hidden(control)
+    ]
 
 
 def tabs() -> None:
     view_options()
     shown = shown_tabs()
-    for tab, (_, draw) in zip(st.tabs([t for t, _ in shown], key=TAB_KEY,
-                                      on_change="rerun"), shown):
+    for tab, (_, draw) in zip(
+        st.tabs([t for t, _ in shown], key=TAB_KEY, on_change="rerun"), shown
+    ):
         if tab.open:
             with tab:
                 draw()

@@ -27,13 +27,16 @@ def _set_weight() -> None:
     except (ValueError, IndexError) as exc:
         state.note(f"Weight not set: {exc}", "warning")
         return
-    state.note(f"W{layer}[{i}, {j}] set to {float(SS.edit_value):g}: every view shows it.",
-               "success")
+    state.note(
+        f"W{layer}[{i}, {j}] set to {float(SS.edit_value):g}: every view shows it.", "success"
+    )
 
 
 def gradient_check_panel() -> None:
-    st.markdown("**Gradient check** — backprop's dL/dW against numerical derivatives of the "
-                "loss (Ridders' extrapolation) on the training rows.")
+    st.markdown(
+        "**Gradient check** — backprop's dL/dW against numerical derivatives of the "
+        "loss (Ridders' extrapolation) on the training rows."
+    )
     st.button("Run the gradient check", key="run_gradcheck", on_click=_check)
     found = SS.get("gradcheck")
     if found:
@@ -42,15 +45,21 @@ def gradient_check_panel() -> None:
         (st.success if ok else st.warning)(
             f"Iteration {iteration}: largest relative error {r.max_relative_error:.2e} at "
             f"{md(r.where)} (backprop {r.analytic:.6g}, numerical {r.numeric:.6g}). "
-            + ("Backprop is the exact derivative." if ok else
-               "Larger than 1e-6: a kink (relu at 0) or a saturated unit can cause this."))
+            + (
+                "Backprop is the exact derivative."
+                if ok
+                else "Larger than 1e-6: a kink (relu at 0) or a saturated unit can cause this."
+            )
+        )
 
 
 def edit_weight_panel() -> None:
     ex = state.explorer()
     names = views.layer_names(ex)
-    st.markdown("**Edit one weight** — pick a connection and type its value; the change is "
-                "applied at once and marked on the loss curve.")
+    st.markdown(
+        "**Edit one weight** — pick a connection and type its value; the change is "
+        "applied at once and marked on the loss curve."
+    )
     L = ex.network.n_layers
     SS.setdefault("edit_layer", 1)
     SS.edit_layer = min(int(SS.edit_layer), L)
@@ -69,8 +78,9 @@ def edit_weight_panel() -> None:
         SS.edit_value = current
     c4.number_input("Value", key="edit_value", format="%.4f")
     c5.button("Set", key="set_weight", on_click=_set_weight, width="stretch")
-    st.caption(f"Now W{k}\\[{md(rows[int(SS.edit_from)])} → {md(cols[int(SS.edit_to)])}\\] = "
-               f"{current:.6g}")
+    st.caption(
+        f"Now W{k}\\[{md(rows[int(SS.edit_from)])} → {md(cols[int(SS.edit_to)])}\\] = {current:.6g}"
+    )
 
 
 def checks_tab() -> None:

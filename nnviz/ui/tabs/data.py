@@ -43,15 +43,21 @@ def _editor_frame() -> pd.DataFrame:
 def _column_config(frame: pd.DataFrame) -> dict:
     config = {
         "split": st.column_config.SelectboxColumn(
-            "split", options=["train", "test", "predict"], required=True, default="train",
+            "split",
+            options=["train", "test", "predict"],
+            required=True,
+            default="train",
             help="train: the network learns from the row; test: it is scored on it; "
-                 "predict: just shown its prediction."),
+            "predict: just shown its prediction.",
+        ),
     }
     for col in frame.columns:
         if col in PRED_COLUMNS or str(col).startswith(("predicted ", "error ")):
-            config[col] = st.column_config.NumberColumn(col, format="%.4g", disabled=True) \
-                if pd.api.types.is_numeric_dtype(frame[col]) else \
-                st.column_config.TextColumn(col, disabled=True)
+            config[col] = (
+                st.column_config.NumberColumn(col, format="%.4g", disabled=True)
+                if pd.api.types.is_numeric_dtype(frame[col])
+                else st.column_config.TextColumn(col, disabled=True)
+            )
     return config
 
 
@@ -72,8 +78,9 @@ def _upload() -> None:
         state.release("upload_csv", file)
     columns = [c for c in table.columns if c != "split"]
     if len(columns) < 2:
-        state.note("Upload not used: the file needs at least an input and a target column.",
-                   "warning")
+        state.note(
+            "Upload not used: the file needs at least an input and a target column.", "warning"
+        )
         return
     state.stop_playing()
     SS.dataset = "custom"
@@ -81,8 +88,11 @@ def _upload() -> None:
     state.set_table(table)
     SS.inputs, SS.targets = columns[:-1], columns[-1:]
     inputs = ", ".join(map(str, columns[:-1]))
-    state.note(f"Loaded {len(table)} rows from {file.name}: inputs {inputs}, "
-               f"target {columns[-1]} (change them in the sidebar).", "success")
+    state.note(
+        f"Loaded {len(table)} rows from {file.name}: inputs {inputs}, "
+        f"target {columns[-1]} (change them in the sidebar).",
+        "success",
+    )
 
 
 def _safe_name(name: str) -> str:
@@ -94,31 +104,50 @@ def _safe_name(name: str) -> str:
 def data_table() -> None:
     ex = state.explorer()
     frame = _editor_frame()
-    st.caption("Edit cells, add rows at the bottom, delete with the row checkbox. "
-               "Prediction and error (in your units) are the network's, read-only.")
+    st.caption(
+        "Edit cells, add rows at the bottom, delete with the row checkbox. "
+        "Prediction and error (in your units) are the network's, read-only."
+    )
     st.data_editor(
-        frame, key=state.editor_key(), num_rows="dynamic", on_change=state.fold_editor_edits,
+        frame,
+        key=state.editor_key(),
+        num_rows="dynamic",
+        on_change=state.fold_editor_edits,
         column_config=_column_config(frame),
         disabled=[c for c in frame.columns if c not in SS[state.TABLE].columns],
-        height=min(38 + 35 * (len(frame) + 1), 460), width="stretch",
+        height=min(38 + 35 * (len(frame) + 1), 460),
+        width="stretch",
     )
     drafts = state.drafts()
     if drafts:
         rows = ", ".join(str(r) for r in drafts[:5]) + (" …" if len(drafts) > 5 else "")
-        st.caption(f":material/edit_note: Row{'s' if len(drafts) > 1 else ''} {rows}: still "
-                   "empty, left out of training until filled in.")
+        st.caption(
+            f":material/edit_note: Row{'s' if len(drafts) > 1 else ''} {rows}: still "
+            "empty, left out of training until filled in."
+        )
     if SS.get(state.REFIT):
         st.caption(f":material/straighten: {SS[state.REFIT]}")
     if ex.data_error:
-        st.error(f"{md(ex.data_error)}  \nTraining keeps the last valid table until this is "
-                 "fixed.", icon=":material/warning:")
+        st.error(
+            f"{md(ex.data_error)}  \nTraining keeps the last valid table until this is fixed.",
+            icon=":material/warning:",
+        )
     c1, c2 = st.columns(2)
-    c1.file_uploader("Upload a CSV table", type=["csv", "txt"],
-                     key=state.upload_key("upload_csv"), on_change=_upload,
-                     max_upload_size=MAX_CSV_MB,
-                     help="First line: column names. Optional 'split' column: train/test/predict.")
-    c2.download_button("Download the table as CSV", to_csv_bytes(SS[state.TABLE]),
-                       file_name=_csv_name(), mime="text/csv", key="download_csv")
+    c1.file_uploader(
+        "Upload a CSV table",
+        type=["csv", "txt"],
+        key=state.upload_key("upload_csv"),
+        on_change=_upload,
+        max_upload_size=MAX_CSV_MB,
+        help="First line: column names. Optional 'split' column: train/test/predict.",
+    )
+    c2.download_button(
+        "Download the table as CSV",
+        to_csv_bytes(SS[state.TABLE]),
+        file_name=_csv_name(),
+        mime="text/csv",
+        key="download_csv",
+    )
 
 
 def _csv_name() -> str:
@@ -126,6 +155,9 @@ def _csv_name() -> str:
     as it comes, or the uploaded file's name."""
     name = SS.dataset
     if name in PRESETS:
-        return f"{name}.csv" if SS[state.TABLE].equals(preset_table(state.read_settings())) \
+        return (
+            f"{name}.csv"
+            if SS[state.TABLE].equals(preset_table(state.read_settings()))
             else f"{name}-edited.csv"
+        )
     return SS.get("_uploaded_name") or "nnviz-table.csv"

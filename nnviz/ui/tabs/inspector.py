@@ -94,8 +94,9 @@ def inspector_tab() -> None:
             row = st.number_input("Row of the batch", 0, value.shape[0] - 1, 0, key="inspector_row")
             value = value[row]
         rows, cols = _labels(ex, step)
-        diverging = (step.quantity != "A"
-                     or ACTIVATIONS[ex.network.activations[step.layer - 1]].symmetric)
+        diverging = (
+            step.quantity != "A" or ACTIVATIONS[ex.network.activations[step.layer - 1]].symmetric
+        )
         fig = charts.matrix_figure(
             value, title=step.notation, row_labels=rows, col_labels=cols, diverging=diverging
         )
@@ -112,7 +113,8 @@ def inspector_tab() -> None:
             edge_values=step.edge_gradients if gradient else None,
             edge_label="dL/dW" if gradient else "weight",
             node_values=None if gradient else views.row_activations(ex, 0),
-            height=440, width=420,
+            height=440,
+            width=420,
             title="Edges coloured by the gradient dL/dW" if gradient else "Edges by weight",
         )
         st.plotly_chart(fig, key="inspector_diagram", theme=None, config=CHART_CONFIG)

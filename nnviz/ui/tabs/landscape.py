@@ -35,50 +35,81 @@ def _compute() -> None:
 def landscape_tab() -> None:
     ex = state.view()
     c1, c2, c3, c4 = st.columns([2.2, 1.1, 0.9, 1])
-    c1.segmented_control("Directions", list(view.DIRECTIONS), key=DIRECTIONS, default="pca",
-                         format_func=lambda k: {"pca": "the run's main directions",
-                                                "random": "random"}[k],
-                         on_change=_compute, persist_state="page",
-                         help="The run's main directions: the plane the weights moved in most "
-                              "(PCA of the recorded snapshots). Random: two random directions, "
-                              "each neuron's weights scaled to their own size (Li et al. "
-                              "2018).")
-    c2.selectbox("Resolution", view.RESOLUTIONS, key=RESOLUTION,
-                 index=view.RESOLUTIONS.index(view.DEFAULT_RESOLUTION), on_change=_compute,
-                 format_func=lambda n: f"{n} × {n}", help="Grid points per axis.",
-                 persist_state="page")
+    c1.segmented_control(
+        "Directions",
+        list(view.DIRECTIONS),
+        key=DIRECTIONS,
+        default="pca",
+        format_func=lambda k: {"pca": "the run's main directions", "random": "random"}[k],
+        on_change=_compute,
+        persist_state="page",
+        help="The run's main directions: the plane the weights moved in most "
+        "(PCA of the recorded snapshots). Random: two random directions, "
+        "each neuron's weights scaled to their own size (Li et al. "
+        "2018).",
+    )
+    c2.selectbox(
+        "Resolution",
+        view.RESOLUTIONS,
+        key=RESOLUTION,
+        index=view.RESOLUTIONS.index(view.DEFAULT_RESOLUTION),
+        on_change=_compute,
+        format_func=lambda n: f"{n} × {n}",
+        help="Grid points per axis.",
+        persist_state="page",
+    )
     c3.toggle("3-D surface", key=SURFACE, persist_state="page")
-    c4.button("Recompute", key="landscape_recompute", icon=":material/refresh:",
-              on_click=_compute, width="stretch")
+    c4.button(
+        "Recompute",
+        key="landscape_recompute",
+        icon=":material/refresh:",
+        on_click=_compute,
+        width="stretch",
+    )
     if SS.get(RESULT) is None:
         _compute()  # the tab opened with nothing computed yet
     result = SS[RESULT]
     if result.directions == "pca":
-        st.caption("α and β are the two directions in parameter space in which the run moved "
-                   "most; (0, 0) is the current weights (the marked point), the line is the "
-                   "path the weights took to get there.")
+        st.caption(
+            "α and β are the two directions in parameter space in which the run moved "
+            "most; (0, 0) is the current weights (the marked point), the line is the "
+            "path the weights took to get there."
+        )
     else:
-        st.caption("α and β are two random directions in parameter space, each neuron's "
-                   "weights scaled to their own size; (0, 0) is the current weights (the "
-                   "marked point). The run's path is not drawn: random directions hold almost "
-                   "none of it.")
+        st.caption(
+            "α and β are two random directions in parameter space, each neuron's "
+            "weights scaled to their own size; (0, 0) is the current weights (the "
+            "marked point). The run's path is not drawn: random directions hold almost "
+            "none of it."
+        )
     stale = view.out_of_date(result.stamp, ex)
     if stale:
-        st.info(md(stale) + " Press **Recompute** to see the landscape of the weights shown now.",
-                icon=":material/update:")
+        st.info(
+            md(stale) + " Press **Recompute** to see the landscape of the weights shown now.",
+            icon=":material/update:",
+        )
     chart, side = st.columns([2.2, 1])
     with chart:
         fig = view.landscape_view(result, surface=bool(SS.get(SURFACE)))
         st.plotly_chart(fig, key="landscape_chart", theme=None, config=CHART_CONFIG)
     with side:
-        st.metric("Loss at (0, 0)", f"{result.center_loss:.4g}",
-                  help="The training loss of the weights the landscape was computed around.")
+        st.metric(
+            "Loss at (0, 0)",
+            f"{result.center_loss:.4g}",
+            help="The training loss of the weights the landscape was computed around.",
+        )
         loss = result.landscape.loss
         finite = loss[np.isfinite(loss)]
-        st.metric("Lowest loss on the grid", f"{float(finite.min()):.4g}" if finite.size else "—",
-                  help="Somewhere on this plane the loss is this low; training follows the "
-                       "gradient, which need not lead there.")
-        st.metric("Computed at iteration", f"{result.stamp.iteration:,}",
-                  help=f"On a grid of {result.resolution} × {result.resolution} points.")
+        st.metric(
+            "Lowest loss on the grid",
+            f"{float(finite.min()):.4g}" if finite.size else "—",
+            help="Somewhere on this plane the loss is this low; training follows the "
+            "gradient, which need not lead there.",
+        )
+        st.metric(
+            "Computed at iteration",
+            f"{result.stamp.iteration:,}",
+            help=f"On a grid of {result.resolution} × {result.resolution} points.",
+        )
         for text in result.notes:
             st.caption(md(text))

@@ -42,8 +42,11 @@ def _blocked(lesson: Lesson) -> list[str]:
     """Settings a classroom link keeps fixed that loading the lesson would change."""
     ex = state.explorer()
     want = lesson.settings(ex.settings.seed)
-    return [name for name in lessons.LESSON_SETTINGS
-            if state.hidden(name) and getattr(want, name) != getattr(ex.settings, name)]
+    return [
+        name
+        for name in lessons.LESSON_SETTINGS
+        if state.hidden(name) and getattr(want, name) != getattr(ex.settings, name)
+    ]
 
 
 def _load(key: str) -> None:
@@ -60,8 +63,11 @@ def _load(key: str) -> None:
     state.set_table(lesson.table())
     if settings.network_key() == ex.settings.network_key():
         ex.reset()  # the same network: no rebuild would bring back iteration 0
-    state.note(f"The lesson's network is loaded: {PRESETS[lesson.preset].title}, "
-               f"{'-'.join(map(str, lesson.sizes))}, iteration 0.", "success")
+    state.note(
+        f"The lesson's network is loaded: {PRESETS[lesson.preset].title}, "
+        f"{'-'.join(map(str, lesson.sizes))}, iteration 0.",
+        "success",
+    )
 
 
 def _train(key: str, index: int) -> None:
@@ -73,9 +79,11 @@ def _train(key: str, index: int) -> None:
     state.stop_playing()
     state.leave_replay()
     done = lessons.perform(ex, step)
-    state.note(f"Trained {done:,} step{'s' if done != 1 else ''}: iteration "
-               f"{ex.trainer.iteration:,}." + (f" {ex.divergence}" if ex.divergence else ""),
-               "warning" if ex.divergence else "success")
+    state.note(
+        f"Trained {done:,} step{'s' if done != 1 else ''}: iteration "
+        f"{ex.trainer.iteration:,}." + (f" {ex.divergence}" if ex.divergence else ""),
+        "warning" if ex.divergence else "success",
+    )
 
 
 PRESET_TITLES = {key: f"{lesson.title} ({lesson.source})" for key, lesson in LESSONS.items()}
@@ -88,21 +96,37 @@ def _run_button(lesson: Lesson, step: LessonStep, index: int) -> None:
     live = state.explorer()
     if action.kind == "load":
         blocked = _blocked(lesson)
-        st.button(action.label, key="lesson_run", icon=":material/play_arrow:", type="primary",
-                  on_click=_load, args=(lesson.key,), disabled=bool(blocked),
-                  help="Run this step: the lesson's table and settings go into the sidebar "
-                       "and the table, and the run starts at iteration 0.")
+        st.button(
+            action.label,
+            key="lesson_run",
+            icon=":material/play_arrow:",
+            type="primary",
+            on_click=_load,
+            args=(lesson.key,),
+            disabled=bool(blocked),
+            help="Run this step: the lesson's table and settings go into the sidebar "
+            "and the table, and the run starts at iteration 0.",
+        )
         if blocked:
-            st.caption("This link keeps some settings fixed that the lesson would change ("
-                       + md(", ".join(blocked)) + ").")
+            st.caption(
+                "This link keeps some settings fixed that the lesson would change ("
+                + md(", ".join(blocked))
+                + ")."
+            )
         return
     why = lessons.can_train(lesson, live)
     n = action.steps_from(live.trainer.iteration)
-    st.button(action.label_at(live.trainer.iteration), key="lesson_run",
-              icon=":material/play_arrow:", type="primary", on_click=_train,
-              args=(lesson.key, index), disabled=bool(why),
-              help=f"Run this step: {n:,} training step{'s' if n != 1 else ''} of the live "
-                   "run; every view follows.")
+    st.button(
+        action.label_at(live.trainer.iteration),
+        key="lesson_run",
+        icon=":material/play_arrow:",
+        type="primary",
+        on_click=_train,
+        args=(lesson.key, index),
+        disabled=bool(why),
+        help=f"Run this step: {n:,} training step{'s' if n != 1 else ''} of the live "
+        "run; every view follows.",
+    )
     if why:
         st.caption(why)
 
@@ -144,13 +168,20 @@ def _matrix(m: lessons.Shown, names: list, key: str, width: int) -> None:
     rows, cols = _labels(m, names)
     st.markdown(f"**`{m.name}`** · {md(m.notation)} · shape {_shape(m.shape)}")
     n = np.atleast_2d(value).shape[0]
-    fig = charts.matrix_figure(value, title=None, row_labels=rows, col_labels=cols,
-                               diverging=m.signed, height=40 + max(72, ROW_PX * n) + 12)
+    fig = charts.matrix_figure(
+        value,
+        title=None,
+        row_labels=rows,
+        col_labels=cols,
+        diverging=m.signed,
+        height=40 + max(72, ROW_PX * n) + 12,
+    )
     # the colour bar marks only its ends (and 0 on the signed scale): ticks never crowd it
     lo, hi = float(fig.data[0].zmin), float(fig.data[0].zmax)
     ticks = [lo, 0.0, hi] if m.signed else [lo, hi]
-    fig.update_traces(colorbar=dict(tickvals=ticks,
-                                    ticktext=[f"{t:.3g}".replace("-", "−") for t in ticks]))
+    fig.update_traces(
+        colorbar=dict(tickvals=ticks, ticktext=[f"{t:.3g}".replace("-", "−") for t in ticks])
+    )
     st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG, width=width)
 
 
@@ -179,24 +210,55 @@ def lessons_tab() -> None:
     ex = state.view()
     if SS.get(LESSON) not in LESSONS:
         SS[LESSON] = lessons.lesson_for(state.explorer()).key
-    st.radio("Lesson", list(LESSONS), key=LESSON, horizontal=True, on_change=_on_lesson,
-             format_func=lambda k: PRESET_TITLES[k], persist_state="page")
+    st.radio(
+        "Lesson",
+        list(LESSONS),
+        key=LESSON,
+        horizontal=True,
+        on_change=_on_lesson,
+        format_func=lambda k: PRESET_TITLES[k],
+        persist_state="page",
+    )
     lesson = LESSONS[SS[LESSON]]
     n = len(lesson.steps)
     SS[STEP] = int(np.clip(int(SS.get(STEP, 1)), 1, n))
     st.caption(lesson.summary)
     differs = lessons.differences(lesson, ex)
     if differs:
-        st.info("The live network is not quite this lesson's — "
-                + md("; ".join(differs)) + ". Step 1's **Run this step** loads it.",
-                icon=":material/school:")
+        st.info(
+            "The live network is not quite this lesson's — "
+            + md("; ".join(differs))
+            + ". Step 1's **Run this step** loads it.",
+            icon=":material/school:",
+        )
     c1, c2, c3 = st.columns([1, 6, 1])
-    c1.button("Back", key="lesson_back", icon=":material/chevron_left:", on_click=_move,
-              args=(-1, n), width="stretch", disabled=SS[STEP] == 1)
-    c2.slider("Step of the lesson", 1, n, key=STEP, format="%d", label_visibility="collapsed",
-              persist_state="page")  # its place survives a visit to another tab
-    c3.button("Next", key="lesson_next", icon=":material/chevron_right:", on_click=_move,
-              args=(1, n), width="stretch", disabled=SS[STEP] == n)
+    c1.button(
+        "Back",
+        key="lesson_back",
+        icon=":material/chevron_left:",
+        on_click=_move,
+        args=(-1, n),
+        width="stretch",
+        disabled=SS[STEP] == 1,
+    )
+    c2.slider(
+        "Step of the lesson",
+        1,
+        n,
+        key=STEP,
+        format="%d",
+        label_visibility="collapsed",
+        persist_state="page",
+    )  # its place survives a visit to another tab
+    c3.button(
+        "Next",
+        key="lesson_next",
+        icon=":material/chevron_right:",
+        on_click=_move,
+        args=(1, n),
+        width="stretch",
+        disabled=SS[STEP] == n,
+    )
     index = SS[STEP] - 1
     step = lesson.steps[index]
     st.subheader(f"{SS[STEP]}. {step.title}", anchor=False)
@@ -207,22 +269,27 @@ def lessons_tab() -> None:
         st.code(step.formula, language=None, wrap_lines=True)
         _run_button(lesson, step, index)
     if state.replaying():
-        st.caption(f"The matrices are those of the replayed iteration {ex.trainer.iteration:,}; "
-                   "Run this step works on the live run (and ends the replay).")
+        st.caption(
+            f"The matrices are those of the replayed iteration {ex.trainer.iteration:,}; "
+            "Run this step works on the live run (and ends the replay)."
+        )
     shown = lessons.readouts(ex, step)
     if shown:
         for col, r in zip(st.columns(len(shown)), shown):
             col.metric(md(r.label), r.value, help=r.help or None)
     if not lessons.shows_matrices(ex):
-        st.warning("The lessons name the matrices of a network with one hidden layer; the "
-                   f"live one has {ex.network.n_layers - 1}. Step 1's Run this step loads the "
-                   "lesson's network.")
+        st.warning(
+            "The lessons name the matrices of a network with one hidden layer; the "
+            f"live one has {ex.network.n_layers - 1}. Step 1's Run this step loads the "
+            "lesson's network."
+        )
         return
     matrices = lessons.step_matrices(ex, step)
     names = views.layer_names(ex)
     if step.chart == "loss":
-        st.plotly_chart(views.loss_view(ex, height=300), key="lesson_loss", theme=None,
-                        config=CHART_CONFIG)
+        st.plotly_chart(
+            views.loss_view(ex, height=300), key="lesson_loss", theme=None, config=CHART_CONFIG
+        )
     _matrices(matrices, names)
     if step.files:
         files = lessons.saved_weights(ex)

@@ -31,14 +31,22 @@ def _classification(ex) -> None:
     cols = st.columns(2)
     for col, s in zip(cols, scores):
         with col:
-            st.plotly_chart(view.confusion_view(ex, s), key=f"confusion_{s.split}", theme=None,
-                            config=CHART_CONFIG)
+            st.plotly_chart(
+                view.confusion_view(ex, s),
+                key=f"confusion_{s.split}",
+                theme=None,
+                config=CHART_CONFIG,
+            )
     if len(scores) == 1:
-        cols[1].info("No test rows: mark some rows **test** in the Data tab to see how the "
-                     "network does on rows it never trained on.")
-    st.caption("Rows: the true class; columns: the class the network predicts. Blue cells "
-               "(the diagonal) are rows predicted right, orange cells mistakes; the deeper the "
-               "colour, the larger the share of that class's rows.")
+        cols[1].info(
+            "No test rows: mark some rows **test** in the Data tab to see how the "
+            "network does on rows it never trained on."
+        )
+    st.caption(
+        "Rows: the true class; columns: the class the network predicts. Blue cells "
+        "(the diagonal) are rows predicted right, orange cells mistakes; the deeper the "
+        "colour, the larger the share of that class's rows."
+    )
     st.markdown("**Each class, predicted right**")
     st.dataframe(view.per_class_table(ex, scores), hide_index=True, key="per_class_table")
 
@@ -64,18 +72,32 @@ def _regression(ex) -> None:
     for s in scores:
         what = "train" if s.split == "train" else "test"
         r2 = float(s.r2[target])
-        cols[k].metric(f"R² ({what})", f"{r2:.3f}" if np.isfinite(r2) else "—",
-                       help="1 is perfect; 0 is no better than always predicting the mean.")
-        cols[k + 1].metric(f"RMSE ({what}, {name})", f"{float(s.rmse[target]):.4g}",
-                           help="The typical error of a prediction, in the table's units.")
+        cols[k].metric(
+            f"R² ({what})",
+            f"{r2:.3f}" if np.isfinite(r2) else "—",
+            help="1 is perfect; 0 is no better than always predicting the mean.",
+        )
+        cols[k + 1].metric(
+            f"RMSE ({what}, {name})",
+            f"{float(s.rmse[target]):.4g}",
+            help="The typical error of a prediction, in the table's units.",
+        )
         k += 2
     if len(scores) < 2:
-        st.caption("No test rows: mark some rows **test** in the Data tab to score rows the "
-                   "network never trained on.")
-    st.plotly_chart(view.predicted_actual_view(ex, target), key="metrics_scatter", theme=None,
-                    config=CHART_CONFIG)
-    st.caption("Each row's prediction against its true value, in the table's units: rows on "
-               "the dashed line are predicted exactly.")
+        st.caption(
+            "No test rows: mark some rows **test** in the Data tab to score rows the "
+            "network never trained on."
+        )
+    st.plotly_chart(
+        view.predicted_actual_view(ex, target),
+        key="metrics_scatter",
+        theme=None,
+        config=CHART_CONFIG,
+    )
+    st.caption(
+        "Each row's prediction against its true value, in the table's units: rows on "
+        "the dashed line are predicted exactly."
+    )
 
 
 def metrics_tab() -> None:

@@ -28,7 +28,8 @@ def predict_tab() -> None:
         cols = st.columns(max(1, min(len(names), 6)))
         values = [
             cols[i % len(cols)].number_input(
-                md(name), value=float(defaults[i]), key=f"pred_in_{i}", format="%.4g")
+                md(name), value=float(defaults[i]), key=f"pred_in_{i}", format="%.4g"
+            )
             for i, name in enumerate(names)
         ]
         submitted = st.form_submit_button("Predict")
@@ -40,13 +41,18 @@ def predict_tab() -> None:
         st.error(md(str(exc).replace("Row 0, feature", "Feature")), icon=":material/error:")
         return
     if data.features:
-        st.caption("The network also sees the features " + md(", ".join(data.features))
-                   + ", computed from these inputs.")
+        st.caption(
+            "The network also sees the features "
+            + md(", ".join(data.features))
+            + ", computed from these inputs."
+        )
     if data.classes is not None:
         k = int(np.argmax(out))
         st.metric("Predicted class", str(data.classes[k]), f"p = {out[k]:.3f}")
     else:
         for name, v in zip(data.targets, out):
             st.metric(f"Predicted {md(name)}", f"{v:.4g}")
-    st.caption("Inputs are in your table's units; they are scaled as the training rows were, "
-               "and the output is scaled back.")
+    st.caption(
+        "Inputs are in your table's units; they are scaled as the training rows were, "
+        "and the output is scaled back."
+    )

@@ -18,9 +18,16 @@ WEIGHT_VIEWS = {
 
 def weights_tab() -> None:
     ex = state.view()
-    st.segmented_control("Show", list(WEIGHT_VIEWS), key="weights_view", default="weights",
-                         format_func=lambda k: WEIGHT_VIEWS[k][0])
+    st.segmented_control(
+        "Show",
+        list(WEIGHT_VIEWS),
+        key="weights_view",
+        default="weights",
+        format_func=lambda k: WEIGHT_VIEWS[k][0],
+    )
     _, build = WEIGHT_VIEWS[SS.get("weights_view") or "weights"]
     st.plotly_chart(build(ex), key="heatmaps_chart", theme=None, config=CHART_CONFIG)
-    st.caption("Each W maps the neurons of one layer (rows) to the next (columns); "
-               "blue is positive, orange negative, the colour range is symmetric around 0.")
+    st.caption(
+        "Each W maps the neurons of one layer (rows) to the next (columns); "
+        "blue is positive, orange negative, the colour range is symmetric around 0."
+    )
