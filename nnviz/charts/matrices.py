@@ -189,6 +189,7 @@ def layer_heatmaps(
     height: int | None = None,
     title: str | None = None,
     colorscale=None,
+    width: int = TYPICAL_WIDTH_PX,
 ) -> go.Figure:
     """Every W_l with its b_l right under it, one column per layer, in one figure.
 
@@ -200,7 +201,8 @@ def layer_heatmaps(
     when a matrix is at most 12 × 12 and all layers together have at most 14
     columns, is compact (two decimals, ≤ 5 characters: the exact value is in the
     hover) because the cells are narrow; column labels turn vertical when they
-    would not fit side by side.
+    would not fit side by side. ``width``: the px the figure is laid out for (labels
+    turn, and the gap between two matrices leaves room for the next one's row labels).
     """
     weights = [_as_matrix(W, "layer_heatmaps") for W in weights]
     L = len(weights)
@@ -227,18 +229,20 @@ def layer_heatmaps(
     crowded = n_cols > MAX_TEXT_COLUMNS
     # turn a matrix's "to" labels when they cannot sit side by side (Plotly's auto-rotation
     # would run them into the W titles); its title then moves up by the labels' length
-    cell_px = TYPICAL_WIDTH_PX / (n_cols + 1.5 * L)
+    cell_px = width / (n_cols + 1.5 * L)
     label_px = []
     for l in range(L):
         longest = max(len(str(n)) for n in names[l + 1])
         turn = crowded or longest * 8.5 > cell_px
         label_px.append(int(longest * 8.5 + 8) if turn else 22)
     top = max(label_px) + 34 + (40 if title else 0)
+    # the gap before W_l (l ≥ 2) holds its row labels: the names of layer l-1 (or "b_l")
+    row_label_px = max([8.5 * max(len(str(n)) for n in names[l]) + 14 for l in range(1, L)] + [0.0])
     fig = make_subplots(
         rows=2,
         cols=L,
         column_widths=[w / sum(widths) for w in widths],
-        horizontal_spacing=min(0.08, 0.5 / max(L, 1)),
+        horizontal_spacing=min(max(row_label_px / width, 0.04), 0.5 / max(L, 1)) if L > 1 else 0.04,
     )
     annotations = []
     for l, (W, b) in enumerate(zip(weights, biases, strict=True)):

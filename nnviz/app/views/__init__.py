@@ -116,13 +116,16 @@ def diagram_view(
     )
 
 
-def heatmaps_view(ex: Explorer) -> go.Figure:
+def heatmaps_view(ex: Explorer, *, width: int = 900) -> go.Figure:
+    """Every W and b; ``width``: the px it is laid out for (the live view's column is
+    about 520)."""
     net = ex.network
     return charts.layer_heatmaps(
         net.weights,
         net.biases,
         layer_names(ex),
         title=f"Weights and biases at iteration {ex.trainer.iteration}",
+        width=width,
     )
 
 

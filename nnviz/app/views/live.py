@@ -333,7 +333,7 @@ def live_specs(
     else:
         from . import heatmaps_view
 
-        fig = heatmaps_view(ex)
+        fig = heatmaps_view(ex, width=520)
         specs.append(
             FigureLive(
                 ex,
