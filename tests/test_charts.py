@@ -847,8 +847,12 @@ def test_small_gradients_print_with_a_shared_exponent_not_as_zeros():
 def test_layer_heatmaps_leave_room_for_the_next_matrix_row_labels(width):
     names = [["bit1", "bit2", "bit3"], [f"h1.{j}" for j in range(1, 6)], ["output"]]
     rng = np.random.default_rng(0)
-    fig = charts.layer_heatmaps([rng.normal(size=(3, 5)), rng.normal(size=(5, 1))],
-                                [rng.normal(size=5), rng.normal(size=1)], names, width=width)
+    fig = charts.layer_heatmaps(
+        [rng.normal(size=(3, 5)), rng.normal(size=(5, 1))],
+        [rng.normal(size=5), rng.normal(size=1)],
+        names,
+        width=width,
+    )
     x1 = fig.layout.xaxis.domain  # W1
     x2 = fig.layout.xaxis2.domain  # W2, whose rows are h1.1 … h1.5
     gap_px = (x2[0] - x1[1]) * (width - fig.layout.margin.l - (fig.layout.margin.r or 0))
