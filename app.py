@@ -27,7 +27,7 @@ ICONS = {
 
 state.init()
 state.follow_link_replay()
-settings = sidebar.sidebar()
+settings = sidebar.normalize()  # what the widgets hold; they are drawn after the charts
 for text in state.apply_changes(settings):
     state.note(text)
 for note in state.take_notes():
@@ -44,4 +44,5 @@ if st.session_state[state.LINK_NOTES]:
     )
 controls.control_bar()
 live.live_view()
+sidebar.sidebar()
 tabs.tabs()

@@ -59,8 +59,7 @@ def _options(s: Setting) -> list:
     if s.name == "dataset":
         return list(PRESETS) + ([CUSTOM] if SS.dataset == CUSTOM else [])
     if s.name in ("inputs", "targets"):
-        columns = [c for c in SS[state.TABLE].columns if c != "split"]
-        SS[s.name] = [c for c in SS[s.name] if c in columns]  # columns a new table dropped
+        columns = _columns()
         return columns if s.name == "inputs" else [c for c in columns if c not in SS.inputs]
     return list(s.choices)
 
@@ -183,10 +182,7 @@ def _add_feature() -> None:
 
 def _features(s: Setting, disabled: bool) -> None:
     """The features' widgets, under Inputs (see the module's docstring)."""
-    kept, notes = fit_features(SS.get(s.name) or [], SS.inputs, _columns())
-    for text in notes:
-        state.note(text, "warning")
-    SS[s.name] = list(kept)
+    kept = list(SS.get(s.name) or [])  # made to fit the inputs by normalize()
     pair = _playground_pair()
     if pair is not None:
         SS.feature_toggles = _toggles_on(pair)
@@ -294,10 +290,27 @@ def play_section() -> None:
     )
 
 
-def sidebar() -> Settings:
+def normalize() -> Settings:
+    """Before anything is drawn: the settings the widgets hold, made whole — the inputs and
+    targets keep only the table's columns (a new table may have dropped some), the
+    features only those that still fit their inputs (a note for each one dropped).
+    The page draws the live view with them first and the sidebar's widgets after (so
+    the charts reach the browser before ~60 widgets do)."""
     SS.setdefault("speed", 100)
     SS.setdefault("stop_at", 0)
     SS.setdefault("target_loss", 0.0)
+    columns = _columns()
+    for name in ("inputs", "targets"):
+        SS[name] = [c for c in SS[name] if c in columns]
+    kept, notes = fit_features(SS.get("features") or [], SS.inputs, columns)
+    for text in notes:
+        state.note(text, "warning")
+    SS["features"] = list(kept)
+    return state.read_settings()
+
+
+def sidebar() -> None:
+    """Draw the sidebar's widgets (their values were read by :func:`normalize`)."""
     with st.sidebar:
         st.markdown("### nnviz")
         st.caption("A neural network you can watch learn: every step, every matrix, every number.")
@@ -309,4 +322,3 @@ def sidebar() -> Settings:
         for title, rows in LAYOUT.items():
             _section(title, rows)
         play_section()
-    return state.read_settings()
