@@ -38,7 +38,7 @@ bench:
 
 # Regenerate requirements.lock from pyproject.toml: the exact versions, with hashes, of
 # everything setup.sh installs (the dependencies, the test and dev extras and the build
-# backend), for every Python from 3.10 and every platform. Versions already in the lock
+# backend), for every Python from 3.11 and every platform. Versions already in the lock
 # are kept while they still fit pyproject.toml; UPGRADE=1 moves everything to the newest,
 # UPGRADE="streamlit plotly" only those. The tool runs from a venv of its own, outside
 # the project; its version is pinned so that every run writes the same format.

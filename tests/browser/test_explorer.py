@@ -3,7 +3,7 @@
 Each test gets a fresh page, hence a fresh Streamlit session on the default data set
 (Exam scores: 2 inputs → 3 sigmoid → 1 sigmoid, seed 0, three training rows).
 
-While the live view plays, its fragment reruns every 0.25 s and the app's script
+While the live view plays, its fragment reruns every 0.15 s and the app's script
 state flips constantly, so these tests poll for values (metric texts, chart data,
 grid cells) instead of waiting for the app to be idle.
 """
@@ -287,6 +287,41 @@ def test_play_trains_in_place_and_pause_freezes(page):
     # no message-cache miss (a "connection error" dialog) during the fast refreshes
     assert not [e for e in errors if "ForwardMsg" in e], errors
     screenshot(page, "explorer-03-paused")
+
+
+def frozen_within(page, seconds: float) -> bool:
+    """The Iteration metric stops moving within ``seconds`` (and stays for 0.8 s)."""
+    start = time.monotonic()
+    last, stable_since = iteration(page), start
+    while time.monotonic() - start < seconds + 0.8:
+        now = iteration(page)
+        if now != last:
+            last, stable_since = now, time.monotonic()
+        elif time.monotonic() - stable_since >= 0.8:
+            return stable_since - start < seconds
+        time.sleep(0.02)
+    return False
+
+
+def test_every_pause_of_many_is_honoured(page):
+    """Play and Pause in quick succession, again and again, at different moments of a
+    refresh: each Pause stops the run (label and number), over one connection."""
+    reconnects = []  # the page's websocket is open already: any new one is a reconnection
+    page.on("websocket", lambda ws: reconnects.append(ws.url))
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    wait_ready(page)
+    for cycle, playing_for in enumerate((0.3, 1.1, 0.55, 2.0, 0.15)):
+        play_button(page, "Play").click()
+        expect(play_button(page, "Pause")).to_be_visible(timeout=POLL_MS)
+        time.sleep(playing_for)
+        play_button(page, "Pause").click()
+        expect(play_button(page, "Play")).to_be_visible(timeout=5_000)
+        assert frozen_within(page, 1.0), f"cycle {cycle}: the run went on after Pause"
+    assert iteration(page) > 0
+    assert not reconnects, "the page reconnected"
+    assert not [e for e in errors if "ForwardMsg" in e], errors
+    no_exception(page)
 
 
 def wait_cell_change(page, col: int, row: int, before: str) -> str:
