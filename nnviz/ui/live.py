@@ -18,6 +18,7 @@ import time
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 
 from ..app.views import live as lv
 from . import edge_editor, livechart, state
@@ -26,11 +27,15 @@ from .text import md
 SS = st.session_state
 TICK = 0.15  # seconds between refreshes while playing
 BUDGET = 0.05  # seconds of training per refresh, at most
-SHARE = 0.4  # of each TICK, the share all playing sessions of a process may train in
+SHARE = 0.4  # of a process's time, the share its playing sessions may train in together
 SLICES = 2  # states per refresh, played out in the browser between refreshes
 THUMBS_EVERY = 4  # the neuron maps refresh every this many refreshes while playing
 PLANE_EVERY = 3  # the output plane likewise
 LOSS_EVERY = 2  # and the loss curve
+REFRESHES_PER_S = 45  # of all the playing sessions of one server process together
+HOLD_SLICE = 0.02  # seconds: how often a held refresh looks for a waiting click
+STALE_AFTER = 1.0  # seconds without a refresh (or 3 intervals) after which a session
+# no longer counts as playing
 LOSS_AXES = {"auto": None, "linear": False, "log": True}
 OPEN_REFRESH = "_refresh_open"  # set while a refresh runs
 
@@ -71,19 +76,58 @@ _PLAYING: dict[str, float] = {}  # session id → when it last trained (this pro
 _PLAYING_LOCK = threading.Lock()
 
 
-def fair_budget() -> float:
-    """Seconds of training this refresh may take: BUDGET, shared among the sessions of
-    this server process that are playing now (they share one interpreter), so a room
-    of playing sessions leaves time for everyone's clicks."""
+def playing_sessions() -> int:
+    """How many sessions of this server process are playing now (this one counted)."""
     ctx = get_script_run_ctx()
     now = time.monotonic()
     with _PLAYING_LOCK:
         if ctx is not None:
             _PLAYING[ctx.session_id] = now
-        for sid in [s for s, t in _PLAYING.items() if now - t > 1.0]:
+        stale = max(STALE_AFTER, 3 * interval(len(_PLAYING)))
+        for sid in [s for s, t in _PLAYING.items() if now - t > stale]:
             del _PLAYING[sid]
-        n = max(len(_PLAYING), 1)
-    return min(BUDGET, SHARE * TICK / n)
+        return max(len(_PLAYING), 1)
+
+
+def fair_budget(n: int) -> float:
+    """Seconds of training this refresh may take: BUDGET, or less when ``n`` sessions
+    of this server process play (they share one interpreter): all their training
+    together takes at most SHARE of the process's time, so a room of playing sessions
+    leaves time for drawing and for everyone's clicks."""
+    return min(BUDGET, SHARE * interval(n) / n)
+
+
+def interval(n: int) -> float:
+    """Seconds between a playing session's refreshes, when ``n`` sessions of this
+    process play: TICK, or longer once they would together ask for more than
+    REFRESHES_PER_S. Past that the server cannot send a refresh before the session's
+    next one starts, and Streamlit drops what was not sent: every page froze at once
+    (benchmarks/bench_serve.py, 20 playing on one process) instead of slowing down."""
+    return max(TICK, n / REFRESHES_PER_S)
+
+
+def _click_waiting() -> bool:
+    """A click (a rerun of the whole page) is waiting for this run to end. Reads
+    Streamlit's pending request; False if that cannot be read."""
+    requests = getattr(get_script_run_ctx(), "script_requests", None)
+    pending = getattr(requests, "_rerun_data", None)
+    return (
+        getattr(requests, "_state", None) == ScriptRequestType.RERUN
+        and pending is not None
+        and not pending.fragment_id_queue
+        and not pending.fragment_id
+    )
+
+
+def hold(started: float, n: int) -> None:
+    """Keep this refresh open until ``interval(n)`` has passed since it started, when
+    that is longer than TICK (the browser's timer): the session's next refresh waits
+    meanwhile and the server sends this one. A click ends the wait at once."""
+    until = started + interval(n)
+    if interval(n) <= TICK:
+        return
+    while (left := until - time.perf_counter()) > 0 and not _click_waiting():
+        time.sleep(min(left, HOLD_SLICE))
 
 
 def tick() -> list[lv.State]:
@@ -96,7 +140,7 @@ def tick() -> list[lv.State]:
         return [lv.state_of(state.view())]
     speed = int(SS.get("speed", 100))
     slices = max(1, min(SLICES, speed, slices_for(ex)))
-    budget = fair_budget()
+    budget = fair_budget(playing_sessions())
     states = []
     done = 0
     for k in range(slices):
@@ -359,5 +403,7 @@ def live_view() -> None:
         charts_area(states, span)
         SS[OPEN_REFRESH] = False
         edge_editor.show()
+        if declared_playing and state.playing():
+            hold(now, playing_sessions())
 
     _live()
