@@ -390,8 +390,8 @@ def live_view() -> None:
         now = time.perf_counter()
         last = SS.get("_last_refresh", now - TICK)
         SS._last_refresh = now
-        # A refresh that did not get to its end was cut short by the next one (the
-        # browser's timer does not wait): this one only draws, so it gets to its end.
+        # A refresh that did not get to its end was interrupted (by a click, or by an
+        # error): this one only draws, so what is on screen catches up first.
         cut_short = SS.get(OPEN_REFRESH, False)
         SS[OPEN_REFRESH] = True
         states = [lv.state_of(state.view())] if cut_short else tick()
