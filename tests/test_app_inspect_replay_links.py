@@ -507,3 +507,24 @@ def test_gradient_check_reports_its_largest_error_and_where(at):
     assert found and float(found[1]) < 1e-6 and found[2] == result.where
     assert f"backprop {result.analytic:.6g}, numerical {result.numeric:.6g}" in message
     assert "Backprop is the exact derivative." in message
+
+
+def test_a_tabs_choices_survive_a_visit_to_another_tab(at):
+    """Only the open tab is built, so its widgets are not drawn while another tab is
+    open: what was chosen in them is kept for when the tab opens again."""
+    open_tab(at, "Backprop inspector")
+    run(at.slider(key="inspector_step").set_value(7))
+    open_tab(at, "Weights")
+    run(at.segmented_control(key="weights_view").set_value("change"))
+    open_tab(at, "Check & edit")
+    run(at.selectbox(key="edit_layer").set_value(2))
+    run(at.selectbox(key="edit_from").set_value(1))
+    open_tab(at, "Data")
+    step_n(at, 10)  # and the run goes on meanwhile
+    open_tab(at, "Backprop inspector")
+    assert at.slider(key="inspector_step").value == 7
+    open_tab(at, "Weights")
+    assert at.segmented_control(key="weights_view").value == "change"
+    open_tab(at, "Check & edit")
+    assert at.selectbox(key="edit_layer").value == 2
+    assert at.selectbox(key="edit_from").value == 1

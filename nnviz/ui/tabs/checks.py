@@ -64,13 +64,19 @@ def edit_weight_panel() -> None:
     SS.setdefault("edit_layer", 1)
     SS.edit_layer = min(int(SS.edit_layer), L)
     c1, c2, c3, c4, c5 = st.columns([0.8, 1.2, 1.2, 1, 0.8])
-    c1.selectbox("Layer", list(range(1, L + 1)), key="edit_layer", format_func=lambda k: f"W{k}")
+    # the choices are kept while another tab is open (only the open tab is built)
+    kept = {"persist_state": "page"}
+    c1.selectbox(
+        "Layer", list(range(1, L + 1)), key="edit_layer", format_func=lambda k: f"W{k}", **kept
+    )
     k = int(SS.edit_layer)
     rows, cols = names[k - 1], names[k]
     SS.edit_from = min(int(SS.get("edit_from", 0)), len(rows) - 1)
     SS.edit_to = min(int(SS.get("edit_to", 0)), len(cols) - 1)
-    c2.selectbox("From", list(range(len(rows))), key="edit_from", format_func=lambda i: rows[i])
-    c3.selectbox("To", list(range(len(cols))), key="edit_to", format_func=lambda j: cols[j])
+    c2.selectbox(
+        "From", list(range(len(rows))), key="edit_from", format_func=lambda i: rows[i], **kept
+    )
+    c3.selectbox("To", list(range(len(cols))), key="edit_to", format_func=lambda j: cols[j], **kept)
     current = float(ex.network.weights[k - 1][int(SS.edit_from), int(SS.edit_to)])
     shown = (k, int(SS.edit_from), int(SS.edit_to), current)
     if SS.get("_edit_shown") != shown:  # another weight, or this one moved: show its value

@@ -72,6 +72,7 @@ def inspector_tab() -> None:
         key="inspector_step",
         format="%d",
         label_visibility="collapsed",
+        persist_state="page",  # kept while another tab is open (only the open one is built)
     )
     c3.button(
         "Next",
@@ -91,7 +92,14 @@ def inspector_tab() -> None:
     with left:
         value = np.asarray(step.value)
         if value.ndim == 3:  # softmax's Jacobian: one k×k matrix per row
-            row = st.number_input("Row of the batch", 0, value.shape[0] - 1, 0, key="inspector_row")
+            row = st.number_input(
+                "Row of the batch",
+                0,
+                value.shape[0] - 1,
+                0,
+                key="inspector_row",
+                persist_state="page",
+            )
             value = value[row]
         rows, cols = _labels(ex, step)
         diverging = (

@@ -23,6 +23,7 @@ def weights_tab() -> None:
         list(WEIGHT_VIEWS),
         key="weights_view",
         default="weights",
+        persist_state="page",  # kept while another tab is open
         format_func=lambda k: WEIGHT_VIEWS[k][0],
     )
     _, build = WEIGHT_VIEWS[SS.get("weights_view") or "weights"]
