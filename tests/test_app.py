@@ -324,6 +324,23 @@ def test_play_stops_at_the_chosen_iteration(at):
     assert any("Reached iteration 5" in t for t in toasts(at))
 
 
+def test_play_stops_at_the_chosen_training_accuracy(at):
+    assert not [w for w in at.number_input if w.key == "target_accuracy"]  # a regression
+    run(at.selectbox(key="dataset").set_value("circle"))
+    at.number_input(key="target_accuracy").set_value(90.0)
+    at.select_slider(key="speed").set_value(1000)
+    click(at, "play")  # each run's tick trains up to 1000 steps, or 50 ms
+    for _ in range(100):
+        if not at.session_state["playing"]:
+            break
+        run(at)
+    ex = explorer(at)
+    assert at.session_state["playing"] is False and play_label(at) == "Play"
+    assert 0 < ex.trainer.iteration < 1000
+    assert ex.trainer.accuracy() >= 0.9
+    assert any("Training accuracy" in t and "90.0%" in t for t in toasts(at))
+
+
 def diverge(at: AppTest) -> AppTest:
     run(at.selectbox(key="dataset").set_value("plane"))
     at.selectbox(key="activation").set_value("relu")

@@ -370,6 +370,26 @@ def test_train_chunk_stops_at_the_first_step_below_the_target_loss():
     assert ex.trainer.iteration == first + 1
 
 
+def test_train_chunk_stops_at_the_first_weights_that_reach_the_target_accuracy():
+    ex = preset("circle")
+    start = ex.trainer.accuracy()
+    target = 0.95
+    assert start < target
+    r = ex.train_chunk(10**6, budget_s=10.0, target_accuracy=target)
+    assert "accuracy" in r.stopped and "95.0%" in r.stopped, r.stopped
+    assert ex.trainer.accuracy() >= target
+    # one step fewer, from the same start, falls short: it stopped at the first
+    again = preset("circle")
+    again.step(ex.trainer.iteration - 1)
+    assert again.trainer.accuracy() < target
+
+
+def test_a_regression_has_no_accuracy_to_stop_at():
+    ex = exam()
+    r = ex.train_chunk(50, budget_s=5.0, target_accuracy=0.5)
+    assert r.steps == 50 and r.stopped == ""
+
+
 def test_train_chunk_stays_within_its_time_budget():
     ex = exam()
     t0 = time.perf_counter()

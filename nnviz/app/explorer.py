@@ -576,12 +576,22 @@ class Explorer:
         return done
 
     def train_chunk(
-        self, max_steps: int, budget_s: float = 0.15, stop_at: int = 0, target_loss: float = 0.0
+        self,
+        max_steps: int,
+        budget_s: float = 0.15,
+        stop_at: int = 0,
+        target_loss: float = 0.0,
+        target_accuracy: float = 0.0,
     ) -> ChunkResult:
-        """One live-training tick; see :func:`train_chunk`."""
+        """One live-training tick; see :func:`train_chunk`. ``target_accuracy`` applies
+        to classification only (a regression has no accuracy)."""
         self._interrupt()
         start = self.trainer.iteration
-        result = train_chunk(self.trainer, max_steps, budget_s, stop_at, target_loss)
+        if self.task == "regression":
+            target_accuracy = 0.0
+        result = train_chunk(
+            self.trainer, max_steps, budget_s, stop_at, target_loss, target_accuracy
+        )
         if result.diverged:
             self._diverged(start, result.stopped)
         elif result.steps:
@@ -691,10 +701,12 @@ def train_chunk(
     budget_s: float = 0.15,
     stop_at: int = 0,
     target_loss: float = 0.0,
+    target_accuracy: float = 0.0,
 ) -> ChunkResult:
     """Train up to ``max_steps`` steps or ``budget_s`` seconds, whichever ends first.
 
-    ``stop_at`` (an iteration count, 0 = never) and ``target_loss`` (0 = never) end
+    ``stop_at`` (an iteration count, 0 = never), ``target_loss`` (0 = never) and
+    ``target_accuracy`` (a share of the training rows classified right, 0 = never) end
     play; so does divergence. Time is checked every few steps, so a tick stays
     close to its budget whatever the network's size.
     """
@@ -710,12 +722,18 @@ def train_chunk(
                 stopped = f"Reached iteration {stop_at}."
                 break
         try:
-            if target_loss:
-                # one step at a time, so play stops at the first step below the target
+            if target_loss or target_accuracy:
+                # one step at a time, so play stops at the first step that meets a target
                 for _ in range(n):
                     rec = trainer.step()
-                    if rec.loss <= target_loss:
+                    if target_loss and rec.loss <= target_loss:
                         stopped = f"Loss {rec.loss:.4g} reached the target {target_loss:g}."
+                        break
+                    # the weights after the step: the ones on screen when play stops
+                    if target_accuracy and (acc := trainer.accuracy()) >= target_accuracy:
+                        stopped = (
+                            f"Training accuracy {acc:.1%} reached the target {target_accuracy:.1%}."
+                        )
                         break
             else:
                 trainer.run(n)

@@ -146,7 +146,11 @@ def tick() -> list[lv.State]:
     for k in range(slices):
         steps = (speed * (k + 1)) // slices - done
         result = ex.train_chunk(
-            steps, budget / slices, int(SS.get("stop_at") or 0), float(SS.get("target_loss") or 0.0)
+            steps,
+            budget / slices,
+            int(SS.get("stop_at") or 0),
+            float(SS.get("target_loss") or 0.0),
+            float(SS.get("target_accuracy") or 0.0) / 100,
         )
         done += result.steps
         if result.steps or not states:

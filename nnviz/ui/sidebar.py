@@ -288,6 +288,17 @@ def play_section() -> None:
         key="target_loss",
         help="0: no target.",
     )
+    if state.explorer().task != "regression":
+        st.number_input(
+            "Stop at training accuracy (%)",
+            min_value=0.0,
+            max_value=100.0,
+            step=5.0,
+            format="%.1f",
+            key="target_accuracy",
+            help="Play stops at the first step whose weights classify at least this share "
+            "of the training rows right. 0: no target.",
+        )
 
 
 def normalize() -> Settings:
@@ -299,6 +310,7 @@ def normalize() -> Settings:
     SS.setdefault("speed", 100)
     SS.setdefault("stop_at", 0)
     SS.setdefault("target_loss", 0.0)
+    SS.setdefault("target_accuracy", 0.0)
     columns = _columns()
     for name in ("inputs", "targets"):
         SS[name] = [c for c in SS[name] if c in columns]
