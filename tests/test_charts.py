@@ -857,3 +857,25 @@ def test_layer_heatmaps_leave_room_for_the_next_matrix_row_labels(width):
     x2 = fig.layout.xaxis2.domain  # W2, whose rows are h1.1 … h1.5
     gap_px = (x2[0] - x1[1]) * (width - fig.layout.margin.l - (fig.layout.margin.r or 0))
     assert gap_px >= D.text_px("h1.5") + 6, gap_px
+
+
+@pytest.mark.parametrize(
+    "inputs, width",
+    [
+        (["x1", "x2"], 470),
+        (["hours_studied", "hours_slept"], 470),  # long names: a wide left margin
+        (["a rather long input name", "another long one"], 430),
+        (["x1", "x2"], 300),
+    ],
+)
+def test_the_diagrams_colour_legend_fits_the_figure(inputs, width):
+    from nnviz.charts.diagram import text_px
+
+    net = nnviz.Network([2, 3, 1], seed=0)
+    names = [inputs, ["h1.1", "h1.2", "h1.3"], ["y"]]
+    fig = charts.network_diagram(net.weights, None, layer_names=names, width=width)
+    legend = next(a for a in fig.layout.annotations if a.name == "legend")
+    text = re.sub("<[^>]+>", "", legend.text)
+    start = fig.layout.margin.l + (legend.xshift or 0)  # px from the figure's left edge
+    assert start >= 0
+    assert start + text_px(text) <= width, (text, start, width)

@@ -565,9 +565,10 @@ def _layout(
         f"<span style='color:{ORANGE}'><b>orange</b></span> negative · "
         f"line width ∝ {what}"
     )
-    if text_px(f"blue positive · orange negative · line width ∝ {what}") > (
-        frame["plot_w"] + frame["left"] + frame["right"] - 16
-    ):
+    # under the diagram from the figure's left edge (not the plot's: long input names
+    # make a wide left margin), in full if it fits the figure's width, else short
+    width = frame["plot_w"] + frame["left"] + frame["right"]
+    if 1.05 * text_px(f"blue positive · orange negative · line width ∝ {what}") > width - 12:
         legend = (
             f"<span style='color:{BLUE}'><b>blue</b></span> + · "
             f"<span style='color:{ORANGE}'><b>orange</b></span> − · width ∝ {what}"
@@ -580,6 +581,7 @@ def _layout(
             yref="paper",
             yanchor="top",
             xanchor="left",
+            xshift=-(frame["left"] - 6),
             yshift=-6,
             showarrow=False,
             font=dict(size=FONT_SIZE, color=GREY),
