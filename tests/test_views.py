@@ -365,3 +365,13 @@ def test_curve_view_draws_the_network_over_its_one_input():
     assert names[:3] == ["network", "train", "test"]
     n_rows = sum(len(t.x) for t in fig.data[1:])
     assert n_rows == len(ex.table)
+
+
+@pytest.mark.parametrize(
+    "name, hidden", [("xor", (4,)), ("blobs3", (8,) * 6), ("spiral", (8,) * 6), ("circle", ())]
+)
+def test_the_neuron_maps_fit_their_column_side_by_side(name, hidden):
+    ex = Explorer(settings=Settings.for_preset(name, hidden=hidden))
+    fig = views.thumbnails_view(ex, resolution=8)
+    assert fig.layout.width <= views.THUMBS_WIDTH, (fig.layout.width, ex.network.layer_sizes)
+    assert views.thumbnail_px(ex) >= views.THUMB_PX[0]

@@ -337,10 +337,19 @@ def thumbnails_view(ex: Explorer, *, resolution: int = 24, network=None, patch: 
     )
 
 
+THUMBS_WIDTH = 420  # px: the neuron maps' room, the live view's right column at 1280 px
+THUMB_PX = (32, 78)  # the smallest and largest map, px
+
+
 def thumbnail_px(ex: Explorer) -> int:
     """Thumbnail width: smaller for wide layers, so the maps stay about as tall as the
-    diagram."""
-    return int(np.clip(420 // max(ex.network.layer_sizes[1:]), 44, 78))
+    diagram, and for many layers, so that all of them fit THUMBS_WIDTH side by side."""
+    sizes = ex.network.layer_sizes[1:]
+    lo, hi = THUMB_PX
+    px = int(np.clip(420 // max(sizes), lo, hi))
+    while px > lo and charts.thumbnails_size(sizes, px)[0] > THUMBS_WIDTH:
+        px -= 1
+    return px
 
 
 def thumbnails_height(ex: Explorer) -> int:
