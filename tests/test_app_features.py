@@ -340,3 +340,13 @@ def test_a_feature_without_a_value_past_the_data_leaves_those_points_blank():
     assert np.isnan(z[:, xs < -5.01]).all() and np.isfinite(z[:, xs > -5.0]).all()
     views.thumbnails_view(ex, resolution=8)
     views.plane_view(ex, resolution=20, patch=True)
+
+
+def test_the_feature_boxs_example_names_the_first_input_and_is_seen_whole():
+    from nnviz.ui.sidebar import PLACEHOLDER_CHARS, _feature_example
+
+    assert _feature_example("x1") == "e.g. sin(x1) or x1**3"
+    assert _feature_example("hours_studied") == "e.g. hours_studied**2"
+    assert _feature_example("a_column_name_longer_than_the_box") == "an expression"
+    for ref in ("x", "bit1", "hours_studied", "`hours studied`", "z" * 40):
+        assert len(_feature_example(ref)) <= PLACEHOLDER_CHARS

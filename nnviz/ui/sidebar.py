@@ -214,7 +214,7 @@ def _features(s: Setting, disabled: bool) -> None:
         key="new_feature",
         on_change=_add_feature,
         disabled=disabled,
-        placeholder=f"e.g. sin({ref}) or {ref}**3",
+        placeholder=_feature_example(ref),
         help="Any expression over the input columns: numbers, + - * / **, "
         "( ), sin cos tan tanh exp log sqrt abs. Write a name with spaces "
         "or symbols in backquotes, like `hours studied`.",
@@ -230,6 +230,15 @@ def _features(s: Setting, disabled: bool) -> None:
     )
     if SS.get(FEATURE_ERROR):
         st.error(md(SS[FEATURE_ERROR]), icon=":material/error:")
+
+
+PLACEHOLDER_CHARS = 25  # what the feature box shows in full, in the sidebar's width
+
+
+def _feature_example(ref: str) -> str:
+    """The feature box's example, over the first input, short enough to be seen whole."""
+    examples = (f"e.g. sin({ref}) or {ref}**3", f"e.g. {ref}**2", f"{ref}**2")
+    return next((e for e in examples if len(e) <= PLACEHOLDER_CHARS), "an expression")
 
 
 def _section(title: str, rows) -> None:
