@@ -50,6 +50,11 @@ def test_a_waiting_click_is_seen_and_a_timed_refresh_is_not(requests):
     assert live._click_waiting()
 
 
+def test_a_closing_session_ends_the_hold(requests):
+    requests.request_stop()  # the browser went away
+    assert live._click_waiting()
+
+
 class Clock:
     """perf_counter and sleep on a fake clock; ``at`` calls a function at a time."""
 

@@ -107,12 +107,15 @@ def interval(n: int) -> float:
 
 
 def _click_waiting() -> bool:
-    """A click (a rerun of the whole page) is waiting for this run to end. Reads
-    Streamlit's pending request; False if that cannot be read."""
+    """A click (a rerun of the whole page) is waiting for this run to end, or the
+    session is closing. Reads Streamlit's pending request; False if that cannot be read."""
     requests = getattr(get_script_run_ctx(), "script_requests", None)
     pending = getattr(requests, "_rerun_data", None)
+    kind = getattr(requests, "_state", None)
+    if kind == ScriptRequestType.STOP:
+        return True
     return (
-        getattr(requests, "_state", None) == ScriptRequestType.RERUN
+        kind == ScriptRequestType.RERUN
         and pending is not None
         and not pending.fragment_id_queue
         and not pending.fragment_id
