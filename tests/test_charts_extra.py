@@ -168,3 +168,17 @@ def test_confusion_matrix_names_classes_and_refuses_non_counts():
         charts.confusion_figure([[1, -1], [0, 2]])
     with pytest.raises(ValueError, match="counts"):
         charts.confusion_figure([[1.5, 0], [0, 2]])
+
+
+def test_the_3d_landscapes_log_ticks_stay_clear_of_the_bottom_corner():
+    import math
+
+    from nnviz.charts.landscape import _z_log_ticks
+
+    surface = np.logspace(0, -8, 21 * 21).reshape(21, 21)  # 1 … 1e-8
+    ticks = _z_log_ticks(surface, [0.5, 1e-3])["tickvals"]
+    lo, hi = -8.0, 0.0
+    assert 2 <= len(ticks) <= 5 and max(ticks) == 1.0
+    assert all((math.log10(t) - lo) / (hi - lo) >= 0.125 for t in ticks)
+    assert 1e-8 not in ticks
+    assert _z_log_ticks(np.full((3, 3), 0.2), None) == {}  # under a decade: Plotly's own

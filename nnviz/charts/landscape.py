@@ -23,6 +23,24 @@ PATH_NAME = "path"
 START_NAME = "start"
 
 
+def _z_log_ticks(*losses) -> dict:
+    """The 3-D log axis's ticks over these losses (the surface's, the path's): at most
+    five decades, none in the bottom eighth of the axis, where its label would sit on
+    the α axis's ticks at the corner they share."""
+    values = _finite_positive(
+        np.concatenate([np.asarray(v, dtype=float).ravel() for v in losses if v is not None])
+    )
+    if not values.size:
+        return {}
+    lo, hi = math.log10(values.min()), math.log10(values.max())
+    if hi - lo < 1:
+        return {}
+    decades = list(range(math.ceil(lo), math.floor(hi) + 1))
+    step = max(1, math.ceil(len(decades) / 5))
+    kept = [d for d in decades[::-1][::step] if (d - lo) / (hi - lo) >= 0.125]
+    return {"tickvals": [10.0**d for d in kept]} if len(kept) >= 2 else {}
+
+
 def _finite_positive(loss: np.ndarray) -> np.ndarray:
     v = loss[np.isfinite(loss)]
     return v[v > 0]
@@ -166,6 +184,7 @@ def landscape_figure(
                     type="log" if log else "linear",
                     exponentformat="e",
                     nticks=6,
+                    **(_z_log_ticks(L, path_loss) if log else {}),
                     **axis,
                 ),
                 aspectmode="manual",
