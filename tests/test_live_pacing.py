@@ -90,3 +90,53 @@ def test_few_sessions_are_not_held(monkeypatch, requests):
     clock = Clock(monkeypatch)
     live.hold(0.0, 1)
     assert clock.slept == []
+
+
+# ------------------------------------------------------------ one click, one action
+class Ctx:
+    """A script run: a live refresh (a fragment run) or a run of the whole page."""
+
+    def __init__(self):
+        self.fragment_ids_this_run = None
+
+
+@pytest.fixture
+def run_ctx(monkeypatch):
+    from nnviz.ui import controls
+
+    ctx = Ctx()
+    monkeypatch.setattr(controls, "SS", {})
+    monkeypatch.setattr(controls, "get_script_run_ctx", lambda: ctx)
+    clock = [100.0]
+    monkeypatch.setattr(controls.time, "monotonic", lambda: clock[0])
+    return controls, ctx, clock
+
+
+def test_a_click_delivered_in_a_refresh_and_again_in_its_own_run_acts_once(run_ctx):
+    controls, ctx, clock = run_ctx
+    calls = []
+    pause = controls.once_per_click("play")(calls.append)
+    ctx.fragment_ids_this_run = ["live"]  # the timer's refresh carried the click
+    pause(False)
+    ctx.fragment_ids_this_run = None  # then the click's own run, the button drawn anew
+    clock[0] += 0.01
+    pause(True)
+    assert calls == [False]
+
+
+def test_clicks_in_runs_of_the_page_all_act(run_ctx):
+    controls, ctx, clock = run_ctx
+    calls = []
+    play = controls.once_per_click("play")(calls.append)
+    step = controls.once_per_click("step")(calls.append)
+    for value in (True, False, True):  # quick clicks, each in its own run
+        play(value)
+        clock[0] += 0.05
+    ctx.fragment_ids_this_run = ["live"]
+    play(False)  # delivered in a refresh …
+    clock[0] += 0.01
+    step(1)  # … and another button right after: a click of its own
+    clock[0] += controls.REPEAT_WINDOW
+    ctx.fragment_ids_this_run = None
+    play(True)  # past the window: a new click
+    assert calls == [True, False, True, False, 1, True]

@@ -6,27 +6,67 @@ draws the state after the click. Play only sets a flag; the live fragment trains
 
 from __future__ import annotations
 
+import functools
+import time
+
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from . import replay, state
 
 SS = st.session_state
 STEP_COUNTS = (10, 100, 1000)
+REPEAT_WINDOW = 0.5  # seconds: a click's second delivery comes this soon after its first
+LAST_CLICK = "_last_control_click"  # (button key, when, whether in a live refresh)
 
 
-def _step(n: int) -> None:
+def once_per_click(key: str):
+    """A control button's callback, run once per click.
+
+    While the live view refreshes on a timer, one click can reach the server twice:
+    first in the timer's refresh of the live fragment (a fragment run), then in the
+    click's own run of the page. Between the two the button may be drawn again with
+    the opposite action (Pause → Play), so the second call would undo the first; a
+    call of the same button's callback within REPEAT_WINDOW of one made in a live
+    refresh is that second delivery, and does nothing.
+    """
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def callback(*args):
+            ctx = get_script_run_ctx()
+            in_refresh = bool(ctx and ctx.fragment_ids_this_run)
+            now = time.monotonic()
+            last = SS.get(LAST_CLICK)
+            SS[LAST_CLICK] = (key, now, in_refresh)
+            if last is not None and last[0] == key and last[2] and now - last[1] < REPEAT_WINDOW:
+                return None
+            return fn(*args)
+
+        return callback
+
+    return wrap
+
+
+def _train(n: int) -> None:
     state.stop_playing()
     state.leave_replay()  # stepping trains the live run: show it
-    ex = state.explorer()
-    ex.step(n)
+    state.explorer().step(n)
 
 
+@once_per_click("step")
+def _step(n: int) -> None:
+    _train(n)
+
+
+@once_per_click("step_n")
 def _step_n() -> None:
-    _step(int(SS.get("step_n_count", 100)))
+    _train(int(SS.get("step_n_count", 100)))
 
 
+@once_per_click("play")
 def _set_playing(playing: bool) -> None:
-    """Play/Pause's callback. It sets, not toggles: a click delivered twice stays one."""
+    """Play/Pause's callback. It sets, not toggles, and runs once per click."""
     if playing:
         state.explorer().clear_divergence()
         state.start_playing()
@@ -34,12 +74,14 @@ def _set_playing(playing: bool) -> None:
         state.stop_playing()
 
 
+@once_per_click("reset")
 def _reset() -> None:
     state.stop_playing()
     state.explorer().reset()
     state.note(state.explorer().notes[-1])
 
 
+@once_per_click("new_seed")
 def _new_seed() -> None:
     state.stop_playing()
     seed = state.explorer().new_seed()
