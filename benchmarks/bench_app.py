@@ -26,29 +26,20 @@ import argparse
 import contextlib
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 
+import harness
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_ARGS = [*harness.CHROMIUM_ARGS, "--disable-quic"]
 VIEWPORT = {"width": 1440, "height": 900}
-METRIC = "[data-testid='stMetricValue']"
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+METRIC, IDLE = harness.METRIC, harness.IDLE
 CHART = ".js-plotly-plot"
 
 TRIVIAL_APP = textwrap.dedent("""
@@ -102,57 +93,23 @@ PROBE_JS = """
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit(app: Path):
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    port = harness.free_port()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            cmd, cwd=app.parent, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            harness.streamlit_command(app, port),
+            cwd=app.parent,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r,
-                ):
-                    if r.read().strip() == b"ok":
-                        break
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"streamlit exited:\n{log.read().decode()[-2000:]}")
-                time.sleep(0.2)
+            harness.wait_health(url, proc, log, timeout=90)
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            harness.stop(proc)
 
 
 def iteration(page) -> int:

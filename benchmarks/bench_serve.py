@@ -42,7 +42,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,26 +50,21 @@ import time
 import urllib.request
 from pathlib import Path
 
+import harness
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *harness.CHROMIUM_ARGS,
     # every page keeps its timers running at full rate (no background throttling)
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
     "--disable-backgrounding-occluded-windows",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
-METRIC = "[data-testid='stMetricValue']"
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+METRIC, IDLE = harness.METRIC, harness.IDLE
 PLAY = ".st-key-play"
 COOKIE = "nnviz_replica"
 TIMEOUT_MS = 120_000
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 TARGET_P95_S = 1.5
 
 # On the load pages: every change of the Iteration metric's text (= one refresh of the
@@ -85,12 +79,6 @@ COUNTER_JS = """
   }, 25);
 })();
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -112,19 +100,6 @@ def machine_busy() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
-def wait_health(url: str, proc: subprocess.Popen, log, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), DIRECT.open(url + "/_stcore/health", timeout=2) as r:
-            if r.read().strip() == b"ok":
-                return
-        if proc.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"the server exited:\n{log.read().decode()[-3000:]}")
-        time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url}/_stcore/health within {timeout:.0f} s")
-
-
 class Server:
     """One Streamlit process on loopback, or scripts/serve.sh with N replicas."""
 
@@ -137,26 +112,8 @@ class Server:
     def __enter__(self):
         log = self._stack.enter_context(tempfile.TemporaryFile())
         if self.replicas == 1:
-            port = free_port()
-            cmd = [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(self.app),
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--logger.level",
-                "warning",
-            ]
+            port = harness.free_port()
+            cmd = harness.streamlit_command(self.app, port, "--logger.level", "warning")
             proc = subprocess.Popen(
                 cmd,
                 cwd=self.app.parent,
@@ -164,13 +121,13 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-            self._stack.callback(_stop, proc)
+            self._stack.callback(harness.stop, proc)
             self.url = f"http://127.0.0.1:{port}"
-            wait_health(self.url, proc, log)
+            harness.wait_health(self.url, proc, log)
             self.pids = [proc.pid]
             return self
         run = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-        port, *ports = (free_port() for _ in range(self.replicas + 1))
+        port, *ports = (harness.free_port() for _ in range(self.replicas + 1))
         cmd = [
             "bash",
             "scripts/serve.sh",
@@ -193,7 +150,7 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._stack.callback(_stop, proc, group=True)
+        self._stack.callback(harness.stop, proc, group=True)
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 180
         while not (run / "nginx.pid").exists() or not self._answers():
@@ -238,21 +195,8 @@ class Server:
 
 def _get(url: str, route: str | None = None) -> str:
     headers = {"Cookie": f"{COOKIE}={route}"} if route else {}
-    with DIRECT.open(urllib.request.Request(url, headers=headers), timeout=10) as r:
+    with harness.DIRECT.open(urllib.request.Request(url, headers=headers), timeout=10) as r:
         return r.read().decode()
-
-
-def _stop(proc: subprocess.Popen, group: bool = False) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(20)
-    if group:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    elif proc.poll() is None:
-        proc.kill()
-    proc.wait(10)
 
 
 def open_page(

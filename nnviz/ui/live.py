@@ -126,9 +126,10 @@ def hold(started: float, n: int) -> None:
     """Keep this refresh open until ``interval(n)`` has passed since it started, when
     that is longer than TICK (the browser's timer): the session's next refresh waits
     meanwhile and the server sends this one. A click ends the wait at once."""
-    until = started + interval(n)
-    if interval(n) <= TICK:
+    span = interval(n)
+    if span <= TICK:
         return
+    until = started + span
     while (left := until - time.perf_counter()) > 0 and not _click_waiting():
         time.sleep(min(left, HOLD_SLICE))
 
