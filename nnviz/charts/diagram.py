@@ -628,6 +628,20 @@ def _prepare(weights, layer_names, activations):
     return sizes, layer_names, activations
 
 
+def _state(sizes, weights, biases, node_values, edge_values, edge_scale, node_max):
+    """One state of the network as the diagram and its patch both read it: the checked
+    weights and edge values, the node values' array, and the colour scales of the
+    edges, nodes and biases (so a patch scales exactly as the whole figure does)."""
+    weights = _check_shapes(weights, sizes)
+    if edge_values is not None:
+        edge_values = _check_shapes(edge_values, sizes, "edge_values")
+    scale = symmetric_max(_flat(weights if edge_values is None else edge_values), zmax=edge_scale)
+    nv = _node_array(node_values, sizes)
+    nmax = symmetric_max(nv if nv is not None else [], zmax=node_max)
+    bmax = symmetric_max(_bias_array(biases, sizes))
+    return weights, edge_values, nv, scale, nmax, bmax
+
+
 def network_diagram(
     weights: Sequence,
     biases: Sequence | None = None,
@@ -659,15 +673,10 @@ def network_diagram(
     whatever the values, so figures of one architecture can be swapped or animated.
     """
     sizes, layer_names, activations = _prepare(weights, layer_names, activations)
-    weights = _check_shapes(weights, sizes)
-    if edge_values is not None:
-        edge_values = _check_shapes(edge_values, sizes, "edge_values")
+    weights, edge_values, nv, scale, nmax, bmax = _state(
+        sizes, weights, biases, node_values, edge_values, edge_scale, node_max
+    )
     geom = _geometry(sizes)
-    v = _flat(weights if edge_values is None else edge_values)
-    scale = symmetric_max(v, zmax=edge_scale)
-    nv = _node_array(node_values, sizes)
-    nmax = symmetric_max(nv if nv is not None else [], zmax=node_max)
-    bmax = symmetric_max(_bias_array(biases, sizes))
     frame = _frame(
         geom, layer_names, width=width, height=height, title=title, has_node_values=nv is not None
     )
@@ -718,14 +727,10 @@ def network_diagram_patch(
     ranges, hover values, the title). Live views send this instead of a new figure.
     """
     sizes = _sizes_of(weights)
-    weights = _check_shapes(weights, sizes)
-    if edge_values is not None:
-        edge_values = _check_shapes(edge_values, sizes, "edge_values")
+    weights, edge_values, nv, scale, nmax, bmax = _state(
+        sizes, weights, biases, node_values, edge_values, edge_scale, node_max
+    )
     geom = _geometry(sizes)
-    scale = symmetric_max(_flat(weights if edge_values is None else edge_values), zmax=edge_scale)
-    nv = _node_array(node_values, sizes)
-    nmax = symmetric_max(nv if nv is not None else [], zmax=node_max)
-    bmax = symmetric_max(_bias_array(biases, sizes))
     traces = _dynamic_traces(
         geom,
         weights,
