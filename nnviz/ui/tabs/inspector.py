@@ -18,6 +18,7 @@ from ...app import views
 from ...app.inspector import inspect_step
 from .. import state
 from ..livechart import CONFIG as CHART_CONFIG
+from ..stepper import stepper
 
 SS = st.session_state
 PHASE_ICONS = {
@@ -40,48 +41,22 @@ def _labels(ex, step):
     return rows, cols
 
 
-def _move(delta: int, n: int) -> None:
-    SS.inspector_step = int(np.clip(int(SS.get("inspector_step", 1)) + delta, 1, n))
-
-
 def inspector_tab() -> None:
     ex = state.view()
     trace = ex.trainer.trace()
     steps = inspect_step(trace, bias=ex.network.bias)
     n = len(steps)
-    SS.inspector_step = int(np.clip(int(SS.get("inspector_step", 1)), 1, n))  # 1-based
     where = "replayed" if state.replaying() else "current"
     st.caption(
         f"The step the trainer would take next from the {where} weights "
         f"(iteration {ex.trainer.iteration}), taken apart — nothing is applied."
     )
-    c1, c2, c3 = st.columns([1, 6, 1])
-    c1.button(
-        "Back",
-        key="inspector_prev",
-        icon=":material/chevron_left:",
-        on_click=_move,
-        args=(-1, n),
-        width="stretch",
-        disabled=SS.inspector_step == 1,
-    )
-    c2.slider(
-        "Step of the calculation",
-        1,
+    stepper(
+        "inspector_step",
         n,
-        key="inspector_step",
-        format="%d",
-        label_visibility="collapsed",
-        persist_state="page",  # kept while another tab is open (only the open one is built)
-    )
-    c3.button(
-        "Next",
-        key="inspector_next",
-        icon=":material/chevron_right:",
-        on_click=_move,
-        args=(1, n),
-        width="stretch",
-        disabled=SS.inspector_step == n,
+        label="Step of the calculation",
+        back_key="inspector_prev",
+        next_key="inspector_next",
     )
     step = steps[SS.inspector_step - 1]
     st.markdown(

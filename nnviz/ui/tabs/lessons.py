@@ -19,6 +19,7 @@ from ...app.lessons import LESSONS, Lesson, LessonStep
 from ...data import PRESETS
 from .. import state
 from ..livechart import CONFIG as CHART_CONFIG
+from ..stepper import stepper
 from ..text import md
 
 SS = st.session_state
@@ -32,10 +33,6 @@ def _shape(shape: tuple) -> str:
 
 def _on_lesson() -> None:
     SS[STEP] = 1
-
-
-def _move(delta: int, n: int) -> None:
-    SS[STEP] = int(np.clip(int(SS.get(STEP, 1)) + delta, 1, n))
 
 
 def _blocked(lesson: Lesson) -> list[str]:
@@ -221,7 +218,6 @@ def lessons_tab() -> None:
     )
     lesson = LESSONS[SS[LESSON]]
     n = len(lesson.steps)
-    SS[STEP] = int(np.clip(int(SS.get(STEP, 1)), 1, n))
     st.caption(lesson.summary)
     differs = lessons.differences(lesson, ex)
     if differs:
@@ -231,34 +227,7 @@ def lessons_tab() -> None:
             + ". Step 1's **Run this step** loads it.",
             icon=":material/school:",
         )
-    c1, c2, c3 = st.columns([1, 6, 1])
-    c1.button(
-        "Back",
-        key="lesson_back",
-        icon=":material/chevron_left:",
-        on_click=_move,
-        args=(-1, n),
-        width="stretch",
-        disabled=SS[STEP] == 1,
-    )
-    c2.slider(
-        "Step of the lesson",
-        1,
-        n,
-        key=STEP,
-        format="%d",
-        label_visibility="collapsed",
-        persist_state="page",
-    )  # its place survives a visit to another tab
-    c3.button(
-        "Next",
-        key="lesson_next",
-        icon=":material/chevron_right:",
-        on_click=_move,
-        args=(1, n),
-        width="stretch",
-        disabled=SS[STEP] == n,
-    )
+    stepper(STEP, n, label="Step of the lesson", back_key="lesson_back", next_key="lesson_next")
     index = SS[STEP] - 1
     step = lesson.steps[index]
     st.subheader(f"{SS[STEP]}. {step.title}", anchor=False)
