@@ -117,6 +117,10 @@ def toasts(at: AppTest) -> list[str]:
     return [shown_text(t.value) for t in at.toast]
 
 
+def infos(at: AppTest) -> list[str]:
+    return [shown_text(i.value) for i in at.info]
+
+
 def edit_table(at: AppTest, record: dict) -> AppTest:
     """Edit the data editor as the browser does: its widget state is the edit record (JSON).
 

@@ -21,6 +21,7 @@ from conftest import (
     errors,
     explorer,
     figure,
+    infos,
     iteration,
     metric,
     open_tab,
@@ -63,10 +64,6 @@ def widget_keys(at) -> set:
         "toggle",
     )
     return {w.key for kind in kinds for w in at.get(kind)}
-
-
-def infos(at) -> list[str]:
-    return [shown_text(i.value) for i in at.info]
 
 
 # ---------------------------------------------------------------------------- 1 inspector

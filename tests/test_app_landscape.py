@@ -12,6 +12,7 @@ from conftest import (
     click,
     explorer,
     figure,
+    infos,
     metric,
     open_tab,
     run,
@@ -24,10 +25,6 @@ from nnviz.app.views.landscape import stamp
 from nnviz.charts.landscape import NOW_NAME, PATH_NAME
 
 RESULT = "_landscape"
-
-
-def infos(at) -> list[str]:
-    return [shown_text(i.value) for i in at.info]
 
 
 def captions(at) -> list[str]:
