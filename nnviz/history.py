@@ -13,18 +13,28 @@ Memory stays bounded for any run length (64 MB by default):
   The current weights always count as the latest snapshot.
 * Events: learning-rate, optimizer and other changes, with their iteration,
   for marking the loss curve.
+
+``state_dict()`` / ``load_state_dict(state)`` give and take the whole record (as thinned
+as it is, strides and all), so that a saved run goes on recording exactly as it would
+have. ``revision`` counts the times recorded entries were rewritten (thinned or cut)
+rather than appended: while it stays the same, the entries a save wrote earlier are
+unchanged, and only the ones after them are new.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from ._checks import whole as _whole
 
 if TYPE_CHECKING:
     from .network import Network
 
 MEMORY_BUDGET = 64 * 2**20
+MAX_EVENT_TEXT = 500  # characters of one event's text that a loaded record may hold
 
 
 class History:
@@ -67,6 +77,7 @@ class History:
         self._snap_its: list[int] = [0]
         self._snaps: list[np.ndarray] = [initial_params.copy()]
         self.events: list[tuple[int, str, str]] = []
+        self.revision = 0  # recorded entries rewritten (thinned or cut), not appended
 
     # ---------------------------------------------------------------- recording
     def record_step(self, iteration: int, train: float, test: float) -> None:
@@ -100,6 +111,7 @@ class History:
             setattr(self, name, new)
 
     def _thin_losses(self) -> None:
+        self.revision += 1
         half = self._n // 2
         for arr in (self._its, self._train, self._test):
             arr[:half] = arr[: self._n : 2]
@@ -108,6 +120,7 @@ class History:
 
     def _record_params(self, iteration: int) -> None:
         if len(self._snaps) >= self.max_snapshots:
+            self.revision += 1
             self._snaps = self._snaps[::2]
             self._snap_its = self._snap_its[::2]
             self.snapshot_stride *= 2
@@ -122,6 +135,7 @@ class History:
 
         Losses of steps before it stay, snapshots up to it stay, later events go.
         """
+        self.revision += 1
         self.iteration = iteration
         keep = int(np.searchsorted(self._its[: self._n], iteration, side="left"))
         self._n = keep
@@ -137,6 +151,64 @@ class History:
 
     def add_event(self, iteration: int, kind: str, text: str) -> None:
         self.events.append((int(iteration), kind, text))
+
+    # ---------------------------------------------------------------- saving
+    def state_dict(self) -> dict:
+        """The whole record, to save it. The arrays are views of the live record (no
+        copy, so that a save of a long run costs only what it writes): they are valid
+        until the next step; copy what must outlive it.
+
+        ``iterations``, ``train_loss``, ``test_loss``: the recorded losses (every
+        ``loss_stride``-th step); ``last``: the most recent step's (iteration, train,
+        test) or None; ``snapshot_iterations`` and ``snapshots`` (a list of flat
+        parameter vectors): the recorded weights, every ``snapshot_stride``-th
+        iteration; ``events``: (iteration, kind, text); the capacities it thins at.
+        """
+        n = self._n
+        return {
+            "iteration": self.iteration,
+            "revision": self.revision,
+            "loss_capacity": self.loss_capacity,
+            "max_snapshots": self.max_snapshots,
+            "loss_stride": self.loss_stride,
+            "snapshot_stride": self.snapshot_stride,
+            "iterations": self._its[:n],
+            "train_loss": self._train[:n],
+            "test_loss": self._test[:n],
+            "last": None if self.last is None else list(self.last),
+            "snapshot_iterations": list(self._snap_its),
+            "snapshots": list(self._snaps),
+            "events": [list(e) for e in self.events],
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Take a record :meth:`state_dict` gave, for a network of the same size.
+
+        Everything is checked before anything changes (a ValueError says what does not
+        fit): the sizes against this record's own capacities (a record never holds more
+        than its memory budget allows), the strides (powers of two), the iterations
+        (increasing, before ``iteration``), the weights (finite, one vector per
+        snapshot, shaped like the network's), the losses (float64; training losses
+        finite) and the events. The capacities are taken as saved when they are within
+        this record's (so the record thins where it would have), else refused.
+        """
+        checked = _checked_state(self, state)
+        (self.iteration, self.loss_capacity, self.max_snapshots) = checked["sizes"]
+        self.loss_stride, self.snapshot_stride = checked["strides"]
+        its, train, test = checked["losses"]
+        n = its.shape[0]
+        size = min(1024, self.loss_capacity)
+        while size < n:
+            size = min(2 * size, self.loss_capacity)
+        self._its = np.zeros(size, dtype=np.int64)
+        self._train = np.zeros(size)
+        self._test = np.zeros(size)
+        self._its[:n], self._train[:n], self._test[:n] = its, train, test
+        self._n = n
+        self.last = checked["last"]
+        self._snap_its, self._snaps = checked["snapshots"]
+        self.events = checked["events"]
+        self.revision += 1
 
     # ---------------------------------------------------------------- reading
     def _with_last(self, arr, index):
@@ -202,3 +274,118 @@ class History:
             test = "" if np.isnan(te) else repr(float(te))
             lines.append(f"{int(it)},{float(tr)!r},{test}")
         return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- loading
+def _power_of_two(value) -> bool:
+    return _whole(value, 1) and not (int(value) & (int(value) - 1))
+
+
+def _checked_state(history: History, state: dict) -> dict:
+    """The parts of a saved record, checked against ``history`` (ValueError if one does
+    not fit); nothing of ``history`` changes."""
+    iteration = state.get("iteration")
+    capacity, max_snaps = state.get("loss_capacity"), state.get("max_snapshots")
+    if not _whole(iteration):
+        raise ValueError(f"the record's iteration must be a whole number >= 0; got {iteration!r}")
+    if not (_whole(capacity, 4, history.loss_capacity) and capacity % 2 == 0):
+        raise ValueError(
+            f"the record holds up to {capacity!r} losses; this one holds at most "
+            f"{history.loss_capacity:,}"
+        )
+    if not (_whole(max_snaps, 2, history.max_snapshots) and max_snaps % 2 == 0):
+        raise ValueError(
+            f"the record holds up to {max_snaps!r} snapshots; this one holds at most "
+            f"{history.max_snapshots:,}"
+        )
+    strides = (state.get("loss_stride"), state.get("snapshot_stride"))
+    if not all(_power_of_two(s) for s in strides):
+        raise ValueError(f"the record's strides must be powers of two; got {strides!r}")
+    return {
+        "sizes": (int(iteration), int(capacity), int(max_snaps)),
+        "strides": tuple(int(s) for s in strides),
+        "losses": _checked_losses(state, int(iteration), int(capacity)),
+        "last": _checked_last(state.get("last"), int(iteration)),
+        "snapshots": _checked_snapshots(history, state, int(iteration), int(max_snaps)),
+        "events": _checked_events(state.get("events"), int(iteration)),
+    }
+
+
+def _checked_losses(state: dict, iteration: int, capacity: int):
+    its, train, test = (state.get(k) for k in ("iterations", "train_loss", "test_loss"))
+    arrays = (its, train, test)
+    if not all(isinstance(a, np.ndarray) and a.ndim == 1 for a in arrays):
+        raise ValueError("the record's losses must be 1-D arrays")
+    n = its.shape[0]
+    if n > capacity or train.shape[0] != n or test.shape[0] != n:
+        raise ValueError(
+            f"the record's losses hold {n:,}, {train.shape[0]:,} and {test.shape[0]:,} "
+            f"entries; at most {capacity:,}, as many of each"
+        )
+    if its.dtype != np.int64 or train.dtype != np.float64 or test.dtype != np.float64:
+        raise ValueError("the record's iterations must be int64 and its losses float64")
+    if n and (its[0] < 0 or its[-1] >= iteration or np.any(np.diff(its) <= 0)):
+        raise ValueError(
+            f"the record's loss iterations must increase, from 0 to before {iteration:,}"
+        )
+    if not np.isfinite(train).all():
+        raise ValueError("the record's training losses must be finite")
+    return its, train, test
+
+
+def _checked_last(last, iteration: int):
+    if last is None:
+        return None
+    if not (
+        isinstance(last, (list, tuple))
+        and len(last) == 3
+        and _whole(last[0], 0, iteration - 1)
+        and all(isinstance(v, float) for v in last[1:])
+        and math.isfinite(last[1])
+    ):
+        raise ValueError("the record's last step must be (iteration, train loss, test loss)")
+    return (int(last[0]), float(last[1]), float(last[2]))
+
+
+def _checked_snapshots(history: History, state: dict, iteration: int, max_snaps: int):
+    its, snaps = state.get("snapshot_iterations"), state.get("snapshots")
+    n_params = history._network.n_params
+    if isinstance(snaps, np.ndarray):
+        snaps = list(snaps) if snaps.ndim == 2 else None
+    if not (isinstance(its, (list, tuple, np.ndarray)) and isinstance(snaps, list)):
+        raise ValueError("the record's snapshots must be a list of weight vectors")
+    its = [int(i) if _whole(i) else -1 for i in its]
+    if not (1 <= len(its) == len(snaps) <= max_snaps):
+        raise ValueError(
+            f"the record holds {len(its):,} snapshot iterations and {len(snaps):,} "
+            f"snapshots; as many of each, 1 to {max_snaps:,}"
+        )
+    if its[0] != 0 or its[-1] > iteration or any(b <= a for a, b in zip(its, its[1:])):
+        raise ValueError(
+            f"the record's snapshot iterations must increase from 0 to at most {iteration:,}"
+        )
+    for s in snaps:
+        if not (isinstance(s, np.ndarray) and s.dtype == np.float64 and s.shape == (n_params,)):
+            raise ValueError(f"each snapshot must be {n_params} float64 weights and biases")
+        if not np.isfinite(s).all():
+            raise ValueError("a snapshot holds a weight that is not finite")
+    return its, [np.array(s) for s in snaps]
+
+
+def _checked_events(events, iteration: int) -> list:
+    if not isinstance(events, (list, tuple)):
+        raise ValueError("the record's events must be a list")
+    out = []
+    for e in events:
+        if not (
+            isinstance(e, (list, tuple))
+            and len(e) == 3
+            and _whole(e[0], 0, iteration)
+            and all(isinstance(v, str) and len(v) <= MAX_EVENT_TEXT for v in e[1:])
+        ):
+            raise ValueError(
+                "each of the record's events must be (iteration, kind, text), up to its "
+                f"iteration and {MAX_EVENT_TEXT} characters"
+            )
+        out.append((int(e[0]), e[1], e[2]))
+    return out

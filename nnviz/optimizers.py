@@ -15,6 +15,10 @@ An update is two-phase so that a step that would diverge leaves no trace:
 be ``params`` itself: an update in place) and keeps the would-be state aside;
 ``accept()`` makes that state current. A rejected proposal is simply never
 accepted, and ``revert()`` takes the last accepted update's state back.
+
+``state_dict()`` / ``load_state_dict(state)`` give and take everything an optimizer
+holds — ``t``, its state arrays and the spare ones (the state before the last accepted
+update, which ``revert()`` takes back) — so that a saved run goes on exactly.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ import numpy as np
 class Optimizer:
     name: str
     formula: str  # the update rule, with {W} for a parameter and {dW} for its gradient
+    # The state arrays, by their name in state_dict(): the attribute each lives in.
+    # The spare ones hold the state before the last accepted update (what revert()
+    # takes back) or, after a rejected proposal, that proposal: any float64 values.
+    state_arrays: dict[str, str] = {}
+    spare_arrays: dict[str, str] = {}
 
     def __init__(self, n_params: int, **_):
         self.n_params = n_params
@@ -48,6 +57,40 @@ class Optimizer:
 
     def state(self) -> dict:
         return {"t": self.t}
+
+    def state_dict(self) -> dict:
+        """Everything needed to go on exactly: ``name``, ``t`` (accepted updates) and
+        every state array, current and spare, as float64 copies of shape (n_params,)."""
+        out: dict = {"name": self.name, "t": self.t}
+        for key, attribute in (*self.state_arrays.items(), *self.spare_arrays.items()):
+            out[key] = getattr(self, attribute).copy()
+        return out
+
+    def load_state_dict(self, state: dict) -> None:
+        """Take the state :meth:`state_dict` gave (of an optimizer of the same kind and
+        size). Everything is checked before anything changes: a ValueError says what
+        does not fit (the name, ``t``, an array's shape or type, a non-finite value in a
+        current state array)."""
+        if state.get("name") != self.name:
+            raise ValueError(f"the optimizer state is of {state.get('name')!r}, not {self.name!r}")
+        t = state.get("t")
+        if not (isinstance(t, int) and not isinstance(t, bool) and 0 <= t < 2**62):
+            raise ValueError(f"the optimizer's step count must be a whole number >= 0; got {t!r}")
+        arrays = {}
+        for key in (*self.state_arrays, *self.spare_arrays):
+            value = state.get(key)
+            if not (
+                isinstance(value, np.ndarray)
+                and value.dtype == np.float64
+                and value.shape == (self.n_params,)
+            ):
+                raise ValueError(f"the optimizer's {key} must be {self.n_params} float64 numbers")
+            if key in self.state_arrays and not np.isfinite(value).all():
+                raise ValueError(f"the optimizer's {key} holds a value that is not finite")
+            arrays[key] = value
+        self.t = t
+        for key, attribute in (*self.state_arrays.items(), *self.spare_arrays.items()):
+            setattr(self, attribute, arrays[key].copy())
 
     def __repr__(self) -> str:
         return f"<optimizer {self.name}>"
@@ -73,6 +116,8 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     name = "momentum"
     formula = "v ← μ·v − η·{dW};  {W} ← {W} + v"
+    state_arrays = {"velocity": "velocity"}
+    spare_arrays = {"velocity_spare": "_velocity_new"}
 
     def __init__(self, n_params, momentum=0.9, **_):
         super().__init__(n_params)
@@ -104,6 +149,8 @@ class Momentum(Optimizer):
 class Adam(Optimizer):
     name = "adam"
     formula = "m ← β₁·m + (1 − β₁)·{dW};  v ← β₂·v + (1 − β₂)·{dW}²;  {W} ← {W} − η·m̂ / (√v̂ + ε)"
+    state_arrays = {"m": "m", "v": "v"}
+    spare_arrays = {"m_spare": "_m_new", "v_spare": "_v_new"}
 
     def __init__(self, n_params, beta1=0.9, beta2=0.999, epsilon=1e-8, **_):
         super().__init__(n_params)
