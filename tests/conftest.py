@@ -235,3 +235,45 @@ def downloads(monkeypatch) -> dict:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
     return stored
+
+
+# ---------------------------------------------------------------------------- databases
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL cluster for the session (tests/postgres.py); skipped where
+    Debian's postgresql is not installed, except in CI, where it must be."""
+    import os
+
+    from postgres import Cluster, pg_bin
+
+    bin_dir = pg_bin()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's programs are missing: scripts/setup.sh --postgres installs them")
+        pytest.skip("PostgreSQL is not installed (make test installs it)")
+    cluster = Cluster(bin_dir)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """An empty database of each kind: a SQLite file in a temporary folder, or the session's
+    PostgreSQL cluster (its tables dropped afterwards)."""
+    import sqlalchemy as sa
+
+    from nnviz.app.store import create_store_engine
+
+    if request.param == "sqlite":
+        url = sa.URL.create("sqlite", database=str(tmp_path / "runs.sqlite")).render_as_string()
+    else:
+        url = request.getfixturevalue("postgres_url")
+    eng = create_store_engine({"NNVIZ_DB_URL": url, "HOME": str(tmp_path)})
+    yield eng
+    if request.param == "postgresql":
+        tables = sa.MetaData()
+        tables.reflect(eng)
+        tables.drop_all(eng)
+    eng.dispose()

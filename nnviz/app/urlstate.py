@@ -96,6 +96,8 @@ __all__ = [
     "decode_table",
     "encode_log",
     "encode_table",
+    "event_to_json",
+    "events_from_json",
     "link_limits",
     "read_link",
     "run_link",
@@ -176,14 +178,7 @@ def base_settings(dataset: str, table: pd.DataFrame) -> Settings:
 def encode_log(events: Sequence[RunEvent]) -> str:
     """A run's events → the link's ``log``: JSON [version, [iteration, kind, value], …],
     zlib-compressed, URL-safe base64. Numbers are written exactly (JSON floats round-trip)."""
-    items: list = [LOG_VERSION]
-    for e in events:
-        value = e.value
-        if e.kind == "table":
-            value = value.to_csv(index=False)
-        elif e.kind == "weight":
-            value = list(value)
-        items.append([int(e.iteration), e.kind, value])
+    items: list = [LOG_VERSION, *(event_to_json(e) for e in events)]
     raw = json.dumps(items, separators=(",", ":"), allow_nan=False).encode()
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
 
@@ -230,13 +225,7 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
                 ],
             )
         events.append(event)
-        it = (
-            int(event.value)
-            if event.kind == "rewind"
-            else max(event.iteration - 1, 0)
-            if (event.kind == "diverge")
-            else event.iteration
-        )
+        it = _after(event)
     if steps < it:
         return (
             events,
@@ -247,6 +236,43 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
             ],
         )
     return events, steps, []
+
+
+def event_to_json(e: RunEvent) -> list:
+    """One event as the log writes it: [iteration, kind, value], JSON-ready (a table as
+    its CSV text, a weight edit as a list)."""
+    value = e.value
+    if e.kind == "table":
+        value = value.to_csv(index=False)
+    elif e.kind == "weight":
+        value = list(value)
+    return [int(e.iteration), e.kind, value]
+
+
+def events_from_json(items) -> list[RunEvent]:
+    """[iteration, kind, value] items (as :func:`event_to_json` writes them) → RunEvents,
+    each checked as a link's log is; a ValueError names the first one that is not right."""
+    if not isinstance(items, list):
+        raise ValueError("the events are not a list")
+    events: list[RunEvent] = []
+    it = 0
+    for n, item in enumerate(items):
+        try:
+            event = _event(item, it)
+        except (ValueError, TypeError, DataError) as exc:
+            raise ValueError(f"event {n + 1}: {str(exc).rstrip('.')}") from exc
+        events.append(event)
+        it = _after(event)
+    return events
+
+
+def _after(event: RunEvent) -> int:
+    """The iteration a replay is at after this event."""
+    if event.kind == "rewind":
+        return int(event.value)
+    if event.kind == "diverge":
+        return max(event.iteration - 1, 0)
+    return event.iteration
 
 
 def _whole(x) -> bool:
