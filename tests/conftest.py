@@ -249,7 +249,9 @@ def postgres_url():
     bin_dir = pg_bin()
     if bin_dir is None:
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL's programs are missing: scripts/setup.sh --postgres installs them")
+            pytest.fail(
+                "PostgreSQL's programs are missing: scripts/setup.sh --postgres installs them"
+            )
         pytest.skip("PostgreSQL is not installed (make test installs it)")
     cluster = Cluster(bin_dir)
     try:

@@ -56,7 +56,11 @@ class Cluster:
 
     def _run(self, *args: str, timeout: float = 120) -> None:
         done = subprocess.run(
-            [*self.prefix, *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+            [*self.prefix, *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
         )
         if done.returncode:
             log = self.dir / "log"
@@ -81,6 +85,8 @@ class Cluster:
     def stop(self) -> None:
         try:
             if (self.data / "postmaster.pid").exists():
-                self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+                self._run(
+                    str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"
+                )
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -75,3 +75,10 @@ def test_core_modules_load_without_streamlit_or_plotly():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"the core pulled in: {out}"
+
+
+def test_only_the_run_store_speaks_to_the_database():
+    users = sorted(
+        _rel(path) for path in _modules().values() if "sqlalchemy" in _imported_roots(path)
+    )
+    assert users == ["nnviz/app/store.py"]

@@ -118,13 +118,18 @@ def test_connection_kwargs_for_st_connection():
     assert kw["connect_args"] == {"options": f"-c lock_timeout={st.POSTGRES_LOCK_TIMEOUT_MS}"}
     # the environment wins over secrets.toml; a timeout of its own is kept
     env[st.ENV_URL] = "sqlite:////x/runs.sqlite"
-    section = {"url": "sqlite:////y.sqlite", "create_engine_kwargs": {"connect_args": {"timeout": 1}}}
+    section = {
+        "url": "sqlite:////y.sqlite",
+        "create_engine_kwargs": {"connect_args": {"timeout": 1}},
+    }
     assert st.connection_kwargs(env, section) == {
         "url": "sqlite:////x/runs.sqlite",
         "connect_args": {"timeout": 1},
     }
     # a section by parts (dialect, host …) is Streamlit's to read
-    kw = st.connection_kwargs({"HOME": "/h"}, {"dialect": "postgresql", "host": "db", "username": "u"})
+    kw = st.connection_kwargs(
+        {"HOME": "/h"}, {"dialect": "postgresql", "host": "db", "username": "u"}
+    )
     assert "url" not in kw and kw["pool_pre_ping"]
     with pytest.raises(StoreUnavailable, match="not a database URL"):
         st.connection_kwargs({st.ENV_URL: "not a url"})
@@ -334,7 +339,9 @@ def version(engine) -> int:
 
 def fresh(engine) -> sa.Engine:
     """Another engine on the same database (the store checks the schema once per engine)."""
-    return sa.create_engine(engine.url, **({"connect_args": {"timeout": 1}} if engine.dialect.name == "sqlite" else {}))
+    return sa.create_engine(
+        engine.url, **({"connect_args": {"timeout": 1}} if engine.dialect.name == "sqlite" else {})
+    )
 
 
 def test_an_empty_database_gets_the_current_schema(engine):

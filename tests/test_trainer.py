@@ -414,3 +414,89 @@ def test_a_step_allocates_no_batch_sized_arrays():
             assert peak - max(before, after) < batch_sized / 8
     finally:
         tracemalloc.stop()
+
+
+# ---------------------------------------------------------------------------- saving
+def _circle_trainer(optimizer="adam", history_options=None, **kw):
+    data = prepare(load_preset("circle"), ["x1", "x2"], ["label"], output_activation="sigmoid")
+    net = nnviz.Network([2, 5, 1], activation="tanh", seed=3)
+    return nnviz.Trainer(
+        net, data.X_train, data.y_train, loss="bce", optimizer=optimizer, learning_rate=0.05,
+        batch_size=7, seed=11, X_test=data.X_test, y_test=data.y_test,
+        history_options=history_options, **kw,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_a_loaded_state_goes_on_exactly_through_the_history_thinning(optimizer):
+    """Small capacities, so that the record thins before and after the save: n steps, save,
+    load into a new trainer, m more ≡ n + m straight, to the last bit."""
+    small = {"loss_capacity": 64, "max_snapshots": 8, "min_snapshots": 2}
+    straight = _circle_trainer(optimizer, small)
+    straight.run(500)
+    first = _circle_trainer(optimizer, small)
+    first.run(300)
+    assert first.history.loss_stride > 1 and first.history.revision > 0
+    state = first.state_dict()
+    second = _circle_trainer(optimizer, small)
+    second.load_state_dict(state)
+    second.run(200)
+    h1, h2 = straight.history, second.history
+    assert np.array_equal(straight.network.params, second.network.params)
+    for name in ("iterations", "train_loss", "test_loss", "snapshot_iterations"):
+        assert np.array_equal(getattr(h1, name), getattr(h2, name)), name
+    assert (h1.loss_stride, h1.snapshot_stride) == (h2.loss_stride, h2.snapshot_stride)
+    for k in range(len(h1.snapshot_iterations)):
+        assert np.array_equal(h1.snapshot_params(k)[1], h2.snapshot_params(k)[1])
+    assert straight.optimizer_state.keys() == second.optimizer_state.keys()
+
+
+def test_revision_counts_rewrites_not_appends():
+    t = _circle_trainer("sgd", {"loss_capacity": 64, "max_snapshots": 8, "min_snapshots": 2})
+    t.run(5)
+    assert t.history.revision == 0  # appended only
+    t.run(10)
+    assert t.history.revision == 1  # the 8 snapshots thinned
+    before = t.history.revision
+    t.continue_from(3)
+    assert t.history.revision == before + 1
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda s: s.update(params=s["params"][:-1]), "weights and biases"),
+        (lambda s: s["params"].__setitem__(0, np.inf), "not finite"),
+        (lambda s: s.update(learning_rate=-1.0), "learning_rate"),
+        (lambda s: s.update(momentum=1.5), "momentum"),
+        (lambda s: s.update(batch_size=0), "batch_size"),
+        (lambda s: s.update(rng={"bit_generator": "PCG64"}), "PCG64"),
+        (lambda s: s.update(perm=np.zeros_like(s["perm"])), "permutation"),
+        (lambda s: s["optimizer"].update(name="rmsprop"), "Unknown optimizer"),
+        (lambda s: s["optimizer"].update(t=-1), "step count"),
+        (lambda s: s["optimizer"]["m"].__setitem__(0, np.nan), "not finite"),
+        (lambda s: s.update(kept_iteration=10**9), "kept weights"),
+        (lambda s: s["history"].update(loss_stride=3), "powers of two"),
+        (lambda s: s["history"].update(loss_capacity=2**30), "at most"),
+        (lambda s: s["history"].update(iteration=5), "before 5|history ends|at most 5"),
+        (lambda s: s["history"]["snapshots"].__setitem__(0, np.zeros(2)), "snapshot"),
+        (lambda s: s["history"].update(events=[(0, "x", "y" * 10_000)]), "events"),
+        (lambda s: s["history"].update(train_loss=s["history"]["train_loss"][:-1]), "entries"),
+    ],
+)
+def test_a_state_that_does_not_fit_is_refused_and_nothing_changes(change, message):
+    source = _circle_trainer()
+    source.run(40)
+    state = source.state_dict()
+    state["history"] = {
+        k: (v.copy() if isinstance(v, np.ndarray) else list(v) if isinstance(v, list) else v)
+        for k, v in state["history"].items()
+    }
+    change(state)
+    target = _circle_trainer()
+    target.run(3)
+    params = target.network.params.copy()
+    with pytest.raises(ValueError, match=message):
+        target.load_state_dict(state)
+    assert target.iteration == 3 and np.array_equal(target.network.params, params)
+    target.run(1)  # still a working trainer
