@@ -9,10 +9,10 @@ PORT ?= 8501
 run:
 	@bash scripts/run.sh $(PORT)
 
-# Run every test; installs Debian's chromium and nginx with apt for the browser tests
-# and the test of make serve.
+# Run every test; installs Debian's chromium, nginx and postgresql with apt for the browser
+# tests, the test of make serve and the run store's tests on PostgreSQL.
 test:
-	@bash scripts/setup.sh --browser --serve
+	@bash scripts/setup.sh --browser --serve --postgres
 	.venv/bin/python -m pytest $(ARGS)
 
 # Serve a classroom: REPLICAS Streamlit processes (default 2) behind nginx at PORT, with

@@ -5,11 +5,13 @@
 #                                (app, tests, linter), then nnviz itself (editable)
 #   scripts/setup.sh --browser   ... and Debian's chromium for the browser tests
 #   scripts/setup.sh --serve     ... and Debian's nginx for make serve (scripts/serve.sh)
+#   scripts/setup.sh --postgres  ... and Debian's postgresql for the run store's tests
+#                                (they start a throwaway cluster of their own)
 #
 # Reinstalls when requirements.lock or pyproject.toml is newer than .venv/.installed.
 # Says what it does, one line per step and one per package downloaded; never reads
 # stdin; never downloads a browser of its own (only Debian's chromium via apt).
-# The options combine (make test uses --browser --serve).
+# The options combine (make test uses --browser --serve --postgres).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,13 +25,15 @@ trap 'rm -f "$LOG"' EXIT
 
 want_browser=0
 want_serve=0
+want_postgres=0
 for arg in "$@"; do
     case "$arg" in
         --browser) want_browser=1 ;;
         --serve) want_serve=1 ;;
+        --postgres) want_postgres=1 ;;
         --dev) ;;  # the linter is in requirements.lock: always installed
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-        *) echo "setup.sh: unknown option '$arg' (use --browser or --serve)" >&2; exit 2 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option '$arg' (use --browser, --serve or --postgres)" >&2; exit 2 ;;
     esac
 done
 
@@ -196,4 +200,35 @@ if [ "$want_serve" = 1 ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/ng
     [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null \
         || die "apt installed nginx but there is no /usr/sbin/nginx."
     say "nginx ready ($((SECONDS - started)) s)"
+fi
+
+# --- PostgreSQL for the run store's tests (Debian's package, via apt) ---------
+# The tests run initdb and pg_ctl from /usr/lib/postgresql/<version>/bin themselves, in a
+# temporary folder on a free loopback port; the package's own cluster is not used.
+have_postgres() { compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null; }
+if [ "$want_postgres" = 1 ] && ! have_postgres; then
+    if [ "$(id -u)" = 0 ]; then
+        SUDO=()
+    elif command -v sudo >/dev/null && [ -t 0 ]; then
+        SUDO=(sudo)
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null </dev/null; then
+        SUDO=(sudo -n)  # never wait for a password when there is no terminal (CI)
+    else
+        die "the run store's tests need Debian's postgresql: install it first with 'sudo apt-get install postgresql', or run as root."
+    fi
+    command -v apt-get >/dev/null \
+        || die "PostgreSQL is missing and apt-get is not available: install Debian's postgresql (initdb and pg_ctl under /usr/lib/postgresql)."
+    started=$SECONDS
+    say "installing Debian's postgresql with apt for the run store's tests (about 50 MB)"
+    if [ "${apt_updated:-0}" != 1 ]; then
+        say "  apt-get update"
+        quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get -o DPkg::Lock::Timeout=600 -qq update
+        apt_updated=1
+    fi
+    say "  apt-get install postgresql"
+    quietly "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get -o DPkg::Lock::Timeout=600 -qq install -y --no-install-recommends postgresql
+    have_postgres || die "apt installed postgresql but there is no /usr/lib/postgresql/*/bin/pg_ctl."
+    say "postgresql ready ($((SECONDS - started)) s)"
 fi
