@@ -150,7 +150,7 @@ def test_the_store_works_on_the_engine_st_connection_makes(tmp_path):
 
     env = {"HOME": str(tmp_path)}
     conn = SQLConnection("runs", **st.connection_kwargs(env))
-    engine = conn._instance  # conn.engine, outside a running app
+    engine = conn.engine
     assert engine.url.database == str(tmp_path / ".local/share/nnviz/runs.sqlite")
     store = RunStore(engine)
     run_id = new_run_id()
@@ -159,6 +159,30 @@ def test_the_store_works_on_the_engine_st_connection_makes(tmp_path):
     with engine.connect() as c:  # WAL mode, kept in the file, and the busy timeout
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() == st.SQLITE_TIMEOUT_S * 1000
+
+
+def test_st_connection_in_an_app_gives_the_store_its_engine(tmp_path, monkeypatch):
+    """The real st.connection in a running script: its kwargs (a dict among them) go
+    through Streamlit's resource cache, and the store saves and loads on its engine."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv(st.ENV_URL, raising=False)
+
+    def script():
+        import streamlit as stl
+
+        from nnviz.app.store import RunPayload, RunStore, connection_kwargs, new_run_id
+
+        conn = stl.connection("runs", type="sql", **connection_kwargs())
+        store = RunStore(conn.engine)
+        run_id = new_run_id()
+        store.save(run_id, RunPayload(b"{}", b"state", [], 3, "app"))
+        stl.write(f"{store.load(run_id).info.iteration} {conn.engine.url.database}")
+
+    at = AppTest.from_function(script).run(timeout=30)
+    assert not at.exception
+    assert at.markdown[0].value == f"3 {tmp_path / 'data' / 'nnviz' / 'runs.sqlite'}"
 
 
 # ---------------------------------------------------------------------------- save, load
