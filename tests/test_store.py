@@ -609,3 +609,11 @@ def test_several_processes_share_one_sqlite_file(tmp_path):
     with store.engine.connect() as conn:  # no part left over from a lost race
         rows = conn.execute(sa.select(sa.func.count()).select_from(st.parts)).scalar()
     assert rows == 4 * 2 + 2
+
+
+def test_an_empty_read_only_database_says_it_is_read_only(tmp_path):
+    db = tmp_path / "empty.sqlite"
+    sa.create_engine(sqlite_url(db)).connect().close()  # an empty file
+    ro = RunStore(sa.create_engine(sqlite_url(Path(f"file:{db}"), mode="ro", uri="true")))
+    with pytest.raises(StoreReadOnly, match="read-only"):
+        ro.list_runs([new_run_id()])

@@ -246,7 +246,15 @@ def explorer_from_stored(stored: StoredRun) -> Explorer:
         return _explorer(stored)
     except RunCorrupt:
         raise
-    except (ValueError, TypeError, KeyError, IndexError, DataError, RecursionError) as error:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        ArithmeticError,
+        DataError,
+        RecursionError,
+    ) as error:
         why = str(error).strip().rstrip(".") or type(error).__name__
         raise RunCorrupt(f"This saved run cannot be opened: {why}.") from error
 

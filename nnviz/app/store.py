@@ -1223,8 +1223,8 @@ def _create(engine: sa.Engine) -> None:
         with engine.begin() as conn:
             conn.execute(schema_table.insert().values(id=1, version=SCHEMA_VERSION))
     except (sa_exc.IntegrityError, sa_exc.OperationalError, sa_exc.ProgrammingError) as error:
-        if isinstance(error, sa_exc.OperationalError) and _kind(error) in ("full", "gone"):
-            raise
+        if isinstance(error, sa_exc.OperationalError) and _kind(error) not in ("", "busy"):
+            raise  # a read-only, full or unreachable database: say so
         # another process created them at the same moment: look again
 
 
