@@ -725,7 +725,7 @@ def test_bad_zip_is_refused(data, message):
 
 def test_zip_bomb_guard(monkeypatch):
     data = ex.weights_txt_zip(nnviz.Network([2, 3, 1], seed=0))
-    monkeypatch.setattr(ex, "MAX_UNCOMPRESSED_BYTES", 100)
+    monkeypatch.setattr(ex._validate, "MAX_UNCOMPRESSED_BYTES", 100)  # where _open_zip reads it
     message = "bytes unpacked, more than the 100 bytes a model of the largest network"
     with pytest.raises(ValueError, match=message):
         ex.network_from_txt_zip(data)

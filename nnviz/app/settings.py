@@ -32,7 +32,6 @@ import pandas as pd
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..data import (
     DEFAULT_PRESET,
-    MAX_ROWS,
     PRESETS,
     SCALINGS,
     Preset,
@@ -43,11 +42,10 @@ from ..data import (
 from ..data.features import MAX_FEATURE_LENGTH, MAX_FEATURES
 from ..errors import DataError
 from ..initializers import INITS
+from ..limits import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_ROWS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
 
-MAX_HIDDEN_LAYERS = 6
-MAX_NEURONS = 16
 CUSTOM = "custom"  # the data set name of a table of the user's own
 # A 1-2-3-5 ladder per decade: the learning rate's log scale from 1e-4 to 10.
 LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 3, 5)) + (10.0,)

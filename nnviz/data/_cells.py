@@ -15,8 +15,8 @@ import pandas as pd
 
 from nnviz.errors import DataError
 
+from ..limits import MAX_OUTPUTS
 from ._messages import _col, _fmt, _quote
-from .limits import MAX_OUTPUTS
 
 _OK, _EMPTY, _NOT_NUMBER, _NOT_FINITE = 0, 1, 2, 3
 

@@ -48,8 +48,8 @@ import numpy as np
 
 from nnviz.errors import DataError
 
+from ..limits import MAX_COLUMNS
 from ._messages import _col, _fmt, _names
-from .limits import MAX_COLUMNS
 
 FEATURE_FUNCTIONS: dict[str, Callable] = {
     "sin": np.sin,

@@ -1,35 +1,21 @@
-"""How large a table may be: rows, columns, and the CSV text it is read from.
+"""The table's limits, as ``nnviz.data.limits`` (they are declared in :mod:`nnviz.limits`)."""
 
-The raw-text bounds follow from the table limits, so a file or a link's table can
-be refused from its size, its line lengths and its first line alone, before it is
-parsed: nothing a table nnviz accepts can need is refused, and nothing bigger is read.
-"""
+from ..limits import (
+    MAX_CELL_BYTES,
+    MAX_COLUMNS,
+    MAX_CSV_BYTES,
+    MAX_LINE_BYTES,
+    MAX_OUTPUTS,
+    MAX_ROWS,
+    MAX_TABLE_COLUMNS,
+)
 
-from __future__ import annotations
-
-MAX_ROWS = 5000
-"""Most rows a table may have (train, test and predict rows together)."""
-
-MAX_COLUMNS = 32
-"""Most input plus target columns one network may use."""
-
-MAX_OUTPUTS = MAX_COLUMNS
-"""Most outputs a network may have: its target columns, or a softmax target's classes."""
-
-MAX_TABLE_COLUMNS = MAX_COLUMNS + 1
-"""Most columns an uploaded CSV may have: the used columns plus the split column."""
-
-MAX_CELL_BYTES = 64
-"""Room for one cell or column name in a CSV line, in bytes.
-
-A float64 written in full takes 24 (``-2.2250738585072014e-308``); the rest is room
-for names, class labels and the split (``predict``). One cell may be longer when
-others in its line are shorter: only the whole line is bounded.
-"""
-
-MAX_LINE_BYTES = MAX_TABLE_COLUMNS * (MAX_CELL_BYTES + 3)
-"""Longest line of a CSV (2211 bytes): every column's cell quoted ("…") and a separator."""
-
-MAX_CSV_BYTES = (MAX_ROWS + 1) * (MAX_LINE_BYTES + 2)
-"""Largest CSV :func:`read_csv_table` reads (11,067,213 bytes): the first line and
-:data:`MAX_ROWS` rows, each of :data:`MAX_LINE_BYTES` and a CR LF line break."""
+__all__ = [
+    "MAX_CELL_BYTES",
+    "MAX_COLUMNS",
+    "MAX_CSV_BYTES",
+    "MAX_LINE_BYTES",
+    "MAX_OUTPUTS",
+    "MAX_ROWS",
+    "MAX_TABLE_COLUMNS",
+]

@@ -18,10 +18,10 @@ import pandas as pd
 from nnviz.activations import ACTIVATIONS
 from nnviz.errors import DataError
 
+from ..limits import MAX_COLUMNS, MAX_ROWS
 from ._cells import _is_missing, _one_hot, _read_cells
 from ._messages import _col, _fmt, _fmt_bound, _names, _nice_ceiling, _normalize_names, _quote
 from .features import compute_features, parse_features
-from .limits import MAX_COLUMNS, MAX_ROWS
 from .scaling import SCALINGS, Scaler, _fit_none, check_fit
 
 SPLITS = ("train", "test", "predict")

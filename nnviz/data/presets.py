@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..limits import MAX_ROWS
 from ._messages import _col, _names, _quote
-from .limits import MAX_ROWS
 
 
 def _check_generator_args(n: int, noise: float, train_ratio: float) -> None:

@@ -15,8 +15,7 @@ import pandas as pd
 
 from nnviz.errors import DataError
 
-from ._messages import _col, _names, _normalize_names
-from .limits import (
+from ..limits import (
     MAX_CELL_BYTES,
     MAX_COLUMNS,
     MAX_CSV_BYTES,
@@ -24,6 +23,7 @@ from .limits import (
     MAX_ROWS,
     MAX_TABLE_COLUMNS,
 )
+from ._messages import _col, _names, _normalize_names
 
 
 def table_from_arrays(

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from ._validate import (
     JSON_FORMAT,
+    MAX_UNCOMPRESSED_BYTES,
     NPZ_FORMAT,
     TXT_FORMAT,
     VERSION,
@@ -57,6 +58,7 @@ from .weights import from_npz, network_from_txt_zip, to_npz, weights_txt_zip
 
 __all__ = [
     "JSON_FORMAT",
+    "MAX_UNCOMPRESSED_BYTES",
     "NPZ_FORMAT",
     "TXT_FORMAT",
     "VERSION",
@@ -75,17 +77,3 @@ __all__ = [
     "trainer_hyperparameters",
     "weights_txt_zip",
 ]
-
-
-def __getattr__(name: str):
-    """``MAX_UNCOMPRESSED_BYTES``: the largest total size of the files inside an uploaded
-    zip/npz, what a model of the largest network nnviz builds needs
-    (:attr:`NetworkLimits.max_unpacked_bytes`, 2,518,016 bytes).
-
-    Derived when first asked for (the limits come from modules that load pandas),
-    and read by ``_open_zip`` from this package on every call, so a value set here
-    takes effect there.
-    """
-    if name == "MAX_UNCOMPRESSED_BYTES":
-        return network_limits().max_unpacked_bytes
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

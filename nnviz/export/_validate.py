@@ -8,7 +8,6 @@ marker, and zip archives opened with a size guard. Each problem is a
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import math
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..activations import get_activation
+from ..limits import MAX_COLUMNS, MAX_HIDDEN_LAYERS, MAX_LINE_BYTES, MAX_NEURONS, MAX_OUTPUTS
 
 JSON_FORMAT = "nnviz-model"
 """The ``format`` marker of a JSON model bundle."""
@@ -198,10 +198,10 @@ _ARCHIVE_BYTES = 256 * 1024
 class NetworkLimits:
     """The largest network nnviz builds; every model file is checked against it."""
 
-    hidden_layers: int  # nnviz.app.settings.MAX_HIDDEN_LAYERS
-    neurons: int  # per hidden layer: nnviz.app.settings.MAX_NEURONS
-    inputs: int  # nnviz.data.limits.MAX_COLUMNS
-    outputs: int  # nnviz.data.limits.MAX_OUTPUTS
+    hidden_layers: int  # nnviz.limits.MAX_HIDDEN_LAYERS
+    neurons: int  # per hidden layer: nnviz.limits.MAX_NEURONS
+    inputs: int  # nnviz.limits.MAX_COLUMNS
+    outputs: int  # nnviz.limits.MAX_OUTPUTS
 
     def rows(self, layer: int) -> int:
         """Most rows of weight matrix ``layer`` (1-based): one per input or neuron before it."""
@@ -228,8 +228,6 @@ class NetworkLimits:
         table's CSV (``MAX_LINE_BYTES``); a model names its inputs and features,
         its targets and classes, each in the file and again in its scaling.
         """
-        from ..data.limits import MAX_LINE_BYTES  # as in network_limits(): needs pandas
-
         names = 2 * (2 * self.inputs + 2 * self.outputs)
         numbers = 2 * (self.inputs + self.outputs)  # the scaling's offsets and divisors
         return names * MAX_LINE_BYTES + numbers * MAX_CHARS_PER_NUMBER + _SETTINGS_BYTES
@@ -249,17 +247,17 @@ class NetworkLimits:
         return self.max_unpacked_bytes + _ARCHIVE_BYTES
 
 
-@functools.cache
+_NETWORK_LIMITS = NetworkLimits(MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_COLUMNS, MAX_OUTPUTS)
+
+MAX_UNCOMPRESSED_BYTES = _NETWORK_LIMITS.max_unpacked_bytes
+"""The largest total size of the files inside an uploaded zip/npz: what a model of the
+largest network nnviz builds needs (:attr:`NetworkLimits.max_unpacked_bytes`, 2,518,016
+bytes). Read by :func:`_open_zip` on every call."""
+
+
 def network_limits() -> NetworkLimits:
-    """The limits of the app's networks, imported from where they are defined.
-
-    Imported when first needed: both modules load nnviz.data, which needs pandas,
-    and nnviz.export itself does not.
-    """
-    from ..app.settings import MAX_HIDDEN_LAYERS, MAX_NEURONS
-    from ..data.limits import MAX_COLUMNS, MAX_OUTPUTS
-
-    return NetworkLimits(MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_COLUMNS, MAX_OUTPUTS)
+    """The limits of the app's networks (:mod:`nnviz.limits`)."""
+    return _NETWORK_LIMITS
 
 
 def _check_architecture(sizes: list[int], source: str) -> None:
@@ -313,17 +311,6 @@ def _check_declared(sizes: Any, n_matrices: int, source: str) -> None:
         _check_architecture(sizes, source)
 
 
-def _unpacked_limit() -> int:
-    """``nnviz.export.MAX_UNCOMPRESSED_BYTES``, read from the package when it is needed.
-
-    The limit is defined on the package (which imports this module), so a new
-    value set there, as the tests do, takes effect here.
-    """
-    from .. import export
-
-    return export.MAX_UNCOMPRESSED_BYTES
-
-
 def _check_file_size(data: bytes | str, what: str) -> None:
     """A model file no larger than the largest network nnviz builds can need."""
     limit = network_limits().max_file_bytes
@@ -351,7 +338,7 @@ def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
         raise ModelFileError(
             f"This file is not {what}: the zip archive is damaged ({e})."
         ) from None
-    limit = _unpacked_limit()
+    limit = MAX_UNCOMPRESSED_BYTES
     if total > limit:
         raise ModelFileError(
             f"The files inside this archive add up to {total:,} bytes unpacked, more than "
