@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..activations import ACTIVATIONS
-from ..data import DEFAULT_PRESET, PreparedData, prepare
+from ..data import DEFAULT_PRESET, PreparedData, infer_task, prepare
 from ..errors import DataError, TrainingDiverged
 from ..network import Network
 from ..trainer import Trainer
@@ -105,20 +105,6 @@ class Metrics:
     kind: str  # "accuracy" | "rmse"
     train_score: float
     test_score: float
-
-
-def infer_task(data: PreparedData, output_activation: str) -> str:
-    """ "multiclass", "binary" (every label at one end of a bounded output's range: 0/1
-    for sigmoid, ±1 for tanh) or "regression"."""
-    if data.classes is not None:
-        return "multiclass"
-    act = ACTIVATIONS[output_activation]
-    if act.bounded and data.n_outputs == 1:
-        low, high = act.output_range
-        ys = np.concatenate([data.y_train.ravel(), data.y_test.ravel()])
-        if np.all((ys == low) | (ys == high)):
-            return "binary"
-    return "regression"
 
 
 class Explorer:

@@ -22,9 +22,10 @@ and the value, and otherwise returns float64 arrays scaled by a JSON-friendly
 The package's modules: :mod:`~nnviz.data.presets` (the example tables),
 :mod:`~nnviz.data.tables` (CSV in and out, arrays → table),
 :mod:`~nnviz.data.scaling` (:data:`SCALINGS`, :class:`Scaler`),
-:mod:`~nnviz.data.features` (derived input features such as ``x1**2``),
-:mod:`~nnviz.data.preparation` (:func:`prepare`, :class:`PreparedData`) and
-:mod:`~nnviz.data.limits`; everything public is importable from ``nnviz.data``.
+:mod:`~nnviz.data.features` (derived input features such as ``x1**2``) and
+:mod:`~nnviz.data.preparation` (:func:`prepare`, :class:`PreparedData`,
+:func:`infer_task`); the table's limits are :mod:`nnviz.limits`' (also importable as
+``nnviz.data.limits``). Everything public is importable from ``nnviz.data``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from nnviz.errors import DataError as DataError  # as before: nnviz.data.DataErr
 
 from .features import FEATURE_FUNCTIONS, Feature, compute_features, parse_feature, parse_features
 from .limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, MAX_TABLE_COLUMNS
-from .preparation import OUTPUT_RANGES, SPLITS, PreparedData, prepare
+from .preparation import OUTPUT_RANGES, SPLITS, PreparedData, infer_task, prepare
 from .presets import (
     BLOB_CENTERS,
     DEFAULT_PRESET,
@@ -74,6 +75,7 @@ __all__ = [
     "Scaling",
     "UnknownPresetError",
     "compute_features",
+    "infer_task",
     "load_preset",
     "make_blobs3",
     "make_circle",

@@ -2,7 +2,8 @@
 
 Also the split names (:data:`SPLITS`) and the range each output activation can
 produce (:data:`OUTPUT_RANGES`), which scaled targets must lie in. Every check
-raises a DataError naming the row, the column and the value.
+raises a DataError naming the row, the column and the value. :func:`infer_task` says
+what the prepared data asks of the network: classes, two values or numbers.
 """
 
 from __future__ import annotations
@@ -400,3 +401,17 @@ def prepare(
         splits=[str(s) for s in splits],
         features=[f.expression for f in derived],
     )
+
+
+def infer_task(data: PreparedData, output_activation: str) -> str:
+    """ "multiclass", "binary" (every label at one end of a bounded output's range: 0/1
+    for sigmoid, ±1 for tanh) or "regression": one rule for the presets and users' tables."""
+    if data.classes is not None:
+        return "multiclass"
+    act = ACTIVATIONS[output_activation]
+    if act.bounded and data.n_outputs == 1:
+        low, high = act.output_range
+        ys = np.concatenate([data.y_train.ravel(), data.y_test.ravel()])
+        if np.all((ys == low) | (ys == high)):
+            return "binary"
+    return "regression"

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..limits import MAX_ROWS
 from ._messages import _col, _names, _quote
+from .preparation import infer_task, prepare
 
 
 def _check_generator_args(n: int, noise: float, train_ratio: float) -> None:
@@ -272,9 +273,6 @@ class Preset:
     @cached_property
     def task(self) -> str:
         """ "regression", "binary" or "multiclass": what ``infer_task`` says of its table."""
-        from ..app.explorer import infer_task  # one rule for the presets and users' tables
-        from .preparation import prepare
-
         data = prepare(self.make(**self.params), **self.prepare_kwargs())
         return infer_task(data, self.output_activation)
 
