@@ -28,20 +28,16 @@ ICONS = {
 state.init()
 state.follow_link_replay()
 settings = sidebar.normalize()  # what the widgets hold; they are drawn after the charts
-for text in state.apply_changes(settings):
-    state.note(text)
+for note in state.apply_changes(settings):
+    state.note(note)
 for note in state.take_notes():
     st.toast(md(note.text), icon=ICONS[note.kind])
 state.sync_link()
 
-if st.session_state[state.LINK_NOTES]:
-    for text in st.session_state[state.LINK_NOTES]:
-        (st.warning if text.startswith("Ignored") else st.info)(md(text), icon=":material/link:")
-    st.button(
-        "Dismiss the link notes",
-        key="dismiss_link_notes",
-        on_click=lambda: st.session_state.update({state.LINK_NOTES: []}),
-    )
+if link_notes := state.link_notes():
+    for note in link_notes:
+        (st.warning if note.kind == "warning" else st.info)(md(note.text), icon=":material/link:")
+    st.button("Dismiss the link notes", key="dismiss_link_notes", on_click=state.dismiss_link_notes)
 controls.control_bar()
 live.live_view()
 sidebar.sidebar()

@@ -11,8 +11,12 @@ Memory stays bounded for any run length (64 MB by default):
   are held. The number held is at least 200 (for networks small enough that
   200 snapshots fit the budget) and never more than the budget allows.
   The current weights always count as the latest snapshot.
-* Events: learning-rate, optimizer and other changes, with their iteration,
-  for marking the loss curve.
+* The log: every change of the run (new hyperparameters, new rows, a weight edited
+  by hand, a rewind, a refused step) as a :class:`RunEvent`, in order, never
+  forgotten: replayed from the run's start it gives the same run. The loss curve's
+  markers (:attr:`History.events`) are derived from it: the marks of the changes on
+  the current path (a rewind to iteration k takes the later ones off the path, not
+  out of the log).
 
 ``state_dict()`` / ``load_state_dict(state)`` give and take the whole record (as thinned
 as it is, strides and all), so that a saved run goes on recording exactly as it would
@@ -24,6 +28,7 @@ unchanged, and only the ones after them are new.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +40,33 @@ if TYPE_CHECKING:
 
 MEMORY_BUDGET = 64 * 2**20
 MAX_EVENT_TEXT = 500  # characters of one event's text that a loaded record may hold
+
+EVENT_KINDS = ("set", "weight", "table", "rewind", "diverge")
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """One change of a run, at the iteration it was made.
+
+    ``kind`` and ``value``:
+
+    * ``"set"``: ``{name: new value}``, the hyperparameters one call changed
+      (``optimizer``, ``learning_rate``, ``batch_size``, ``momentum``, ``l1``, ``l2``);
+    * ``"weight"``: ``(layer, i, j, value)``, a weight edited by hand (layer 1-based);
+    * ``"table"``: where the new training rows came from (the app's table), or None;
+    * ``"rewind"``: the iteration the run went back to (continued from a snapshot);
+    * ``"diverge"``: how many steps, trained from this iteration, found a step refused.
+
+    ``marks`` are the loss curve's markers the change makes, ``(iteration, kind,
+    text)`` each (``"η 1 → 0.3"``): what it says, not what it is, so events compare
+    by iteration, kind and value alone. Replaying a run's events at their iterations,
+    in order, from its start gives the same run to the last digit.
+    """
+
+    iteration: int
+    kind: str
+    value: object = None
+    marks: tuple = field(default=(), compare=False, repr=False)
 
 
 class History:
@@ -76,7 +108,10 @@ class History:
         self.snapshot_stride = 1
         self._snap_its: list[int] = [0]
         self._snaps: list[np.ndarray] = [initial_params.copy()]
-        self.events: list[tuple[int, str, str]] = []
+        # the run's changes: the log (append-only) and where truncate() cut the path
+        self.log: list[RunEvent] = []
+        self._cuts: list[tuple[int, int]] = []  # (len(log) then, iteration kept)
+        self._marks: tuple[tuple[int, int], list] = ((0, 0), [])  # derived, cached
         self.revision = 0  # recorded entries rewritten (thinned or cut), not appended
 
     # ---------------------------------------------------------------- recording
@@ -133,7 +168,8 @@ class History:
         """Forget everything after ``iteration``, whose weights the network holds again
         (a run continued from a replayed point, or gone back after a divergence).
 
-        Losses of steps before it stay, snapshots up to it stay, later events go.
+        Losses of steps before it stay, snapshots up to it stay; later changes leave the
+        current path (their markers go) but stay in the log.
         """
         self.revision += 1
         self.iteration = iteration
@@ -147,10 +183,29 @@ class History:
         n_snaps = sum(1 for it in self._snap_its if it <= iteration)
         self._snap_its = self._snap_its[:n_snaps]
         self._snaps = self._snaps[:n_snaps]
-        self.events = [e for e in self.events if e[0] <= iteration]
+        self._cuts.append((len(self.log), int(iteration)))
 
-    def add_event(self, iteration: int, kind: str, text: str) -> None:
-        self.events.append((int(iteration), kind, text))
+    def record(self, event: RunEvent) -> None:
+        """Log one change of the run (see :class:`RunEvent`)."""
+        self.log.append(event)
+
+    @property
+    def events(self) -> list[tuple[int, str, str]]:
+        """The loss curve's markers: ``(iteration, kind, text)`` of every change on the
+        current path, in order (derived from :attr:`log`)."""
+        key = (len(self.log), len(self._cuts))
+        if self._marks[0] != key:
+            marks: list = []
+            cuts = iter(self._cuts)
+            cut = next(cuts, None)
+            for position, event in enumerate([*self.log, None]):
+                while cut is not None and cut[0] <= position:
+                    marks = [m for m in marks if m[0] <= cut[1]]
+                    cut = next(cuts, None)
+                if event is not None:
+                    marks.extend(event.marks)
+            self._marks = (key, marks)
+        return list(self._marks[1])
 
     # ---------------------------------------------------------------- saving
     def state_dict(self) -> dict:
@@ -162,7 +217,10 @@ class History:
         ``loss_stride``-th step); ``last``: the most recent step's (iteration, train,
         test) or None; ``snapshot_iterations`` and ``snapshots`` (a list of flat
         parameter vectors): the recorded weights, every ``snapshot_stride``-th
-        iteration; ``events``: (iteration, kind, text); the capacities it thins at.
+        iteration; ``log``: the run's changes (the :class:`RunEvent` objects, each value as
+        it was logged: a ``"table"`` event's is the caller's table) and ``cuts``:
+        ``[position in the log, iteration]`` where the path was cut back (the loss curve's
+        markers follow from the two); the capacities it thins at.
         """
         n = self._n
         return {
@@ -178,7 +236,8 @@ class History:
             "last": None if self.last is None else list(self.last),
             "snapshot_iterations": list(self._snap_its),
             "snapshots": list(self._snaps),
-            "events": [list(e) for e in self.events],
+            "log": list(self.log),
+            "cuts": [list(c) for c in self._cuts],
         }
 
     def load_state_dict(self, state: dict) -> None:
@@ -189,7 +248,8 @@ class History:
         than its memory budget allows), the strides (powers of two), the iterations
         (increasing, before ``iteration``), the weights (finite, one vector per
         snapshot, shaped like the network's), the losses (float64; training losses
-        finite) and the events. The capacities are taken as saved when they are within
+        finite), the log's events (their iterations, kinds and marks) and the cuts. The
+        capacities are taken as saved when they are within
         this record's (so the record thins where it would have), else refused.
         """
         checked = _checked_state(self, state)
@@ -207,7 +267,8 @@ class History:
         self._n = n
         self.last = checked["last"]
         self._snap_its, self._snaps = checked["snapshots"]
-        self.events = checked["events"]
+        self.log, self._cuts = checked["log"]
+        self._marks = ((-1, -1), [])  # derived anew
         self.revision += 1
 
     # ---------------------------------------------------------------- reading
@@ -307,7 +368,7 @@ def _checked_state(history: History, state: dict) -> dict:
         "losses": _checked_losses(state, int(iteration), int(capacity)),
         "last": _checked_last(state.get("last"), int(iteration)),
         "snapshots": _checked_snapshots(history, state, int(iteration), int(max_snaps)),
-        "events": _checked_events(state.get("events"), int(iteration)),
+        "log": _checked_log(state.get("log"), state.get("cuts")),
     }
 
 
@@ -372,20 +433,46 @@ def _checked_snapshots(history: History, state: dict, iteration: int, max_snaps:
     return its, [np.array(s) for s in snaps]
 
 
-def _checked_events(events, iteration: int) -> list:
-    if not isinstance(events, (list, tuple)):
-        raise ValueError("the record's events must be a list")
-    out = []
-    for e in events:
+def _checked_log(log, cuts) -> tuple[list, list]:
+    """The log's events (RunEvents of the known kinds, their marks (iteration, kind, text)
+    of at most MAX_EVENT_TEXT characters) and the cuts of the path (positions in the log
+    that never go back, iterations)."""
+    if not isinstance(log, (list, tuple)):
+        raise ValueError("the record's log must be a list of events")
+    for e in log:
         if not (
-            isinstance(e, (list, tuple))
-            and len(e) == 3
-            and _whole(e[0], 0, iteration)
-            and all(isinstance(v, str) and len(v) <= MAX_EVENT_TEXT for v in e[1:])
+            isinstance(e, RunEvent)
+            and _whole(e.iteration)
+            and e.kind in EVENT_KINDS
+            and isinstance(e.marks, tuple)
+            and all(_is_mark(m) for m in e.marks)
         ):
             raise ValueError(
-                "each of the record's events must be (iteration, kind, text), up to its "
-                f"iteration and {MAX_EVENT_TEXT} characters"
+                "each event of the record's log must be a RunEvent of a known kind, its "
+                f"marks (iteration, kind, text) of at most {MAX_EVENT_TEXT} characters"
             )
-        out.append((int(e[0]), e[1], e[2]))
-    return out
+    if not isinstance(cuts, (list, tuple)):
+        raise ValueError("the record's cuts must be a list")
+    out, position = [], 0
+    for c in cuts:
+        if not (
+            isinstance(c, (list, tuple))
+            and len(c) == 2
+            and _whole(c[0], position, len(log))
+            and _whole(c[1])
+        ):
+            raise ValueError(
+                "each of the record's cuts must be [position in the log, iteration], in order"
+            )
+        position = int(c[0])
+        out.append((position, int(c[1])))
+    return list(log), out
+
+
+def _is_mark(m) -> bool:
+    return (
+        isinstance(m, tuple)
+        and len(m) == 3
+        and _whole(m[0])
+        and all(isinstance(v, str) and len(v) <= MAX_EVENT_TEXT for v in m[1:])
+    )

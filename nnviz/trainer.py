@@ -33,10 +33,14 @@ from ._checks import whole as _whole
 from ._quiet import quiet_enter, quiet_exit
 from .activations import ACTIVATIONS
 from .errors import TrainingDiverged
-from .history import History
+from .history import History, RunEvent
 from .losses import get_loss
 from .network import BackpropTrace, Network
 from .optimizers import make_optimizer
+
+HYPERPARAMETERS = ("optimizer", "learning_rate", "batch_size", "momentum", "l1", "l2")
+"""What a run can change mid-run, keeping its weights (:meth:`Trainer.configure`)."""
+
 
 _U128 = 2**128
 
@@ -171,6 +175,7 @@ class Trainer:
         self.last_finite_loss = math.nan
         self._kept = np.empty(net.n_params)  # the weights the latest step measured
         self._kept_iteration = None  # … and their iteration (None: none to go back to)
+        self._call_start = 0  # where the latest run() or step() started
         self._zeros = np.zeros(net.n_params)
         self._ws = {}  # batch size -> work arrays, kept alive here
         self._ws_full = self._work(self.X.shape[0])
@@ -192,16 +197,80 @@ class Trainer:
             raise ValueError(f"batch_size must be at least 1; got {batch_size}")
         return batch_size
 
+    # ---------------------------------------------------------------- changes mid-run
+    def configure(self, **changes) -> dict:
+        """Change hyperparameters mid-run, keeping the weights: any of
+        :data:`HYPERPARAMETERS`, applied in the order given. Those that changed are logged
+        as one ``"set"`` event (each marked on the loss curve) and returned."""
+        unknown = [name for name in changes if name not in HYPERPARAMETERS]
+        if unknown:
+            raise ValueError(
+                f"{unknown[0]!r} is not a hyperparameter a run can change; "
+                f"choose from {', '.join(HYPERPARAMETERS)}"
+            )
+        changed, marks = {}, []
+        for name, value in changes.items():
+            text = getattr(self, f"_change_{name}")(value)
+            if text is not None:
+                changed[name] = value
+                if text:
+                    marks.append((self.iteration, name, text))
+        if changed:
+            self.history.record(RunEvent(self.iteration, "set", changed, tuple(marks)))
+        return changed
+
+    # Each _change_<name> applies one hyperparameter: None if it was already so, else
+    # the loss curve's text for the change ("" when the change shows nowhere).
+    def _change_optimizer(self, name: str) -> str | None:
+        """A new optimizer starts afresh (its state is not carried over)."""
+        new = make_optimizer(name, self.network.n_params, momentum=self.momentum)
+        if new.name == self._optimizer.name:
+            return None
+        old, self._optimizer = self._optimizer.name, new
+        return f"{old} → {new.name}"
+
+    def _change_learning_rate(self, lr) -> str | None:
+        old = self._lr
+        self._set_lr(lr)
+        return None if self._lr == old else f"η {old:g} → {self._lr:g}"
+
+    def _change_batch_size(self, batch_size) -> str | None:
+        new = self._check_batch_size(batch_size)
+        if new == self.batch_size:
+            return None
+        old = "all" if self.batch_size is None else self.batch_size
+        self.batch_size = new
+        self._perm, self._pos = None, 0
+        return f"batch {old} → {'all' if new is None else new}"
+
+    def _change_momentum(self, momentum) -> str | None:
+        """μ of the momentum optimizer (its velocity starts afresh)."""
+        momentum = float(momentum)
+        if momentum == self.momentum:
+            return None
+        old, self.momentum = self.momentum, momentum
+        if self._optimizer.name != "momentum":
+            return ""
+        self._optimizer = make_optimizer("momentum", self.network.n_params, momentum=momentum)
+        return f"μ {old:g} → {momentum:g}"
+
+    def _change_l1(self, value) -> str | None:
+        return self._change_penalty("l1", value)
+
+    def _change_l2(self, value) -> str | None:
+        return self._change_penalty("l2", value)
+
+    def _change_penalty(self, name: str, value) -> str | None:
+        value = self._check_penalty(name, value)
+        old = getattr(self, name)
+        if value == old:
+            return None
+        setattr(self, name, value)
+        return f"{name} {old:g} → {value:g}"
+
     def set_batch_size(self, batch_size: int | None) -> None:
         """Change the batch size mid-run (None: full batch); marked on the loss curve."""
-        new = self._check_batch_size(batch_size)
-        if new != self.batch_size:
-            old = "all" if self.batch_size is None else self.batch_size
-            self.batch_size = new
-            self._perm, self._pos = None, 0
-            self.history.add_event(
-                self.iteration, "batch_size", f"batch {old} → {'all' if new is None else new}"
-            )
+        self.configure(batch_size=batch_size)
 
     def _set_lr(self, lr) -> None:
         lr = float(lr)
@@ -219,10 +288,7 @@ class Trainer:
 
     @learning_rate.setter
     def learning_rate(self, lr) -> None:
-        old = self._lr
-        self._set_lr(lr)
-        if self._lr != old:
-            self.history.add_event(self.iteration, "learning_rate", f"η {old:g} → {self._lr:g}")
+        self.configure(learning_rate=lr)
 
     @property
     def optimizer(self) -> str:
@@ -231,21 +297,11 @@ class Trainer:
     @optimizer.setter
     def optimizer(self, name: str) -> None:
         """Switch optimizer (its state starts afresh); the weights are untouched."""
-        new = make_optimizer(name, self.network.n_params, momentum=self.momentum)
-        if new.name != self._optimizer.name:
-            old = self._optimizer.name
-            self._optimizer = new
-            self.history.add_event(self.iteration, "optimizer", f"{old} → {new.name}")
+        self.configure(optimizer=name)
 
     def set_momentum(self, momentum: float) -> None:
         """Change μ of the momentum optimizer (its velocity starts afresh)."""
-        momentum = float(momentum)
-        if momentum == self.momentum:
-            return
-        old, self.momentum = self.momentum, momentum
-        if self._optimizer.name == "momentum":
-            self._optimizer = make_optimizer("momentum", self.network.n_params, momentum=momentum)
-            self.history.add_event(self.iteration, "momentum", f"μ {old:g} → {momentum:g}")
+        self.configure(momentum=momentum)
 
     @property
     def optimizer_state(self) -> dict:
@@ -253,19 +309,16 @@ class Trainer:
 
     def set_regularization(self, l1: float | None = None, l2: float | None = None) -> None:
         """Change L1/L2 mid-run; marked on the loss curve."""
-        for name, value in (("l1", l1), ("l2", l2)):
-            if value is None:
-                continue
-            value = self._check_penalty(name, value)
-            if value != getattr(self, name):
-                old = getattr(self, name)
-                setattr(self, name, value)
-                self.history.add_event(self.iteration, name, f"{name} {old:g} → {value:g}")
+        self.configure(**{k: v for k, v in (("l1", l1), ("l2", l2)) if v is not None})
 
-    def set_data(self, X, y, X_test=None, y_test=None, note: str = "data edited") -> None:
+    def set_data(
+        self, X, y, X_test=None, y_test=None, note: str = "data edited", source=None
+    ) -> None:
         """Train on new rows from here on (the weights and the optimizer state stay).
 
-        The column counts must match the network; marked on the loss curve.
+        The column counts must match the network; logged as a ``"table"`` event whose
+        value is ``source`` (what the rows came from: the app gives its table, which a
+        link replays), marked ``note`` on the loss curve.
         """
         net = self.network
         X = net.check_inputs(X)
@@ -282,7 +335,30 @@ class Trainer:
         self._ws = {}
         self._ws_full = self._work(X.shape[0])
         self._kept_iteration = None  # their loss was measured on the old rows
-        self.history.add_event(self.iteration, "data", note)
+        it = self.iteration
+        self.history.record(RunEvent(it, "table", source, ((it, "data", note),)))
+
+    def check_weight(self, layer: int, i: int, j: int, value: float) -> float:
+        """ValueError unless ``W{layer}[i, j]`` exists (layer 1-based) and ``value`` is a
+        finite number; returns the value as a float."""
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError("a weight must be a finite number")
+        L = self.network.n_layers
+        if not 1 <= layer <= L:
+            raise ValueError(f"layer must be 1 to {L} (W1 … W{L}); got {layer}")
+        W = self.network.weights[layer - 1]
+        if not (0 <= i < W.shape[0] and 0 <= j < W.shape[1]):
+            raise ValueError(f"W{layer} has shape {W.shape}; there is no [{i}, {j}]")
+        return value
+
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Edit one weight by hand (layer is 1-based, as W1, W2 …); marked on the loss curve."""
+        value = self.check_weight(layer, i, j, value)
+        self.network.weights[layer - 1][i, j] = value
+        it = self.iteration
+        mark = (it, "edit", f"W{layer}[{i}, {j}] = {value:g}")
+        self.history.record(RunEvent(it, "weight", (layer, i, j, value), (mark,)))
 
     # ---------------------------------------------------------------- batches
     def _batch_rows(self, advance: bool) -> np.ndarray | None:
@@ -363,8 +439,10 @@ class Trainer:
             f"Training diverged at iteration {k}: {reason}. {kept}. Reset or the replay "
             f"slider gets back to earlier ones. Try a smaller learning rate (now {self._lr:g})."
         )
-        if not self.diverged:
-            self.history.add_event(self.iteration, "diverged", reason)
+        # trained on from where this call started, a step is refused within this many
+        start, it = self._call_start, self.iteration
+        marks = () if self.diverged else ((it, "diverged", reason),)
+        self.history.record(RunEvent(start, "diverge", max(it - start, 0) + 2, marks))
         self.diverged = True
         self.divergence_message = msg
         raise TrainingDiverged(msg)
@@ -400,6 +478,7 @@ class Trainer:
 
     def step(self) -> StepRecord:
         """One update on one batch. Raises TrainingDiverged (weights kept) if it would diverge."""
+        self._call_start = self.iteration
         token = quiet_enter()  # np.errstate(all="ignore"), cheaper
         try:
             return self._step()
@@ -409,6 +488,7 @@ class Trainer:
     def run(self, n: int) -> StepRecord | None:
         """``n`` steps, exactly as ``n`` calls of ``step()``; returns the last record."""
         record = None
+        self._call_start = self.iteration
         token = quiet_enter()
         try:
             for _ in range(int(n)):
@@ -559,6 +639,7 @@ class Trainer:
 
         Later losses and snapshots are forgotten; the optimizer starts afresh.
         """
+        before = self.iteration
         iteration, flat = self.history.snapshot_params(index)
         self.network.set_params(flat)
         self.history.truncate(iteration)
@@ -568,7 +649,8 @@ class Trainer:
         )
         self._kept_iteration = None
         self.diverged, self.divergence_message = False, ""
-        self.history.add_event(iteration, "continue", f"continued from iteration {iteration}")
+        mark = (iteration, "continue", f"continued from iteration {iteration}")
+        self.history.record(RunEvent(before, "rewind", iteration, (mark,)))
         return iteration
 
     # ---------------------------------------------------------------- inspection

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nnviz.app.explorer import Explorer, Settings, train_chunk
+from nnviz.app.explorer import Explorer, Note, Settings, Update, train_chunk
 from nnviz.data import PRESETS, load_preset
 from nnviz.network import Network
 
@@ -123,8 +123,8 @@ def test_training_settings_keep_the_weights(change, event, check):
     ex = exam(20)
     trainer = ex.trainer
     params = ex.network.params.copy()
-    notes = ex.update(ex.table, replace(ex.settings, **change))
-    assert notes == []
+    update = ex.update(ex.table, replace(ex.settings, **change))
+    assert update == Update(hot=tuple(change))  # the weights are kept: no note
     assert ex.error == ""
     assert ex.trainer is trainer
     assert ex.trainer.iteration == 20
@@ -164,10 +164,10 @@ def test_momentum_change_applies_to_the_momentum_optimizer():
 def test_architecture_changes_rebuild_and_say_why(change, why, sizes):
     ex = exam(30)
     new = replace(ex.settings, **change)
-    notes = ex.update(ex.table, new)
-    assert len(notes) == 1
-    assert "rebuilt" in notes[0].lower()
-    assert why in notes[0]
+    update = ex.update(ex.table, new)
+    assert update.rebuilt and not update.table_edited and len(update.notes) == 1
+    assert "rebuilt" in update.texts[0].lower()
+    assert why in update.texts[0]
     assert ex.trainer.iteration == 0
     assert len(ex.trainer.history) == 0
     assert ex.network.layer_sizes == sizes
@@ -186,8 +186,9 @@ def test_edited_cell_keeps_the_run_and_marks_it():
     trainer = ex.trainer
     params = ex.network.params.copy()
     table = with_cell(ex.table, 0, "test_score", 95.0)
-    notes = ex.update(table, ex.settings)
-    assert notes == ["Table edited: training continues on the new rows."]
+    update = ex.update(table, ex.settings)
+    assert update.table_edited and not update.rebuilt
+    assert update.notes == (Note("Table edited: training continues on the new rows.", "info"),)
     assert ex.error == ""
     assert ex.trainer is trainer
     assert ex.trainer.iteration == 25
@@ -225,7 +226,7 @@ def test_bad_cell_keeps_the_last_good_state(row, column, value, words):
     params = ex.network.params.copy()
     events = list(trainer.history.events)
     bad = with_cell(table, row, column, value)
-    assert ex.update(bad, ex.settings) == []
+    assert ex.update(bad, ex.settings) == Update()  # nothing changed
     for w in words:
         assert w in ex.error, (w, ex.error)
     assert ex.table is table
@@ -252,7 +253,7 @@ def test_empty_target_in_a_predict_row_is_fine():
 def test_bad_settings_keep_the_last_good_state():
     ex = exam(5)
     trainer = ex.trainer
-    assert ex.update(ex.table, replace(ex.settings, targets=())) == []
+    assert ex.update(ex.table, replace(ex.settings, targets=())) == Update()
     assert "No target column" in ex.error
     assert ex.trainer is trainer and ex.trainer.iteration == 5
     assert ex.settings == Settings.for_preset("exam_scores")
@@ -280,9 +281,9 @@ def test_failed_rebuild_leaves_settings_and_trainer_consistent():
 
 def test_new_data_set_with_the_same_columns_rebuilds():
     ex = preset("xor", 50)
-    notes = ex.update(load_preset("circle"), Settings.for_preset("circle"))
-    assert ex.trainer.iteration == 0
-    assert any("new data set: Circle" in n for n in notes)
+    update = ex.update(load_preset("circle"), Settings.for_preset("circle"))
+    assert ex.trainer.iteration == 0 and update.rebuilt
+    assert any("new data set: Circle" in n for n in update.texts)
 
 
 # ---------------------------------------------------------------------------- reset and seeds
@@ -597,7 +598,7 @@ def test_adopt_continues_from_given_weights():
     assert ex.metrics().train_loss < loss0
     # the settings now describe the adopted network: an unchanged update keeps it
     params = ex.network.params.copy()
-    assert ex.update(ex.table, ex.settings) == []
+    assert ex.update(ex.table, ex.settings) == Update()
     np.testing.assert_array_equal(ex.network.params, params)
 
 
@@ -716,6 +717,35 @@ def test_the_run_log_records_each_change_with_its_iteration():
     ex.step(3)
     ex.reset()
     assert ex.run_log.events == []
+
+
+def test_one_log_of_the_runs_changes_and_the_markers_derived_from_it():
+    ex = preset("xor", 10)
+    ex.update(ex.table, replace(ex.settings, learning_rate=0.3, l2=0.01))
+    ex.step(5)
+    ex.set_weight(1, 0, 1, 0.5)
+    h = ex.trainer.history
+    # one record: the run log's events are the trainer's log, each change once
+    assert ex.run_log.events == h.log and len(h.log) == 2
+    # the loss curve's markers are derived from it: one per setting changed, one edit
+    assert h.events == [
+        (10, "learning_rate", f"η {Settings.for_preset('xor').learning_rate:g} → 0.3"),
+        (10, "l2", "l2 0 → 0.01"),
+        (15, "edit", "W1[0, 1] = 0.5"),
+    ]
+    # a rewind to 10 takes the later markers off the path, not the changes out of the log
+    its = list(h.snapshot_iterations)
+    ex.continue_from(its.index(10))
+    assert [(e.iteration, e.kind) for e in ex.run_log.events] == [
+        (10, "set"),
+        (15, "weight"),
+        (15, "rewind"),
+    ]
+    assert [m[:2] for m in h.events] == [(10, "learning_rate"), (10, "l2"), (10, "continue")]
+    ex.step(2)
+    ex.update(ex.table, replace(ex.settings, learning_rate=0.1))
+    assert [m[:2] for m in h.events][-1] == (12, "learning_rate")
+    assert h.events[-1][2] == "η 0.3 → 0.1" and len(ex.run_log.events) == 4
 
 
 # ---------------------------------------------------------------------------- derived features

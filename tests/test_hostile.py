@@ -571,7 +571,7 @@ def test_a_refused_model_never_loses_the_run():
         run.adopt(wrong_output)  # the scores are no classes: prepare refuses the table
     assert run.trainer is trainer and run.trainer.iteration == 100
     assert run.settings == settings and run.data is data
-    assert run.update(run.table, run.settings) == []  # nothing left to rebuild
+    assert not run.update(run.table, run.settings).changed  # nothing left to rebuild
     assert run.trainer is trainer and run.trainer.iteration == 100
 
 

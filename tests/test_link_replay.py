@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nnviz.app import runs, urlstate
+from nnviz.app import runlog, runs, urlstate
 from nnviz.app.explorer import Explorer, Settings
+from nnviz.app.linkreplay import start_link_replay
 from nnviz.app.runs import LINK_WORK_BUDGET, RunEvent, link_cost
 from nnviz.app.urlstate import (
     MAX_LOG_PARAM,
@@ -40,7 +41,7 @@ def reopen(params: dict, budget_s: float = 0.003) -> tuple[Explorer, list, int]:
     """Open a link as the app does and replay it in small chunks: (explorer, notes, chunks)."""
     link = read_link(params)
     ex = Explorer(link.table, link.settings)
-    notes = link.notes + ex.start_link_replay(link)
+    notes = [n.text for n in link.notes + start_link_replay(ex, link)]
     chunks = 0
     while ex.link_replay_pending:
         p = ex.advance_link_replay(budget_s)
@@ -230,7 +231,7 @@ def test_replay_is_chunked_and_resumable():
     a.step(2000)
     link = read_link(run_link(a))
     b = Explorer(link.table, link.settings)
-    assert b.start_link_replay(link) == []
+    assert start_link_replay(b, link) == []
     assert b.link_replay_pending
     seen = []
     while b.link_replay_pending:
@@ -249,7 +250,7 @@ def test_a_change_of_the_users_stops_the_replay():
     a.step(3000)
     link = read_link(run_link(a))
     b = Explorer(link.table, link.settings)
-    b.start_link_replay(link)
+    start_link_replay(b, link)
     b.advance_link_replay(0.001)
     it = b.trainer.iteration
     assert 0 < it < 3000 and b.link_replay_pending
@@ -257,20 +258,49 @@ def test_a_change_of_the_users_stops_the_replay():
     assert not b.link_replay_pending
     assert b.advance_link_replay(0.01).finished and b.trainer.iteration == it
     c = Explorer(link.table, link.settings)
-    c.start_link_replay(link)
+    start_link_replay(c, link)
     c.advance_link_replay(0.001)
     assert "Stopped replaying the link at iteration" in c.stop_link_replay()
     assert c.stop_link_replay() == "" and not c.link_replay_pending
     d = Explorer(link.table, link.settings)  # Step, Reset, an edit … stop it too
-    d.start_link_replay(link)
+    start_link_replay(d, link)
     d.step(1)
     assert not d.link_replay_pending
+    for user_change in (
+        lambda e: e.set_weight(1, 0, 0, 1.0),
+        lambda e: e.continue_from(0),
+        lambda e: e.reset(),
+        lambda e: e.update(e.table.drop(index=[0]), e.settings),
+    ):
+        e = Explorer(link.table, link.settings)
+        start_link_replay(e, link)
+        e.advance_link_replay(0.001)
+        assert e.link_replay_pending
+        user_change(e)
+        assert not e.link_replay_pending
+    # the replay's own changes do not stop it; nothing changed by the user neither
+    f = Explorer(link.table, link.settings)
+    start_link_replay(f, link)
+    f.update(f.table, f.settings)
+    f.replay(0)
+    assert f.link_replay_pending
+
+
+def test_new_weights_in_the_same_run_end_the_replay_with_a_note():
+    link = read_link({"dataset": "circle", "steps": "3000"})
+    ex = Explorer(link.table, link.settings)
+    start_link_replay(ex, link)
+    ex.advance_link_replay(0.001)
+    ex.adopt(Network(ex.network.layer_sizes, activation="tanh", seed=9))
+    assert ex.link_replay_pending  # the next advance says why it ends
+    p = ex.advance_link_replay(0.01)
+    assert p.finished and "the run was replaced" in p.note and not ex.link_replay_pending
 
 
 def test_the_replay_needs_the_links_settings():
     link = read_link({"dataset": "circle", "steps": "10"})
     ex = Explorer()  # the app fell back to the default data set
-    assert "not replayed" in ex.start_link_replay(link)[0]
+    assert "not replayed" in start_link_replay(ex, link)[0].text
     assert not ex.link_replay_pending
 
 
@@ -313,24 +343,24 @@ def test_an_over_budget_link_is_cut_with_a_note():
     link = read_link(hostile_link())
     assert link.steps == 100_000 and len(link.table) == 5000
     ex = Explorer(link.table, link.settings)
-    notes = ex.start_link_replay(link)
+    notes = [n.text for n in start_link_replay(ex, link)]
     n_params = ex.network.n_params
     assert n_params == 1425
     per_step = 5000 * n_params
     allowed = int(LINK_WORK_BUDGET // per_step)
     assert len(notes) == 1 and "1e+10" in notes[0] and "100,000 steps" in notes[0]
     assert f"up to iteration {allowed:,}" in notes[0]
-    assert ex._replay.end == allowed and ex._replay.total == allowed
+    assert ex.link_replay.end == allowed and ex.link_replay.total == allowed
     assert allowed * per_step <= LINK_WORK_BUDGET < (allowed + 1) * per_step
     ex.stop_link_replay()  # training the whole budget takes seconds: see the next test
 
 
 def test_an_over_budget_link_never_trains_past_the_budget(monkeypatch):
-    monkeypatch.setattr(runs, "LINK_WORK_BUDGET", 5000 * 1425 * 40.5)
+    monkeypatch.setattr(runlog, "LINK_WORK_BUDGET", 5000 * 1425 * 40.5)  # link_cost reads it
     link = read_link(hostile_link())
     ex = Explorer(link.table, link.settings)
-    notes = ex.start_link_replay(link)
-    assert "up to iteration 40" in notes[0]
+    notes = start_link_replay(ex, link)
+    assert "up to iteration 40" in notes[0].text and notes[0].kind == "info"
     while ex.link_replay_pending:
         ex.advance_link_replay(0.05)
     assert ex.trainer.iteration == 40
@@ -338,10 +368,10 @@ def test_an_over_budget_link_never_trains_past_the_budget(monkeypatch):
 
 def test_steps_past_the_link_maximum_are_cut():
     link = read_link({"dataset": "exam_scores", "steps": "1e9"})
-    assert link.steps == 100_000 and "100,000" in link.notes[0]
+    assert link.steps == 100_000 and "100,000" in link.notes[0].text
     ex = Explorer(link.table, link.settings)
-    assert ex.start_link_replay(link) == []  # seed 002's tiny network fits the work budget
-    assert ex._replay.end == 100_000
+    assert start_link_replay(ex, link) == []  # seed 002's tiny network fits the work budget
+    assert ex.link_replay.end == 100_000
     ex.stop_link_replay()
 
 
@@ -457,7 +487,7 @@ def test_the_log_is_versioned_compressed_json():
 def test_a_log_from_a_newer_version_is_ignored_with_a_note():
     link = read_link({"dataset": "circle", "steps": "30", "log": _log([2, [3, "warp", 1]])})
     assert link.events == () and link.steps == 0
-    assert "version 2" in link.notes[0]
+    assert "version 2" in link.notes[0].text
 
 
 @pytest.mark.parametrize(
@@ -478,7 +508,9 @@ def test_a_bad_event_cuts_the_replay_there(bad, words):
     link = read_link({"dataset": "circle", "steps": "40", "log": log})
     assert link.events == (RunEvent(5, "set", {"learning_rate": 0.2}),)
     assert link.steps == (10 if bad[0] >= 5 else 5)
-    assert "Ignored the link's log from its event 2 on" in link.notes[0] and words in link.notes[0]
+    note = link.notes[0]
+    assert "Ignored the link's log from its event 2 on" in note.text and words in note.text
+    assert note.kind == "warning"
 
 
 def test_every_kind_of_event_has_a_reader():
@@ -487,7 +519,7 @@ def test_every_kind_of_event_has_a_reader():
 
 def test_a_damaged_log_is_ignored_with_a_note():
     link = read_link({"dataset": "circle", "steps": "30", "log": "@@@not-a-log"})
-    assert link.events == () and link.steps == 0 and "log" in link.notes[0]
+    assert link.events == () and link.steps == 0 and "log" in link.notes[0].text
     assert read_link({"dataset": "circle", "log": "A" * (MAX_LOG_PARAM + 1)}).notes
 
 
@@ -502,7 +534,7 @@ def test_progress_says_when_the_settings_or_the_table_changed():
     a.step(100)
     link = read_link(run_link(a))
     b = Explorer(link.table, link.settings)
-    b.start_link_replay(link)
+    start_link_replay(b, link)
     seen = []
     while b.link_replay_pending:
         before = (b.settings, b.table)
@@ -519,7 +551,7 @@ def test_a_refusal_that_never_comes_is_trained_in_chunks_and_noted():
     log = _log([1, [0, "diverge", 20_000]])
     link = read_link({"dataset": "exam_scores", "steps": "5", "log": log})
     ex = Explorer(link.table, link.settings)
-    ex.start_link_replay(link)
+    start_link_replay(ex, link)
     chunks, p = 0, None
     while ex.link_replay_pending:
         p = ex.advance_link_replay(0.01)

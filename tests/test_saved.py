@@ -89,7 +89,7 @@ def assert_same_run(a: Explorer, b: Explorer) -> None:
         assert same_bits(ha[key], hb[key]), key
     assert ha["snapshot_iterations"] == hb["snapshot_iterations"]
     assert all(same_bits(x, y) for x, y in zip(ha["snapshots"], hb["snapshots"]))
-    for key in ("last", "events", "loss_stride", "snapshot_stride", "iteration"):
+    for key in ("last", "cuts", "loss_stride", "snapshot_stride", "iteration"):
         assert same_bits(ha[key], hb[key]) if key == "last" and ha[key] else ha[key] == hb[key], key
     assert a.settings == b.settings and a.run_log.settings == b.run_log.settings
     assert a.table.equals(b.table) and a.run_log.table.equals(b.run_log.table)
@@ -98,6 +98,8 @@ def assert_same_run(a: Explorer, b: Explorer) -> None:
         [event_to_json(e) for e in b.run_log.events],
     )
     assert ea == eb
+    assert [e.marks for e in ha["log"]] == [e.marks for e in hb["log"]]  # the log's marks …
+    assert ta.history.events == tb.history.events  # … and the markers on the path
     assert a.divergence == b.divergence
     assert run_link(a) == run_link(b) and link_limits(a) == link_limits(b)
 
@@ -299,6 +301,36 @@ def _edit_doc(doc: dict, path: str, value) -> dict:
     return doc
 
 
+def test_a_run_saved_in_format_1_opens_with_its_markers(store):
+    """Format 1 kept the loss curve's markers of the current path in the history's
+    ``events`` and the log without them: they come back as the markers they were."""
+    ex = apply(
+        explorer("circle", batch_size=10),
+        [["step", 30], ["set", {"learning_rate": 0.3}], ["step", 10], ["rewind", 20]],
+    )
+    ex.step(5)
+    run_id = new_run_id()
+    RunSaver(store, run_id).save(ex)
+    doc = _doc(store, run_id)
+    assert doc["format"] == saved.FORMAT == 2 and len(doc["marks"]) == len(doc["events"])
+    old = {k: v for k, v in doc.items() if k != "marks"} | {"format": 1}
+    old["history"] = {k: v for k, v in doc["history"].items() if k != "cuts"} | {
+        "events": [list(m) for m in ex.trainer.history.events]
+    }
+    _set(store, run_id, doc=json.dumps(old).encode())
+    back = load_explorer(store, run_id)
+    assert back.trainer.history.events == ex.trainer.history.events
+    assert [event_to_json(e) for e in back.run_log.events] == [
+        event_to_json(e) for e in ex.run_log.events
+    ]
+    assert run_link(back) == run_link(ex)
+    # a damaged old record is refused as a new one is
+    old["history"]["events"] = [[0, "x", "y" * 10_000]]
+    _set(store, run_id, doc=json.dumps(old).encode())
+    with pytest.raises(RunCorrupt, match="log"):
+        load_explorer(store, run_id)
+
+
 def _zip_bomb() -> bytes:
     """An .npz whose one member unpacks to 10 MB from 10 kB: refused from its directory."""
     buffer = io.BytesIO()
@@ -322,6 +354,8 @@ DOC_CASES = {
         lambda d: _edit_doc(d, "events", [[9, "weight", [1, 0, 0, 0.5]], [4, "rewind", 1]]),
         "comes after",
     ),
+    "marks that do not fit the log": (lambda d: _edit_doc(d, "marks", []), "marks"),
+    "a cut past the log": (lambda d: _edit_doc(d, "history.cuts", [[99, 0]]), "cuts"),
     "a random state that is not PCG64": (
         lambda d: _edit_doc(d, "trainer.rng", {"bit_generator": "MT19937"}),
         "PCG64",

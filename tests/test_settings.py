@@ -36,6 +36,7 @@ from nnviz.app.settings import (
 from nnviz.app.urlstate import HIDEABLE, PARSERS, read_link, write_link
 from nnviz.data import DEFAULT_PRESET, PRESETS, load_preset, parse_feature, prepare
 from nnviz.errors import DataError
+from nnviz.trainer import HYPERPARAMETERS
 
 # A valid value other than the default data set's for every setting (a new setting must
 # add one here, so each test below walks it too).
@@ -147,8 +148,8 @@ def test_every_setting_is_hot_or_rebuilds():
         "l1",
         "l2",
     ]
-    assert all(s.apply is not None for s in HOT_SETTINGS)
-    assert all(s.apply is None for s in SETTINGS if not s.hot)
+    # … exactly what a running trainer takes by name (Trainer.configure)
+    assert tuple(s.name for s in HOT_SETTINGS) == HYPERPARAMETERS
 
 
 @pytest.mark.parametrize("s", SETTINGS, ids=lambda s: s.name)
@@ -245,7 +246,7 @@ def test_one_range_for_widget_link_and_check():
     with pytest.raises(ValueError, match="Momentum"):
         Settings(momentum=0.995).check()
     link = read_link({"momentum": "0.995"})
-    assert link.settings.momentum == Settings().momentum and "momentum" in link.notes[0]
+    assert link.settings.momentum == Settings().momentum and "momentum" in link.notes[0].text
     b = setting("batch_size")
     assert b.widget_args() == {"min_value": 0, "max_value": 5000, "step": 1}
     assert setting("l2").widget_args()["format"] == "%.4f"
@@ -348,7 +349,7 @@ def test_features_are_a_data_setting_that_rebuilds_with_a_wider_input_layer():
     assert s.data_key() != Settings().data_key() and s.network_key() != Settings().network_key()
     ex = Explorer()
     ex.step(3)
-    notes = ex.update(ex.table, s)
+    update = ex.update(ex.table, s)
     assert ex.data_error == "" and ex.trainer.iteration == 0
     assert ex.network.layer_sizes == (4, 3, 1)
     assert ex.data.inputs == [
@@ -357,7 +358,7 @@ def test_features_are_a_data_setting_that_rebuilds_with_a_wider_input_layer():
         "hours_studied**2",
         "sin(hours_slept)",
     ]
-    assert notes == [
+    assert update.rebuilt and update.texts == [
         "Network rebuilt (new input features): training starts again from iteration 0."
     ]
 
@@ -526,5 +527,5 @@ def test_generated_data_settings_draw_the_table_and_travel_in_the_link():
     assert "the data set drawn again" in why_rebuilt(Settings.for_preset("circle"), s)
     # a fixed table has no generator: the link's values are ignored, with a note
     fixed = read_link({"dataset": "exam_scores", "noise": "0.2"})
-    assert fixed.settings.noise is None and "not a generated data set" in fixed.notes[0]
+    assert fixed.settings.noise is None and "not a generated data set" in fixed.notes[0].text
     assert Settings.for_preset("exam_scores").points is None

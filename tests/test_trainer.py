@@ -9,6 +9,7 @@ import pytest
 
 import nnviz
 from nnviz.data import load_preset, prepare
+from nnviz.history import RunEvent
 
 
 def xor_data():
@@ -149,6 +150,57 @@ def test_learning_rate_and_optimizer_change_mid_run_keep_weights_and_are_marked(
     assert kinds == [(10, "learning_rate"), (10, "optimizer"), (10, "l2")]
     t.run(5)
     assert t.iteration == 15 and t.optimizer_state["t"] == 5
+
+
+def test_changes_are_logged_once_each_and_marked_on_the_loss_curve():
+    t = make(learning_rate=0.5, batch_size=2)
+    t.run(4)
+    assert t.configure(learning_rate=0.05, optimizer="adam", l1=0.0) == {
+        "learning_rate": 0.05,
+        "optimizer": "adam",
+    }  # l1 was 0 already: not a change
+    t.set_momentum(0.5)  # changes μ, which sgd/adam do not use: logged, not marked
+    t.set_data(t.X[:3], t.Y[:3], source="three rows")
+    t.set_weight(2, 1, 0, 0.25)
+    assert t.network.weights[1][1, 0] == 0.25
+    assert [(e.iteration, e.kind, e.value) for e in t.history.log] == [
+        (4, "set", {"learning_rate": 0.05, "optimizer": "adam"}),
+        (4, "set", {"momentum": 0.5}),
+        (4, "table", "three rows"),
+        (4, "weight", (2, 1, 0, 0.25)),
+    ]
+    assert t.history.events == [
+        (4, "learning_rate", "η 0.5 → 0.05"),
+        (4, "optimizer", "sgd → adam"),
+        (4, "data", "data edited"),
+        (4, "edit", "W2[1, 0] = 0.25"),
+    ]
+    with pytest.raises(ValueError, match="not a hyperparameter"):
+        t.configure(loss="mse")
+    with pytest.raises(ValueError, match="W2 has shape"):
+        t.set_weight(2, 4, 0, 1.0)
+    assert len(t.history.log) == 4  # refused: nothing logged
+
+
+def test_a_rewind_keeps_the_log_whole_and_takes_later_markers_off_the_path():
+    t = make(learning_rate=0.5)
+    t.run(10)
+    t.learning_rate = 0.1
+    t.run(10)
+    t.optimizer = "adam"
+    t.run(5)
+    its = list(t.history.snapshot_iterations)
+    assert t.continue_from(its.index(10)) == 10
+    kinds = [(e.iteration, e.kind) for e in t.history.log]
+    assert kinds == [(10, "set"), (20, "set"), (25, "rewind")]
+    assert t.history.log[-1].value == 10
+    assert t.history.events == [
+        (10, "learning_rate", "η 0.5 → 0.1"),
+        (10, "continue", "continued from iteration 10"),
+    ]
+    t.run(3)
+    t.learning_rate = 0.2
+    assert [m[0] for m in t.history.events] == [10, 10, 13]
 
 
 def test_bias_false_biases_never_change():
@@ -480,7 +532,13 @@ def test_revision_counts_rewrites_not_appends():
         (lambda s: s["history"].update(loss_capacity=2**30), "at most"),
         (lambda s: s["history"].update(iteration=5), "before 5|history ends|at most 5"),
         (lambda s: s["history"]["snapshots"].__setitem__(0, np.zeros(2)), "snapshot"),
-        (lambda s: s["history"].update(events=[(0, "x", "y" * 10_000)]), "events"),
+        (lambda s: s["history"].update(log=[(0, "x", "y" * 10_000)]), "log"),
+        (lambda s: s["history"].update(log=[RunEvent(0, "x")]), "log"),
+        (
+            lambda s: s["history"].update(log=[RunEvent(0, "set", {}, ((0, "x", "y" * 999),))]),
+            "log",
+        ),
+        (lambda s: s["history"].update(cuts=[[5, 0]]), "cuts"),
         (lambda s: s["history"].update(train_loss=s["history"]["train_loss"][:-1]), "entries"),
     ],
 )

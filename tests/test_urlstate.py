@@ -79,7 +79,8 @@ def test_bad_parameters_are_ignored_with_a_note():
     )
     s = Settings.for_preset("xor")
     assert link.settings == s  # nothing bad got through
-    text = " ".join(link.notes)
+    text = " ".join(n.text for n in link.notes)
+    assert {n.kind for n in link.notes if n.text.startswith("Ignored")} == {"warning"}
     for name in (
         "learning_rate='fast'",
         "hidden='4-99'",
@@ -97,7 +98,7 @@ def test_bad_parameters_are_ignored_with_a_note():
 def test_classroom_mode():
     link = read_link({"dataset": "xor", "classroom": "1", "hide": "loss,optimizer,zzz"})
     assert link.classroom and link.hide == ("loss", "optimizer")
-    assert any("zzz" in n for n in link.notes)
+    assert any("zzz" in n.text and n.kind == "warning" for n in link.notes)
     params = write_link(link.settings, link.table, classroom=True, hide=link.hide)
     assert params["classroom"] == "1" and params["hide"] == "loss,optimizer"
 
@@ -120,7 +121,7 @@ def test_a_fresh_run_gives_the_short_link():
 def test_a_custom_link_without_its_table_opens_the_default():
     link = read_link({"dataset": "custom", "inputs": "a"})
     assert link.settings.dataset == "exam_scores"
-    assert "carries none" in link.notes[0] and "'a'" in link.notes[1]
+    assert "carries none" in link.notes[0].text and "'a'" in link.notes[1].text
 
 
 def test_a_link_with_features_reproduces_the_weights():
@@ -156,16 +157,17 @@ def test_a_link_feature_over_a_spaced_name_with_the_separator_travels():
 def test_link_features_that_do_not_fit_are_ignored_with_a_note():
     link = read_link({"dataset": "circle", "features": "x1**2;x3**2;x1^2;log(x1-x1);x1 ** 2"})
     assert link.settings.features == ("x1**2",)
-    assert [n.split(":")[0] for n in link.notes] == [
+    assert [n.text.split(":")[0] for n in link.notes] == [
         "Ignored the link's feature 'x3**2'",
         "Ignored the link's feature 'x1^2'",
         "Ignored the link's feature 'log(x1-x1)'",
         "Ignored the link's feature 'x1 ** 2'",
     ]
-    assert "'x3' is not an input column" in link.notes[0]
-    assert "already a feature" in link.notes[3]
+    assert "'x3' is not an input column" in link.notes[0].text
+    assert "already a feature" in link.notes[3].text
+    assert {n.kind for n in link.notes} == {"warning"}
     # a feature over a column the link leaves out of the inputs
     link = read_link({"dataset": "circle", "inputs": "x2", "features": "x1**2;x2**2"})
     assert link.settings.inputs == ("x2",) and link.settings.features == ("x2**2",)
-    assert "'x1' is not an input column" in link.notes[0]
+    assert "'x1' is not an input column" in link.notes[0].text
     Explorer(link.table, link.settings)  # what the link opens with builds

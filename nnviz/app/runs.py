@@ -1,11 +1,8 @@
-"""Runs: those kept for comparison, and what happened in the current one.
+"""Runs kept for comparison: ``RunRecord`` / ``record_run`` hold a kept run's settings,
+initial weights, loss history and how fast it went, for the comparison table and chart.
 
-* ``RunRecord`` / ``record_run``: a kept run's settings, initial weights, loss history
-  and how fast it went, for the comparison table and chart.
-* ``RunEvent``: one change of a run at its iteration (new hot settings, a hand-edited
-  weight, an edited table, a rewind, refused steps), what a link carries to replay it;
-  ``replay_cost`` / ``link_cost``: what replaying them costs, cut at the link budget
-  (``MAX_LINK_STEPS``, ``LINK_WORK_BUDGET``).
+What happened in the current run is :mod:`nnviz.app.runlog`'s (its names are importable
+from here too, as before).
 """
 
 from __future__ import annotations
@@ -17,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..thinning import downsample_indices
+from .runlog import EVENT_KINDS, LINK_WORK_BUDGET, MAX_LINK_STEPS, RunEvent, link_cost
 
 MAX_RUNS = 8
 MAX_POINTS = 2000  # loss points kept per run (evenly thinned)
@@ -99,124 +97,17 @@ def changed_settings(runs: list[RunRecord]) -> list[str]:
     return [k for k in keys if any(r.settings[k] != runs[0].settings[k] for r in runs[1:])]
 
 
-# ------------------------------------------------------------------ what happened in a run
-EVENT_KINDS = ("set", "weight", "table", "rewind", "diverge")
-
-
-@dataclass(frozen=True)
-class RunEvent:
-    """One thing that changed the current run, at the iteration it happened.
-
-    ``kind`` and ``value``:
-
-    * ``"set"``: ``{setting name: new value}``, the hot settings an update changed;
-    * ``"weight"``: ``(layer, i, j, value)``, a weight edited by hand (layer 1-based);
-    * ``"table"``: the new table (a DataFrame), training went on with its rows;
-    * ``"rewind"``: the iteration the run went back to (continued from a replayed point);
-    * ``"diverge"``: how many steps were tried and refused (divergence) at this iteration.
-
-    Replaying a run's events at their iterations, in order, from the settings and the
-    weights of its iteration 0, gives the same run to the last digit.
-    """
-
-    iteration: int
-    kind: str
-    value: object = None
-
-
-def train_rows(table: pd.DataFrame) -> int:
-    """How many rows of a table are for training (at most): those not marked test/predict."""
-    if "split" not in table.columns:
-        return len(table)
-    other = table["split"].map(lambda v: str(v).strip().lower() in ("test", "predict"))
-    return int(len(table) - other.sum())
-
-
-@dataclass
-class ReplayCost:
-    """What replaying a run costs: the steps to train and rows × parameters × steps."""
-
-    steps: int  # steps to train, all segments together (a rewind trains some twice)
-    work: float  # rows per step × parameters, summed over those steps
-    end: int  # the iteration the replay stops at
-    events: int  # how many of the events it applies
-    cut: bool  # the budget stopped it before the run's end
-
-
-def replay_cost(
-    events,
-    steps: int,
-    n_params: int,
-    n_train: int,
-    batch_size: int | None,
-    max_steps: float = math.inf,
-    max_work: float = math.inf,
-) -> ReplayCost:
-    """Walk a run's events (training up to each, then applying it, then up to ``steps``),
-    counting the work; stop where ``max_steps`` or ``max_work`` would be passed.
-
-    The rows per step are the batch size in effect or the training rows of the table in
-    effect, so the count is an upper bound of what the replay computes.
-    """
-    done, work, it = 0, 0.0, 0
-
-    def rows() -> int:
-        return min(batch_size, n_train) if batch_size else n_train
-
-    def train_to(target: int):
-        """Train from ``it`` to ``target``; returns the iteration reached within budget."""
-        nonlocal done, work
-        n = target - it
-        per_step = max(rows(), 1) * n_params
-        n_ok = int(min(n, max_steps - done, (max_work - work) // per_step))
-        done += max(n_ok, 0)
-        work += max(n_ok, 0) * per_step
-        return it + max(n_ok, 0)
-
-    for k, e in enumerate(events):
-        reached = train_to(e.iteration)
-        if reached < e.iteration:
-            return ReplayCost(done, work, reached, k, True)
-        it = e.iteration
-        if e.kind == "set" and "batch_size" in e.value:
-            batch_size = e.value["batch_size"]
-        elif e.kind == "table":
-            n_train = train_rows(e.value)
-        elif e.kind == "rewind":
-            it = int(e.value)
-        elif e.kind == "diverge":
-            attempts = int(e.value)
-            per_step = max(rows(), 1) * n_params
-            if done + attempts > max_steps or work + attempts * per_step > max_work:
-                return ReplayCost(done, work, it, k, True)
-            done += attempts
-            work += attempts * per_step
-    reached = train_to(steps)
-    return ReplayCost(done, work, reached, len(events), reached < steps)
-
-
-MAX_LINK_STEPS = 100_000  # steps a link may ask to train (every segment together)
-LINK_WORK_BUDGET = 1e10  # rows per step × parameters × steps a link may ask to train
-
-
-def link_cost(
-    events, steps: int, n_params: int, table: pd.DataFrame, batch_size: int | None
-) -> ReplayCost:
-    """What replaying a link's run costs, cut where the link budget ends."""
-    return replay_cost(
-        events,
-        steps,
-        n_params,
-        train_rows(table),
-        batch_size,
-        max_steps=MAX_LINK_STEPS,
-        max_work=LINK_WORK_BUDGET,
-    )
-
-
-def budget_words() -> str:
-    """The link budget, in words."""
-    return (
-        f"a link may ask for at most {MAX_LINK_STEPS:,} steps and {LINK_WORK_BUDGET:.0e} "
-        "rows × parameters × steps of training"
-    )
+__all__ = [
+    "MAX_POINTS",
+    "MAX_RUNS",
+    "RunRecord",
+    "changed_settings",
+    "record_run",
+    "runs_table",
+    # the run log's, as before (nnviz.app.runlog)
+    "EVENT_KINDS",
+    "LINK_WORK_BUDGET",
+    "MAX_LINK_STEPS",
+    "RunEvent",
+    "link_cost",
+]

@@ -4,13 +4,18 @@
 :class:`~nnviz.app.store.RunPayload` and saves it; :func:`load_explorer` (or
 :func:`explorer_from_stored` for a loaded row) makes a new explorer holding that run.
 What is saved: the settings the run started from and the current ones, the table of
-iteration 0 and the current one, the run's event log (what a link carries), and the
-trainer's whole state (:meth:`~nnviz.Trainer.state_dict`: weights, optimizer state,
-batch order, divergence bookkeeping, history as thinned as it is), with the steps per
-second and the divergence message shown.
+iteration 0 and the current one, the run's log (its changes, what a link carries, with
+the loss curve's marks of each), and the trainer's whole state
+(:meth:`~nnviz.Trainer.state_dict`: weights, optimizer state, batch order, divergence
+bookkeeping, history as thinned as it is), with the steps per second and the divergence
+message shown.
 
 **The row.** ``doc`` is JSON (format :data:`FORMAT`): the settings, the references to the
-tables, the event log, the trainer's and the history's numbers. ``state`` is an ``.npz``:
+tables, the log (``events``: ``[iteration, kind, value]`` as a link writes them, a table
+by reference; ``marks``: each event's marks on the loss curve; the history's ``cuts``:
+where a rewind cut the path back), the trainer's and the history's numbers. Format 1
+(before the log held the marks) kept the markers of the current path in the history's
+``events``: they are read as the marks of its last event. ``state`` is an ``.npz``:
 the weights (``params``), the kept weights (``kept``), the epoch's row order (``perm``)
 and the optimizer's arrays (``optimizer.velocity`` …). The parts, each written once:
 ``table/<sha256>``: a table as zlib-compressed CSV (read back through
@@ -38,7 +43,7 @@ import io
 import math
 import secrets
 import weakref
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
@@ -71,7 +76,7 @@ from .store import (
 )
 from .urlstate import event_to_json, events_from_json
 
-FORMAT = 1
+FORMAT = 2
 LOSS_CHUNK = 4096  # loss points per part (98 kB)
 SNAPSHOT_CHUNK = 64  # weight snapshots per part
 MAX_PARAMS = 2**20  # weights and biases a saved array may hold (the app's networks: < 3000)
@@ -103,6 +108,7 @@ class RunSaver:
         trainer = ex.trainer
         state = trainer.state_dict()
         history = state.pop("history")
+        log = history.pop("log")
         parts: dict[str, Part] = {}
 
         def table_ref(table: pd.DataFrame) -> dict:
@@ -113,12 +119,13 @@ class RunSaver:
             integer = pd.api.types.is_integer_dtype(index)
             return {"part": part.key, "index": None if plain or not integer else index.tolist()}
 
-        events = []
-        for e in ex.run_log.events:
-            if e.kind == "table":
-                events.append([int(e.iteration), "table", table_ref(e.value)])
-            else:
-                events.append(event_to_json(e))
+        events = [  # the run's one log (a table by reference), and the marks of each event
+            [int(e.iteration), "table", table_ref(e.value)]
+            if e.kind == "table"
+            else event_to_json(e)
+            for e in log
+        ]
+        marks = [[list(m) for m in e.marks] for e in log]
         token = self._token(trainer.history)
         loss_keys = self._loss_parts(history, token, parts)
         snap_keys = self._snapshot_parts(history, token, parts)
@@ -134,6 +141,7 @@ class RunSaver:
                 "uploaded": ex.run_log.trainer is not trainer,
             },
             "events": events,
+            "marks": marks,
             "steps_per_second": float(ex.steps_per_second),
             "divergence": ex.divergence,
             "trainer": {k: v for k, v in state.items() if not isinstance(v, (np.ndarray, dict))}
@@ -285,20 +293,21 @@ def _explorer(stored: StoredRun) -> Explorer:
     optimizer.update(
         (k.removeprefix("optimizer."), v) for k, v in arrays.items() if k.startswith("optimizer.")
     )
+    history = _history(_dict(doc, "history"), stored.parts, net.n_params)
+    history["log"] = _with_marks(_events(doc.get("events"), tables), doc, history)
     trainer_state.update(
         params=arrays["params"],
         kept=arrays.get("kept"),
         perm=arrays.get("perm"),
         optimizer=optimizer,
-        history=_history(_dict(doc, "history"), stored.parts, net.n_params),
+        history=history,
     )
     ex.trainer.load_state_dict(trainer_state)
-    events = _events(doc.get("events"), tables)
     weights, uploaded = start.get("weights"), start.get("uploaded")
     if not (isinstance(weights, str) and len(weights) <= MAX_TEXT and isinstance(uploaded, bool)):
         raise BlobError("the run's start is not described as nnviz describes it")
     trainer = None if uploaded else ex.trainer  # a log of another trainer: uploaded weights
-    ex.run_log = RunLog(start_table, start_settings, trainer, events, weights)
+    ex.run_log = RunLog(start_table, start_settings, trainer, weights)
     speed, divergence = doc.get("steps_per_second"), doc.get("divergence")
     if not (
         isinstance(speed, float) and isinstance(divergence, str) and len(divergence) < MAX_TEXT
@@ -381,6 +390,30 @@ def _events(items, tables: _Tables) -> list[RunEvent]:
         e = events[n]
         events[n] = RunEvent(e.iteration, e.kind, tables.get(ref))
     return events
+
+
+def _with_marks(events: list[RunEvent], doc: dict, history: dict) -> list[RunEvent]:
+    """The log's events with the loss curve's marks of each (the history's checks look at
+    them). Format 1 kept the markers of the current path in the history's ``events``:
+    they become the last event's marks, with no cut, so the curve shows them as it did."""
+    if doc["format"] < 2:
+        markers = history.pop("events", [])
+        history["cuts"] = []
+        if not (isinstance(markers, list) and all(isinstance(m, list) for m in markers)):
+            raise BlobError("the run's history events are not a list of markers")
+        marks = [[] for _ in events]
+        if events:
+            marks[-1] = markers
+    else:
+        marks = doc.get("marks")
+    if not (isinstance(marks, list) and len(marks) == len(events)):
+        raise BlobError("the run's log has not one list of marks per event")
+    out = []
+    for event, its_marks in zip(events, marks):
+        if not (isinstance(its_marks, list) and all(isinstance(m, list) for m in its_marks)):
+            raise BlobError("an event's marks are not a list of [iteration, kind, text]")
+        out.append(replace(event, marks=tuple(tuple(m) for m in its_marks)))
+    return out
 
 
 def _state_spec(n_params: int) -> dict[str, ArraySpec]:

@@ -8,12 +8,13 @@ same name, else one value), its widget, whether a classroom link may hide it, an
 what a change does:
 
 * ``"hot"``: a running trainer takes it and keeps the weights (learning rate,
-  optimizer, batch size, momentum, L1, L2);
+  optimizer, batch size, momentum, L1, L2: the trainer's
+  :data:`~nnviz.trainer.HYPERPARAMETERS`, given by name to ``Trainer.configure``);
 * ``"network"``: the network is rebuilt from its seed;
 * ``"data"``: the table is prepared again and the network rebuilt.
 
 ``Settings`` itself, its keys, its checks, the link's reader and writer
-(:mod:`nnviz.app.urlstate`), the hot settings' application to a trainer and the
+(:mod:`nnviz.app.urlstate`), which changes a running trainer takes and the
 widgets' ranges all come from this one table.
 """
 
@@ -83,7 +84,6 @@ class Setting:
     none_as: Any = 0
     number_format: str | None = None  # the number input's format, e.g. "%.4f"
     hideable: bool = True  # a classroom link may hide its control
-    apply: Callable | None = field(default=None, repr=False)  # hot: (trainer, value) → None
     help: str = ""
     param: str | None = None  # the generated data's parameter it sets (Preset.params)
 
@@ -315,10 +315,6 @@ def _is_number(x) -> bool:
 NONE_MEANS = {"batch_size": "all training rows", "target_max": "the column's largest value"}
 
 
-def _set(attribute: str):
-    return lambda trainer, value: setattr(trainer, attribute, value)
-
-
 # One entry per setting, laid out by hand so that the table reads as a table.
 # fmt: off
 SETTINGS: tuple[Setting, ...] = (
@@ -370,21 +366,20 @@ SETTINGS: tuple[Setting, ...] = (
             help="half_sse = ½·Σ(y−ŷ)² (seeds 000/001), mse = mean (y−ŷ)² (seed 002's print)."),
     # ---------------------------------------------------------------- training (hot)
     Setting("optimizer", str, "Optimizer", "select", HOT, default="sgd",
-            choices=tuple(OPTIMIZERS), apply=_set("optimizer")),
+            choices=tuple(OPTIMIZERS)),
     Setting("learning_rate", float, "Learning rate η", "log_slider", HOT, default=0.1,
-            min=1e-4, max=10.0, ladder=LEARNING_RATES, apply=_set("learning_rate"),
+            min=1e-4, max=10.0, ladder=LEARNING_RATES,
             help="Log scale. Changing it mid-run keeps the weights."),
     Setting("batch_size", int | None, "Batch size", "integer", HOT, default=None,
             min=0, max=MAX_ROWS, step=1, optional=True, none_as=0,
-            apply=lambda t, v: t.set_batch_size(v),
             help="Rows per step; 0 = all training rows (as the seeds)."),
     Setting("momentum", float, "Momentum μ", "number", HOT, default=0.9,
-            min=0.0, max=0.99, step=0.05, apply=lambda t, v: t.set_momentum(v),
+            min=0.0, max=0.99, step=0.05,
             help="μ of the momentum optimizer."),
     Setting("l1", float, "L1", "number", HOT, default=0.0, min=0.0, max=10.0, step=0.001,
-            number_format="%.4f", apply=lambda t, v: t.set_regularization(l1=v)),
+            number_format="%.4f"),
     Setting("l2", float, "L2", "number", HOT, default=0.0, min=0.0, max=10.0, step=0.001,
-            number_format="%.4f", apply=lambda t, v: t.set_regularization(l2=v)),
+            number_format="%.4f"),
 )
 # fmt: on
 """The settings table, in the order of the ``Settings`` fields."""
@@ -501,12 +496,6 @@ def hot_changes(old: Settings, new: Settings) -> dict:
         for s in HOT_SETTINGS
         if getattr(new, s.name) != getattr(old, s.name)
     }
-
-
-def apply_hot_settings(trainer, s: Settings) -> None:
-    """Give a running trainer the hot settings (each one marks the loss curve if it changed)."""
-    for hot in HOT_SETTINGS:
-        hot.apply(trainer, getattr(s, hot.name))
 
 
 def why_rebuilt(old: Settings, new: Settings) -> str:

@@ -11,18 +11,20 @@ link, so links stay short. A custom or edited table travels compressed in ``tabl
 
 A link to a run (:func:`run_link`) carries the settings and the table of its
 iteration 0, ``steps=N`` (the iteration it ended at) and, if anything changed on the
-way, ``log``: the run's events (:class:`~nnviz.app.runs.RunEvent`: new hot settings,
+way, ``log``: the run's events (:class:`~nnviz.history.RunEvent`: new hot settings,
 hand-edited weights, edited tables, rewinds, refused steps) with their iterations, as
 JSON ``[version, [iteration, kind, value], …]`` compressed like the table. Replayed
 from the same seed, the same batches and the same events at the same iterations
-(``Explorer.start_link_replay``), it gives the same run to the last digit. What a
+(:mod:`nnviz.app.linkreplay`), it gives the same run to the last digit. What a
 link cannot carry is said by :func:`link_limits`. A link without ``log`` (the older
 format: settings and steps) replays its settings throughout, as it always did.
 
 ``classroom=1`` with ``hide=loss,optimizer,…`` hides controls for a focused exercise.
 
-Reading is forgiving: an invalid parameter is ignored and a note says so; the rest
-of the link still applies. Like TensorFlow Playground's ``state.ts``.
+Reading is forgiving: an invalid parameter is ignored and a note says so (a
+:class:`~nnviz.app.notes.Note` of kind ``warning``; what the link changes to fit, such
+as steps cut at the budget, are ``info``); the rest of the link still applies. Like
+TensorFlow Playground's ``state.ts``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ import pandas as pd
 
 from ..data import MAX_CSV_BYTES, PRESETS, load_preset, read_csv_table
 from ..errors import DataError
-from .runs import (
+from .notes import Note
+from .runlog import (
     EVENT_KINDS,
     LINK_WORK_BUDGET,
     MAX_LINK_STEPS,
@@ -114,7 +117,7 @@ class LinkState:
     steps: int = 0  # the iteration the run ends at
     classroom: bool = False
     hide: tuple = ()
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # Notes: what was ignored (warnings), and why
     events: tuple = ()  # RunEvents to replay on the way (an older link has none)
 
 
@@ -183,7 +186,7 @@ def encode_log(events: Sequence[RunEvent]) -> str:
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
 
 
-def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
+def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[Note]]:
     """The link's ``log`` → (events, steps, notes). Events are checked one by one: from the
     first bad one on, the log is dropped and the run is replayed up to its iteration."""
     try:
@@ -206,7 +209,7 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
             if isinstance(exc, ValueError) and "it is" in str(exc)
             else ("it is damaged (not a compressed event list)")
         )
-        return [], 0, [f"Ignored the link's log ({why}): replaying none of the run."]
+        return [], 0, [_ignored(f"Ignored the link's log ({why}): replaying none of the run.")]
     events: list[RunEvent] = []
     it = 0  # the iteration the replay is at
     for n, item in enumerate(items[1:]):
@@ -219,9 +222,11 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
                 events,
                 cut,
                 [
-                    f"Ignored the link's log from its event {n + 1} on "
-                    f"({str(exc).rstrip('.')}): the run is replayed up to "
-                    f"iteration {cut:,}."
+                    _ignored(
+                        f"Ignored the link's log from its event {n + 1} on "
+                        f"({str(exc).rstrip('.')}): the run is replayed up to "
+                        f"iteration {cut:,}."
+                    )
                 ],
             )
         events.append(event)
@@ -231,8 +236,10 @@ def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[str]]:
             events,
             it,
             [
-                f"The link's steps={steps} ends before its last event: "
-                f"replaying up to iteration {it:,}."
+                Note(
+                    f"The link's steps={steps} ends before its last event: "
+                    f"replaying up to iteration {it:,}."
+                )
             ],
         )
     return events, steps, []
@@ -273,6 +280,11 @@ def _after(event: RunEvent) -> int:
     if event.kind == "diverge":
         return max(event.iteration - 1, 0)
     return event.iteration
+
+
+def _ignored(text: str) -> Note:
+    """A part of the link that is not used: a warning on the page."""
+    return Note(text, "warning")
 
 
 def _whole(x) -> bool:
@@ -356,10 +368,10 @@ _EVENT_VALUES = {
 def read_link(params: Mapping[str, str]) -> LinkState:
     """Settings, table, run and options from URL parameters; bad ones are noted and skipped."""
     params = {str(k): (v[-1] if isinstance(v, list) else str(v)) for k, v in params.items()}
-    notes: list[str] = []
+    notes: list[Note] = []
 
     def ignore(name, why):
-        notes.append(f"Ignored the link's {name}={params[name]!r}: {why}.")
+        notes.append(_ignored(f"Ignored the link's {name}={params[name]!r}: {why}."))
 
     dataset, table = _read_table(params, ignore, notes)
     settings = base_settings(dataset, table)
@@ -385,19 +397,23 @@ def read_link(params: Mapping[str, str]) -> LinkState:
         notes += log_notes
     if steps > MAX_LINK_STEPS:
         notes.append(
-            f"The link asks for {steps:,} steps; a link may ask for at most "
-            f"{MAX_LINK_STEPS:,}: the run is replayed up to iteration "
-            f"{MAX_LINK_STEPS:,}."
+            Note(
+                f"The link asks for {steps:,} steps; a link may ask for at most "
+                f"{MAX_LINK_STEPS:,}: the run is replayed up to iteration "
+                f"{MAX_LINK_STEPS:,}."
+            )
         )
         steps = MAX_LINK_STEPS
         events = [e for e in _until(events, steps)]
     hide = tuple(h.strip() for h in params.get("hide", "").split(",") if h.strip())
     unknown = [h for h in hide if h not in HIDEABLE]
     if unknown:
-        notes.append(f"Ignored unknown controls in the link's hide: {', '.join(unknown)}.")
+        notes.append(
+            _ignored(f"Ignored unknown controls in the link's hide: {', '.join(unknown)}.")
+        )
     hide = tuple(h for h in hide if h in HIDEABLE)
     notes += [
-        f"Ignored the link's unknown parameter {name!r}."
+        _ignored(f"Ignored the link's unknown parameter {name!r}.")
         for name in params
         if name not in PARSERS and name not in OTHER
     ]
@@ -419,8 +435,10 @@ def _generated(
             dropped[g.name] = None
             if g.name in params:
                 notes.append(
-                    f"Ignored the link's {g.name}={params[g.name]!r}: "
-                    f"{settings.dataset} is not a generated data set."
+                    _ignored(
+                        f"Ignored the link's {g.name}={params[g.name]!r}: "
+                        f"{settings.dataset} is not a generated data set."
+                    )
                 )
     settings = replace(settings, **dropped)
     if not carried and args != generator_args(base_settings(settings.dataset, table)):
@@ -436,7 +454,7 @@ def _fitting_features(settings: Settings, table: pd.DataFrame, notes: list) -> S
         try:
             kept = with_feature(kept, text, settings.inputs, table)
         except DataError as exc:
-            notes.append(f"Ignored the link's feature {text!r}: {str(exc).rstrip('.')}.")
+            notes.append(_ignored(f"Ignored the link's feature {text!r}: {str(exc).rstrip('.')}."))
     return replace(settings, features=kept)
 
 
@@ -458,7 +476,9 @@ def _read_table(params: dict, ignore, notes: list) -> tuple[str, pd.DataFrame]:
         except DataError as exc:
             ignore("table", str(exc).rstrip("."))
     elif dataset == CUSTOM:
-        notes.append(f"The link names a custom table but carries none: using {DEFAULT_PRESET}.")
+        notes.append(
+            Note(f"The link names a custom table but carries none: using {DEFAULT_PRESET}.")
+        )
     if dataset != CUSTOM and dataset not in PRESETS:
         ignore("dataset", f"no such data set (choose one of {', '.join(PRESETS)})")
         dataset = DEFAULT_PRESET

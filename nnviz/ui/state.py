@@ -6,20 +6,22 @@ shared by every user). The data editor gets a base table that only changes when 
 edit is folded in, an upload arrives or a preset is loaded; each of those bumps a
 version in the editor's key, so the editor starts clean on the new base.
 
-Notes to the user take one route: :func:`note` queues a message (its kind decides
-the icon), :func:`take_notes` hands them to the page once. Messages are escaped
-there (user text is data, see ``nnviz.ui.text``).
+Notes to the user take one route: :func:`note` queues a message (a
+:class:`~nnviz.app.notes.Note`, whose kind decides the icon), :func:`take_notes` hands
+them to the page once; a link's notes stay on the page until dismissed
+(:func:`link_notes`). Messages are escaped there (user text is data, see
+``nnviz.ui.text``).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from ..app.edits import apply_edits, draft_rows, without_drafts
 from ..app.explorer import Explorer
+from ..app.linkreplay import start_link_replay
+from ..app.notes import Note
 from ..app.settings import (
     GENERATOR_SETTINGS,
     Settings,
@@ -53,12 +55,6 @@ PRESENTATION = "presentation"  # a link parameter: no sidebar, larger text
 REFIT = "_scaling_refit"  # why every prediction moved after an edit (shown by the table)
 
 
-@dataclass(frozen=True)
-class Note:
-    text: str  # plain text (escaped when shown)
-    kind: str = "info"  # "info" | "success" | "warning" | "error"
-
-
 def init() -> None:
     """Create this session's state on its first run: from the link's parameters if any,
     else the default data set, ready to train."""
@@ -72,7 +68,10 @@ def init() -> None:
         ex = Explorer(link.table, link.settings)
     except (DataError, ValueError) as exc:
         link.notes.append(
-            f"The link's settings do not fit its table ({exc}); showing {DEFAULT_PRESET} instead."
+            Note(
+                f"The link's settings do not fit its table ({exc}); showing "
+                f"{DEFAULT_PRESET} instead."
+            )
         )
         fallback = read_link({})
         fallback.notes = link.notes
@@ -80,7 +79,7 @@ def init() -> None:
         ex = Explorer(link.table, link.settings)
     if link.steps or link.events:
         # trained in the live view's refreshes, with a progress bar (never all at once)
-        link.notes.extend(ex.start_link_replay(link))
+        link.notes.extend(start_link_replay(ex, link))
     SS[EXPLORER] = ex
     SS[TABLE] = link.table
     SS[TABLE_VERSION] = 0
@@ -160,10 +159,10 @@ def stop_link_replay() -> None:
     SS["_link_sync"] = True
 
 
-def apply_changes(settings: Settings) -> list[str]:
+def apply_changes(settings: Settings) -> list[Note]:
     """Give the explorer the widgets' settings and the table (without the rows still
-    being filled in); returns what happened, in words. While a link's run is replayed
-    the widgets follow it instead."""
+    being filled in); returns the notes of what happened. While a link's run is
+    replayed the widgets follow it instead."""
     ex = explorer()
     if ex.link_replay_pending:
         return []
@@ -175,19 +174,13 @@ def apply_changes(settings: Settings) -> list[str]:
         set_table(preset_table(settings))  # points, noise, train share or seed: draw again
     table = without_drafts(SS[TABLE], [*settings.inputs, *settings.targets])
     scaler = ex.data.scaler
-    notes = ex.update(table, settings)
-    if (
-        notes
-        and not ex.data_error
-        and ex.data.scaler != scaler
-        and (settings.data_key() == ex.settings.data_key())
-        and "rebuilt" not in notes[0]
-    ):
+    update = ex.update(table, settings)
+    if update.table_edited and ex.data.scaler != scaler:
         SS[REFIT] = (
             f"The edited rows changed the '{settings.scaling}' scaling fitted on the "
             "training rows: every prediction moved, with the same weights."
         )
-    return notes
+    return list(update.notes)
 
 
 def drafts() -> list:
@@ -196,15 +189,27 @@ def drafts() -> list:
 
 
 # --- notes -----------------------------------------------------------------------
-def note(text: str, kind: str = "info") -> None:
-    """Tell the user something once, on the next page run."""
-    SS[NOTES] = [*SS.get(NOTES, []), Note(str(text), kind)]
+def note(message: Note | str, kind: str = "info") -> None:
+    """Tell the user something once, on the next page run: a Note, or a text and its kind."""
+    if not isinstance(message, Note):
+        message = Note(str(message), kind)
+    SS[NOTES] = [*SS.get(NOTES, []), message]
 
 
 def take_notes() -> list[Note]:
     notes = list(SS.get(NOTES, []))
     SS[NOTES] = []
     return notes
+
+
+def link_notes() -> list[Note]:
+    """What the link said (shown until dismissed): its notes, and the replay's last word
+    (the live view adds that as plain text: an info)."""
+    return [n if isinstance(n, Note) else Note(str(n)) for n in SS.get(LINK_NOTES, [])]
+
+
+def dismiss_link_notes() -> None:
+    SS[LINK_NOTES] = []
 
 
 # --- the link --------------------------------------------------------------------

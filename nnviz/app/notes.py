@@ -1,0 +1,55 @@
+"""What the app's model tells the user, and what a change did — as data, not as text to test.
+
+* :class:`Note`: one message, with its kind (``info``, ``success``, ``warning``,
+  ``error``); the page picks the icon and the colour from the kind, never from the
+  words.
+* :class:`Update`: what :meth:`nnviz.app.explorer.Explorer.update` did with a new table
+  and settings: whether the network was rebuilt, whether training went on with an
+  edited table, and the notes to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOTE_KINDS = ("info", "success", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One message for the user: plain text (escaped when shown) and its kind.
+
+    Frozen and keyword-friendly, so that more can be added later without changing its
+    users (e.g. an action offered with it, such as Undo).
+    """
+
+    text: str
+    kind: str = "info"  # one of NOTE_KINDS
+
+    def __post_init__(self) -> None:
+        if self.kind not in NOTE_KINDS:
+            raise ValueError(f"a note's kind is one of {', '.join(NOTE_KINDS)}; got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one update of the table and settings did.
+
+    Nothing changed (the same table and settings, or a refused change, whose reason is
+    the explorer's ``data_error``): every field false and no notes.
+    """
+
+    rebuilt: bool = False  # a new network (from its seed): training starts at iteration 0
+    table_edited: bool = False  # the run goes on, training on the edited table's rows
+    hot: tuple = ()  # the names of the hot settings that changed (the weights are kept)
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        """The explorer took the new table or settings."""
+        return self.rebuilt or self.table_edited or bool(self.hot)
+
+    @property
+    def texts(self) -> list[str]:
+        """The notes' texts, in order."""
+        return [n.text for n in self.notes]
