@@ -33,3 +33,38 @@ def test_long_runs_are_thinned_for_the_overlay():
     ex.step(5000)
     r = record_run("long", ex)
     assert len(r.iterations) <= 2000 + 2 and r.iterations[0] == 0 and r.iterations[-1] == 4999
+
+
+def test_the_comparison_shows_the_settings_as_the_table_says():
+    ex = Explorer(None, Settings.for_preset("circle", features=("x1**2",), l2=0.001, seed=7))
+    ex.step(3)
+    row = record_run("A", ex).as_row()
+    assert list(row) == [
+        "run",
+        "features",
+        "hidden",
+        "activation",
+        "loss",
+        "optimizer",
+        "learning rate",
+        "batch",
+        "L1 / L2",
+        "seed",
+        "iterations",
+        "final train loss",
+        "final test loss",
+        "steps/s",
+        "parameters",
+    ]
+    s = ex.settings
+    assert row["features"] == "x1**2" and row["hidden"] == "-".join(map(str, s.hidden))
+    assert row["activation"] == f"{s.activation} → {s.output_activation}"
+    assert (row["loss"], row["optimizer"], row["learning rate"]) == (
+        s.loss,
+        s.optimizer,
+        s.learning_rate,
+    )
+    assert row["batch"] == "all" and row["L1 / L2"] == "0 / 0.001" and row["seed"] == 7
+    ex.update(ex.table, replace(ex.settings, features=(), hidden=(), batch_size=16))
+    row = record_run("B", ex).as_row()
+    assert (row["features"], row["hidden"], row["batch"]) == ("none", "none", 16)

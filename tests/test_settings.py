@@ -10,11 +10,13 @@ import pytest
 
 from nnviz.app import settings as settings_module
 from nnviz.app.explorer import Explorer
+from nnviz.app.kinds import KINDS, Choice, Kind, Layers, LogSlider, Number
 from nnviz.app.settings import (
     DATA,
     HOT,
     HOT_SETTINGS,
     NETWORK,
+    PLAY_SETTINGS,
     PLAYGROUND_INPUTS,
     SETTINGS,
     WIDGET_SETTINGS,
@@ -75,7 +77,11 @@ def base_for(s) -> Settings:
 
 
 def test_settings_fields_are_the_table():
-    assert [f.name for f in dataclasses.fields(Settings)] == [s.name for s in SETTINGS]
+    fields = dataclasses.fields(Settings)
+    assert [f.name for f in fields] == [s.name for s in SETTINGS]  # the names, in order
+    default = PRESETS[DEFAULT_PRESET]  # … and the default data set's values
+    assert [f.default for f in fields] == [s.default_for(default) for s in SETTINGS]
+    assert [type(f.default) for f in fields] == [type(s.default_for(default)) for s in SETTINGS]
     assert set(OTHER) == {s.name for s in SETTINGS}
     assert all(setting(s.name) is s for s in SETTINGS)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -194,15 +200,15 @@ def test_every_range_admits_its_default(name):
             assert (value is None) == (row.param not in PRESETS[name].params), row.name
             if value is None:
                 continue
-        shown = row.to_widget(value)
-        if row.choices:
-            assert shown in row.choices
-        if row.min is not None and row.widget != "layers":
-            assert row.min <= shown <= row.max, (row.name, shown)
-        if row.widget == "layers":
-            assert len(value) <= row.max_items and all(row.min <= n <= row.max for n in value)
-        if row.ladder:
-            assert row.min == min(row.ladder) and row.max == max(row.ladder)
+        shown, kind = row.to_widget(value), row.kind
+        if isinstance(kind, Choice):
+            assert shown in kind.choices
+        if isinstance(kind, Number):
+            assert kind.min <= shown <= kind.max, (row.name, shown)
+        if isinstance(kind, Layers):
+            assert len(value) <= kind.max_items and all(kind.min <= n <= kind.max for n in value)
+        if isinstance(kind, LogSlider):
+            assert kind.min == min(kind.ladder) and kind.max == max(kind.ladder)
 
 
 def test_other_values_are_valid_and_differ_from_the_defaults():
@@ -317,9 +323,24 @@ def test_links_write_numbers_exactly_and_briefly():
     assert setting("hidden").parse("4,4") == (4, 4)
 
 
-def test_every_widget_reads_a_link_with_a_reader_of_its_own():
-    assert set(settings_module._PARSERS) == set(settings_module.WIDGETS) - {"select"}
-    assert all(s.choices for s in SETTINGS if s.widget == "select")  # read as a choice
+def test_every_widget_kind_owns_its_values_and_has_a_draw():
+    from nnviz.ui.sidebar import DRAW
+
+    assert set(settings_module.WIDGETS) == {
+        "select",
+        "columns",
+        "features",
+        "layers",
+        "checkbox",
+        "number",
+        "integer",
+        "log_slider",
+    }
+    for kind in KINDS:  # each reads a link, checks and describes its own values
+        for method in ("parse", "describe", "_admits"):
+            assert getattr(kind, method) is not getattr(Kind, method), (kind, method)
+    assert {type(s.kind) for s in SETTINGS + PLAY_SETTINGS} <= set(KINDS) == set(DRAW)
+    assert all(s.kind.choices for s in SETTINGS if s.widget == "select")  # read as a choice
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -332,7 +353,7 @@ def test_every_setting_reads_back_what_a_link_writes(name):
 
 def test_the_module_declares_the_learning_rate_ladder_once():
     ladder = settings_module.LEARNING_RATES
-    assert setting("learning_rate").ladder == ladder
+    assert setting("learning_rate").kind.ladder == ladder
     assert ladder[0] == 1e-4 and ladder[-1] == 10.0 and 0.03 in ladder
 
 

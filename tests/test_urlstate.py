@@ -171,3 +171,12 @@ def test_link_features_that_do_not_fit_are_ignored_with_a_note():
     assert link.settings.inputs == ("x2",) and link.settings.features == ("x2**2",)
     assert "'x1' is not an input column" in link.notes[0].text
     Explorer(link.table, link.settings)  # what the link opens with builds
+
+
+def test_the_tabs_a_link_may_hide_are_the_panels_table():
+    from nnviz.app.panels import PANELS
+    from nnviz.app.urlstate import HIDEABLE
+    from nnviz.ui.tabs import DRAW
+
+    assert [h for h in HIDEABLE if h in DRAW] == [p.name for p in PANELS if p.hideable]
+    assert list(DRAW) == [p.name for p in PANELS]  # every tab is drawn, in order

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..thinning import downsample_indices
+from .kinds import is_number
 from .runlog import EVENT_KINDS, LINK_WORK_BUDGET, MAX_LINK_STEPS, RunEvent, link_cost
+from .settings import COMPARE_COLUMNS, Column, setting
 
 MAX_RUNS = 8
 MAX_POINTS = 2000  # loss points kept per run (evenly thinned)
@@ -35,18 +37,11 @@ class RunRecord:
     n_params: int
 
     def as_row(self) -> dict:
-        s = self.settings
+        """The run as a row of the comparison table: its settings (COMPARE_COLUMNS, each
+        shown as its kind shows a value), how far and how fast it went, its size."""
         return {
             "run": self.name,
-            "features": "; ".join(s.get("features", ())) or "none",
-            "hidden": "-".join(map(str, s["hidden"])) or "none",
-            "activation": f"{s['activation']} → {s['output_activation']}",
-            "loss": s["loss"],
-            "optimizer": s["optimizer"],
-            "learning rate": s["learning_rate"],
-            "batch": s["batch_size"] or "all",
-            "L1 / L2": f"{s['l1']:g} / {s['l2']:g}",
-            "seed": s["seed"],
+            **{c.title: _cell(c, self.settings) for c in COMPARE_COLUMNS},
             "iterations": self.iteration,
             "final train loss": self.final_train_loss,
             "final test loss": None if math.isnan(self.final_test_loss) else self.final_test_loss,
@@ -61,6 +56,14 @@ class RunRecord:
             "train_loss": self.train_loss,
             "test_loss": self.test_loss,
         }
+
+
+def _cell(column: Column, settings: dict):
+    """One setting as its kind shows it; several joined as text (numbers as ``1e-05``)."""
+    cells = [setting(name).kind.cell(settings[name]) for name in column.settings]
+    if len(cells) == 1:
+        return cells[0]
+    return column.join.join(f"{c:g}" if is_number(c) else str(c) for c in cells)
 
 
 def record_run(name: str, explorer) -> RunRecord:

@@ -41,7 +41,9 @@ import pandas as pd
 
 from ..data import MAX_CSV_BYTES, PRESETS, load_preset, read_csv_table
 from ..errors import DataError
+from .kinds import Checkbox, Integer
 from .notes import Note
+from .panels import PANELS
 from .runlog import (
     EVENT_KINDS,
     LINK_WORK_BUDGET,
@@ -67,25 +69,16 @@ MAX_TABLE_PARAM = 6000  # characters of encoded table a link may carry
 MAX_LOG_PARAM = 6000  # characters of encoded event log a link may carry
 LOG_VERSION = 1
 MAX_DIVERGE_TRIES = 10**6
-# Panels a classroom link may hide, besides every setting's control.
-PANELS = (
-    "table",
-    "export",
-    "inspector",
-    "compare",
-    "weights",
-    "replay",
-    "lessons",
-    "landscape",
-    "metrics",
+# What a classroom link may hide: every setting's control, and the tabs it may.
+HIDEABLE = tuple(s.name for s in SETTINGS if s.hideable) + tuple(
+    p.name for p in PANELS if p.hideable
 )
-HIDEABLE = tuple(s.name for s in SETTINGS if s.hideable) + PANELS
 # Settings read from a link by name (``dataset`` is read first, with the table).
 PARSERS = {s.name: s.parse for s in SETTINGS if s.name != "dataset"}
 # The link's other parameters, read like settings.
 OPTIONS = {
-    "steps": Setting("steps", int, "steps", "integer", "", min=0, max=10**12),
-    "classroom": Setting("classroom", bool, "classroom", "checkbox", ""),
+    "steps": Setting("steps", int, "steps", Integer(0, 10**12), ""),
+    "classroom": Setting("classroom", bool, "classroom", Checkbox(), ""),
 }
 OTHER = ("dataset", "table", "log", "hide", *OPTIONS)
 __all__ = [
@@ -314,8 +307,7 @@ def _set_value(value, iteration: int) -> dict:
         s = setting(name) if name in PARSERS else None
         if s is None or not s.hot:
             raise ValueError(f"{name!r} cannot change during a run")
-        if s.widget in ("number", "log_slider") and _whole(v):
-            v = float(v)
+        v = s.kind.coerce(v)  # a whole number in a float setting reads as a float
         s.check(v)
         out[name] = v
     return out
@@ -381,7 +373,7 @@ def read_link(params: Mapping[str, str]) -> LinkState:
             continue
         try:
             value = s.parse(params[name])
-            missing = [c for c in value if c not in table.columns] if s.widget == "columns" else []
+            missing = s.kind.missing(value, table.columns)
             if missing:
                 raise ValueError(f"the table has no column {missing[0]!r}")
             (options if name in OPTIONS else changes)[name] = value

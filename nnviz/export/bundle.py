@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..network import Network
+from ..trainer import HYPERPARAMETERS
 from ._rebuild import _build_network, _extras
 from ._validate import (
     JSON_FORMAT,
@@ -177,15 +178,12 @@ def history_csv(history: Any) -> str:
 
 
 def trainer_hyperparameters(trainer: Any) -> dict:
-    """The settings of a :class:`~nnviz.trainer.Trainer` as plain values, for :func:`to_json`."""
+    """The settings of a :class:`~nnviz.trainer.Trainer` as plain values, for :func:`to_json`:
+    its loss, every hyperparameter a run can change (:data:`~nnviz.trainer.HYPERPARAMETERS`,
+    which the app's settings table takes by name), its seed and its iteration."""
     return {
         "loss": trainer.loss_name,
-        "optimizer": trainer.optimizer,
-        "learning_rate": float(trainer.learning_rate),
-        "batch_size": None if trainer.batch_size is None else int(trainer.batch_size),
-        "l1": float(trainer.l1),
-        "l2": float(trainer.l2),
-        "momentum": float(trainer.momentum),
+        **{name: getattr(trainer, name) for name in HYPERPARAMETERS},  # plain already
         "seed": int(trainer.seed),
         "iteration": int(trainer.iteration),
     }

@@ -1,9 +1,10 @@
 """The sidebar: data, network and training settings, drawn from the settings table.
 
 Each setting's label, help, range and widget kind come from its row in
-``nnviz.app.settings.SETTINGS``; this module only says where each one goes (``LAYOUT``)
-and which widget a kind is drawn with (``_draw``). A classroom link's fixed settings are
-shown read-only. Returns the Settings the widgets show.
+``nnviz.app.settings.SETTINGS`` (Play's in ``PLAY_SETTINGS``); this module only says
+where each one goes (``LAYOUT``, ``PLAY_LAYOUT``) and which widget a kind is drawn with
+(``DRAW``: one function per kind). A classroom link's fixed settings are shown
+read-only. Returns the Settings the widgets show.
 
 Derived input features (``features``, under Inputs): for a table with two input columns,
 TensorFlow Playground's seven inputs as toggles (``feature_toggles``: X1, X2, X1², X2²,
@@ -18,19 +19,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from ..app.settings import (
-    CUSTOM,
+from ..app.features import (
     PLAYGROUND_INPUTS,
-    Setting,
-    Settings,
     column_ref,
     fit_features,
     playground_expressions,
     playground_label,
     same_feature,
-    setting,
     with_feature,
 )
+from ..app.kinds import Checkbox, Choice, Columns, Features, Integer, Layers, LogSlider, Number
+from ..app.settings import CUSTOM, PLAY_SETTINGS, Setting, Settings, setting
 from ..data import PRESETS, parse_feature
 from ..errors import DataError
 from . import state
@@ -49,9 +48,11 @@ LAYOUT = {
         ("l1", "l2"),
     ],
 }
+#: Play's settings (PLAY_SETTINGS), in rows
+PLAY_LAYOUT = [("speed",), ("stop_at", "target_loss"), ("target_accuracy",)]
+PLAY = {s.name: s for s in PLAY_SETTINGS}
 #: a setting that only means something when another one has a value
 ENABLED_WHEN = {"target_max": ("scaling", "max"), "momentum": ("optimizer", "momentum")}
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 FEATURE_ERROR = "_feature_error"  # why the expression in the feature box was not added
 
 
@@ -61,7 +62,7 @@ def _options(s: Setting) -> list:
     if s.name in ("inputs", "targets"):
         columns = _columns()
         return columns if s.name == "inputs" else [c for c in columns if c not in SS.inputs]
-    return list(s.choices)
+    return list(s.kind.choices)
 
 
 def _dataset_title(name: str) -> str:
@@ -73,42 +74,57 @@ def _draw(s: Setting) -> None:
     fixed = state.hidden(s.name)
     condition = ENABLED_WHEN.get(s.name)
     disabled = fixed or (condition is not None and SS.get(condition[0]) != condition[1])
-    common = dict(key=s.name, help=s.help or None, disabled=disabled)
-    if s.widget == "select":
-        extra = {}
-        if s.name == "dataset":
-            extra = dict(on_change=state.load_dataset, format_func=_dataset_title)
-        st.selectbox(s.label, _options(s), **common, **extra)
-    elif s.widget == "columns":
-        st.multiselect(s.label, _options(s), **common)
-    elif s.widget == "features":
-        _features(s, disabled)
-    elif s.widget == "layers":
-        st.slider(s.label, 0, s.max_items, key="n_hidden", disabled=fixed)
-        n = int(SS.n_hidden)
-        if n:
-            cols = st.columns(min(n, 3))
-            for i in range(n):
-                SS.setdefault(f"neurons_{i}", 4)
-                cols[i % len(cols)].number_input(
-                    f"Layer {i + 1}",
-                    int(s.min),
-                    int(s.max),
-                    key=f"neurons_{i}",
-                    step=int(s.step),
-                    help=s.help,
-                    disabled=fixed,
-                )
-    elif s.widget == "checkbox":
-        st.checkbox(s.label, **common)
-    elif s.widget in ("number", "integer"):
-        st.number_input(s.label, **s.widget_args(), **common)
-    elif s.widget == "log_slider":
-        # a link may carry a rate between the ladder's stops: it joins the ladder, unchanged
-        stops = tuple(sorted({*s.ladder, float(SS[s.name])}))
-        st.select_slider(s.label, stops, format_func=lambda v: f"{v:g}", **common)
-    else:  # pragma: no cover - a new widget kind needs its widget here
-        raise ValueError(f"no widget for kind {s.widget!r} ({s.name})")
+    DRAW[type(s.kind)](s, disabled)
+
+
+def _common(s: Setting, disabled: bool) -> dict:
+    return dict(key=s.name, help=s.help or None, disabled=disabled)
+
+
+def _choice(s: Setting, disabled: bool) -> None:
+    extra = {}
+    if s.name == "dataset":
+        extra = dict(on_change=state.load_dataset, format_func=_dataset_title)
+    st.selectbox(s.label, _options(s), **_common(s, disabled), **extra)
+
+
+def _columns_widget(s: Setting, disabled: bool) -> None:
+    st.multiselect(s.label, _options(s), **_common(s, disabled))
+
+
+def _layers(s: Setting, disabled: bool) -> None:
+    """How many hidden layers (a slider), then the neurons of each (up to three a row)."""
+    fixed = state.hidden(s.name)
+    layers = s.kind
+    st.slider(s.label, 0, layers.max_items, key="n_hidden", disabled=fixed)
+    n = int(SS.n_hidden)
+    if n:
+        cols = st.columns(min(n, 3))
+        for i in range(n):
+            SS.setdefault(f"neurons_{i}", layers.new_layer)
+            cols[i % len(cols)].number_input(
+                f"Layer {i + 1}",
+                int(layers.min),
+                int(layers.max),
+                key=f"neurons_{i}",
+                step=int(layers.step),
+                help=s.help,
+                disabled=fixed,
+            )
+
+
+def _checkbox(s: Setting, disabled: bool) -> None:
+    st.checkbox(s.label, **_common(s, disabled))
+
+
+def _number(s: Setting, disabled: bool) -> None:
+    st.number_input(s.label, **s.widget_args(), **_common(s, disabled))
+
+
+def _log_slider(s: Setting, disabled: bool) -> None:
+    # a link may carry a value between the ladder's stops: it joins the ladder, unchanged
+    stops = s.kind.stops(SS[s.name])
+    st.select_slider(s.label, stops, format_func=lambda v: f"{v:g}", **_common(s, disabled))
 
 
 # ---------------------------------------------------------------------------- features
@@ -232,6 +248,18 @@ def _features(s: Setting, disabled: bool) -> None:
         st.error(md(SS[FEATURE_ERROR]), icon=":material/error:")
 
 
+#: one draw per kind of widget (a new kind of setting needs its draw here)
+DRAW = {
+    Choice: _choice,
+    Columns: _columns_widget,
+    Features: _features,
+    Layers: _layers,
+    Checkbox: _checkbox,
+    Number: _number,
+    Integer: _number,
+    LogSlider: _log_slider,
+}
+
 PLACEHOLDER_CHARS = 25  # what the feature box shows in full, in the sidebar's width
 
 
@@ -283,31 +311,19 @@ def generated_data() -> None:
 
 
 def play_section() -> None:
+    """Play's speed and where it stops (the accuracy target for a classification only)."""
     st.subheader("Play")
-    st.select_slider("Speed (steps per refresh)", SPEEDS, key="speed")
-    c1, c2 = st.columns(2)
-    c1.number_input(
-        "Stop at iteration", min_value=0, step=100, key="stop_at", help="0: play until paused."
-    )
-    c2.number_input(
-        "Stop below loss",
-        min_value=0.0,
-        step=0.001,
-        format="%.4f",
-        key="target_loss",
-        help="0: no target.",
-    )
-    if state.explorer().task != "regression":
-        st.number_input(
-            "Stop at training accuracy (%)",
-            min_value=0.0,
-            max_value=100.0,
-            step=5.0,
-            format="%.1f",
-            key="target_accuracy",
-            help="Play stops at the first step whose weights classify at least this share "
-            "of the training rows right. 0: no target.",
-        )
+    classifying = state.explorer().task != "regression"
+    for row in PLAY_LAYOUT:
+        shown = [name for name in row if name != "target_accuracy" or classifying]
+        if not shown:
+            continue
+        if len(shown) == 1:
+            _draw(PLAY[shown[0]])
+            continue
+        for col, name in zip(st.columns(len(shown)), shown):
+            with col:
+                _draw(PLAY[name])
 
 
 def normalize() -> Settings:
@@ -316,10 +332,8 @@ def normalize() -> Settings:
     features only those that still fit their inputs (a note for each one dropped).
     The page draws the live view with them first and the sidebar's widgets after (so
     the charts reach the browser before ~60 widgets do)."""
-    SS.setdefault("speed", 100)
-    SS.setdefault("stop_at", 0)
-    SS.setdefault("target_loss", 0.0)
-    SS.setdefault("target_accuracy", 0.0)
+    for s in PLAY_SETTINGS:
+        SS.setdefault(s.name, s.default)
     columns = _columns()
     for name in ("inputs", "targets"):
         SS[name] = [c for c in SS[name] if c in columns]

@@ -288,7 +288,7 @@ def write_settings(s: Settings) -> None:
 def read_settings() -> Settings:
     """The settings the widgets show now (a generated data set's settings are None for
     a fixed table, whose page has no widgets for them)."""
-    values = {g.name: g.none_as for g in GENERATOR_SETTINGS}
+    values = {g.name: g.to_widget(None) for g in GENERATOR_SETTINGS}
     values.update({k: SS[k] for k in SS if isinstance(k, str)})
     return from_widgets(values)
 

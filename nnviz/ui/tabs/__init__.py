@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ...app.panels import PANELS
 from .. import state
 from .animation import animation_tab
 from .checks import checks_tab
@@ -22,20 +23,23 @@ from .weights import weights_tab
 SS = st.session_state
 TAB_KEY = "tab"
 
+#: how each tab of the page (nnviz.app.panels.PANELS) is drawn
+DRAW = {
+    "table": data_table,
+    "weights": weights_tab,
+    "inspector": inspector_tab,
+    "lessons": lessons_tab,
+    "landscape": landscape_tab,
+    "metrics": metrics_tab,
+    "replay": animation_tab,
+    "compare": compare_tab,
+    "predict": predict_tab,
+    "checks": checks_tab,
+    "export": export_and_share,
+}
+
 #: (title, the classroom control that hides it or None, the function that draws it)
-TABS = (
-    ("Data", "table", data_table),
-    ("Weights", "weights", weights_tab),
-    ("Backprop inspector", "inspector", inspector_tab),
-    ("Lessons", "lessons", lessons_tab),
-    ("Loss landscape", "landscape", landscape_tab),
-    ("Metrics", "metrics", metrics_tab),
-    ("Animation", "replay", animation_tab),
-    ("Compare runs", "compare", compare_tab),
-    ("Predict", None, predict_tab),
-    ("Check & edit", None, checks_tab),
-    ("Export / share", "export", export_and_share),
-)
+TABS = tuple((p.title, p.name if p.hideable else None, DRAW[p.name]) for p in PANELS)
 
 
 def view_options() -> None:
