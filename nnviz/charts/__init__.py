@@ -30,15 +30,9 @@ from .landscape import landscape_figure
 from .loss import loss_figure, loss_tail_patch
 from .matrices import bias_heatmap, layer_heatmaps, matrix_figure, weight_heatmap
 from .metrics import confusion_figure
+from .neurons import neuron_thumbnails, neuron_thumbnails_patch, thumbnails_size
 from .patch import apply_patch, figure_patch
-from .plane import (
-    decision_plane,
-    decision_plane_patch,
-    neuron_thumbnails,
-    neuron_thumbnails_patch,
-    plane_grid,
-    thumbnails_size,
-)
+from .plane import decision_plane, decision_plane_patch, plane_grid
 
 __all__ = [
     "BLUE",
