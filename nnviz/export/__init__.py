@@ -26,8 +26,9 @@ whose message says what to fix.
 All formats keep float64 values bit for bit, so a loaded network predicts
 exactly what the saved one did.
 
-The package's modules: :mod:`~nnviz.export.weights` (the text zip and the
-npz), :mod:`~nnviz.export.bundle` (JSON, :class:`ModelBundle`,
+The package's modules: :mod:`~nnviz.export.txtzip` (the text zip),
+:mod:`~nnviz.export.npz` (the npz), :mod:`~nnviz.export.weights` (what the two share),
+:mod:`~nnviz.export.bundle` (JSON, :class:`ModelBundle`,
 :func:`load_model`, training records) and :mod:`~nnviz.export.script` (the
 standalone script); everything public is importable from ``nnviz.export``.
 """
@@ -52,9 +53,10 @@ from .bundle import (
     to_json,
     trainer_hyperparameters,
 )
+from .npz import from_npz, to_npz
 from .script import _SCRIPT_ACTIVATIONS as _SCRIPT_ACTIVATIONS  # the tests read it
 from .script import standalone_script
-from .weights import from_npz, network_from_txt_zip, to_npz, weights_txt_zip
+from .txtzip import network_from_txt_zip, weights_txt_zip
 
 __all__ = [
     "JSON_FORMAT",

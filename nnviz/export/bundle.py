@@ -28,7 +28,8 @@ from ._validate import (
     _plain,
     _scaler_dict,
 )
-from .weights import _read_npz, _read_txt_zip
+from .npz import _read_npz
+from .txtzip import _read_txt_zip
 
 
 @dataclass
