@@ -209,14 +209,16 @@ class Trainer:
                 f"choose from {', '.join(HYPERPARAMETERS)}"
             )
         changed, marks = {}, []
-        for name, value in changes.items():
-            text = getattr(self, f"_change_{name}")(value)
-            if text is not None:
-                changed[name] = value
-                if text:
-                    marks.append((self.iteration, name, text))
-        if changed:
-            self.history.record(RunEvent(self.iteration, "set", changed, tuple(marks)))
+        try:
+            for name, value in changes.items():
+                text = getattr(self, f"_change_{name}")(value)  # ValueError if not valid
+                if text is not None:
+                    changed[name] = value
+                    if text:
+                        marks.append((self.iteration, name, text))
+        finally:  # what was changed before a refused value is logged too
+            if changed:
+                self.history.record(RunEvent(self.iteration, "set", changed, tuple(marks)))
         return changed
 
     # Each _change_<name> applies one hyperparameter: None if it was already so, else

@@ -177,9 +177,13 @@ def test_changes_are_logged_once_each_and_marked_on_the_loss_curve():
     ]
     with pytest.raises(ValueError, match="not a hyperparameter"):
         t.configure(loss="mse")
+    with pytest.raises(ValueError, match="l2 must be"):
+        t.set_regularization(l1=0.5, l2=-1.0)  # l1 is taken before l2 is refused: logged
+    assert t.l1 == 0.5 and t.history.log[-1].value == {"l1": 0.5}
+    assert t.history.events[-1] == (4, "l1", "l1 0 → 0.5")
     with pytest.raises(ValueError, match="W2 has shape"):
         t.set_weight(2, 4, 0, 1.0)
-    assert len(t.history.log) == 4  # refused: nothing logged
+    assert len(t.history.log) == 5  # a refused weight: nothing logged
 
 
 def test_a_rewind_keeps_the_log_whole_and_takes_later_markers_off_the_path():
