@@ -32,7 +32,7 @@ from ..errors import DataError, TrainingDiverged
 from ..network import Network
 from ..trainer import Trainer
 from .notes import Note, Update
-from .runlog import RunLog
+from .runlog import LinkReplayProgress, RunLog
 from .settings import (
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
@@ -93,9 +93,12 @@ class Explorer:
         """A link's run is being replayed on this explorer: advance it until done."""
         return self.link_replay is not None and self.link_replay.pending
 
-    def advance_link_replay(self, budget_s: float = 0.15):
+    def advance_link_replay(self, budget_s: float = 0.15) -> LinkReplayProgress:
         """Advance the link replay attached to this explorer (see
-        :meth:`nnviz.app.linkreplay.LinkReplay.advance`); the live view asks it here."""
+        :meth:`nnviz.app.linkreplay.LinkReplay.advance`); the live view asks it here.
+        Without one under way, it is finished at once."""
+        if not self.link_replay_pending:
+            return LinkReplayProgress(self.trainer.iteration, 0, 0, True)
         return self.link_replay.advance(budget_s)
 
     def stop_link_replay(self) -> str:

@@ -14,29 +14,12 @@ methods only, as a user would; any change the user makes meanwhile ends it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..history import RunEvent
 from .explorer import Explorer, same_table
 from .notes import Note
-from .runlog import budget_words, link_cost, replay_cost, train_rows
-
-
-@dataclass
-class LinkReplayProgress:
-    """How far a link's run has got after one :meth:`LinkReplay.advance`."""
-
-    iteration: int
-    done: int  # steps trained so far
-    total: int  # steps to train in all
-    finished: bool
-    note: str = ""  # why it stopped early, if it did
-    settings_changed: bool = False  # this advance applied new settings: show them
-    table_changed: bool = False  # … or an edited table
-
-    @property
-    def fraction(self) -> float:
-        return 1.0 if self.finished or not self.total else min(self.done / self.total, 1.0)
+from .runlog import LinkReplayProgress, budget_words, link_cost, replay_cost, train_rows
 
 
 def start_link_replay(ex: Explorer, link) -> list[Note]:

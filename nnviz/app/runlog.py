@@ -5,7 +5,8 @@
   new hot settings, a hand-edited weight, an edited table, a rewind, refused steps. It is
   what a link carries (:mod:`nnviz.app.urlstate`) and replays (:mod:`nnviz.app.linkreplay`).
 * :func:`replay_cost` / :func:`link_cost`: what replaying a run's events costs, cut at the
-  link budget (:data:`MAX_LINK_STEPS`, :data:`LINK_WORK_BUDGET`).
+  link budget (:data:`MAX_LINK_STEPS`, :data:`LINK_WORK_BUDGET`);
+  :class:`LinkReplayProgress`: how far a replay has got.
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ class RunLog:
         if trainer is not self.trainer:
             return "the run started from uploaded weights"
         return self.weights
+
+
+@dataclass
+class LinkReplayProgress:
+    """How far the replay of a run's log has got (:mod:`nnviz.app.linkreplay`)."""
+
+    iteration: int
+    done: int  # steps trained so far
+    total: int  # steps to train in all
+    finished: bool
+    note: str = ""  # why it stopped early, if it did
+    settings_changed: bool = False  # this advance applied new settings: show them
+    table_changed: bool = False  # … or an edited table
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.finished or not self.total else min(self.done / self.total, 1.0)
 
 
 def train_rows(table: pd.DataFrame) -> int:
@@ -146,6 +164,7 @@ __all__ = [
     "EVENT_KINDS",
     "LINK_WORK_BUDGET",
     "MAX_LINK_STEPS",
+    "LinkReplayProgress",
     "ReplayCost",
     "RunEvent",
     "RunLog",
