@@ -29,7 +29,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import whole as _whole
 from ._quiet import quiet_enter, quiet_exit
 from .activations import ACTIVATIONS
 from .errors import TrainingDiverged
@@ -37,60 +36,10 @@ from .history import History, RunEvent
 from .losses import get_loss
 from .network import BackpropTrace, Network
 from .optimizers import make_optimizer
+from .trainer_state import check_penalty, checked_state
 
 HYPERPARAMETERS = ("optimizer", "learning_rate", "batch_size", "momentum", "l1", "l2")
 """What a run can change mid-run, keeping its weights (:meth:`Trainer.configure`)."""
-
-
-_U128 = 2**128
-
-
-def _float(state: dict, key: str) -> float:
-    value = state.get(key)
-    if not isinstance(value, float):
-        raise ValueError(f"{key} must be a number; got {value!r}")
-    return value
-
-
-def _float_vector(value, n: int, what: str, finite: bool = True) -> np.ndarray:
-    if not (isinstance(value, np.ndarray) and value.dtype == np.float64 and value.shape == (n,)):
-        raise ValueError(f"the {what} must be {n} float64 numbers")
-    if finite and not np.isfinite(value).all():
-        raise ValueError(f"the {what} hold a value that is not finite")
-    return value
-
-
-def _checked_rng(state) -> np.random.Generator:
-    """A generator in a saved PCG64 state (the batch order's; numpy's default_rng)."""
-    inner = state.get("state") if isinstance(state, dict) else None
-    if not (
-        isinstance(inner, dict)
-        and state.get("bit_generator") == "PCG64"
-        and _whole(inner.get("state"), 0, _U128 - 1)
-        and _whole(inner.get("inc"), 0, _U128 - 1)
-        and inner["inc"] % 2 == 1
-        and state.get("has_uint32") in (0, 1)
-        and _whole(state.get("uinteger"), 0, 2**32 - 1)
-    ):
-        raise ValueError("the batch order's random state is not a PCG64 state")
-    rng = np.random.default_rng()
-    rng.bit_generator.state = {
-        "bit_generator": "PCG64",
-        "state": {"state": int(inner["state"]), "inc": int(inner["inc"])},
-        "has_uint32": int(state["has_uint32"]),
-        "uinteger": int(state["uinteger"]),
-    }
-    return rng
-
-
-def _checked_kept(state: dict, n_params: int, iteration: int):
-    """The weights the latest step measured and their iteration (None: none held)."""
-    kept_iteration = state.get("kept_iteration")
-    if kept_iteration is None:
-        return None, None
-    if not _whole(kept_iteration, 0, iteration):
-        raise ValueError(f"the kept weights' iteration must be at most {iteration:,}")
-    return _float_vector(state.get("kept"), n_params, "kept weights"), int(kept_iteration)
 
 
 class StepRecord(NamedTuple):
@@ -184,10 +133,7 @@ class Trainer:
     # ---------------------------------------------------------------- settings
     @staticmethod
     def _check_penalty(name, value) -> float:
-        value = float(value)
-        if not (value >= 0.0 and math.isfinite(value)):
-            raise ValueError(f"{name} must be a finite number >= 0; got {value}")
-        return value
+        return check_penalty(name, value)
 
     def _check_batch_size(self, batch_size):
         if batch_size is None:
@@ -541,79 +487,24 @@ class Trainer:
         there, not from ``state``).
 
         Everything is checked before anything changes, and a ValueError says what does
-        not fit: the weights (finite, shaped like the network's), the optimizer's state,
-        the hot settings (their own checks), the random state (a PCG64 state), the row
-        order (a permutation of the training rows), the bookkeeping and the history.
+        not fit (:func:`~nnviz.trainer_state.checked_state`): the weights (finite, shaped
+        like the network's), the optimizer's state, the hot settings (their own checks),
+        the random state (a PCG64 state), the row order (a permutation of the training
+        rows), the bookkeeping and the history.
         """
-        net = self.network
-        params = _float_vector(state.get("params"), net.n_params, "weights and biases")
-        iteration = state.get("iteration")
-        if not _whole(iteration):
-            raise ValueError(f"the iteration must be a whole number >= 0; got {iteration!r}")
-        lr, momentum, l1, l2 = (_float(state, k) for k in ("learning_rate", "momentum", "l1", "l2"))
-        if not (lr > 0.0 and math.isfinite(lr)):
-            raise ValueError(f"learning_rate must be a positive number; got {lr}")
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
-        l1, l2 = self._check_penalty("l1", l1), self._check_penalty("l2", l2)
-        batch_size = state.get("batch_size")
-        if not (batch_size is None or _whole(batch_size, 1)):
-            raise ValueError(f"batch_size must be a whole number >= 1 or None; got {batch_size!r}")
-        seed = state.get("seed")
-        if not _whole(seed, 0, 2**64):
-            raise ValueError(f"the seed must be a whole number >= 0; got {seed!r}")
-        opt_state = state.get("optimizer")
-        if not isinstance(opt_state, dict):
-            raise ValueError("the optimizer's state is missing")
-        optimizer = make_optimizer(opt_state.get("name", ""), net.n_params, momentum=momentum)
-        optimizer.load_state_dict(opt_state)
-        rng = _checked_rng(state.get("rng"))
-        perm, pos = self._checked_order(state.get("perm"), state.get("pos"))
-        kept, kept_iteration = _checked_kept(state, net.n_params, iteration)
-        diverged, message = state.get("diverged"), state.get("divergence_message")
-        last_finite = state.get("last_finite_loss")
-        if not (isinstance(diverged, bool) and isinstance(message, str) and len(message) < 4000):
-            raise ValueError("the divergence state must be a flag and a message")
-        if not isinstance(last_finite, float) or math.isinf(last_finite):
-            raise ValueError(f"last_finite_loss must be finite or NaN; got {last_finite!r}")
-        history = History(net, loss_capacity=self.history.loss_capacity)
-        history.max_snapshots = self.history.max_snapshots
-        history.load_state_dict(state.get("history") or {})
-        if history.iteration != iteration:
-            raise ValueError(
-                f"the history ends at iteration {history.iteration:,}, the run at {iteration:,}"
-            )
-        # everything fits: take it
-        np.copyto(net.params, params)
-        self.iteration = int(iteration)
-        self._lr, self.momentum, self.l1, self.l2 = lr, momentum, l1, l2
-        self.batch_size = None if batch_size is None else int(batch_size)
-        self._optimizer = optimizer
-        self.seed = int(seed)
-        self._rng = rng
-        self._perm, self._pos = perm, pos
+        c = checked_state(state, self.network, self.X.shape[0], self.history)
+        np.copyto(self.network.params, c["params"])
+        self.iteration = c["iteration"]
+        self._lr, self.momentum, self.l1, self.l2 = c["hot"]
+        self.batch_size = c["batch_size"]
+        self._optimizer = c["optimizer"]
+        self.seed = c["seed"]
+        self._rng = c["rng"]
+        self._perm, self._pos = c["order"]
+        kept, self._kept_iteration = c["kept"]
         self._kept[...] = 0.0 if kept is None else kept
-        self._kept_iteration = kept_iteration
-        self.diverged, self.divergence_message = diverged, message
-        self.last_finite_loss = last_finite
-        self.history = history
-
-    def _checked_order(self, perm, pos) -> tuple[np.ndarray | None, int]:
-        """The epoch's row order (a permutation of the training rows, or None) and the
-        position in it."""
-        n = self.X.shape[0]
-        if perm is not None:
-            if not (
-                isinstance(perm, np.ndarray)
-                and perm.dtype == np.int64
-                and perm.shape == (n,)
-                and np.array_equal(np.sort(perm), np.arange(n))
-            ):
-                raise ValueError(f"the batch order must be a permutation of the {n} training rows")
-            perm = perm.copy()
-        if not _whole(pos, 0, 2 * n + 2**31):
-            raise ValueError(f"the position in the batch order must be a whole number; got {pos!r}")
-        return perm, int(pos)
+        self.diverged, self.divergence_message, self.last_finite_loss = c["divergence"]
+        self.history = c["history"]
 
     # ---------------------------------------------------------------- replay
     def frozen_at(self, index: int) -> Trainer:

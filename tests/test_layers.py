@@ -9,7 +9,8 @@ ones below it (bottom first):
    ``landscape``.
 2. **data** (``nnviz/data/``: tables, presets, features, ``prepare``) and **charts**
    (``nnviz/charts/``: pure Plotly builders) side by side: neither imports the other.
-3. **trainer** — a run and what is kept of it: ``history``, ``trainer``, ``chunks``
+3. **trainer** — a run and what is kept of it: ``history``, ``trainer`` (and
+   ``trainer_state``: its saved state, checked), ``chunks``
    (training for a time budget), ``export/`` (model files and the standalone script:
    they read the data's scaler and feature grammar, so they stand above the data),
    and the package's face ``nnviz/__init__.py``.
@@ -54,6 +55,7 @@ CORE = (
 TRAINER = (
     "nnviz/history.py",
     "nnviz/trainer.py",
+    "nnviz/trainer_state.py",
     "nnviz/chunks.py",
     "nnviz/export/",
     "nnviz/__init__.py",
