@@ -56,21 +56,44 @@ def no_pandas_parse(monkeypatch):
 
 def test_the_raw_text_bounds_follow_from_the_table_limits():
     assert limits.MAX_LINE_BYTES == limits.MAX_TABLE_COLUMNS * (limits.MAX_CELL_BYTES + 3)
-    assert limits.MAX_CSV_BYTES == (limits.MAX_ROWS + 1) * (limits.MAX_LINE_BYTES + 2)
+    assert limits.MAX_CSV_BYTES == (limits.MAX_ROWS + 1) * (
+        limits.MAX_TABLE_COLUMNS * limits.MEAN_CELL_BYTES + 2
+    )
     assert len(repr(-2.2250738585072014e-308)) <= limits.MAX_CELL_BYTES
+    # room for real tables: 20,000 rows of an 8x8 image, a label and the split …
+    assert limits.MAX_ROWS >= 20_000 and limits.MAX_INPUTS >= 64
+    assert limits.MAX_TABLE_COLUMNS >= 64 + 2
+    # … and the bytes stay within the upload limit (12 MB), whatever a cell may hold
+    assert limits.MAX_CSV_BYTES <= 12 * 10**6 < limits.MAX_ROWS * limits.MAX_LINE_BYTES
 
 
 def test_a_table_at_every_limit_is_read():
-    # 5000 rows, 33 columns, every name and cell 62 characters and quoted: the longest
-    # lines a table nnviz accepts can have
+    # 20,000 rows, 66 columns, every cell and name a number to six significant digits
+    # or eight characters: the largest table nnviz reads
     cols = limits.MAX_TABLE_COLUMNS
-    name = lambda j: f"{j:02d}" + "n" * (limits.MAX_CELL_BYTES - 4)  # noqa: E731
-    header = ",".join(f'"{name(j)}"' for j in range(cols))
-    row = ",".join(['"' + "-1.2345678901234567e-300" + " " * 38 + '"'] * cols)
+    header = ",".join(f"column{j:02d}" for j in range(cols))
+    row = ",".join(["-1.23457"] * cols)
     content = ("\r\n".join([header] + [row] * limits.MAX_ROWS) + "\r\n").encode()
-    assert len(header) <= limits.MAX_LINE_BYTES and len(content) <= limits.MAX_CSV_BYTES
+    # blank lines up to the byte limit (they are not rows)
+    content = content.ljust(limits.MAX_CSV_BYTES, b"\n")
     df = read_csv_table(content)
-    assert df.shape == (limits.MAX_ROWS, cols) and df.columns[0] == name(0)
+    assert df.shape == (limits.MAX_ROWS, cols) and df.columns[-1] == "column65"
+    assert df.iloc[-1, -1] == -1.23457
+    with pytest.raises(DataError, match="^The file is 11,920,597 bytes"):
+        read_csv_table(content + b"\n")
+
+
+def test_the_longest_lines_are_read():
+    # every cell 62 characters and quoted: the longest lines a table nnviz accepts can
+    # have, in as many rows as the size limit leaves room for
+    cols = limits.MAX_TABLE_COLUMNS
+    header = ",".join(f'"c{j:02d}' + "n" * (limits.MAX_CELL_BYTES - 3) + '"' for j in range(cols))
+    row = ",".join(['"' + "-1.2345678901234567e-300" + " " * 40 + '"'] * cols)
+    assert len(row) == len(header) == limits.MAX_LINE_BYTES - 1
+    n = limits.MAX_CSV_BYTES // (len(row) + 2) - 1
+    content = ("\r\n".join([header] + [row] * n) + "\r\n").encode()
+    assert len(content) <= limits.MAX_CSV_BYTES
+    assert read_csv_table(content).shape == (n, cols)
 
 
 @pytest.mark.parametrize("n", [20_000, 1_000_000])
@@ -78,7 +101,7 @@ def test_a_header_of_many_duplicate_names_is_refused_unparsed(n, no_pandas_parse
     csv = ("a," * n).rstrip(",").encode() + b"\n1\n"
     message = (
         rf"^The first line of the file holds {n:,} column names and is "
-        rf"{2 * n - 1:,} characters long; the limit is 2,211 \(33 columns of up to 64 "
+        rf"{2 * n - 1:,} characters long; the limit is 4,422 \(66 columns of up to 64 "
         rf"characters each\)\.$"
     )
     with pytest.raises(DataError, match=message):
@@ -91,9 +114,9 @@ def test_a_header_of_many_duplicate_names_is_refused_unparsed(n, no_pandas_parse
 
 def test_too_many_short_names_are_refused_from_the_first_line(no_pandas_parse):
     header = ",".join(f"c{j}" for j in range(limits.MAX_TABLE_COLUMNS + 1)).encode()
-    with pytest.raises(DataError, match=r"^The file has 34 columns; the limit is 33 \(32 inputs"):
+    with pytest.raises(DataError, match=r"^The file has 67 columns; the limit is 66 \(65 inputs"):
         read_csv_table(header + b"\n" + b"1\n")
-    with pytest.raises(DataError, match="The file has 34 columns"):
+    with pytest.raises(DataError, match="The file has 67 columns"):
         decode_table(_link(header + b"\n"))
 
 
@@ -112,12 +135,12 @@ def test_duplicate_names_are_refused_by_name(header, message, no_pandas_parse):
 
 
 def test_too_many_rows_are_refused_unparsed(no_pandas_parse):
-    with pytest.raises(DataError, match="^The file has more than 5000 rows; the limit is 5000"):
+    with pytest.raises(DataError, match="^The file has more than 20000 rows; the limit is 20000"):
         read_csv_table(b"a,b\n" + b"1,2\n" * (limits.MAX_ROWS + 1))
     # a link of a million one-character rows (1 KB compressed)
     text = _link(b"a\n" + b"1\n" * 1_000_000)
     assert len(text) < limits.MAX_CSV_BYTES // 1000
-    with pytest.raises(DataError, match="more than 5000 rows"):
+    with pytest.raises(DataError, match="more than 20000 rows"):
         decode_table(text)
 
 
@@ -141,12 +164,12 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_decoded(monkeypatch)
     monkeypatch.setattr(tables, "_decode", refuse)
     with pytest.raises(
         DataError,
-        match=r"^The file is 11,067,214 bytes; the limit is "
-        r"11,067,213 bytes \(5000 rows of 33 columns\)",
+        match=r"^The file is 11,920,597 bytes; the limit is "
+        r"11,920,596 bytes \(20000 rows of 66 columns of numbers to six digits\) — leave out",
     ):
         read_csv_table(b" " * (limits.MAX_CSV_BYTES + 1))
     upload = io.BytesIO(b"x" * (limits.MAX_CSV_BYTES + 10**6))
-    with pytest.raises(DataError, match="11,067,214 bytes"):  # reads no more than one byte over
+    with pytest.raises(DataError, match="11,920,597 bytes"):  # reads no more than one byte over
         read_csv_table(upload)
 
 
@@ -319,22 +342,22 @@ def no_value_reading(monkeypatch):
 def test_the_model_limits_come_from_the_apps_limits():
     lim = ex.network_limits()
     assert (lim.hidden_layers, lim.neurons) == (settings.MAX_HIDDEN_LAYERS, settings.MAX_NEURONS)
-    assert (lim.inputs, lim.outputs) == (limits.MAX_COLUMNS, limits.MAX_OUTPUTS)
-    # 32 inputs, six hidden layers of 16, 32 outputs: the most weights and biases
-    assert lim.max_params == 32 * 16 + 5 * 16 * 16 + 16 * 32 + 6 * 16 + 32 == 2432
+    assert (lim.inputs, lim.outputs) == (limits.MAX_INPUTS, limits.MAX_OUTPUTS)
+    # 64 inputs, six hidden layers of 16, 32 outputs: the most weights and biases
+    assert lim.max_params == 64 * 16 + 5 * 16 * 16 + 16 * 32 + 6 * 16 + 32 == 2944
     assert ex.MAX_UNCOMPRESSED_BYTES == lim.max_unpacked_bytes < 3 * 2**20
     assert lim.max_file_bytes < limits.MAX_CSV_BYTES  # one upload limit covers both
 
 
 def test_a_zip_of_a_huge_text_matrix_is_refused_unread(no_value_reading, monkeypatch):
-    # w1.txt: 65,535 lines of 4,096 zeros, 512 MB unpacked in a 2.5 MB zip
+    # w1.txt: 32,640 lines of 4,096 zeros, 256 MB unpacked in a 1.2 MB zip
     line = (" ".join(["0"] * 4096) + "\n").encode()
     buf = io.BytesIO()
     with (
         zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
         zf.open("w1.txt", "w", force_zip64=True) as member,
     ):
-        for _ in range(65535 // 255):
+        for _ in range(128):
             member.write(line * 255)
     data = buf.getvalue()
     assert len(data) < ex.network_limits().max_file_bytes
@@ -347,18 +370,18 @@ def test_a_zip_of_a_huge_text_matrix_is_refused_unread(no_value_reading, monkeyp
     with pytest.raises(
         ex.ModelFileError,
         match=r"^The files inside this archive add up to "
-        r"536,862,720 bytes unpacked, more than the "
-        r"2,518,016 bytes a model of the largest network",
+        r"267,386,880 bytes unpacked, more than the "
+        r"2,081,160 bytes a model of the largest network",
     ):
         ex.load_model(data, "weights.zip")
 
 
 def test_a_text_matrix_over_the_limits_is_refused_from_its_shape(no_value_reading):
-    wide = ("0 " * 16 + "\n") * 40  # 40 rows: 40 inputs
+    wide = ("0 " * 16 + "\n") * 70  # 70 rows: 70 inputs
     with pytest.raises(
         ex.ModelFileError,
-        match=r"^w1.txt is 40×16: a row per input, and an "
-        r"nnviz network has at most 32 inputs\.$",
+        match=r"^w1.txt is 70×16: a row per input, and an "
+        r"nnviz network has at most 64 inputs\.$",
     ):
         ex.load_model(_zip({"w1.txt": wide.encode(), "w2.txt": b"0\n" * 16}), "w.zip")
     hidden = ("0 " * 32 + "\n") * 2
@@ -368,11 +391,11 @@ def test_a_text_matrix_over_the_limits_is_refused_from_its_shape(no_value_readin
         r"layer 1, and nnviz builds at most 16 neurons",
     ):
         ex.load_model(_zip({"w1.txt": hidden.encode(), "w2.txt": b"0\n" * 32}), "w.zip")
-    big = b"0 " * 40_000 + b"\n"  # more text than the 32 × 32 weights of one layer take
+    big = b"0 " * 80_000 + b"\n"  # more text than the 64 × 32 weights of one layer take
     with pytest.raises(
         ex.ModelFileError,
-        match=r"^w1.txt is 80,001 bytes: far too large for the "
-        r"1024 number\(s\) it can hold\.$",
+        match=r"^w1.txt is 160,001 bytes: far too large for the "
+        r"2048 number\(s\) it can hold\.$",
     ):
         ex.load_model(_zip({"w1.txt": big}), "w.zip")
     with pytest.raises(ex.ModelFileError, match=r"^w1.txt is 1×2000: a column per output"):
@@ -511,7 +534,7 @@ def test_a_json_integer_too_long_to_convert_is_a_model_file_error():
 
 def _largest_model():
     """The largest network nnviz builds, with the longest names its tables allow."""
-    n_in = limits.MAX_COLUMNS - 1
+    n_in = limits.MAX_INPUTS
     sizes = [n_in, *[settings.MAX_NEURONS] * settings.MAX_HIDDEN_LAYERS, limits.MAX_OUTPUTS]
     net = Network(sizes, activation="tanh", output_activation="softmax", seed=1)
     net.params[:] = -1.2345678901234567e-300  # the longest text a float64 takes

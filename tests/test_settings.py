@@ -36,7 +36,8 @@ from nnviz.app.settings import (
     with_feature,
 )
 from nnviz.app.urlstate import HIDEABLE, PARSERS, read_link, write_link
-from nnviz.data import DEFAULT_PRESET, PRESETS, load_preset, parse_feature, prepare
+from nnviz.data import DEFAULT_PRESET, MAX_ROWS, PRESETS, load_preset, parse_feature, prepare
+from nnviz.data.features import MAX_FEATURES
 from nnviz.errors import DataError
 from nnviz.trainer import HYPERPARAMETERS
 
@@ -254,7 +255,7 @@ def test_one_range_for_widget_link_and_check():
     link = read_link({"momentum": "0.995"})
     assert link.settings.momentum == Settings().momentum and "momentum" in link.notes[0].text
     b = setting("batch_size")
-    assert b.widget_args() == {"min_value": 0, "max_value": 5000, "step": 1}
+    assert b.widget_args() == {"min_value": 0, "max_value": MAX_ROWS, "step": 1}
     assert setting("l2").widget_args()["format"] == "%.4f"
 
 
@@ -513,8 +514,8 @@ def test_with_feature_adds_a_checked_feature_or_says_why_not():
         with pytest.raises(DataError) as info:
             with_feature(("x1**2",), text, inputs)
         assert words in str(info.value), (text, str(info.value))
-    with pytest.raises(DataError, match="32"):
-        with_feature(tuple(f"x1*{k}" for k in range(1, 33)), "x2*2", inputs)
+    with pytest.raises(DataError, match=f"the limit is {MAX_FEATURES}"):
+        with_feature(tuple(f"x1*{k}" for k in range(1, MAX_FEATURES + 1)), "x2*2", inputs)
     # with the table: the feature must be a finite number in every row
     table = load_preset("circle")
     table.loc[5, "x1"] = 0.0

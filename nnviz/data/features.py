@@ -48,7 +48,7 @@ import numpy as np
 
 from nnviz.errors import DataError
 
-from ..limits import MAX_COLUMNS
+from ..limits import MAX_FEATURE_LENGTH, MAX_INPUTS
 from ._messages import _col, _fmt, _names
 
 FEATURE_FUNCTIONS: dict[str, Callable] = {
@@ -63,8 +63,6 @@ FEATURE_FUNCTIONS: dict[str, Callable] = {
 }
 """The functions a feature may call, each of one argument, by name."""
 
-MAX_FEATURE_LENGTH = 200
-"""Most characters in one feature expression."""
 
 MAX_FEATURE_DEPTH = 50
 """Deepest nesting of brackets, and of operators and calls, in one expression."""
@@ -72,8 +70,8 @@ MAX_FEATURE_DEPTH = 50
 MAX_FEATURE_NODES = 200
 """Most syntax-tree nodes (numbers, names, operators, calls) in one expression."""
 
-MAX_FEATURES = MAX_COLUMNS
-"""Most features one table may add (they count towards :data:`MAX_COLUMNS` too)."""
+MAX_FEATURES = MAX_INPUTS
+"""Most features one table may add (each is one of the network's :data:`MAX_INPUTS`)."""
 
 _BINARY: dict[type, tuple[str, Callable]] = {
     ast.Add: ("+", operator.add),

@@ -186,8 +186,9 @@ def _check_raw(content: bytes) -> None:
     """
     if len(content) > MAX_CSV_BYTES:
         raise DataError(
-            f"The file is {len(content):,} bytes; the limit is {MAX_CSV_BYTES:,} "
-            f"bytes ({MAX_ROWS} rows of {MAX_TABLE_COLUMNS} columns)."
+            f"The file is {len(content):,} bytes; the limit is {MAX_CSV_BYTES:,} bytes "
+            f"({MAX_ROWS} rows of {MAX_TABLE_COLUMNS} columns of numbers to six digits) — "
+            "leave out rows or columns you do not need, or round the numbers."
         )
     for count, line in enumerate(_LINE.finditer(content), start=1):
         length = line.end() - line.start()
@@ -204,8 +205,16 @@ def _check_raw(content: bytes) -> None:
             )
         if count > MAX_ROWS + 1:  # the first line holds the names
             raise DataError(
-                f"The file has more than {MAX_ROWS} rows; the limit is {MAX_ROWS} rows."
+                f"The file has more than {MAX_ROWS} rows; the limit is {MAX_ROWS} rows — "
+                "upload a sample of them."
             )
+
+
+def _too_many_columns(n: int) -> str:
+    return (
+        f"The file has {n} columns; the limit is {MAX_TABLE_COLUMNS} ({MAX_COLUMNS} inputs "
+        "and targets and a split column) — leave out the columns the network does not need."
+    )
 
 
 def _first_record(text: str, sep: str) -> list[str]:
@@ -235,11 +244,7 @@ def _header(text: str) -> tuple[str, list[str]]:
     if not names:
         raise DataError("The file is empty — a CSV needs a first line with the column names.")
     if len(names) > MAX_TABLE_COLUMNS:
-        raise DataError(
-            f"The file has {len(names)} columns; the limit is "
-            f"{MAX_TABLE_COLUMNS} ({MAX_COLUMNS} inputs and targets and a "
-            "split column)."
-        )
+        raise DataError(_too_many_columns(len(names)))
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         name = name.strip()
@@ -283,12 +288,10 @@ def read_csv_table(file_or_bytes: Any) -> pd.DataFrame:
     sep, _ = _header(text)
     df = _parse_csv(text, sep)
     if len(df) > MAX_ROWS:
-        raise DataError(f"The file has {len(df)} rows; the limit is {MAX_ROWS} rows.")
-    if df.shape[1] > MAX_TABLE_COLUMNS:
         raise DataError(
-            f"The file has {df.shape[1]} columns; the limit is "
-            f"{MAX_TABLE_COLUMNS} ({MAX_COLUMNS} inputs and targets and a "
-            "split column)."
+            f"The file has {len(df)} rows; the limit is {MAX_ROWS} rows — upload a sample of them."
         )
+    if df.shape[1] > MAX_TABLE_COLUMNS:
+        raise DataError(_too_many_columns(df.shape[1]))
     df.columns = [c.strip() if isinstance(c, str) else c for c in df.columns]
     return df.reset_index(drop=True)

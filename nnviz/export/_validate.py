@@ -18,7 +18,16 @@ from typing import Any
 import numpy as np
 
 from ..activations import get_activation
-from ..limits import MAX_COLUMNS, MAX_HIDDEN_LAYERS, MAX_LINE_BYTES, MAX_NEURONS, MAX_OUTPUTS
+from ..limits import (
+    MAX_CATEGORIES,
+    MAX_CELL_BYTES,
+    MAX_FEATURE_LENGTH,
+    MAX_HIDDEN_LAYERS,
+    MAX_INPUTS,
+    MAX_LINE_BYTES,
+    MAX_NEURONS,
+    MAX_OUTPUTS,
+)
 
 JSON_FORMAT = "nnviz-model"
 """The ``format`` marker of a JSON model bundle."""
@@ -200,7 +209,7 @@ class NetworkLimits:
 
     hidden_layers: int  # nnviz.limits.MAX_HIDDEN_LAYERS
     neurons: int  # per hidden layer: nnviz.limits.MAX_NEURONS
-    inputs: int  # nnviz.limits.MAX_COLUMNS
+    inputs: int  # nnviz.limits.MAX_INPUTS
     outputs: int  # nnviz.limits.MAX_OUTPUTS
 
     def rows(self, layer: int) -> int:
@@ -213,7 +222,7 @@ class NetworkLimits:
 
     @property
     def max_params(self) -> int:
-        """Most weights and biases of any network within the limits (2432)."""
+        """Most weights and biases of any network within the limits (2944)."""
         best = 0
         for hidden in range(self.hidden_layers + 1):
             sizes = [self.inputs, *[self.neurons] * hidden, self.outputs]
@@ -224,17 +233,26 @@ class NetworkLimits:
     def max_meta_bytes(self) -> int:
         """Longest settings text a model needs: its names, its scaling, the rest.
 
-        A column name, class label or feature expression fits in one line of a
-        table's CSV (``MAX_LINE_BYTES``); a model names its inputs and features,
-        its targets and classes, each in the file and again in its scaling.
+        What a model names comes from its table: the input and target columns' names
+        all stand in the table's first line (at most ``MAX_LINE_BYTES``); a text
+        column's inputs are named ``column=value`` (a column gives at most
+        ``MAX_CATEGORIES`` of them, each value at most ``MAX_CELL_BYTES``); a class
+        label is a cell, which may take a whole line; a feature is at most
+        ``MAX_FEATURE_LENGTH``. A model names them in the file and again in its
+        scaling, which also lists the table's columns and the text columns' values.
         """
-        names = 2 * (2 * self.inputs + 2 * self.outputs)
-        numbers = 2 * (self.inputs + self.outputs)  # the scaling's offsets and divisors
-        return names * MAX_LINE_BYTES + numbers * MAX_CHARS_PER_NUMBER + _SETTINGS_BYTES
+        header = MAX_LINE_BYTES
+        one_hot = MAX_CATEGORIES * MAX_LINE_BYTES + self.inputs * (MAX_CELL_BYTES + 1)
+        features = self.inputs * MAX_FEATURE_LENGTH
+        classes = self.outputs * MAX_LINE_BYTES
+        names = 2 * (header + one_hot + features + classes) + header + self.inputs * MAX_CELL_BYTES
+        # the scaling's offsets and divisors, and the value an empty input cell takes
+        numbers = 2 * (self.inputs + self.outputs) + self.inputs
+        return names + numbers * MAX_CHARS_PER_NUMBER + _SETTINGS_BYTES
 
     @property
     def max_unpacked_bytes(self) -> int:
-        """The most a model file of the largest network needs, unpacked (2,518,016 bytes).
+        """The most a model file of the largest network needs, unpacked (2,081,160 bytes).
 
         Every number as text (the JSON model and the weights zip) and the settings
         text four times over: an .npz stores it as UTF-32, its numbers in 8 bytes.
@@ -247,11 +265,11 @@ class NetworkLimits:
         return self.max_unpacked_bytes + _ARCHIVE_BYTES
 
 
-_NETWORK_LIMITS = NetworkLimits(MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_COLUMNS, MAX_OUTPUTS)
+_NETWORK_LIMITS = NetworkLimits(MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_INPUTS, MAX_OUTPUTS)
 
 MAX_UNCOMPRESSED_BYTES = _NETWORK_LIMITS.max_unpacked_bytes
 """The largest total size of the files inside an uploaded zip/npz: what a model of the
-largest network nnviz builds needs (:attr:`NetworkLimits.max_unpacked_bytes`, 2,518,016
+largest network nnviz builds needs (:attr:`NetworkLimits.max_unpacked_bytes`, 2,081,160
 bytes). Read by :func:`_open_zip` on every call."""
 
 
