@@ -96,7 +96,7 @@ def test_views_of_a_diverged_network_serialize():
 def test_has_plane_means_two_inputs(name):
     ex = trained(name)
     assert views.has_plane(ex) == (ex.data.n_inputs == 2)
-    assert views.has_plane(ex) == (name not in ("three_bits", "sine"))
+    assert views.has_plane(ex) == (name not in ("three_bits", "sine", "digits"))
 
 
 def test_no_plane_for_three_bits_and_sine():
@@ -123,6 +123,8 @@ def test_diagram_nodes_are_named_after_the_columns(name):
     assert names[: sizes[0]] == list(p.inputs)
     if name == "blobs3":
         assert names[-sizes[-1] :] == ["0", "1", "2"]  # one output per class
+    elif name == "digits":
+        assert names[-sizes[-1] :] == [str(k) for k in range(10)]
     else:
         assert names[-sizes[-1] :] == list(p.targets)
     assert names[sizes[0]] == "h1.1"

@@ -1,8 +1,10 @@
 """Reading a table's cells for :func:`~nnviz.data.prepare`.
 
 A typed cell becomes a number and a status (ok, empty, not a number, not
-finite); the first bad cell raises a DataError that names it; a softmax target
-column's class labels become one-hot rows.
+finite); the first bad cell raises a DataError that names it; a class column's
+labels become one-hot rows (softmax) or the two ends of an output's range.
+An input column is read as numbers, or — when most of its cells are text — as
+categories, one input per value (:func:`read_input_column`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ def _is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-like cell
         return False
+
+
+def _cell_text(value: Any) -> str | None:
+    """A cell as the text of a category or class: stripped, ``'3'`` for a whole 3.0;
+    None for an empty cell."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _parse_cell(value: Any) -> tuple[float, int]:
@@ -81,37 +93,56 @@ def _cell_error(
     return DataError(f"{where}: {_fmt(value)} is not a finite number — use an ordinary number.")
 
 
-def _read_cells(
-    df: pd.DataFrame, inputs: list, targets: list, splits: np.ndarray, numeric_targets: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """Parse the input and target cells; raise for the first bad one in table order.
+def _first_bad_cell(
+    df: pd.DataFrame,
+    names: list,
+    values: np.ndarray,
+    status: np.ndarray,
+    n_inputs: int,
+    empty_is_bad: bool,
+) -> DataError | None:
+    """The message for the first bad cell in table order, or None.
 
-    Inputs are checked in every row, targets only in train and test rows (a
-    predict row's target is ignored). With ``numeric_targets=False`` (softmax)
-    a target cell only has to be non-empty.
+    ``status``/``values`` have one column per name in ``names`` (the input columns,
+    then the targets). A cell that is not a number, or not finite, is always bad;
+    an empty one only when ``empty_is_bad`` (gaps are neither left out nor filled).
     """
-    used = inputs + targets
-    values = np.empty((len(df), len(used)))
-    status = np.empty((len(df), len(used)), dtype=np.int64)
-    for j, name in enumerate(used):
-        if j < len(inputs) or numeric_targets:
-            values[:, j], status[:, j] = _parse_numbers(df[name])
+    bad = (status == _NOT_NUMBER) | (status == _NOT_FINITE)
+    if empty_is_bad:
+        bad |= status == _EMPTY
+    where = np.argwhere(bad)
+    if not where.size:
+        return None
+    position, j = (int(v) for v in where[0])
+    return _cell_error(
+        df,
+        names[j],
+        position,
+        int(status[position, j]),
+        float(values[position, j]),
+        is_target=j >= n_inputs,
+    )
+
+
+def _label_status(column: pd.Series) -> np.ndarray:
+    """A class column's cells: ok, or empty."""
+    return np.array([_EMPTY if _is_missing(v) else _OK for v in column.tolist()], dtype=np.int64)
+
+
+def _one_hot_cells(column: pd.Series, categories: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """A text input column → one column per category (a NaN row for an empty cell) and
+    each cell's status (ok or empty)."""
+    position = {c: k for k, c in enumerate(categories)}
+    out = np.zeros((len(column), len(categories)))
+    status = np.full(len(column), _OK, dtype=np.int64)
+    for i, value in enumerate(column.tolist()):
+        text = _cell_text(value)
+        if text is None:
+            out[i] = np.nan
+            status[i] = _EMPTY
         else:
-            values[:, j] = np.nan
-            status[:, j] = [_EMPTY if _is_missing(v) else _OK for v in df[name].tolist()]
-    status[splits == "predict", len(inputs) :] = _OK
-    bad = np.argwhere(status != _OK)
-    if bad.size:
-        position, j = (int(v) for v in bad[0])
-        raise _cell_error(
-            df,
-            used[j],
-            position,
-            int(status[position, j]),
-            float(values[position, j]),
-            is_target=j >= len(inputs),
-        )
-    return values[:, : len(inputs)], values[:, len(inputs) :]
+            out[i, position[text]] = 1.0
+    return out, status
 
 
 def _class_labels(column: pd.Series) -> list:
@@ -129,16 +160,20 @@ def _class_labels(column: pd.Series) -> list:
     return labels
 
 
-def _one_hot(df: pd.DataFrame, target: Any, splits: np.ndarray) -> tuple[np.ndarray, list]:
-    """The softmax target: one-hot rows (predict rows all zero) and the sorted classes."""
-    used = splits != "predict"
-    labels = _class_labels(df[target][used])
+def _class_targets(
+    df: pd.DataFrame, target: Any, rows: np.ndarray, width: int | None, ends: tuple
+) -> tuple[np.ndarray, list]:
+    """A class column's targets for the rows ``rows`` (a mask): one-hot rows for a softmax
+    output (``width`` None), or for one output the two ends of its range (``ends``:
+    the first class → the low end, the second → the high end); other rows all zero.
+    Returns the targets and the sorted classes."""
+    labels = _class_labels(df[target][rows])
     classes = sorted(set(labels))
     if len(classes) < 2:
         only = ", ".join(_quote(c) for c in classes)
         raise DataError(
             f"Column {_col(target)} holds only one class ({only}) in its train and test rows "
-            "— a softmax output needs at least two classes."
+            "— a class column needs at least two classes."
         )
     if len(classes) > MAX_OUTPUTS:
         raise DataError(
@@ -146,7 +181,17 @@ def _one_hot(df: pd.DataFrame, target: Any, splits: np.ndarray) -> tuple[np.ndar
             f"a softmax output has one output per class, at most {MAX_OUTPUTS}."
         )
     position = {c: i for i, c in enumerate(classes)}
-    onehot = np.zeros((len(df), len(classes)))
-    rows = np.flatnonzero(used)
-    onehot[rows, [position[label] for label in labels]] = 1.0
-    return onehot, classes
+    picked = np.flatnonzero(rows)
+    if width is None:
+        out = np.zeros((len(df), len(classes)))
+        out[picked, [position[label] for label in labels]] = 1.0
+        return out, classes
+    if len(classes) != 2:
+        raise DataError(
+            f"Column {_col(target)} holds {len(classes)} classes "
+            f"({', '.join(_quote(c) for c in classes[:6])}{' …' if len(classes) > 6 else ''}); "
+            "one sigmoid output tells two classes apart — use a softmax output, one per class."
+        )
+    out = np.zeros((len(df), 1))
+    out[picked, 0] = [ends[position[label]] for label in labels]
+    return out, classes

@@ -1,9 +1,12 @@
 """From a table to arrays: :func:`prepare` checks a table and returns :class:`PreparedData`.
 
-Also the split names (:data:`SPLITS`) and the range each output activation can
-produce (:data:`OUTPUT_RANGES`), which scaled targets must lie in. Every check
-raises a DataError naming the row, the column and the value. :func:`infer_task` says
-what the prepared data asks of the network: classes, two values or numbers.
+Also the split names (:data:`SPLITS`), the ways to handle empty cells (:data:`GAPS`)
+and the range each output activation can produce (:data:`OUTPUT_RANGES`), which
+scaled targets must lie in. Every check raises a DataError naming the row, the
+column and the value; what :func:`prepare` decided on its own (a text column
+one-hot encoded or left out, rows with gaps left out, gaps filled, a split
+drawn) is said in :attr:`PreparedData.notes`. :func:`infer_task` says what the
+prepared data asks of the network: classes, two values or numbers.
 """
 
 from __future__ import annotations
@@ -19,14 +22,39 @@ import pandas as pd
 from nnviz.activations import ACTIVATIONS
 from nnviz.errors import DataError
 
-from ..limits import MAX_COLUMNS, MAX_ROWS
-from ._cells import _is_missing, _one_hot, _read_cells
+from ..limits import MAX_COLUMNS, MAX_INPUTS, MAX_OUTPUTS, MAX_ROWS
+from ._cells import (
+    _EMPTY,
+    _OK,
+    _class_targets,
+    _first_bad_cell,
+    _is_missing,
+    _label_status,
+    _one_hot_cells,
+    _parse_numbers,
+)
 from ._messages import _col, _fmt, _fmt_bound, _names, _nice_ceiling, _normalize_names, _quote
-from .features import compute_features, parse_features
+from .features import Feature, compute_features, parse_features
+from .reading import (
+    CATEGORIES,
+    CLASSIFICATION,
+    LEFT_OUT,
+    NUMBER,
+    REGRESSION,
+    TASKS,
+    InputColumn,
+    read_inputs,
+)
 from .scaling import SCALINGS, Scaler, _fit_none, check_fit
+from .split import assign_split, split_words
 
 SPLITS = ("train", "test", "predict")
 """The values of the split column (read case-insensitively)."""
+
+GAPS = ("drop", "mean")
+"""What :func:`prepare` does with a row that has an empty cell: ``"drop"`` leaves it out
+(of training, scoring and predicting), ``"mean"`` fills an empty input cell with its
+column's mean over the training rows (a row without a target is still left out)."""
 
 OUTPUT_RANGES: dict[str, tuple[float, float]] = {
     name: act.output_range for name, act in ACTIVATIONS.items()
@@ -42,8 +70,14 @@ class PreparedData:
     ``X_*`` are ``(rows, inputs)``, ``y_*`` are ``(rows, outputs)`` (one-hot for a
     softmax output); a split without rows gives a ``(0, width)`` array.
     ``*_index`` hold the table's index labels of each split's rows, in table order.
-    ``inputs`` names the network's inputs: the table's input columns, then one per
-    derived feature (named by its expression, listed in ``features``).
+    ``inputs`` names the network's inputs: the table's input columns (a text column
+    one per value, ``column=value``), then one per derived feature (named by its
+    expression, listed in ``features``). ``columns`` are the table's input columns
+    used (a text column of many values is left out); ``categories`` the values of
+    each one-hot column. ``classes`` are the classes of a class column (a softmax
+    output's, one per output; or one sigmoid output's two: the first is its 0, the
+    second its 1). Rows left out for their gaps are in ``left_out``, not in
+    ``index``; ``notes`` say in words what was decided without being asked.
     """
 
     X_train: np.ndarray
@@ -62,10 +96,16 @@ class PreparedData:
     index: list = field(default_factory=list)
     splits: list = field(default_factory=list)
     features: list = field(default_factory=list)
+    columns: list | None = None
+    categories: dict = field(default_factory=dict)
+    left_out: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
     @property
     def raw_inputs(self) -> list:
         """The table's input columns: what :meth:`Scaler.transform_X` takes."""
+        if self.columns is not None:
+            return list(self.columns)
         return self.inputs[: len(self.inputs) - len(self.features)]
 
     @property
@@ -91,6 +131,20 @@ class PreparedData:
         return X
 
 
+def _check_counts(inputs: list, targets: list) -> None:
+    """Within the limits: inputs and targets together, and targets (one output each)."""
+    if len(inputs) + len(targets) > MAX_COLUMNS:
+        raise DataError(
+            f"{len(inputs) + len(targets)} input and target columns are chosen; "
+            f"the limit is {MAX_COLUMNS}."
+        )
+    if len(targets) > MAX_OUTPUTS:
+        raise DataError(
+            f"{len(targets)} target columns are chosen; a network has at most {MAX_OUTPUTS} "
+            "outputs."
+        )
+
+
 def _check_columns(df: pd.DataFrame, inputs: list, targets: list, split_column: Any) -> None:
     """The chosen columns exist, are distinct, within the limit, and not the split."""
     if not inputs:
@@ -99,11 +153,7 @@ def _check_columns(df: pd.DataFrame, inputs: list, targets: list, split_column: 
         raise DataError(
             "No target column is chosen — choose the column the network should learn to output."
         )
-    if len(inputs) + len(targets) > MAX_COLUMNS:
-        raise DataError(
-            f"{len(inputs) + len(targets)} input and target columns are chosen; "
-            f"the limit is {MAX_COLUMNS}."
-        )
+    _check_counts(inputs, targets)
     for role, names in (("an input", inputs), ("a target", targets)):
         for name in names:
             if names.count(name) > 1:
@@ -136,18 +186,18 @@ def _check_row_count(df: pd.DataFrame) -> None:
         raise DataError(f"The table has {len(df)} rows; the limit is {MAX_ROWS} rows.")
 
 
-def _parse_splits(df: pd.DataFrame, split_column: Any) -> np.ndarray:
-    """Each row's split as "train"/"test"/"predict". No split column: all train.
+def _parse_marks(df: pd.DataFrame, split_column: Any) -> np.ndarray:
+    """Each row's mark as "train"/"test"/"predict", or "" for a row without one (no split
+    column, or an empty cell: a row just added in the table editor).
 
-    Values are read case-insensitively with surrounding spaces ignored; an empty
-    cell (a row just added in the table editor) counts as "train".
+    Values are read case-insensitively with surrounding spaces ignored.
     """
     if split_column is None or split_column not in df.columns:
-        return np.full(len(df), "train", dtype=object)
-    splits = np.empty(len(df), dtype=object)
+        return np.full(len(df), "", dtype=object)
+    marks = np.empty(len(df), dtype=object)
     for position, value in enumerate(df[split_column].tolist()):
         if _is_missing(value):
-            splits[position] = "train"
+            marks[position] = ""
             continue
         text = str(value).strip().lower()
         if text not in SPLITS:
@@ -155,7 +205,11 @@ def _parse_splits(df: pd.DataFrame, split_column: Any) -> np.ndarray:
                 f"Row {df.index[position]}, column {_col(split_column)}: {_quote(value)} is not "
                 "a split — use 'train', 'test' or 'predict'."
             )
-        splits[position] = text
+        marks[position] = text
+    return marks
+
+
+def _check_some_train(splits: np.ndarray) -> None:
     if not np.any(splits == "train"):
         n_test = int(np.sum(splits == "test"))
         n_predict = int(np.sum(splits == "predict"))
@@ -163,7 +217,6 @@ def _parse_splits(df: pd.DataFrame, split_column: Any) -> np.ndarray:
             f"No row has split 'train' (the table has {n_test} 'test' and {n_predict} "
             "'predict' rows) — mark at least one row as 'train' for the network to learn from."
         )
-    return splits
 
 
 def _check_options(
@@ -271,6 +324,269 @@ def _check_target_range(
     )
 
 
+def _check_task(
+    task: Any, gaps: Any, train_share: Any, output_activation: str, targets: list
+) -> tuple[str | None, str | None, bool]:
+    """The task, the gaps rule and the train share are known values and fit the output.
+
+    Returns (task, gaps, whether the target is a class column)."""
+    if task is not None:
+        task = str(task).strip().lower()
+        if task not in TASKS:
+            raise DataError(f"Unknown task {_quote(task)} — choose one of {_names(TASKS)}.")
+    if gaps is not None:
+        gaps = str(gaps).strip().lower()
+        if gaps not in GAPS:
+            raise DataError(f"Unknown way to handle gaps {_quote(gaps)} — choose {_names(GAPS)}.")
+    if train_share is not None and not (
+        isinstance(train_share, (int, float)) and 0 < float(train_share) <= 1
+    ):
+        raise DataError(f"The train share must be above 0 and at most 1, not {train_share!r}.")
+    softmax = output_activation == "softmax"
+    if task == REGRESSION and softmax:
+        raise DataError(
+            "A softmax output gives the probability of each class — a regression needs a "
+            "linear output (or one whose range holds the targets)."
+        )
+    classes = task == CLASSIFICATION or (task is None and softmax)
+    if classes and len(targets) != 1:
+        what = "A softmax output" if softmax else "A classification"
+        raise DataError(
+            f"{what} needs exactly one target column holding the class labels; "
+            f"{len(targets)} are chosen: {_names(targets)}."
+        )
+    if classes and not softmax and not ACTIVATIONS[output_activation].bounded:
+        raise DataError(
+            f"A {output_activation} output cannot tell classes apart — use a sigmoid output "
+            "for two classes or softmax for more."
+        )
+    return task, gaps, classes
+
+
+def _input_columns(
+    df: pd.DataFrame, inputs: list, features: Any, n_targets: int
+) -> tuple[list[InputColumn], list[Feature], list[str]]:
+    """The input columns used (a text column of many values left out, with a note), the
+    derived features over them, and the notes."""
+    columns = read_inputs(df, inputs)
+    derived = parse_features(features, inputs)  # names a column that is not an input
+    if derived and len(inputs) + len(derived) + n_targets > MAX_COLUMNS:
+        raise DataError(
+            f"{len(inputs)} input, {len(derived)} feature and {n_targets} target columns "
+            f"are chosen; the limit is {MAX_COLUMNS}."
+        )
+    kinds = {c.name: c for c in columns}
+    for feature in derived:
+        for j in feature.used:
+            if kinds[inputs[j]].kind != NUMBER:
+                raise DataError(
+                    f"Feature {_quote(feature.expression)} uses column {_col(inputs[j])}, "
+                    "which holds text — a feature is computed from columns of numbers."
+                )
+    used = [c for c in columns if c.kind != LEFT_OUT]
+    notes = [c.why for c in columns if c.why]
+    if not used:
+        raise DataError(
+            f"No input column is left: {' '.join(notes)} Choose a column of numbers (or of a "
+            "few different texts) as an input."
+        )
+    names = [c.name for c in used]
+    derived = parse_features([f.expression for f in derived], names)
+    nodes = [n for c in used for n in c.nodes] + [f.expression for f in derived]
+    if len(nodes) > MAX_INPUTS:
+        raise DataError(
+            f"The inputs make {len(nodes)} input nodes (a text column gives one per value); "
+            f"a network has at most {MAX_INPUTS} — choose fewer input columns."
+        )
+    twice = [n for n in nodes if nodes.count(n) > 1]
+    if twice:
+        raise DataError(
+            f"Two of the network's inputs would both be named {_quote(str(twice[0]))} — "
+            "rename a column."
+        )
+    return used, derived, notes
+
+
+def _encode_inputs(
+    df: pd.DataFrame, used: list[InputColumn]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The used input columns → (encoded inputs with NaN for a gap, each input column's
+    cell status, the number columns' values for messages)."""
+    parts, status, values = [], [], []
+    for column in used:
+        if column.kind == CATEGORIES:
+            encoded, cells = _one_hot_cells(df[column.name], column.categories)
+            parts.append(encoded)
+            status.append(cells)
+            values.append(np.full(len(df), np.nan))
+        else:
+            numbers, cells = _parse_numbers(df[column.name])
+            parts.append(np.where(cells == _OK, numbers, np.nan).reshape(-1, 1))
+            status.append(cells)
+            values.append(numbers)
+    return np.concatenate(parts, axis=1), np.stack(status, axis=1), np.stack(values, axis=1)
+
+
+def _target_cells(
+    df: pd.DataFrame, targets: list, classes: bool, splits: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The target cells as (numbers, status); a class column's cells are only ok or empty,
+    and a predict row's target is never looked at."""
+    if classes:
+        values = np.full((len(df), 1), np.nan)
+        status = _label_status(df[targets[0]]).reshape(-1, 1)
+    else:
+        read = [_parse_numbers(df[name]) for name in targets]
+        values = np.stack([v for v, _ in read], axis=1)
+        status = np.stack([s for _, s in read], axis=1)
+    status[splits == "predict"] = _OK
+    return values, status
+
+
+def _rows_words(labels: list) -> str:
+    shown = ", ".join(str(r) for r in labels[:8])
+    return f"row{'s' * (len(labels) > 1)} {shown}{' …' if len(labels) > 8 else ''}"
+
+
+def _gap_rows(
+    labels: list, status: np.ndarray, n_inputs: int, splits: np.ndarray, gaps: str | None
+) -> tuple[np.ndarray, list[str]]:
+    """The rows left out for their gaps (a mask) and the note that says so."""
+    input_gap = np.any(status[:, :n_inputs] == _EMPTY, axis=1)
+    target_gap = np.any(status[:, n_inputs:] == _EMPTY, axis=1)
+    if gaps is None:
+        return np.zeros(len(labels), dtype=bool), []
+    out = (input_gap | target_gap) if gaps == "drop" else target_gap
+    if not out.any():
+        return out, []
+    rows = [labels[i] for i in np.flatnonzero(out)]
+    counts = ", ".join(
+        f"{int(np.sum(splits[out] == name))} {name}"
+        for name in SPLITS
+        if np.any(splits[out] == name)
+    )
+    n = len(rows)
+    if gaps == "drop":
+        note = (
+            f"{n} row{'s' * (n > 1)} with empty cells {'are' if n > 1 else 'is'} left out "
+            f"({counts}: {_rows_words(rows)}); or fill the gaps with their column's mean."
+        )
+    else:
+        note = (
+            f"{n} row{'s' * (n > 1)} without a target {'are' if n > 1 else 'is'} left out "
+            f"({counts}: {_rows_words(rows)})."
+        )
+    return out, [note]
+
+
+def _fill_gaps(
+    encoded: np.ndarray, train: np.ndarray, used: list[InputColumn]
+) -> tuple[np.ndarray, list[float], list[str]]:
+    """Empty input cells filled with their input's mean over the training rows (a text
+    column's inputs: each value's share); the fill values and a note."""
+    owner = [c for c in used for _ in (c.nodes or [c.name])]
+    gaps = np.isnan(encoded)
+    fill = []
+    for k in range(encoded.shape[1]):
+        present = encoded[train, k][~gaps[train, k]]
+        if not present.size:
+            raise DataError(
+                f"Column {_col(owner[k].name)} is empty in every training row — its gaps "
+                "cannot be filled with its mean; fill some in or leave the rows with gaps out."
+            )
+        fill.append(float(np.mean(present)))
+    filled = np.where(gaps, np.asarray(fill), encoded)
+    notes = []
+    counted: dict[Any, int] = {}
+    for k in np.flatnonzero(gaps.any(axis=0)):
+        column = owner[k]
+        if column.name not in counted:
+            counted[column.name] = int(np.sum(gaps[:, k]))
+    if counted:
+        parts = ", ".join(f"{_col(c)} ({n})" for c, n in counted.items())
+        total = sum(counted.values())
+        notes.append(
+            f"{total} empty input cell{'s' * (total > 1)} filled with their column's mean over "
+            f"the training rows: {parts}."
+        )
+    return filled, fill, notes
+
+
+def _raw_numbers(encoded: np.ndarray, used: list[InputColumn]) -> np.ndarray:
+    """The used columns' numbers (a text column: NaN), in their order: what features read."""
+    raw = np.full((encoded.shape[0], len(used)), np.nan)
+    k = 0
+    for j, column in enumerate(used):
+        if column.kind == NUMBER:
+            raw[:, j] = encoded[:, k]
+        k += len(column.nodes)
+    return raw
+
+
+def _fit_inputs(
+    method: str, X_fit: np.ndarray, names: list, one_hot: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The input scaling fitted on the training rows; a text column's inputs stay 0 or 1."""
+    offset, divisor = np.zeros(X_fit.shape[1]), np.ones(X_fit.shape[1])
+    numeric = np.flatnonzero(~one_hot)
+    if numeric.size:
+        o, d = _fit(method, X_fit[:, numeric], [names[k] for k in numeric], None, "input")
+        offset[numeric], divisor[numeric] = o, d
+    return offset, divisor
+
+
+@dataclass
+class _Rows:
+    """The rows prepare keeps (the others are left out for their gaps)."""
+
+    df: pd.DataFrame
+    splits: np.ndarray
+    encoded: np.ndarray
+    y_raw: np.ndarray
+    left_out: list
+
+
+def _keep_rows(
+    df: pd.DataFrame,
+    splits: np.ndarray,
+    encoded: np.ndarray,
+    y_raw: np.ndarray,
+    out: np.ndarray,
+) -> _Rows:
+    if not out.any():
+        return _Rows(df, splits, encoded, y_raw, [])
+    keep = np.flatnonzero(~out)
+    left_out = list(df.index[np.flatnonzero(out)])
+    rows = _Rows(df.iloc[keep], splits[keep], encoded[keep], y_raw[keep], left_out)
+    if not np.any(rows.splits == "train"):
+        raise DataError(
+            f"Every training row has an empty cell: with the {len(left_out)} rows with gaps "
+            "left out, none is left to learn from — fill the gaps with their column's mean, "
+            "or fill in some cells."
+        )
+    return rows
+
+
+def _draw_split(
+    df: pd.DataFrame,
+    marks: np.ndarray,
+    target: Any,
+    classes: bool,
+    train_share: float | None,
+    seed: int,
+) -> tuple[np.ndarray, list[str]]:
+    """Each row's split: its mark, or (with a train share) a seeded, stratified draw."""
+    unmarked = marks == ""
+    if train_share is None or not unmarked.any():
+        return np.where(unmarked, "train", marks).astype(object), []
+    strata = None
+    if classes:
+        labels = df[target].tolist()
+        strata = ["" if _is_missing(v) else str(v).strip() for v in labels]
+    splits = assign_split(marks, float(train_share), seed, strata)
+    return splits, [split_words(splits[unmarked].tolist(), float(train_share), classes)]
+
+
 def prepare(
     df: pd.DataFrame,
     inputs: Sequence[Any] | str,
@@ -281,6 +597,10 @@ def prepare(
     output_activation: str = "sigmoid",
     split_column: Any = "split",
     features: Sequence[str] | str | None = None,
+    task: str | None = None,
+    gaps: str | None = None,
+    train_share: float | None = None,
+    split_seed: int = 0,
 ) -> PreparedData:
     """Check a table and turn it into scaled arrays for training.
 
@@ -290,8 +610,29 @@ def prepare(
     ``scaling`` for regression targets and to ``"none"`` for labels (0/1 with a
     sigmoid output, −1/0/1 with tanh, class labels with softmax); ``target_max``
     replaces the fitted maximum under ``"max"`` (the tutorial's ``y / 100``).
-    For a ``softmax`` output the one target column holds class labels (numbers
-    or text), which are one-hot encoded in sorted class order.
+
+    ``task``: ``"classification"`` reads the one target column as class labels (names
+    or codes, sorted into :attr:`PreparedData.classes`): one-hot rows for a softmax
+    output, or — two classes, one sigmoid or tanh output — the first class as the low
+    end of the output's range and the second as the high end. ``"regression"`` reads
+    numbers. ``None`` (the default): class labels for a softmax output, numbers for
+    any other (:func:`~nnviz.data.read_target` says which a column is).
+
+    An input column of numbers is one input; a text column (most of its cells text)
+    with a few values gives one input per value, ``column=value``, 1 or 0 (one-hot,
+    left unscaled); one with many values is left out, with a note
+    (:func:`~nnviz.data.read_input_column`).
+
+    ``gaps``: an empty cell in an input, or in a train or test row's target, is a
+    DataError naming it (``None``, the default); ``"drop"`` leaves such rows out;
+    ``"mean"`` fills an empty input cell with its column's mean over the training rows
+    (kept in the scaler, so new rows are filled the same way) and leaves out the rows
+    without a target. Either way a note says how many.
+
+    ``train_share``: rows without a mark (no split column, or an empty split cell) are
+    drawn into train and test — that share trains, by a shuffle seeded with
+    ``split_seed``, stratified by class for a classification; rows marked by hand keep
+    their mark. ``None``: an unmarked row trains.
 
     ``features`` are expressions over the input columns (``["x1**2", "sin(x2)"]``,
     grammar in :mod:`nnviz.data.features`): each becomes one more input column,
@@ -314,43 +655,96 @@ def prepare(
     if target_scaling is not None:
         target_scaling = str(target_scaling).strip().lower()
     _check_columns(df, inputs, targets, split_column)
-    derived = parse_features(features, inputs)
-    if derived and len(inputs) + len(derived) + len(targets) > MAX_COLUMNS:
-        raise DataError(
-            f"{len(inputs)} input, {len(derived)} feature and {len(targets)} target columns "
-            f"are chosen; the limit is {MAX_COLUMNS}."
-        )
-    network_inputs = inputs + [f.expression for f in derived]
     _check_options(scaling, target_scaling or "none", target_max, output_activation)
-    softmax = output_activation == "softmax"
-    if softmax and len(targets) != 1:
-        raise DataError(
-            f"A softmax output needs exactly one target column holding the class labels; "
-            f"{len(targets)} are chosen: {_names(targets)}."
-        )
+    task, gaps, classes_mode = _check_task(task, gaps, train_share, output_activation, targets)
     _check_row_count(df)
-    splits = _parse_splits(df, split_column)
-    X_raw, y_raw = _read_cells(df, inputs, targets, splits, numeric_targets=not softmax)
+    used, derived, notes = _input_columns(df, inputs, features, len(targets))
+    marks = _parse_marks(df, split_column)
+    splits, split_notes = _draw_split(
+        df, marks, targets[0], classes_mode, train_share, int(split_seed)
+    )
+    _check_some_train(splits)
+    encoded, in_status, in_values = _encode_inputs(df, used)
+    y_raw, y_status = _target_cells(df, targets, classes_mode, splits)
+    status = np.concatenate([in_status, y_status], axis=1)
+    names = [c.name for c in used] + targets
+    bad = _first_bad_cell(
+        df, names, np.concatenate([in_values, y_raw], axis=1), status, len(used), gaps is None
+    )
+    if bad is not None:
+        raise bad
+    out, gap_notes = _gap_rows(list(df.index), status, len(used), splits, gaps)
+    rows = _keep_rows(df, splits, encoded, y_raw, out)
+    return _finish(
+        rows,
+        used,
+        derived,
+        targets,
+        _Options(scaling, target_scaling, target_max, output_activation, classes_mode, gaps),
+        notes + gap_notes + split_notes,
+    )
+
+
+@dataclass(frozen=True)
+class _Options:
+    scaling: str
+    target_scaling: str | None
+    target_max: float | None
+    output_activation: str
+    classes: bool
+    gaps: str | None
+
+
+def _targets(
+    rows: _Rows, targets: list, o: _Options, train: np.ndarray, labelled: np.ndarray
+) -> tuple[np.ndarray, list | None, str, np.ndarray, np.ndarray]:
+    """(the targets, the classes, the target scaling, its offset and divisor)."""
+    if o.classes:
+        softmax = o.output_activation == "softmax"
+        y_all, classes = _class_targets(
+            rows.df,
+            targets[0],
+            labelled,
+            None if softmax else 1,
+            OUTPUT_RANGES[o.output_activation],
+        )
+        offset, divisor = _fit_none(y_all)
+        return y_all, classes, "none", offset, divisor
+    method = o.target_scaling or _default_target_scaling(
+        o.scaling, o.output_activation, rows.y_raw[labelled]
+    )
+    offset, divisor = _fit(method, rows.y_raw[train], targets, o.target_max, "target")
+    return rows.y_raw, None, method, offset, divisor
+
+
+def _finish(
+    rows: _Rows,
+    used: list[InputColumn],
+    derived: list[Feature],
+    targets: list,
+    o: _Options,
+    notes: list[str],
+) -> PreparedData:
+    """Fill, add the features, fit the scalings and scale: the arrays of the kept rows."""
+    df, splits = rows.df, rows.splits
     train, test, predict = (splits == "train"), (splits == "test"), (splits == "predict")
     labelled = train | test
-
-    X_fit = X_raw[train]
+    encoded, fill = rows.encoded, None
+    if o.gaps == "mean":
+        encoded, fill, fill_notes = _fill_gaps(encoded, train, used)
+        notes = notes + fill_notes
+    one_hot = np.array([c.kind == CATEGORIES for c in used for _ in c.nodes], dtype=bool)
+    one_hot = np.concatenate([one_hot, np.zeros(len(derived), dtype=bool)])
+    X_fit = encoded[train]
     if derived:
-        X_fit = np.concatenate([X_fit, compute_features(derived, X_fit, df.index[train])], axis=1)
-    offset, divisor = _fit(scaling, X_fit, network_inputs, None, "input")
-    if softmax:
-        y_all, classes = _one_hot(df, targets[0], splits)
-        method = "none"
-        t_offset, t_divisor = _fit_none(y_all)
-    else:
-        classes = None
-        method = target_scaling or _default_target_scaling(
-            scaling, output_activation, y_raw[labelled]
-        )
-        t_offset, t_divisor = _fit(method, y_raw[train], targets, target_max, "target")
-        y_all = y_raw
+        extra = compute_features(derived, _raw_numbers(X_fit, used), df.index[train])
+        X_fit = np.concatenate([X_fit, extra], axis=1)
+    network_inputs = [n for c in used for n in c.nodes] + [f.expression for f in derived]
+    offset, divisor = _fit_inputs(o.scaling, X_fit, network_inputs, one_hot)
+    y_all, classes, method, t_offset, t_divisor = _targets(rows, targets, o, train, labelled)
+    categories = {c.name: list(c.categories) for c in used if c.kind == CATEGORIES}
     scaler = Scaler(
-        scaling,
+        o.scaling,
         offset,
         divisor,
         method,
@@ -360,29 +754,16 @@ def prepare(
         targets=targets,
         classes=classes,
         features=[f.expression for f in derived],
+        columns=[c.name for c in used] if categories else None,
+        categories=categories,
+        fill=fill,
     )
-
-    X_all = scaler.transform_X(X_raw, rows=list(df.index))
-    y_labelled = scaler.transform_y(y_all[labelled])
-    if not softmax:
-        # Rows whose scaled target must fit the output: training rows always; test
-        # rows when the user fixed the mapping ("none", or "max" with a target
-        # maximum). A fitted scaling may put an unseen test value past the edge.
-        fixed = method == "none" or (method == "max" and target_max is not None)
-        checked = (train | test) if fixed else train
-        _check_target_range(
-            df,
-            targets,
-            y_raw[checked],
-            scaler.transform_y(y_raw[checked]),
-            np.flatnonzero(checked),
-            method,
-            output_activation,
-        )
-    y_scaled = np.zeros_like(y_all)
-    y_scaled[labelled] = y_labelled
-
     index = list(df.index)
+    X_all = scaler.transform_encoded(encoded, rows=index)
+    if not o.classes:
+        _check_targets_fit(df, targets, rows.y_raw, scaler, method, o, train, labelled)
+    y_scaled = np.zeros_like(y_all)
+    y_scaled[labelled] = scaler.transform_y(y_all[labelled])
     return PreparedData(
         X_train=np.ascontiguousarray(X_all[train]),
         y_train=np.ascontiguousarray(y_scaled[train]),
@@ -396,18 +777,49 @@ def prepare(
         targets=targets,
         classes=classes,
         scaler=scaler,
-        output_activation=output_activation,
+        output_activation=o.output_activation,
         index=index,
         splits=[str(s) for s in splits],
         features=[f.expression for f in derived],
+        columns=[c.name for c in used],
+        categories=categories,
+        left_out=rows.left_out,
+        notes=notes,
+    )
+
+
+def _check_targets_fit(
+    df: pd.DataFrame,
+    targets: list,
+    y_raw: np.ndarray,
+    scaler: Scaler,
+    method: str,
+    o: _Options,
+    train: np.ndarray,
+    labelled: np.ndarray,
+) -> None:
+    """Rows whose scaled target must fit the output: training rows always; test rows when
+    the user fixed the mapping ("none", or "max" with a target maximum). A fitted scaling
+    may put an unseen test value past the edge."""
+    fixed = method == "none" or (method == "max" and o.target_max is not None)
+    checked = labelled if fixed else train
+    _check_target_range(
+        df,
+        targets,
+        y_raw[checked],
+        scaler.transform_y(y_raw[checked]),
+        np.flatnonzero(checked),
+        method,
+        o.output_activation,
     )
 
 
 def infer_task(data: PreparedData, output_activation: str) -> str:
-    """ "multiclass", "binary" (every label at one end of a bounded output's range: 0/1
-    for sigmoid, ±1 for tanh) or "regression": one rule for the presets and users' tables."""
+    """ "multiclass" (a softmax output's classes), "binary" (two classes by one output, or
+    every label at one end of a bounded output's range: 0/1 for sigmoid, ±1 for tanh) or
+    "regression": one rule for the presets and users' tables."""
     if data.classes is not None:
-        return "multiclass"
+        return "binary" if data.n_outputs == 1 else "multiclass"
     act = ACTIVATIONS[output_activation]
     if act.bounded and data.n_outputs == 1:
         low, high = act.output_range

@@ -2,8 +2,9 @@
 
 The two seed tutorials (``three_bits``, ``exam_scores``), the TensorFlow
 Playground's data sets (``circle``, ``xor``, ``gaussian``, ``spiral``,
-``plane``) and ``moons``, ``blobs3`` and ``sine``, each with the network
-settings it was made for (:class:`Preset`). :data:`DEFAULT_PRESET` is the one
+``plane``), ``moons``, ``blobs3``, ``sine`` and ``digits`` (8×8 images, drawn
+by :mod:`nnviz.data.digits`), each with the network settings it was made for
+(:class:`Preset`). :data:`DEFAULT_PRESET` is the one
 the app opens with.
 """
 
@@ -21,6 +22,8 @@ import pandas as pd
 
 from ..limits import MAX_ROWS
 from ._messages import _col, _names, _quote
+from .digits import SIDE, draw_digits
+from .images import pixel_names
 from .preparation import infer_task, prepare
 
 
@@ -229,6 +232,22 @@ def make_sine(
     return _finish({"x": x, "y": y}, rng, train_ratio)
 
 
+def make_digits(
+    n: int = 2000, noise: float = 0.1, seed: int = 0, train_ratio: float = 0.8
+) -> pd.DataFrame:
+    """Hand-written-looking digits 0–9 as 8×8 images, grey levels 0–16, drawn by
+    :mod:`nnviz.data.digits` (no data set is copied): ``pixel_0_0`` … ``pixel_7_7`` and
+    ``digit``, as many of each digit (the first ones get one more when n is not a
+    multiple of 10). Noise adds Gaussian noise of 8·noise grey levels."""
+    _check_generator_args(n, noise, train_ratio)
+    rng = np.random.default_rng(seed)
+    digits = np.arange(n, dtype=np.int64) % 10
+    pixels = draw_digits(digits, rng, noise)  # whole grey levels, as float64 like every input
+    columns = {name: pixels[:, j] for j, name in enumerate(pixel_names(SIDE))}
+    columns["digit"] = digits
+    return _finish(columns, rng, train_ratio)
+
+
 DEFAULT_PRESET = "exam_scores"
 """The data set the app opens with: seed 002's exam scores."""
 
@@ -258,6 +277,7 @@ class Preset:
     init: str = "xavier"
     bias: bool = True
     optimizer: str = "sgd"
+    batch_size: int | None = None
     params: dict = field(default_factory=dict)
 
     def prepare_kwargs(self) -> dict[str, Any]:
@@ -397,6 +417,23 @@ PRESETS: dict[str, Preset] = {
             loss="cross_entropy",
             hidden=(4, 4),
             learning_rate=0.1,
+        ),
+        _preset(
+            make_digits,
+            name="digits",
+            title="Digits (8×8 images)",
+            description="Hand-written-looking digits 0–9 as 8×8-pixel images (grey levels "
+            "0–16), drawn by nnviz from strokes with random slant, size, width and noise: "
+            "ten classes, one input per pixel.",
+            inputs=pixel_names(SIDE),
+            targets=["digit"],
+            output_activation="softmax",
+            loss="cross_entropy",
+            hidden=(16,),
+            learning_rate=0.01,
+            scaling="standard",
+            optimizer="adam",
+            batch_size=64,
         ),
         _preset(
             make_plane,

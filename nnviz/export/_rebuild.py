@@ -127,6 +127,11 @@ def _extras(doc: dict, network: Network, source: str) -> dict:
     n_in, n_out = network.layer_sizes[0], network.layer_sizes[-1]
     scaler = None
     scaling = doc.get("scaling")
+    features = doc.get("features")
+    listed = isinstance(features, list) and all(isinstance(f, str) for f in features)
+    if isinstance(scaling, dict) and not scaling.get("features") and features and listed:
+        # a JSON model lists its features beside the scaling: the scaling computes them
+        scaling = {**scaling, "features": features}
     if scaling is not None:
         scaler = _load_scaler(scaling, n_in, n_out, source)
     scaler, features = _load_features(doc, scaler, n_in, n_out, source)
@@ -149,19 +154,7 @@ def _extras(doc: dict, network: Network, source: str) -> dict:
         return list(value)
 
     inputs, targets, classes = names("inputs"), names("targets"), names("classes")
-    if inputs is not None and len(inputs) != n_in:
-        raise ModelFileError(
-            f"{source} names {len(inputs)} input(s) ({', '.join(map(str, inputs))}) but the "
-            f"network has {n_in} input(s)."
-        )
-    if classes is not None and len(classes) != n_out:
-        raise ModelFileError(
-            f"{source} names {len(classes)} classes but the network has {n_out} output(s)."
-        )
-    if targets is not None and classes is None and len(targets) != n_out:
-        raise ModelFileError(
-            f"{source} names {len(targets)} target(s) but the network has {n_out} output(s)."
-        )
+    _check_names(source, network, inputs, targets, classes)
     iteration = doc.get("iteration")
     if iteration is not None:
         iteration = _check_int(iteration, f"{source}: iteration", 0)
@@ -174,6 +167,28 @@ def _extras(doc: dict, network: Network, source: str) -> dict:
         "iteration": iteration,
         "features": features,
     }
+
+
+def _check_names(
+    source: str, network: Network, inputs: list | None, targets: list | None, classes: list | None
+) -> None:
+    """One name per input; one class per output (or two for one output that tells two
+    classes apart), else one target per output."""
+    n_in, n_out = network.layer_sizes[0], network.layer_sizes[-1]
+    if inputs is not None and len(inputs) != n_in:
+        raise ModelFileError(
+            f"{source} names {len(inputs)} input(s) ({', '.join(map(str, inputs))}) but the "
+            f"network has {n_in} input(s)."
+        )
+    two_ends = n_out == 1 and network.output_activation != "softmax"
+    if classes is not None and len(classes) != n_out and not (two_ends and len(classes) == 2):
+        raise ModelFileError(
+            f"{source} names {len(classes)} classes but the network has {n_out} output(s)."
+        )
+    if targets is not None and classes is None and len(targets) != n_out:
+        raise ModelFileError(
+            f"{source} names {len(targets)} target(s) but the network has {n_out} output(s)."
+        )
 
 
 def _load_features(doc: dict, scaler: Any, n_in: int, n_out: int, source: str):

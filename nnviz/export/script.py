@@ -7,11 +7,13 @@ or for a CSV file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from string import Template
 from typing import Any
 
 import numpy as np
 
+from ..activations import get_activation
 from ..network import Network
 from ._validate import _plain, _scaler_dict
 
@@ -63,7 +65,7 @@ $names
 $rows
 
 
-$features# ---------------------------------------------------------------- scaling
+$encoding$features# ---------------------------------------------------------------- scaling
 $scaling
 
 
@@ -83,12 +85,7 @@ $layers
     return a
 
 
-def _as_rows(rows):
-    x = np.atleast_2d(np.asarray(rows, dtype=float))
-    if x.ndim != 2 or x.shape[1] != len(INPUTS):
-        raise ValueError(f"each row needs {len(INPUTS)} numbers: {INPUTS}")
-    return x
-
+$as_rows
 
 $predict
 
@@ -120,6 +117,79 @@ $code
 
 ''')
 
+_AS_ROWS = """def _as_rows(rows):
+    x = np.atleast_2d(np.asarray(rows, dtype=float))
+    if x.ndim != 2 or x.shape[1] != len(INPUTS):
+        raise ValueError(f"each row needs {len(INPUTS)} numbers: {INPUTS}")
+    return x
+"""
+
+_ENCODING = Template('''\
+# ---------------------------------------------------------------- encoding
+# A text column gives the network one input per value: 1 for the row's value and 0
+# for the others. The network's inputs, in order: $nodes.
+CATEGORIES = $categories
+
+# The value an empty cell takes, one per network input above (each input's mean over
+# the training rows); None: an empty cell is an error.
+FILL = $fill
+
+
+def _text(cell):
+    """A cell as the text of a category: "3" for 3.0, without surrounding spaces."""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip()
+
+
+def _is_empty(cell):
+    return cell is None or (isinstance(cell, float) and cell != cell) or _text(cell) == ""
+
+
+def _encode_cell(name, cell):
+    """One cell -> its input(s): a number, or one 0/1 per value of a text column."""
+    values = CATEGORIES.get(name)
+    if _is_empty(cell):
+        if FILL is None:
+            raise ValueError(f"{name!r} is empty")
+        return [float("nan")] * (len(values) if values is not None else 1)
+    if values is not None:
+        if _text(cell) not in values:
+            raise ValueError(f"{cell!r} is not one of the values of {name!r}: {values}")
+        return [1.0 if value == _text(cell) else 0.0 for value in values]
+    try:
+        number = float(cell)
+    except (TypeError, ValueError):
+        raise ValueError(f"{cell!r} is not a number ({name!r})") from None
+    if not np.isfinite(number):
+        raise ValueError(f"{cell!r} is not a finite number ({name!r})")
+    return [number]
+
+
+def encode_row(row):
+    """One row of cells in your units -> the network's inputs before scaling."""
+    if len(row) != len(INPUTS):
+        raise ValueError(f"each row needs {len(INPUTS)} cells: {INPUTS}")
+    return [value for name, cell in zip(INPUTS, row) for value in _encode_cell(name, cell)]
+
+
+def encode(rows):
+    """Rows of cells in your units (text in a text column; None or "" for an empty
+    cell) -> the network's inputs before scaling: a text column one-hot, gaps filled."""
+    out = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            out.append(encode_row(list(row)))
+        except ValueError as e:
+            raise ValueError(f"row {number}: {e}") from None
+    x = np.array(out, dtype=float).reshape(len(out), -1)
+    if FILL is not None:
+        x = np.where(np.isnan(x), np.array(FILL), x)
+    return x
+
+
+''')
+
 _PREDICT = Template('''\
 def predict(rows):
     """Rows of inputs in your units -> predictions in your units, one row per row."""
@@ -138,6 +208,18 @@ $rows_to_x
 def predict(rows):
     """Rows of inputs in your units -> the most likely class of each row."""
     return [CLASSES[k] for k in probabilities(rows).argmax(axis=1)]''')
+
+
+_PREDICT_BINARY = Template('''\
+def probabilities(rows):
+    """Rows of inputs in your units -> the network's output for each row: $meaning."""
+$rows_to_x
+    return forward($x)[:, 0]
+
+
+def predict(rows):
+    """Rows of inputs in your units -> the more likely class of each row."""
+    return [CLASSES[int(p > MIDPOINT)] for p in probabilities(rows)]''')
 
 
 def _comment(text: Any) -> str:
@@ -214,35 +296,117 @@ def _header(
     return "\n".join(lines)
 
 
-def _names_block(inputs: list, targets: list, classes: list | None) -> str:
-    """INPUTS, and OUTPUTS (or TARGET and CLASSES for a softmax output)."""
+def _names_block(
+    inputs: list, targets: list, classes: list | None, midpoint: float | None = None
+) -> str:
+    """INPUTS, and OUTPUTS (or TARGET and CLASSES for a class column: one per output
+    neuron of a softmax output; for one output, its low and its high end)."""
     lines = [f"INPUTS = {_names_literal(inputs)}"]
     if classes is None:
         lines.append(f"OUTPUTS = {_names_literal(targets)}")
-    else:
+    elif midpoint is None:
         lines.append(f"TARGET = {targets[0]!r}")
         lines.append(f"CLASSES = {_names_literal(classes)}  # one per output neuron, in order")
+    else:
+        lines.append(f"TARGET = {targets[0]!r}")
+        lines.append(
+            f"CLASSES = {_names_literal(classes)}  # the output's low end, then its high end"
+        )
+        lines.append(f"MIDPOINT = {float(midpoint)!r}  # above it: the second class")
     return "\n".join(lines)
 
 
-def _rows_block(rows: np.ndarray | None) -> str:
+def _cell_literal(cell: Any) -> str:
+    """A cell of an example row as a Python literal: a number, a text, or None."""
+    if cell is None:
+        return "None"
+    if isinstance(cell, str):
+        return repr(cell)
+    return repr(float(cell))
+
+
+def _rows_block(rows: np.ndarray | list | None) -> str:
     if rows is None:
         return "ROWS = []"
-    return "ROWS = [\n" + "".join(f"    {_float_list(r)},\n" for r in rows) + "]"
+    if isinstance(rows, np.ndarray):
+        return "ROWS = [\n" + "".join(f"    {_float_list(r)},\n" for r in rows) + "]"
+    lines = "".join("    [" + ", ".join(_cell_literal(c) for c in r) + "],\n" for r in rows)
+    return "ROWS = [\n" + lines + "]"
 
 
-def _features_block(features: list, inputs: list) -> str:
-    """FEATURES and ``add_features``, written from each feature's checked expression."""
+def _features_block(features: list, inputs: list, positions: list[int] | None = None) -> str:
+    """FEATURES and ``add_features``, written from each feature's checked expression.
+
+    ``positions[j]``: where raw input ``j`` is among the encoded inputs (a text column
+    takes one per value), when they are encoded."""
     if not features:
         return ""
+    where = positions or list(range(len(inputs)))
     code = "\n".join(
-        f"            {f.numpy_source(lambda j: f'x[:, {j}]')},  # {_comment(f.expression)}"
+        f"            {f.numpy_source(lambda j: f'x[:, {where[j]}]')},  # {_comment(f.expression)}"
         for f in features
     )
-    columns = ", ".join(f"x[:, {j}] is {_comment(name)}" for j, name in enumerate(inputs))
+    used = sorted({j for f in features for j in f.used})
+    columns = ", ".join(f"x[:, {where[j]}] is {_comment(inputs[j])}" for j in used)
     return _FEATURES.substitute(
         columns=columns, code=code, names=_names_literal([f.expression for f in features])
     )
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    """A scaler's text columns and gap fill, as the script needs them."""
+
+    columns: list  # the table's input columns
+    categories: dict  # a text column → its values
+    fill: list | None  # per encoded input: an empty cell's value
+    nodes: list  # the encoded inputs' names
+
+    def positions(self) -> list[int]:
+        """Where each column's (first) input is among the encoded inputs."""
+        out, k = [], 0
+        for column in self.columns:
+            out.append(k)
+            k += len(self.categories.get(column, [None]))
+        return out
+
+    def block(self) -> str:
+        pairs = ", ".join(
+            f"{_plain(c, 'a column name')!r}: {_names_literal(v)}"
+            for c, v in self.categories.items()
+        )
+        return _ENCODING.substitute(
+            nodes=_comment(", ".join(map(str, self.nodes))),
+            categories="{" + pairs + "}",
+            fill="None" if self.fill is None else _float_list(self.fill),
+        )
+
+
+def _encoding(scaling: dict | None, n_in: int, n_features: int) -> _Encoding | None:
+    """The scaler's encoding (text columns one-hot, gaps filled), if it has one."""
+    if not scaling or not (scaling.get("categories") or scaling.get("fill") is not None):
+        return None
+    categories = {
+        _plain(c, "a column name"): [str(v) for v in values]
+        for c, values in (scaling.get("categories") or [])
+    }
+    names = list(scaling.get("inputs") or [])
+    n_encoded = n_in - n_features
+    columns = list(scaling.get("columns") or names[:n_encoded])
+    nodes = [
+        n
+        for c in columns
+        for n in ([f"{c}={v}" for v in categories[c]] if c in categories else [c])
+    ]
+    if len(nodes) != n_encoded:
+        raise ValueError(
+            f"The scaler's columns give {len(nodes)} inputs; the network has {n_encoded} "
+            "before its features."
+        )
+    fill = scaling.get("fill")
+    if fill is not None and len(fill) != n_encoded:
+        raise ValueError(f"The scaler fills {len(fill)} inputs; the network has {n_encoded}.")
+    return _Encoding(columns, categories, fill, nodes)
 
 
 def _scaling_block(scaling: dict | None, softmax: bool, features: bool) -> str:
@@ -296,31 +460,41 @@ def _layers_block(network: Network, acts: list) -> str:
     return "\n".join(lines)
 
 
-def _predict_block(softmax: bool, scaled: bool, features: bool) -> str:
-    """``predict`` (and ``probabilities`` for softmax): raw rows → features → scale → forward."""
-    rows_to_x = "    x = _as_rows(rows)" + ("\n    x = add_features(x)" if features else "")
+def _predict_block(
+    softmax: bool, scaled: bool, features: bool, encoded: bool = False, binary: str = ""
+) -> str:
+    """``predict`` (and ``probabilities`` for classes): raw rows → (encoded) → features →
+    scale → forward. ``binary``: what one output's value means, for two classes."""
+    rows_to_x = "    x = encode(rows)" if encoded else "    x = _as_rows(rows)"
+    rows_to_x += "\n    x = add_features(x)" if features else ""
     x = "(x - INPUT_OFFSET) / INPUT_DIVISOR" if scaled else "x"
     if softmax:
         return _PREDICT_SOFTMAX.substitute(rows_to_x=rows_to_x, x=x)
+    if binary:
+        return _PREDICT_BINARY.substitute(rows_to_x=rows_to_x, x=x, meaning=binary)
     back = " * TARGET_DIVISOR + TARGET_OFFSET" if scaled else ""
     return _PREDICT.substitute(rows_to_x=rows_to_x, x=x, back=back)
 
 
-def _script_features(scaling: dict | None, n_in: int) -> tuple[list, int]:
-    """The scaler's features, parsed again (they become code), and the number of raw inputs."""
+def _script_features(
+    scaling: dict | None, n_in: int, encoding: _Encoding | None = None
+) -> tuple[list, int]:
+    """The scaler's features, parsed again (they become code), and the number of raw inputs
+    (the table's input columns)."""
     expressions = list((scaling or {}).get("features") or [])
+    n_raw = n_in - len(expressions) if encoding is None else len(encoding.columns)
     if not expressions:
-        return [], n_in
+        return [], n_raw
     from ..data.features import parse_features  # here: the data package needs pandas
 
     names = list(scaling.get("inputs") or [])
-    n_raw = n_in - len(expressions)
     if n_raw < 1 or len(names) != n_in:
         raise ValueError(
             f"The scaler has {len(expressions)} features and names "
             f"{len(names)} inputs; the network has {n_in} inputs."
         )
-    return parse_features(expressions, names[:n_raw]), n_raw
+    raw = names[:n_raw] if encoding is None else encoding.columns
+    return parse_features(expressions, raw), n_raw
 
 
 def _check_scaling(scaling: dict | None, n_in: int, n_out: int) -> None:
@@ -350,18 +524,42 @@ def _given_names(value: list | None, scaling: dict | None, key: str, default: li
 def _output_names(
     targets: list | None, classes: list | None, scaling: dict | None, softmax: bool, n_out: int
 ) -> tuple[list, list | None]:
-    """(targets, classes): a softmax output has one target and a class per output; any
-    other, a target per output and no classes."""
+    """(targets, classes): a softmax output has one target and a class per output; one
+    output with two classes (a class column read by its two ends) one target and two
+    classes; any other, a target per output and no classes."""
     if softmax:
         targets = _given_names(targets, scaling, "targets", ["class"])[:1]
         classes = _given_names(classes, scaling, "classes", list(range(n_out)))
         if len(classes) != n_out:
             raise ValueError(f"{len(classes)} class names for {n_out} outputs.")
         return targets, classes
+    given = _given_names(classes, scaling, "classes", [])
+    if n_out == 1 and given:
+        if len(given) != 2:
+            raise ValueError(f"{len(given)} class names for one output: it tells two apart.")
+        return _given_names(targets, scaling, "targets", ["class"])[:1], given
     targets = _given_names(targets, scaling, "targets", [f"y{i + 1}" for i in range(n_out)])
     if len(targets) != n_out:
         raise ValueError(f"{len(targets)} target names for {n_out} outputs.")
     return targets, None
+
+
+def _rows_cells(rows: list | None, n_raw: int) -> list | None:
+    """Example rows of cells (numbers, texts, None for an empty cell), checked."""
+    if rows is None or not len(rows):
+        return None
+    out = []
+    for row in rows:
+        cells = list(row)
+        if len(cells) != n_raw:
+            raise ValueError(f"Each row to predict needs {n_raw} cells (one per input column).")
+        for cell in cells:
+            if cell is not None and not isinstance(cell, str):
+                number = float(cell)
+                if not np.isfinite(number) and not np.isnan(number):
+                    raise ValueError("The rows to predict must hold finite numbers.")
+        out.append([c if c is None or isinstance(c, str) else float(c) for c in cells])
+    return out
 
 
 def _rows_array(rows: list | None, n_raw: int, features: list) -> np.ndarray | None:
@@ -411,38 +609,60 @@ def standalone_script(
     softmax = network.output_activation == "softmax"
     scaling = _scaler_dict(scaler)
     _check_scaling(scaling, n_in, n_out)
-    features, n_raw = _script_features(scaling, n_in)
-    inputs = _given_names(inputs, scaling, "inputs", [f"x{i + 1}" for i in range(n_raw)])
-    if features and len(inputs) == n_in:
-        inputs = inputs[:n_raw]
+    n_features = len((scaling or {}).get("features") or [])
+    encoding = _encoding(scaling, n_in, n_features)
+    features, n_raw = _script_features(scaling, n_in, encoding)
+    default = [f"x{i + 1}" for i in range(n_raw)] if encoding is None else encoding.columns
+    inputs = _given_names(inputs, scaling, "inputs", default)
+    if len(inputs) == n_in and n_raw != n_in:
+        inputs = inputs[:n_raw] if encoding is None else encoding.columns
     targets, classes = _output_names(targets, classes, scaling, softmax, n_out)
     if len(inputs) != n_raw:
         raise ValueError(f"{len(inputs)} input names for {n_raw} inputs.")
-    rows_arr = _rows_array(rows, n_raw, features)
+    if encoding is None:
+        rows_arr = _rows_array(rows, n_raw, features)
+    else:
+        rows_arr = _rows_cells(rows, n_raw)
     for W in network.weights:
         if not np.all(np.isfinite(W)):
             raise ValueError("The network has non-finite weights; it cannot be exported.")
 
+    binary = "" if softmax or classes is None else _binary_meaning(network, classes)
+    midpoint = get_activation(network.output_activation).midpoint if binary else None
     acts = [network.activation] * (network.n_layers - 1) + [network.output_activation]
     return _TEMPLATE.substitute(
         header=_header(
             network, inputs, targets, classes, [f.expression for f in features], scaling, iteration
         ),
         n_columns=_count(n_raw, "column"),
-        names=_names_block(inputs, targets, classes),
+        names=_names_block(inputs, targets, classes, midpoint),
         rows=_rows_block(rows_arr),
-        features=_features_block(features, inputs),
-        scaling=_scaling_block(scaling, softmax, bool(features)),
+        encoding="" if encoding is None else encoding.block(),
+        features=_features_block(
+            features, inputs, None if encoding is None else encoding.positions()
+        ),
+        scaling=_scaling_block(scaling, softmax or bool(binary), bool(features)),
         weights=_weights_block(network, acts),
         activations="\n\n\n".join(_SCRIPT_ACTIVATIONS[name] for name in dict.fromkeys(acts)),
         layers=_layers_block(network, acts),
-        predict=_predict_block(softmax, scaling is not None, bool(features)),
-        main=_SCRIPT_MAIN_SOFTMAX if softmax else _SCRIPT_MAIN,
+        as_rows="" if encoding is not None else _AS_ROWS,
+        predict=_predict_block(
+            softmax, scaling is not None, bool(features), encoding is not None, binary
+        ),
+        main=_script_main(softmax, bool(binary), encoding is not None),
     )
 
 
+def _binary_meaning(network: Network, classes: list) -> str:
+    """What one output's value means when it tells two classes apart."""
+    if network.output_activation == "sigmoid":
+        return f"the probability of {_comment(classes[1])!r}"
+    low, high = get_activation(network.output_activation).output_range
+    return f"near {low:g} for {_comment(classes[0])!r}, near {high:g} for {_comment(classes[1])!r}"
+
+
 _SCRIPT_READ_CSV = '''def read_csv(path):
-    """The input columns of a CSV file as rows of numbers (a header row is optional)."""
+    """The input columns of a CSV file as rows of $what (a header row is optional)."""
     with open(path, newline="", encoding="utf-8-sig") as f:
         text = f.read()
     try:
@@ -456,7 +676,7 @@ _SCRIPT_READ_CSV = '''def read_csv(path):
         sys.exit(f"{path} has no rows.")
     columns = list(range(len(INPUTS)))
     header = [cell.strip() for cell in lines[0][1]]
-    if not all(_is_number(cell) for cell in header):
+    if all(str(name) in header for name in INPUTS) or not _is_row(header[:len(INPUTS)]):
         lines = lines[1:]
         if all(str(name) in header for name in INPUTS):
             columns = [header.index(str(name)) for name in INPUTS]
@@ -465,10 +685,7 @@ _SCRIPT_READ_CSV = '''def read_csv(path):
         if len(row) <= max(columns):
             sys.exit(f"{path}, line {number}: expected {len(INPUTS)} inputs, found {len(row)}.")
         cells = [row[c].strip() for c in columns]
-        bad = [cell for cell in cells if not _is_number(cell)]
-        if bad:
-            sys.exit(f"{path}, line {number}: {bad[0]!r} is not a number.")
-        rows.append([float(cell) for cell in cells])
+$convert
     return rows
 
 
@@ -477,6 +694,17 @@ def _is_number(text):
         return bool(np.isfinite(float(text)))
     except ValueError:
         return False
+
+
+$is_row
+
+
+def _show(cell):
+    """A cell or a prediction as printed: a number in full, else the text."""
+    try:
+        return repr(float(cell))
+    except (TypeError, ValueError):
+        return str(cell)
 
 
 def print_table(header, body):
@@ -493,30 +721,68 @@ def _rows_to_predict():
     return rows
 '''
 
-_SCRIPT_MAIN = (
-    _SCRIPT_READ_CSV
-    + """
+_CONVERT_NUMBERS = """        bad = [cell for cell in cells if not _is_number(cell)]
+        if bad:
+            sys.exit(f"{path}, line {number}: {bad[0]!r} is not a number.")
+        rows.append([float(cell) for cell in cells])"""
+
+_IS_ROW_NUMBERS = '''def _is_row(cells):
+    """A line of data rather than a header: every cell a number."""
+    return all(_is_number(cell) for cell in cells)'''
+
+_CONVERT_CELLS = """        try:
+            encode_row(cells)
+        except ValueError as e:
+            sys.exit(f"{path}, line {number}: {e}.")
+        rows.append(cells)"""
+
+_IS_ROW_CELLS = '''def _is_row(cells):
+    """A line of data rather than a header: its cells can be encoded."""
+    try:
+        encode_row(cells)
+    except ValueError:
+        return False
+    return True'''
+
+_MAIN_NUMBERS = """
 
 if __name__ == "__main__":
     rows = _rows_to_predict()
     header = [str(name) for name in INPUTS] + [f"{name} (predicted)" for name in OUTPUTS]
-    body = [[repr(float(v)) for v in row] + [repr(float(v)) for v in prediction]
+    body = [[_show(v) for v in row] + [repr(float(v)) for v in prediction]
             for row, prediction in zip(rows, predict(rows))]
     print_table(header, body)
 """
-)
 
-_SCRIPT_MAIN_SOFTMAX = (
-    _SCRIPT_READ_CSV
-    + """
+_MAIN_SOFTMAX = """
 
 if __name__ == "__main__":
     rows = _rows_to_predict()
     p = probabilities(rows)
     header = ([str(name) for name in INPUTS] + [f"{TARGET} (predicted)"]
               + [f"P({c})" for c in CLASSES])
-    body = [[repr(float(v)) for v in row] + [str(label)] + [repr(float(v)) for v in probs]
+    body = [[_show(v) for v in row] + [str(label)] + [repr(float(v)) for v in probs]
             for row, label, probs in zip(rows, predict(rows), p)]
     print_table(header, body)
 """
-)
+
+_MAIN_BINARY = """
+
+if __name__ == "__main__":
+    rows = _rows_to_predict()
+    header = [str(name) for name in INPUTS] + [f"{TARGET} (predicted)", "output"]
+    body = [[_show(v) for v in row] + [str(label), repr(float(out))]
+            for row, label, out in zip(rows, predict(rows), probabilities(rows))]
+    print_table(header, body)
+"""
+
+
+def _script_main(softmax: bool, binary: bool, encoded: bool) -> str:
+    """The CSV reader (of numbers, or of cells to encode) and the part run as a script."""
+    reader = Template(_SCRIPT_READ_CSV).substitute(
+        what="cells" if encoded else "numbers",
+        convert=_CONVERT_CELLS if encoded else _CONVERT_NUMBERS,
+        is_row=_IS_ROW_CELLS if encoded else _IS_ROW_NUMBERS,
+    )
+    main = _MAIN_SOFTMAX if softmax else _MAIN_BINARY if binary else _MAIN_NUMBERS
+    return reader + main
