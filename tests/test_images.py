@@ -88,3 +88,12 @@ def test_the_digits_preset_has_its_settings():
     )
     assert p.task == "multiclass"
     assert len(load_preset("digits", n=20_000)) == 20_000  # the largest table
+
+
+def test_a_drawn_table_is_kept_and_handed_out_as_a_copy():
+    a = load_preset("digits", n=100, seed=9)
+    a.loc[0, "pixel_0_0"] = 99.0  # a caller's edit stays the caller's
+    b = load_preset("digits", n=100, seed=9)
+    assert b.loc[0, "pixel_0_0"] != 99.0 and b.equals(make_digits(n=100, seed=9))
+    with pytest.raises(ValueError, match="whole number"):
+        load_preset("digits", n=True)  # True == 1, but it is no count of rows

@@ -371,3 +371,14 @@ def test_prepare_is_deterministic():
     b = prepare(df.copy(), ["petal", "width", "colour"], "species", **kwargs)
     assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.y_test, b.y_test)
     assert a.scaler == b.scaler and a.notes == b.notes
+
+
+def test_rows_still_being_filled_in_are_found_in_a_large_table():
+    from nnviz.app.edits import draft_rows
+
+    df = pd.DataFrame({"a": np.arange(20_000.0), "b": ["x"] * 20_000, "y": np.ones(20_000)})
+    df.loc[[5, 19_999], ["a", "y"]] = np.nan
+    df["b"] = df["b"].astype(object)
+    df.loc[[5, 19_999], "b"] = [None, "  "]
+    df.loc[7, "a"] = np.nan  # one empty cell is a gap, not a row being filled in
+    assert draft_rows(df, ["a", "b", "y"]) == [5, 19_999]

@@ -81,8 +81,18 @@ def draft_rows(table: pd.DataFrame, columns) -> list:
         return []
     empty = np.ones(len(table), dtype=bool)
     for c in columns:
-        empty &= np.array([_empty(v) for v in table[c]], dtype=bool)
+        empty &= _empty_cells(table[c])
+        if not empty.any():
+            break
     return list(table.index[empty])
+
+
+def _empty_cells(column: pd.Series) -> np.ndarray:
+    """Which cells of a column are empty: at once for a column of numbers, cell by cell
+    (a blank text is empty too) for any other."""
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        return column.isna().to_numpy()
+    return np.array([_empty(v) for v in column], dtype=bool)
 
 
 def without_drafts(table: pd.DataFrame, columns) -> pd.DataFrame:

@@ -143,11 +143,21 @@ def data_table() -> None:
     )
     c2.download_button(
         "Download the table as CSV",
-        to_csv_bytes(SS[state.TABLE]),
+        _table_csv(SS[state.TABLE]),
         file_name=_csv_name(),
         mime="text/csv",
         key="download_csv",
     )
+
+
+def _table_csv(table: pd.DataFrame) -> bytes:
+    """The table as CSV, written again only when the table is another one (an edit or a
+    load replaces it): a large table costs one writing, not one every run."""
+    kept = SS.get("_table_csv")
+    if kept is None or kept[0] is not table:
+        kept = (table, to_csv_bytes(table))
+        SS["_table_csv"] = kept
+    return kept[1]
 
 
 def _csv_name() -> str:
