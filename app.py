@@ -4,10 +4,17 @@ Run with `make run` (or `streamlit run app.py`). This file only lays the page ou
 the pieces live in nnviz/ui, the maths in nnviz.
 """
 
-import streamlit as st
+import os
 
-from nnviz.ui import controls, live, look, sidebar, state, tabs
-from nnviz.ui.text import md
+# The sessions of one server share its cores: one BLAS thread each. (Set before NumPy
+# loads; with a thread per core, a 20,000-row table's matrix products waited on each
+# other and took ten times as long on a busy machine.)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import streamlit as st  # noqa: E402
+
+from nnviz.ui import controls, live, look, setup, sidebar, state, tabs  # noqa: E402
+from nnviz.ui.text import md  # noqa: E402
 
 presentation = state.presentation()
 st.set_page_config(
@@ -38,6 +45,7 @@ if link_notes := state.link_notes():
     for note in link_notes:
         (st.warning if note.kind == "warning" else st.info)(md(note.text), icon=":material/link:")
     st.button("Dismiss the link notes", key="dismiss_link_notes", on_click=state.dismiss_link_notes)
+setup.setup_note()
 controls.control_bar()
 live.live_view()
 sidebar.sidebar()

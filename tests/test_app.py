@@ -18,6 +18,7 @@ from conftest import (
     edit_table,
     errors,
     explorer,
+    infos,
     iteration,
     metric,
     open_tab,
@@ -291,7 +292,7 @@ def test_csv_upload_becomes_the_table(at):
     assert list(at.session_state["table"].columns) == ["a", "b", "c"]
     ex = explorer(at)
     assert ex.settings.inputs == ("a", "b") and ex.settings.targets == ("c",)
-    assert any("t.csv" in t for t in toasts(at))
+    assert any("Loaded 3 rows from t.csv" in t for t in infos(at))  # with its setup
 
 
 # ---------------------------------------------------------------------------- play

@@ -64,6 +64,7 @@ from .settings import (
     setting,
     with_feature,
 )
+from .setup import setup_for
 
 MAX_TABLE_PARAM = 6000  # characters of encoded table a link may carry
 MAX_LOG_PARAM = 6000  # characters of encoded event log a link may carry
@@ -148,7 +149,13 @@ def decode_table(text: str) -> pd.DataFrame:
 
 
 def custom_settings(table: pd.DataFrame) -> Settings:
-    """Settings for a table of the user's: every column but the last in, the last out."""
+    """Settings for a table of the user's: the setup nnviz proposes for it
+    (:func:`nnviz.app.setup.setup_for`), which a link's own parameters then change; for a
+    table nothing can be proposed for, every column but the last in and the last out."""
+    try:
+        return setup_for(table, Settings()).settings
+    except DataError:
+        pass
     columns = [c for c in table.columns if c != "split"]
     return Settings(
         dataset=CUSTOM,

@@ -108,12 +108,17 @@ def _guess_target(df: pd.DataFrame, split_column: Any) -> Any:
     return columns[-1]
 
 
+ROW_NUMBER_ROWS = 20
+"""A column counting 0, 1, 2 … (or 1, 2, 3 …) is taken for row numbers from this many rows
+on (in a smaller table it may as well be a measurement)."""
+
+
 def _is_row_number(column: pd.Series) -> bool:
     """A column of row numbers: named like one, or whole numbers counting up by one."""
     if str(column.name).strip().lower() in ROW_NUMBER_NAMES:
         return True
     values, status = _parse_numbers(column)
-    if len(values) < 3 or np.any(status != 0):
+    if len(values) < ROW_NUMBER_ROWS or np.any(status != 0):
         return False
     return bool(np.all(np.diff(values) == 1) and values[0] in (0, 1))
 

@@ -301,6 +301,7 @@ PLACES = {
     "curve_chart": (0, 0),
     "fit_chart": (0, 0),
     "live_heatmaps_chart": (0, 0),
+    "images_chart": (0, 0),
     "diagram_chart": (0, 1),
     "loss_chart": (1, 0),
     "thumbs_chart": (1, 1),

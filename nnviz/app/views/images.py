@@ -17,6 +17,9 @@ from ...data import ImageLayout, as_images, image_layout
 MAX_TILES = 48
 """Most pictures in one grid (six rows of eight)."""
 
+LIVE_TILES = 32
+"""Test images in the live view, in place of the output plane (four rows of eight)."""
+
 
 def layout_of(ex, force: bool = False) -> ImageLayout | None:
     """The image the explorer's inputs make, or None: raw number columns only (a text

@@ -33,6 +33,7 @@ from ..explorer import Explorer
 from . import (
     has_curve,
     has_plane,
+    images,
     layer_names,
     loss_view,
     neuron_place,
@@ -304,6 +305,18 @@ def live_specs(
                 discretize=discretize,
                 neuron=neuron,
                 show_test=show_test,
+            )
+        )
+    elif images.layout_of(ex) is not None and ex.task != "regression":
+        # the pixels of small images: test images with their predicted class
+        fig = images.test_images_view(ex, limit=images.LIVE_TILES)
+        specs.append(
+            FigureLive(
+                ex,
+                "images_chart",
+                lambda: images.test_images_view(ex, limit=images.LIVE_TILES),
+                signature=("images", _data_signature(ex)),
+                height=int(fig.layout.height),
             )
         )
     elif has_curve(ex):

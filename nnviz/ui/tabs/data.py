@@ -16,13 +16,16 @@ import streamlit as st
 
 from ...app.edits import editor_view
 from ...app.settings import preset_table
+from ...app.views import images
 from ...data import PRESETS, DataError, read_csv_table, to_csv_bytes
 from ...data.limits import MAX_CSV_BYTES
-from .. import state
+from .. import setup, state
+from ..livechart import CONFIG as CHART_CONFIG
 from ..text import md
 
 SS = st.session_state
-PRED_COLUMNS = ("prediction", "error", "confidence", "correct")
+GAP_COLUMN = "gap"
+PRED_COLUMNS = ("prediction", "error", "confidence", "correct", GAP_COLUMN)
 
 
 def _editor_frame() -> pd.DataFrame:
@@ -37,6 +40,9 @@ def _editor_frame() -> pd.DataFrame:
         return table
     for col in pred.columns:
         table[col] = pred[col].reindex(table.index)
+    left_out = set(ex.data.left_out)
+    if left_out:  # rows with an empty cell, left out of training (the "gaps" setting)
+        table[GAP_COLUMN] = ["left out: empty cell" if r in left_out else "" for r in table.index]
     return table
 
 
@@ -65,34 +71,46 @@ def _column_config(frame: pd.DataFrame) -> dict:
 MAX_CSV_MB = math.ceil(MAX_CSV_BYTES / 1e6)
 
 
+UPLOAD_REFUSED = "_upload_refused"  # why the last table brought was not used (until the next)
+PASTE = "paste_csv"  # the paste box's key
+
+
 def _upload() -> None:
     file = SS.get(state.upload_key("upload_csv"))
     if file is None:
         return
     try:
-        table = read_csv_table(file)
-    except DataError as exc:
-        state.note(f"Upload not used: {exc}", "warning")
-        return
+        _bring(lambda: read_csv_table(file), file.name)
     finally:
         state.release("upload_csv", file)
-    columns = [c for c in table.columns if c != "split"]
-    if len(columns) < 2:
-        state.note(
-            "Upload not used: the file needs at least an input and a target column.", "warning"
+
+
+def _paste() -> None:
+    text = str(SS.get(PASTE) or "")
+    if not text.strip():
+        SS[UPLOAD_REFUSED] = (
+            "Nothing pasted: paste the table's CSV text (its first line the names)."
         )
         return
-    state.stop_playing()
-    SS.dataset = "custom"
-    SS._uploaded_name = _safe_name(file.name)
-    state.set_table(table)
-    SS.inputs, SS.targets = columns[:-1], columns[-1:]
-    inputs = ", ".join(map(str, columns[:-1]))
-    state.note(
-        f"Loaded {len(table)} rows from {file.name}: inputs {inputs}, "
-        f"target {columns[-1]} (change them in the sidebar).",
-        "success",
-    )
+    if _bring(lambda: read_csv_table(text.encode("utf-8")), "the pasted text"):
+        SS[PASTE] = ""
+
+
+def _bring(read, name: str) -> bool:
+    """Read a table the user brings and take it with its proposed setup; why it was
+    refused stays beside the uploader until the next table comes in."""
+    SS.pop(UPLOAD_REFUSED, None)
+    try:
+        table = read()
+    except DataError as exc:
+        SS[UPLOAD_REFUSED] = f"Not used ({name}): {exc}"
+        return False
+    refused = setup.load_table(table, name)
+    if refused:
+        SS[UPLOAD_REFUSED] = f"Not used ({name}): {refused}"
+        return False
+    SS._uploaded_name = _safe_name(name) if name != "the pasted text" else "pasted-table.csv"
+    return True
 
 
 def _safe_name(name: str) -> str:
@@ -118,6 +136,9 @@ def data_table() -> None:
         height=min(38 + 35 * (len(frame) + 1), 460),
         width="stretch",
     )
+    for note in ex.data.notes:  # what prepare decided on its own: text columns, gaps, split
+        st.caption(f":material/info: {md(note)}")
+    _row_pictures(ex)
     drafts = state.drafts()
     if drafts:
         rows = ", ".join(str(r) for r in drafts[:5]) + (" …" if len(drafts) > 5 else "")
@@ -139,8 +160,19 @@ def data_table() -> None:
         key=state.upload_key("upload_csv"),
         on_change=_upload,
         max_upload_size=MAX_CSV_MB,
-        help="First line: column names. Optional 'split' column: train/test/predict.",
+        help="First line: column names. Optional 'split' column: train/test/predict. "
+        "nnviz proposes a setup for it (you can undo it).",
     )
+    if SS.get(UPLOAD_REFUSED):
+        c1.warning(md(SS[UPLOAD_REFUSED]), icon=":material/block:")
+    with c1.expander("…or paste a CSV table"):
+        st.text_area(
+            "CSV text",
+            key=PASTE,
+            height=120,
+            placeholder="sepal_length,sepal_width,species\n5.1,3.5,setosa\n…",
+        )
+        st.button("Use the pasted table", key="use_paste", on_click=_paste)
     c2.download_button(
         "Download the table as CSV",
         _table_csv(SS[state.TABLE]),
@@ -171,3 +203,16 @@ def _csv_name() -> str:
             else f"{name}-edited.csv"
         )
     return SS.get("_uploaded_name") or "nnviz-table.csv"
+
+
+def _row_pictures(ex) -> None:
+    """A table of small images: its first rows as pictures."""
+    layout = images.layout_of(ex)
+    if layout is None:
+        return
+    with st.expander(f"The rows as {layout.side}×{layout.side} images", expanded=False):
+        index = list(ex.data.index)[: images.MAX_TILES]
+        fig = images.row_images_view(ex, index)
+        if fig is not None:
+            st.plotly_chart(fig, key="row_images_chart", theme=None, config=CHART_CONFIG)
+            st.caption("Row number and target under each; white is 0, blue the most ink.")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ...app import views
+from ...app.views import images
 from .. import state
 from ..livechart import CONFIG as CHART_CONFIG
+from ..text import md
 
 SS = st.session_state
 WEIGHT_VIEWS = {
@@ -18,6 +20,7 @@ WEIGHT_VIEWS = {
 
 def weights_tab() -> None:
     ex = state.view()
+    first_layer_pictures(ex)
     st.segmented_control(
         "Show",
         list(WEIGHT_VIEWS),
@@ -32,3 +35,15 @@ def weights_tab() -> None:
         "Each W maps the neurons of one layer (rows) to the next (columns); "
         "blue is positive, orange negative, the colour range is symmetric around 0."
     )
+
+
+def first_layer_pictures(ex) -> None:
+    """For a table of small images: each first-layer neuron's incoming weights as a
+    picture, and what they show (as in a lesson)."""
+    fig = images.weight_images_view(ex)
+    if fig is None:
+        return
+    st.markdown("**What the first layer learned**")
+    st.plotly_chart(fig, key="weight_images_chart", theme=None, config=CHART_CONFIG)
+    for line in images.first_layer_notes(ex):
+        st.caption(md(line))
