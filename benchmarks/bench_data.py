@@ -189,7 +189,7 @@ def train_proposed(table: pd.DataFrame, seed: int = 0, steps: int = STEPS) -> di
         target_max=s["target_max"],
         output_activation=s["output_activation"],
         features=list(s["features"]),
-        task=s["task"],
+        task=s["problem"],
         gaps=s["gaps"],
         train_share=s["train_ratio"],
     )
@@ -219,7 +219,7 @@ def train_proposed(table: pd.DataFrame, seed: int = 0, steps: int = STEPS) -> di
     trainer.run(steps)
     seconds = time.perf_counter() - t0
     out = {"proposal": proposal, "data": data, "seconds": seconds}
-    if s["task"] == "classification":
+    if s["problem"] == "classification":
         out["test"] = trainer.accuracy(data.X_test, data.y_test)
         out["train"] = trainer.accuracy(data.X_train, data.y_train)
     else:

@@ -36,7 +36,7 @@ def train(table: pd.DataFrame, steps: int = 1000) -> tuple[float, object]:
         list(s["targets"]),
         scaling=s["scaling"],
         output_activation=s["output_activation"],
-        task=s["task"],
+        task=s["problem"],
         gaps=s["gaps"],
         train_share=s["train_ratio"],
     )
@@ -60,7 +60,7 @@ def train(table: pd.DataFrame, steps: int = 1000) -> tuple[float, object]:
         seed=0,
     )
     trainer.run(steps)
-    if s["task"] == "classification":
+    if s["problem"] == "classification":
         return trainer.accuracy(data.X_test, data.y_test), data
     pred, truth = net.forward(data.X_test), data.y_test
     mean = data.y_train.mean(axis=0)
@@ -72,7 +72,7 @@ def test_a_careful_setup_for_a_table_of_names():
     s = p.settings
     assert s["targets"] == ("species",)  # named like a target
     assert s["inputs"] == ("length", "width", "site")  # the row number is left out
-    assert (s["task"], s["output_activation"], s["loss"]) == (
+    assert (s["problem"], s["output_activation"], s["loss"]) == (
         "classification",
         "softmax",
         "cross_entropy",
@@ -105,7 +105,7 @@ def test_the_proposed_settings_are_valid_settings_of_the_app():
         s = propose_setup(table).settings
         known = {k: v for k, v in s.items() if k in names}
         Settings(**{**known, "dataset": "custom"}).check()
-        assert set(s) - names <= {"task", "gaps"}  # the settings the app has yet to show
+        assert set(s) - names <= {"problem", "gaps"}  # the settings the app has yet to show
     assert MAX_PROPOSED_NEURONS <= MAX_NEURONS
 
 
@@ -120,7 +120,7 @@ def test_two_classes_one_sigmoid_output_and_the_last_column_as_target():
 
 def test_a_regression_target_gets_a_linear_output_and_standard_scaling():
     s = propose_setup(load_preset("sine").drop(columns="split")).settings
-    assert (s["task"], s["output_activation"], s["loss"]) == ("regression", "linear", "mse")
+    assert (s["problem"], s["output_activation"], s["loss"]) == ("regression", "linear", "mse")
 
 
 def test_a_table_with_its_own_split_keeps_it():

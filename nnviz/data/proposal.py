@@ -243,7 +243,7 @@ def propose_setup(
     ``targets`` (default: a column named like one of :data:`TARGET_NAMES`, else the
     last) and ``inputs`` (default: every other column that can be one) may be given.
     Returns a :class:`Proposal` whose ``settings`` hold, by setting name: ``inputs``,
-    ``targets``, ``features``, ``task``, ``scaling``, ``target_max``, ``gaps``,
+    ``targets``, ``features``, ``problem`` (the task), ``scaling``, ``target_max``, ``gaps``,
     ``train_ratio``, ``hidden``, ``activation``, ``output_activation``, ``bias``,
     ``init``, ``loss``, ``optimizer``, ``learning_rate``, ``batch_size``, ``l1``,
     ``l2``. Raises :class:`DataError` for a table nothing can be learned from.
@@ -277,7 +277,7 @@ def propose_setup(
         "inputs": tuple(c.name for c in used),
         "targets": tuple(targets),
         "features": (),
-        "task": reading.task,
+        "problem": reading.task,
         "scaling": "standard",
         "target_max": None,
         "gaps": gaps,
