@@ -59,5 +59,7 @@ def test_a_csv_of_class_names_learns_with_one_step_x1000(page, tmp_path):
         screenshot(page, f"own-data-{width}x{height}")
     # Undo: the settings before the upload come back (the table stays)
     button(page, "Undo").click()
-    expect(page.get_by_text("A setup for your table", exact=False)).to_have_count(0, timeout=POLL_MS)
+    expect(page.get_by_text("A setup for your table", exact=False)).to_have_count(
+        0, timeout=POLL_MS
+    )
     wait_idle(page)
