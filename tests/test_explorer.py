@@ -7,6 +7,7 @@ through the code under test, wherever the test is about units or scaling.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import time
 from dataclasses import replace
@@ -210,15 +211,27 @@ def test_update_copies_the_table():
     assert ex.table.loc[1, "test_score"] == 80.0  # … the explorer's does not
 
 
+def test_an_emptied_cell_leaves_its_row_out_with_a_note_or_is_filled():
+    ex = exam(10)
+    emptied = with_cell(ex.table, 0, "test_score", np.nan)
+    update = ex.update(emptied, ex.settings)
+    assert update.table_edited and not update.rebuilt and ex.error == ""
+    assert ex.data.left_out == [0] and ex.data.train_index == [1, 2]
+    assert any(n.startswith("1 row with empty cells is left out") for n in ex.data.notes)
+    gap = with_cell(ex.table, 1, "hours_slept", np.nan)
+    ex.update(gap, dataclasses.replace(ex.settings, gaps="mean"))
+    assert ex.data.left_out == [0]  # no target: still out; the input gap is filled
+    assert ex.data.scaler.fill is not None and 1 in ex.data.train_index
+
+
 @pytest.mark.parametrize(
     "row, column, value, words",
     [
         (1, "test_score", "abc", ["Row 1", "'test_score'", "'abc'", "not a number"]),
-        (0, "test_score", np.nan, ["Row 0", "'test_score'", "empty"]),
         (2, "hours_slept", np.inf, ["Row 2", "'hours_slept'", "inf", "not a finite number"]),
         (3, "hours_studied", "4,5", ["Row 3", "'hours_studied'", "'4,5'", "point"]),
     ],
-    ids=["text", "empty-target", "inf", "decimal-comma"],
+    ids=["text", "inf", "decimal-comma"],
 )
 def test_bad_cell_keeps_the_last_good_state(row, column, value, words):
     ex = exam(10)

@@ -63,6 +63,8 @@ OTHER = {
     "momentum": 0.55,
     "l1": 1e-5,
     "l2": 0.0123456789,
+    "problem": "regression",
+    "gaps": "mean",
     "points": 300,
     "noise": 0.25,
     "train_ratio": 0.6,

@@ -27,13 +27,14 @@ import pandas as pd
 
 from ..activations import ACTIVATIONS
 from ..chunks import ChunkResult, train_chunk
-from ..data import DEFAULT_PRESET, PreparedData, infer_task, prepare
+from ..data import DEFAULT_PRESET, PRESETS, PreparedData, infer_task, prepare
 from ..errors import DataError, TrainingDiverged
 from ..network import Network
 from ..trainer import Trainer
 from .notes import Note, Update
 from .runlog import LinkReplayProgress, RunLog
 from .settings import (
+    AUTO,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     Settings,
@@ -116,6 +117,11 @@ class Explorer:
             target_max=s.target_max,
             output_activation=s.output_activation,
             features=list(s.features),
+            task=None if s.problem == AUTO else s.problem,
+            gaps=s.gaps,
+            # a table of the user's own: the rows without a mark drawn at the train share
+            train_share=None if s.dataset in PRESETS else s.train_ratio,
+            split_seed=s.data_seed or 0,
         )
 
     def _network(self, s: Settings, data: PreparedData | None = None) -> Network:
@@ -401,6 +407,8 @@ class Explorer:
         data = self.data
         out = self.network.forward(data.X_all())
         frame = pd.DataFrame(index=pd.Index(data.index, name=self.table.index.name))
+        if data.classes is not None and data.n_outputs == 1:
+            return self._two_classes(frame, out[:, 0])
         if data.classes is not None:
             predicted = out.argmax(axis=1)
             frame["prediction"] = [str(data.classes[k]) for k in predicted]
@@ -431,6 +439,24 @@ class Explorer:
                 frame["correct"] = np.where(np.isnan(truth), "", np.where(hit, "✓", "✗"))
         return frame
 
+    def _two_classes(self, frame: pd.DataFrame, out: np.ndarray) -> pd.DataFrame:
+        """Two classes told apart by one output: the class each row's output is nearer,
+        and whether it is the row's own."""
+        data = self.data
+        act = ACTIVATIONS[self.settings.output_activation]
+        predicted = (out > act.midpoint).astype(int)
+        frame["prediction"] = [str(data.classes[k]) for k in predicted]
+        if self.settings.output_activation == "sigmoid":  # the predicted class's probability
+            frame["confidence"] = np.where(predicted == 1, out, 1 - out)
+        splits = np.asarray(data.splits)
+        truth = np.full(len(splits), -1)
+        for name, Y in (("train", data.y_train), ("test", data.y_test)):
+            if len(Y):
+                truth[splits == name] = (Y[:, 0] > act.midpoint).astype(int)
+        hit = np.where(predicted == truth, "✓", "✗")
+        frame["correct"] = np.where(splits == "predict", "", hit)
+        return frame
+
     def predict_row(self, values) -> np.ndarray:
         """The prediction for one new row given in the user's units (seed 002: (4, 8) → ~92).
 
@@ -438,7 +464,7 @@ class Explorer:
         are computed from them (a DataError if one is not a finite number there)."""
         scaler = self.data.scaler
         with np.errstate(all="ignore"):  # huge values or weights: inf, quietly
-            X = scaler.transform_X(np.asarray(values, dtype=float).reshape(1, -1))
+            X = scaler.transform_X(np.asarray(values, dtype=object).reshape(1, -1))
             out = self.network.forward(X)
             if self.data.classes is not None:
                 return out[0]

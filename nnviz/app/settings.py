@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from ..activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from ..data import DEFAULT_PRESET, PRESETS, SCALINGS, Preset, load_preset
+from ..data import DEFAULT_PRESET, GAPS, PRESETS, SCALINGS, Preset, load_preset
 from ..initializers import INITS
 from ..limits import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_ROWS
 from ..losses import LOSSES
@@ -69,6 +69,8 @@ LEARNING_RATES = tuple(float(f"{m}e{e}") for e in range(-4, 1) for m in (1, 2, 3
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 
 HOT, NETWORK, DATA = "hot", "network", "data"
+AUTO = "auto"  # the problem type: classes for a softmax output, numbers for any other
+PROBLEMS = (AUTO, "classification", "regression")
 WIDGETS = tuple(kind.name for kind in KINDS)
 
 
@@ -153,6 +155,10 @@ SETTINGS: tuple[Setting, ...] = (
                  "each one is one more node of the input layer."),
     Setting("targets", tuple, "Target", Columns(), DATA, default=(),
             help="Columns the network learns to output (one class column for softmax)."),
+    Setting("problem", str, "Problem type", Choice(PROBLEMS), DATA, default=AUTO,
+            help="classification: the target's values are classes (names, or a few whole "
+                 "numbers); regression: numbers to predict. auto: classes for a softmax "
+                 "output, numbers for any other."),
     Setting("scaling", str, "Scaling", Choice(tuple(SCALINGS)), DATA, default="none",
             help="'max' divides each column by its largest value, as seed 002 does."),
     Setting("target_max", float | None, "Target max",
@@ -160,6 +166,9 @@ SETTINGS: tuple[Setting, ...] = (
                    none_means="the column's largest value"), DATA,
             help="Under 'max' scaling, divide the target by this (seed 002: 100). "
                  "0: by the column's largest value."),
+    Setting("gaps", str, "Rows with empty cells", Choice(GAPS), DATA, default="drop",
+            help="drop: left out of training, with a note saying how many; mean: an empty "
+                 "input cell takes its column's mean over the training rows."),
     # ---------------------------------------------------------------- generated data
     Setting("points", int | None, "Points",
             Integer(10, MAX_ROWS, step=10, optional=True, none_as=0), DATA, param="n",
@@ -278,8 +287,10 @@ class Settings:
     inputs: tuple[str, ...] = ("hours_studied", "hours_slept")
     features: tuple[str, ...] = ()
     targets: tuple[str, ...] = ("test_score",)
+    problem: str = "auto"
     scaling: str = "max"
     target_max: float | None = 100.0
+    gaps: str = "drop"
     points: int | None = None
     noise: float | None = None
     train_ratio: float | None = None

@@ -39,7 +39,14 @@ SS = st.session_state
 
 #: sections of the sidebar, each a list of rows of setting names (side by side)
 LAYOUT = {
-    "Data": [("dataset",), ("inputs",), ("features",), ("targets",), ("scaling", "target_max")],
+    "Data": [
+        ("dataset",),
+        ("inputs",),
+        ("features",),
+        ("targets", "problem"),
+        ("scaling", "target_max"),
+        ("gaps",),
+    ],
     "Network": [("hidden",), ("activation", "output_activation"), ("init", "seed"), ("bias",)],
     "Training": [
         ("loss", "optimizer"),
@@ -81,10 +88,23 @@ def _common(s: Setting, disabled: bool) -> dict:
     return dict(key=s.name, help=s.help or None, disabled=disabled)
 
 
+#: how a choice is shown, where its value is not the words a person reads
+CHOICE_LABELS = {
+    "problem": {
+        "auto": "auto (as the output)",
+        "classification": "classification",
+        "regression": "regression",
+    },
+    "gaps": {"drop": "leave the rows out", "mean": "fill with the column's mean"},
+}
+
+
 def _choice(s: Setting, disabled: bool) -> None:
     extra = {}
     if s.name == "dataset":
         extra = dict(on_change=state.load_dataset, format_func=_dataset_title)
+    elif s.name in CHOICE_LABELS:
+        extra = dict(format_func=lambda v, labels=CHOICE_LABELS[s.name]: labels.get(v, v))
     st.selectbox(s.label, _options(s), **_common(s, disabled), **extra)
 
 
@@ -277,6 +297,9 @@ def _section(title: str, rows) -> None:
             st.caption(PRESETS[SS.dataset].description)
     if title == "Data" and SS.dataset in PRESETS and PRESETS[SS.dataset].params:
         generated_data()
+    share = SS.get("train_ratio")
+    if title == "Data" and SS.dataset == CUSTOM and share is not None and 0 < share <= 1:
+        _row(("train_ratio",))  # a table of the user's own: the share of unmarked rows
 
 
 def _row(row) -> None:

@@ -28,7 +28,8 @@ def short_name(name, limit: int = 16) -> str:
 
 def layer_names(ex: Explorer) -> list[list[str]]:
     data = ex.data
-    outputs = [str(c) for c in data.classes] if data.classes is not None else data.targets
+    softmax = data.classes is not None and len(data.classes) == data.n_outputs
+    outputs = [str(c) for c in data.classes] if softmax else data.targets
     return charts.default_layer_names(ex.network.layer_sizes, data.inputs, outputs)
 
 
@@ -182,14 +183,18 @@ def animation_view(
 
 
 def has_plane(ex: Explorer) -> bool:
-    """Two raw input columns (the derived features are computed over the plane)."""
-    return len(ex.data.raw_inputs) == 2
+    """Two raw input columns of numbers (the derived features are computed over the
+    plane; a text column has no axis)."""
+    return len(ex.data.raw_inputs) == 2 and not ex.data.categories
 
 
 def raw_rows(ex: Explorer) -> np.ndarray:
     """Every row's raw input columns (``data.raw_inputs``) in the table's units, without
     the derived features: what the plane, the curve and ``Scaler.transform_X`` take."""
     data = ex.data
+    if data.categories:  # a text column: the table's cells (only numbers are asked for)
+        cells = ex.table.loc[data.index, list(data.raw_inputs)]
+        return cells.apply(lambda c: pd.to_numeric(c, errors="coerce")).to_numpy(dtype=float)
     return data.scaler.inverse_X(data.X_all())[:, : len(data.raw_inputs)]
 
 
@@ -358,7 +363,12 @@ def thumbnails_height(ex: Explorer) -> int:
 
 def has_curve(ex: Explorer) -> bool:
     """One raw input column (any derived features are computed along the curve)."""
-    return len(ex.data.raw_inputs) == 1 and ex.data.n_outputs == 1 and ex.task == "regression"
+    return (
+        len(ex.data.raw_inputs) == 1
+        and not ex.data.categories
+        and ex.data.n_outputs == 1
+        and ex.task == "regression"
+    )
 
 
 def curve_view(ex: Explorer, *, points: int = 200, height: int = 400) -> go.Figure:
