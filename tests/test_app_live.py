@@ -138,10 +138,11 @@ def test_a_new_empty_row_is_a_draft_not_an_error(at):
     assert "prediction" in shown.columns  # the predictions stay beside the other rows
     np.testing.assert_array_equal(params(at), before)  # nothing re-fitted, nothing rebuilt
     assert iteration(at) == 10
-    # typed into: now it is a row (and a half-filled row is an error naming its cell)
+    # typed into: now it is a row, half filled: left out of training with a note naming it
     n = len(at.session_state["table"]) - 1
     edit_table(at, {"edited_rows": {str(n): {"hours_studied": 4.0}}})
-    assert any("hours_slept" in e for e in errors(at))
+    assert errors(at) == [] and explorer(at).data.left_out == [at.session_state["table"].index[n]]
+    assert any("1 row with empty cells is left out" in c.value for c in at.caption)
 
 
 def test_the_editor_shows_numbers_as_numbers_and_downloads_name_what_they_hold(at, downloads):

@@ -40,9 +40,7 @@ def flowers(n: int = 60) -> pd.DataFrame:
 def upload(at, table: pd.DataFrame, name: str = "flowers.csv"):
     """Upload a table as a person does, into the uploader the page shows now (each upload
     read gives the next one a new key, so that it starts empty)."""
-    done = (
-        at.session_state["_upload_csv_uploads"] if "_upload_csv_uploads" in at.session_state else 0
-    )
+    done = at.session_state.get("_upload_csv_uploads", 0)
     key = "upload_csv" if not done else f"upload_csv_{done}"
     return run(at.file_uploader(key=key).set_value((name, csv_of(table), "text/csv")))
 

@@ -122,6 +122,8 @@ class Explorer:
             # a table of the user's own: the rows without a mark drawn at the train share
             train_share=None if s.dataset in PRESETS else s.train_ratio,
             split_seed=s.data_seed or 0,
+            # an example table's inputs are numbers: a text cell there is a typo to name
+            text_inputs=s.dataset not in PRESETS,
         )
 
     def _network(self, s: Settings, data: PreparedData | None = None) -> Network:

@@ -364,11 +364,12 @@ def _check_task(
 
 
 def _input_columns(
-    df: pd.DataFrame, inputs: list, features: Any, n_targets: int
+    df: pd.DataFrame, inputs: list, features: Any, n_targets: int, text_inputs: bool = True
 ) -> tuple[list[InputColumn], list[Feature], list[str]]:
     """The input columns used (a text column of many values left out, with a note), the
-    derived features over them, and the notes."""
-    columns = read_inputs(df, inputs)
+    derived features over them, and the notes. ``text_inputs=False``: every input column
+    is read as numbers (a text cell is a bad cell)."""
+    columns = read_inputs(df, inputs) if text_inputs else [InputColumn(c, NUMBER) for c in inputs]
     derived = parse_features(features, inputs)  # names a column that is not an input
     if derived and len(inputs) + len(derived) + n_targets > MAX_COLUMNS:
         raise DataError(
@@ -601,6 +602,7 @@ def prepare(
     gaps: str | None = None,
     train_share: float | None = None,
     split_seed: int = 0,
+    text_inputs: bool = True,
 ) -> PreparedData:
     """Check a table and turn it into scaled arrays for training.
 
@@ -621,7 +623,8 @@ def prepare(
     An input column of numbers is one input; a text column (most of its cells text)
     with a few values gives one input per value, ``column=value``, 1 or 0 (one-hot,
     left unscaled); one with many values is left out, with a note
-    (:func:`~nnviz.data.read_input_column`).
+    (:func:`~nnviz.data.read_input_column`). ``text_inputs=False`` reads every input
+    column as numbers (a table whose inputs are numbers by design: a text cell is a typo).
 
     ``gaps``: an empty cell in an input, or in a train or test row's target, is a
     DataError naming it (``None``, the default); ``"drop"`` leaves such rows out;
@@ -658,7 +661,7 @@ def prepare(
     _check_options(scaling, target_scaling or "none", target_max, output_activation)
     task, gaps, classes_mode = _check_task(task, gaps, train_share, output_activation, targets)
     _check_row_count(df)
-    used, derived, notes = _input_columns(df, inputs, features, len(targets))
+    used, derived, notes = _input_columns(df, inputs, features, len(targets), text_inputs)
     marks = _parse_marks(df, split_column)
     splits, split_notes = _draw_split(
         df, marks, targets[0], classes_mode, train_share, int(split_seed)
