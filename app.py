@@ -13,7 +13,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from nnviz.ui import controls, live, look, setup, sidebar, state, tabs  # noqa: E402
+from nnviz.ui import controls, live, look, sidebar, state, tabs  # noqa: E402
 from nnviz.ui.text import md  # noqa: E402
 
 presentation = state.presentation()
@@ -45,7 +45,6 @@ if link_notes := state.link_notes():
     for note in link_notes:
         (st.warning if note.kind == "warning" else st.info)(md(note.text), icon=":material/link:")
     st.button("Dismiss the link notes", key="dismiss_link_notes", on_click=state.dismiss_link_notes)
-setup.setup_note()
 controls.control_bar()
 live.live_view()
 sidebar.sidebar()

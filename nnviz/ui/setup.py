@@ -2,8 +2,8 @@
 
 :func:`load_table` checks the table, asks :func:`nnviz.app.setup.setup_for` for the
 settings a careful person would pick, applies them and keeps the note that lists
-them; :func:`setup_note` shows that note on the page with **Undo** (back to the
-settings before, the table kept) and **Keep** (the note goes away) until one is
+them; :func:`setup_note` shows that note under the uploader with **Undo** (back to
+the settings before, the table kept) and **Keep** (the note goes away) until one is
 pressed or another table comes in.
 """
 

@@ -180,6 +180,7 @@ def data_table() -> None:
         mime="text/csv",
         key="download_csv",
     )
+    setup.setup_note()  # under the uploader: what was chosen for the table just brought
 
 
 def _table_csv(table: pd.DataFrame) -> bytes:
