@@ -27,6 +27,17 @@ def _steps(n: int) -> tuple[int, int]:
     return n + 1, n + max(3, math.ceil(0.4 * n))
 
 
+def grid_height(k: int, n: int, columns: int = 8) -> int:
+    """The height in pixels :func:`image_grid` gives a grid of ``k`` n×n images."""
+    rows = max(1, math.ceil(k / max(1, min(columns, k or 1))))
+    return int(rows * _steps(n)[1] * TILE_PX) + 16
+
+
+def label_colour(correct: bool | None) -> str:
+    """A label's colour: blue when right, orange when wrong, ink when neither."""
+    return INK if correct is None else (BLUE if correct else ORANGE)
+
+
 def _tiles(images: np.ndarray, columns: int) -> tuple[np.ndarray, int, int]:
     """Images ``(k, n, n)`` laid out ``columns`` per row with gaps of NaN between them:
     the mosaic, and its grid's rows and columns."""
@@ -97,13 +108,13 @@ def image_grid(
             text=esc(label),
             showarrow=False,
             yanchor="top",
-            font=dict(size=SMALL_FONT, color=INK if ok is None else (BLUE if ok else ORANGE)),
+            font=dict(size=SMALL_FONT, color=label_colour(ok)),
         )
     fig.update_layout(
         template=TEMPLATE,
         font=dict(family=FONT_FAMILY, size=SMALL_FONT, color=INK),
         margin=dict(l=4, r=4, t=4, b=4),
-        height=height or int(rows * down * TILE_PX) + 16,
+        height=height or grid_height(k, n, columns),
         xaxis=dict(visible=False, constrain="domain", range=[-0.5, columns * across - 1.5]),
         yaxis=dict(visible=False, autorange="reversed", scaleanchor="x"),
         meta=dict(tiles=k, side=n, columns=columns),

@@ -30,15 +30,34 @@ def layout_of(ex, force: bool = False) -> ImageLayout | None:
     return image_layout(data.raw_inputs, force=force)
 
 
-def _pixels(ex, index: list, layout: ImageLayout) -> np.ndarray:
-    """The table's pixel values of the rows ``index``, in the user's units."""
-    raw = ex.table.loc[index, list(ex.data.raw_inputs)]
-    values = raw.apply(lambda c: np.asarray(c, dtype=object)).to_numpy()
-    numbers = np.array(
-        [[float(v) if v is not None and v == v else np.nan for v in row] for row in values],
-        dtype=np.float64,
-    ).reshape(len(index), -1)
-    return as_images(numbers, layout)
+def _pixels(ex, X: np.ndarray, layout: ImageLayout) -> np.ndarray:
+    """Rows of the network's inputs ``X`` as images in the user's units (pixels are raw
+    number columns: scaling them back gives the table's values)."""
+    return as_images(ex.data.scaler.inverse_X(X), layout)
+
+
+def image_labels(ex, X: np.ndarray, Y: np.ndarray, network=None) -> tuple[list, list | None]:
+    """Each image's label — the predicted class (and the true one when it is wrong), or
+    the predicted value of a regression — and whether it is right (None: no classes)."""
+    net = ex.network if network is None else network
+    out = net.forward(X)
+    if ex.task == "regression":
+        return [f"{v:.3g}" for v in ex.data.scaler.inverse_y(out)[:, 0]], None
+    pred, true = _classes_of(ex, Y, out)
+    correct = [p == t for p, t in zip(pred, true, strict=True)]
+    labels = [p if ok else f"{p} (is {t})" for p, t, ok in zip(pred, true, correct, strict=True)]
+    return labels, correct
+
+
+def shown_rows(ex, limit: int = MAX_TILES) -> tuple[list, np.ndarray, np.ndarray]:
+    """The rows a grid of test images shows: the first test rows (training rows when
+    there are none): their index labels, inputs and targets."""
+    data = ex.data
+    use_test = len(data.test_index) > 0
+    index = list(data.test_index if use_test else data.train_index)[:limit]
+    X = (data.X_test if use_test else data.X_train)[: len(index)]
+    Y = (data.y_test if use_test else data.y_train)[: len(index)]
+    return index, X, Y
 
 
 def _classes_of(ex, Y: np.ndarray, out: np.ndarray) -> tuple[list, list]:
@@ -66,25 +85,10 @@ def test_images_view(ex, limit: int = MAX_TILES, columns: int = 8) -> go.Figure 
     layout = layout_of(ex)
     if layout is None:
         return None
-    data = ex.data
-    use_test = len(data.test_index) > 0
-    index = list(data.test_index if use_test else data.train_index)[:limit]
-    X = (data.X_test if use_test else data.X_train)[: len(index)]
-    Y = (data.y_test if use_test else data.y_train)[: len(index)]
-    images = _pixels(ex, index, layout)
-    if ex.task == "regression":
-        labels, correct = (
-            [f"{v:.3g}" for v in data.scaler.inverse_y(ex.network.forward(X))[:, 0]],
-            None,
-        )
-    else:
-        pred, true = _classes_of(ex, Y, ex.network.forward(X))
-        correct = [p == t for p, t in zip(pred, true, strict=True)]
-        labels = [
-            p if ok else f"{p} (is {t})" for p, t, ok in zip(pred, true, correct, strict=True)
-        ]
+    index, X, Y = shown_rows(ex, limit)
+    labels, correct = image_labels(ex, X, Y)
     hover = [f"row {r}" for r in index]
-    return image_grid(images, labels, correct, columns=columns, hover=hover)
+    return image_grid(_pixels(ex, X, layout), labels, correct, columns=columns, hover=hover)
 
 
 def row_images_view(ex, index: list, columns: int = 8) -> go.Figure | None:
@@ -92,9 +96,12 @@ def row_images_view(ex, index: list, columns: int = 8) -> go.Figure | None:
     layout = layout_of(ex)
     if layout is None or not index:
         return None
-    images = _pixels(ex, list(index)[:MAX_TILES], layout)
+    index = list(index)[:MAX_TILES]
+    where = {r: k for k, r in enumerate(ex.data.index)}
+    X = ex.data.X_all()[[where[r] for r in index]]
+    images = _pixels(ex, X, layout)
     target = ex.data.targets[0]
-    labels = [f"{r}: {ex.table.loc[r, target]}" for r in list(index)[:MAX_TILES]]
+    labels = [f"{r}: {ex.table.loc[r, target]}" for r in index]
     return image_grid(images, labels, columns=columns)
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ... import charts
+from ...charts._style import esc
+from ...charts.images import grid_height, label_colour
 from ...charts.patch import figure_patch
 from ...network import Network
 from ..explorer import Explorer
@@ -284,6 +286,40 @@ class FigureLive(LiveSpec):
         return None if patch is None else [patch]
 
 
+class ImagesLive(LiveSpec):
+    """Test images labelled with the class the network predicts: the pictures are sent
+    once, each refresh only the labels (and their colours) of each state."""
+
+    key = "images_chart"
+
+    def __init__(self, ex: Explorer, *, side: int):
+        super().__init__(ex)
+        self.index, self.X, self.Y = images.shown_rows(ex, images.LIVE_TILES)
+        self.height = grid_height(len(self.index), side)
+
+    def signature(self) -> tuple:
+        return ("images", _data_signature(self.ex))
+
+    def figure(self):
+        return images.test_images_view(self.ex, limit=images.LIVE_TILES)
+
+    def frames(self, base, info, states):
+        shown = (base or {}).get("layout", {}).get("annotations")
+        if not shown or len(shown) != len(self.index):
+            return None
+        scratch = _Scratch(self.ex.network)
+        frames = []
+        for s in states:
+            labels, correct = images.image_labels(self.ex, self.X, self.Y, scratch.at(s))
+            marks = correct or [None] * len(labels)
+            notes = [
+                {**a, "text": esc(t), "font": {**a.get("font", {}), "color": label_colour(ok)}}
+                for a, t, ok in zip(shown, labels, marks, strict=True)
+            ]
+            frames.append({"layout": {"annotations": notes}})
+        return frames
+
+
 def live_specs(
     ex: Explorer,
     *,
@@ -307,18 +343,8 @@ def live_specs(
                 show_test=show_test,
             )
         )
-    elif images.layout_of(ex) is not None and ex.task != "regression":
-        # the pixels of small images: test images with their predicted class
-        fig = images.test_images_view(ex, limit=images.LIVE_TILES)
-        specs.append(
-            FigureLive(
-                ex,
-                "images_chart",
-                lambda: images.test_images_view(ex, limit=images.LIVE_TILES),
-                signature=("images", _data_signature(ex)),
-                height=int(fig.layout.height),
-            )
-        )
+    elif (layout := images.layout_of(ex)) is not None and ex.task != "regression":
+        specs.append(ImagesLive(ex, side=layout.side))  # test images, in place of the plane
     elif has_curve(ex):
         from . import curve_view
 
