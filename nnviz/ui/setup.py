@@ -75,7 +75,7 @@ def setup_note() -> None:
     if not text:
         return
     st.info(md_lines(text), icon=":material/auto_fix_high:")
-    c1, c2, _ = st.columns([1, 1, 6])
+    c1, c2, _ = st.columns([2, 2, 5])
     c1.button(
         "Undo",
         key="undo_setup",
