@@ -21,9 +21,29 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-METRIC = "[data-testid='stMetricValue']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# The Iteration on screen: the live numbers (data-nnviz-metric) or, in an app from
+# before them, the first st.metric — so that a baseline is measured the same way.
+NUMBERS = "[data-nnviz-metric], [data-testid='stMetricValue']"
+ITERATION_JS = (
+    "(() => { const m = document.querySelector(\"[data-nnviz-metric='iteration'] .value\")"
+    " || document.querySelector(\"[data-testid='stMetricValue']\");"
+    " return m ? m.innerText : null; })()"
+)
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
+
+
+def iteration(page) -> int:
+    """The Iteration on screen."""
+    return int(page.evaluate("() => " + ITERATION_JS).replace(",", ""))
+
+
+def wait_iteration_change(page, before: int, timeout: float) -> None:
+    page.wait_for_function(
+        "v => { const t = " + ITERATION_JS + "; return t && t.replace(/,/g, '') !== String(v); }",
+        arg=before,
+        timeout=timeout,
+    )
 
 
 def free_port() -> int:
@@ -32,10 +52,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def python_for(app: Path) -> str:
+    """The Python that runs ``app``: its checkout's own .venv if it has one (another
+    checkout measured as a baseline runs its own nnviz and its own asset files), else
+    this one."""
+    own = app.resolve().parent / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else sys.executable
+
+
 def streamlit_command(app: Path, port: int, *extra: str) -> list[str]:
     """``streamlit run app`` on 127.0.0.1:port, headless, no file watcher."""
     return [
-        sys.executable,
+        python_for(app),
         "-m",
         "streamlit",
         "run",

@@ -14,6 +14,10 @@ Notes on AppTest (Streamlit 1.67):
   ``at.exception`` too; the ``app_config`` fixture switches details on.
 * Download buttons only carry a media URL; ``downloads`` records the bytes that
   Streamlit stores behind each URL.
+* The live numbers (Iteration, losses, score) are one ``st.components.v2`` element
+  (``at.get("bidi_component")``, key ``live_metrics``) whose data is a JSON message
+  with a row of texts per frame: ``live_numbers`` reads its last frame, and ``metric``
+  looks there as well as in ``at.metric``.
 * Plotly charts are ``UnknownElement``s (``at.get("plotly_chart")``): the element id
   ends with ``-<key>`` and ``proto.spec`` is the figure's JSON, where NumPy arrays are
   typed arrays (``{"dtype", "bdata", "shape"}``): ``figure`` and ``array`` decode them.
@@ -64,9 +68,22 @@ def click(at: AppTest, key: str) -> AppTest:
     return ok(at.button(key=key).click().run())
 
 
+def live_numbers(at: AppTest) -> dict[str, str]:
+    """The live numbers the page shows once their frames have played: label → text."""
+    for el in at.get("bidi_component"):
+        if el.key == "live_metrics":
+            message = json.loads(el.proto.bytes)
+            return {m["label"]: v for m, v in zip(message["metrics"], message["values"][-1])}
+    return {}
+
+
 def metric(at: AppTest, label: str) -> str:
+    """The text shown for ``label``: a live number or an ``st.metric``."""
     found = [m.value for m in at.metric if shown_text(m.label) == label]
-    assert found, (label, [shown_text(m.label) for m in at.metric])
+    numbers = live_numbers(at)
+    if label in numbers:
+        found.insert(0, numbers[label])
+    assert found, (label, [*numbers, *(shown_text(m.label) for m in at.metric)])
     return found[0]
 
 

@@ -47,9 +47,7 @@ def features(at) -> tuple:
 
 def accuracy(at) -> float:
     """The train accuracy the page shows (its first percentage), as a fraction."""
-    shown = [m.value for m in at.metric if "acc" in shown_text(m.label).lower()]
-    assert shown, [shown_text(m.label) for m in at.metric]
-    return float(re.search(r"(\d+)%", shown[0]).group(1)) / 100
+    return float(re.search(r"(\d+)%", metric(at, "Train acc.")).group(1)) / 100
 
 
 # ---------------------------------------------------------------------------- the lesson

@@ -92,8 +92,7 @@ def test_regression_scores_in_the_tables_units_and_predicted_against_actual(at):
     assert len(array(trace_named(fig, "test")["x"])) == len(d.X_test)
     # the RMSE above the tabs (3 significant digits) is the same number
     rmse = metrics.rmse(d.y_train, ex.network.forward(d.X_train), inverse=inv)
-    (above,) = [m.value for m in at.metric if shown_text(m.label).startswith("RMSE train")]
-    assert float(above) == pytest.approx(rmse, rel=5e-3)
+    assert float(metric(at, "RMSE train")) == pytest.approx(rmse, rel=5e-3)
 
 
 def test_exam_scores_have_no_test_rows_and_the_tab_says_so(at):

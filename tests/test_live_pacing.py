@@ -1,142 +1,87 @@
-"""How the live view shares one server process between its playing sessions: the
-refresh interval and training budget per session, and the hold that paces a refresh
-without delaying a click (nnviz.ui.live)."""
+"""How the live view paces a playing session (nnviz.ui.pace): the frames of a chunk,
+the steps each frame trains, the share of a process's time the playing sessions train
+in, and which frames each live chart draws."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import gc
 
 import pytest
-from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
 
-from nnviz.ui import live
-
-
-def test_one_session_refreshes_every_tick_with_the_whole_budget():
-    assert live.interval(1) == live.TICK
-    assert live.fair_budget(1) == live.BUDGET
+from nnviz.ui import pace
 
 
-@pytest.mark.parametrize("n", [1, 2, 5, 6, 7, 10, 20, 45, 100, 500])
-def test_a_process_refreshes_and_trains_a_bounded_amount_however_many_play(n):
-    per_second = n / live.interval(n)  # refreshes of all n sessions together
-    assert per_second <= max(live.REFRESHES_PER_S, 1 / live.TICK) + 1e-9
-    if n <= live.REFRESHES_PER_S * live.TICK:  # few sessions: every one at full rate
-        assert live.interval(n) == live.TICK
-    training = per_second * live.fair_budget(n)  # seconds of training per second
-    assert training <= live.SHARE + 1e-9
-    assert live.fair_budget(n) > 0
+def test_a_chunk_is_five_frames_while_the_server_keeps_up():
+    assert pace.chunk_frames(0, 1) == pace.CHUNK_FRAMES
+    assert pytest.approx(1 / 6) == pace.CHUNK_FRAMES * pace.FRAME_S
 
 
-def test_the_interval_grows_with_the_sessions_past_the_process_rate():
-    n = 2 * live.REFRESHES_PER_S
-    assert live.interval(n) == pytest.approx(2.0)
-    assert live.interval(2 * n) == pytest.approx(2 * live.interval(n))
+def test_a_slow_answer_gets_a_larger_chunk_up_to_a_second_of_its_own():
+    """The browser asks for enough frames to play while it waits for the next chunk."""
+    assert pace.chunk_frames(12, 1) == 12
+    assert pace.chunk_frames(3, 1) == pace.CHUNK_FRAMES
+    assert pace.chunk_frames(500, 1) == pace.MAX_FRAMES
+    assert pace.chunk_frames(-4, 1) == pace.CHUNK_FRAMES
 
 
-@pytest.fixture
-def requests(monkeypatch):
-    """This run's pending requests, as Streamlit's script runner holds them."""
-    reqs = ScriptRequests()
-    monkeypatch.setattr(live, "get_script_run_ctx", lambda: SimpleNamespace(script_requests=reqs))
-    return reqs
+@pytest.mark.parametrize("n", [1, 2, 5, 7, 8, 10, 20, 30, 45, 100, 500])
+def test_a_process_trains_and_answers_a_bounded_amount_however_many_play(n):
+    frames = pace.chunk_frames(0, n)
+    seconds = frames * pace.FRAME_S  # of play: at least this long until the next request
+    chunks_per_s = n / seconds  # of all n sessions together, at most
+    assert chunks_per_s <= max(pace.REFRESHES_PER_S, 1 / pace.interval(1)) + 1e-9
+    if n <= pace.REFRESHES_PER_S * pace.interval(1):  # few sessions: every one at full rate
+        assert frames == pace.CHUNK_FRAMES
+    training = chunks_per_s * pace.budget(frames, n)  # seconds of training per second
+    assert training <= pace.SHARE + 1e-9
+    assert pace.budget(frames, 1) == pytest.approx(frames * pace.FRAME_S / 3)
 
 
-def test_a_waiting_click_is_seen_and_a_timed_refresh_is_not(requests):
-    assert not live._click_waiting()
-    requests.request_rerun(RerunData(fragment_id="live"))  # the fragment's own timer
-    assert not live._click_waiting()
-    requests.request_rerun(RerunData())  # a button: the whole page
-    assert live._click_waiting()
+def test_the_steps_of_a_chunk_are_the_play_speed_spread_over_its_frames():
+    assert pace.frame_steps(100, 5) == [20] * 5
+    assert sum(pace.frame_steps(100, 10)) == 200  # a longer chunk trains as long
+    assert pace.frame_steps(1, 5) == [0, 0, 0, 0, 1]
+    assert pace.frame_steps(7, 5) == [1, 1, 2, 1, 2]
+    assert sum(pace.frame_steps(5000, 30)) == 30_000
 
 
-def test_a_closing_session_ends_the_hold(requests):
-    requests.request_stop()  # the browser went away
-    assert live._click_waiting()
+def test_a_chart_draws_once_per_cadence_across_chunks():
+    p = pace.Pace()
+    seen = []
+    for _ in range(6):
+        number, first = p.next_chunk(5)
+        seen += [first + i for i in p.due_frames("plane", 0.45, first, 5)]
+    assert seen == list(range(0, 30, 14))  # every 14 frames (0.45 s), wherever chunks split
+    q = pace.Pace()
+    _, first = q.next_chunk(5)
+    assert q.due_frames("numbers", 0, first, 5) == [0, 1, 2, 3, 4]
+    assert q.due_frames("diagram", 0.1, first, 5) == [0, 3]
 
 
-class Clock:
-    """perf_counter and sleep on a fake clock; ``at`` calls a function at a time."""
-
-    def __init__(self, monkeypatch, at: float = float("inf"), then=None):
-        self.now, self.slept, self.at, self.then = 0.0, [], at, then
-        monkeypatch.setattr(live.time, "perf_counter", lambda: self.now)
-        monkeypatch.setattr(live.time, "sleep", self.sleep)
-
-    def sleep(self, s: float) -> None:
-        self.slept.append(s)
-        self.now += s
-        if self.now >= self.at and self.then:
-            self.then()
-            self.then = None
+def test_chunks_are_numbered_and_count_the_frames_played():
+    p = pace.Pace()
+    assert p.next_chunk(5) == (1, 0)
+    assert p.next_chunk(12) == (2, 5)
+    assert p.next_chunk(1) == (3, 17)
+    assert pace.Pace().sid != p.sid
 
 
-def test_a_held_refresh_lasts_its_interval_in_short_sleeps(monkeypatch, requests):
-    n = 2 * live.REFRESHES_PER_S  # an interval of 2 s
-    clock = Clock(monkeypatch)
-    live.hold(0.0, n)
-    assert clock.now == pytest.approx(live.interval(n))
-    assert max(clock.slept) <= live.HOLD_SLICE
+def test_the_players_are_the_sessions_that_trained_lately():
+    players = pace.Players()
+    a, b, c = pace.Pace(), pace.Pace(), pace.Pace()
+    assert players.playing(a, now=100.0) == 1
+    assert players.playing(b, now=100.1) == 2
+    assert players.playing(c, now=100.2) == 3
+    players.paused(b)
+    assert players.playing(a, now=100.3) == 2
+    # c has not trained for longer than STALE_AFTER: it no longer counts
+    assert players.playing(a, now=100.3 + pace.STALE_AFTER + 0.5) == 1
 
 
-def test_a_click_ends_the_hold_at_once(monkeypatch, requests):
-    n = 2 * live.REFRESHES_PER_S
-    clock = Clock(monkeypatch, at=0.3, then=lambda: requests.request_rerun(RerunData()))
-    live.hold(0.0, n)
-    assert 0.3 <= clock.now <= 0.3 + live.HOLD_SLICE + 1e-9
-
-
-def test_few_sessions_are_not_held(monkeypatch, requests):
-    clock = Clock(monkeypatch)
-    live.hold(0.0, 1)
-    assert clock.slept == []
-
-
-# ------------------------------------------------------------ one click, one action
-class Ctx:
-    """A script run: a live refresh (a fragment run) or a run of the whole page."""
-
-    def __init__(self):
-        self.fragment_ids_this_run = None
-
-
-@pytest.fixture
-def run_ctx(monkeypatch):
-    from nnviz.ui import controls
-
-    ctx = Ctx()
-    monkeypatch.setattr(controls, "SS", {})
-    monkeypatch.setattr(controls, "get_script_run_ctx", lambda: ctx)
-    clock = [100.0]
-    monkeypatch.setattr(controls.time, "monotonic", lambda: clock[0])
-    return controls, ctx, clock
-
-
-def test_a_click_delivered_in_a_refresh_and_again_in_its_own_run_acts_once(run_ctx):
-    controls, ctx, clock = run_ctx
-    calls = []
-    pause = controls.once_per_click("play")(calls.append)
-    ctx.fragment_ids_this_run = ["live"]  # the timer's refresh carried the click
-    pause(False)
-    ctx.fragment_ids_this_run = None  # then the click's own run, the button drawn anew
-    clock[0] += 0.01
-    pause(True)
-    assert calls == [False]
-
-
-def test_clicks_in_runs_of_the_page_all_act(run_ctx):
-    controls, ctx, clock = run_ctx
-    calls = []
-    play = controls.once_per_click("play")(calls.append)
-    step = controls.once_per_click("step")(calls.append)
-    for value in (True, False, True):  # quick clicks, each in its own run
-        play(value)
-        clock[0] += 0.05
-    ctx.fragment_ids_this_run = ["live"]
-    play(False)  # delivered in a refresh …
-    clock[0] += 0.01
-    step(1)  # … and another button right after: a click of its own
-    clock[0] += controls.REPEAT_WINDOW
-    ctx.fragment_ids_this_run = None
-    play(True)  # past the window: a new click
-    assert calls == [True, False, True, False, 1, True]
+def test_a_closed_session_drops_out_by_itself():
+    players = pace.Players()
+    keep = pace.Pace()
+    players.playing(keep, now=1.0)
+    players.playing(pace.Pace(), now=1.0)  # no one holds this one: its session is gone
+    gc.collect()
+    assert len(players) == 1

@@ -1,51 +1,34 @@
-"""The control bar: Step, Step ×N, Play/Pause, Reset, New seed.
+"""The control bar: Step, Step ×N, Play/Pause, Reset, New seed — and keys for a presenter.
 
 Buttons act through on_click callbacks, which run before the script: the page then
 draws the state after the click. Play only sets a flag; the live fragment trains.
+Play/Pause is a state, not a toggle: the button's callback sets the state its label
+offered (a "pause" delivered twice pauses), and every click acts.
+
+Keys (``assets/presenter_keys.js``), when no text field has the focus: Space plays or
+pauses, → and Page Down step (a presenter remote's "next"), ← and Page Up step back
+through the replay, R resets; listed in the popover beside the controls.
 """
 
 from __future__ import annotations
 
-import functools
-import time
-
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import replay, state
+from . import livechart, replay, state
 
 SS = st.session_state
 STEP_COUNTS = (10, 100, 1000)
-REPEAT_WINDOW = 0.5  # seconds: a click's second delivery comes this soon after its first
-LAST_CLICK = "_last_control_click"  # (button key, when, whether in a live refresh)
+KEYS = "presenter_keys"  # the keys' element key
+KEY_HELP = """
+| Key | |
+| --- | --- |
+| Space | Play / Pause |
+| → or Page Down | Step |
+| ← or Page Up | Step back through the replay |
+| R | Reset |
 
-
-def once_per_click(key: str):
-    """A control button's callback, run once per click.
-
-    While the live view refreshes on a timer, one click can reach the server twice:
-    first in the timer's refresh of the live fragment (a fragment run), then in the
-    click's own run of the page. Between the two the button may be drawn again with
-    the opposite action (Pause → Play), so the second call would undo the first; a
-    call of the same button's callback within REPEAT_WINDOW of one made in a live
-    refresh is that second delivery, and does nothing.
-    """
-
-    def wrap(fn):
-        @functools.wraps(fn)
-        def callback(*args):
-            ctx = get_script_run_ctx()
-            in_refresh = bool(ctx and ctx.fragment_ids_this_run)
-            now = time.monotonic()
-            last = SS.get(LAST_CLICK)
-            SS[LAST_CLICK] = (key, now, in_refresh)
-            if last is not None and last[0] == key and last[2] and now - last[1] < REPEAT_WINDOW:
-                return None
-            return fn(*args)
-
-        return callback
-
-    return wrap
+When no text field has the focus.
+"""
 
 
 def _train(n: int) -> None:
@@ -54,19 +37,16 @@ def _train(n: int) -> None:
     state.explorer().step(n)
 
 
-@once_per_click("step")
 def _step(n: int) -> None:
     _train(n)
 
 
-@once_per_click("step_n")
 def _step_n() -> None:
     _train(int(SS.get("step_n_count", 100)))
 
 
-@once_per_click("play")
 def _set_playing(playing: bool) -> None:
-    """Play/Pause's callback. It sets, not toggles, and runs once per click."""
+    """Play/Pause's callback: it sets the state the button offered, never toggles."""
     if playing:
         state.explorer().clear_divergence()
         state.start_playing()
@@ -74,14 +54,12 @@ def _set_playing(playing: bool) -> None:
         state.stop_playing()
 
 
-@once_per_click("reset")
 def _reset() -> None:
     state.stop_playing()
     state.explorer().reset()
     state.note(state.explorer().notes[-1])
 
 
-@once_per_click("new_seed")
 def _new_seed() -> None:
     state.stop_playing()
     seed = state.explorer().new_seed()
@@ -89,18 +67,59 @@ def _new_seed() -> None:
     state.note(f"New initial weights from seed {seed}.")
 
 
+def step_back() -> None:
+    """One recorded snapshot back: into the replay from the live run (the snapshot
+    before the one it is at), or the snapshot before the one replayed."""
+    ex = state.explorer()
+    its = ex.trainer.history.snapshot_iterations
+    if len(its) < 2:
+        return
+    if state.replaying():
+        index = int(SS[state.REPLAY_INDEX]) - 1
+    else:
+        index = len(its) - 2 if int(its[-1]) == ex.trainer.iteration else len(its) - 1
+    state.replay_at(max(index, 0))
+
+
+ACTIONS = {
+    "play": lambda: _set_playing(not state.playing()),
+    "step": lambda: _train(1),
+    "back": step_back,
+    "reset": _reset,
+}
+
+
+def _key_pressed() -> None:
+    key = (SS.get(KEYS) or {}).get("key") or {}
+    action = ACTIONS.get(key.get("action") if isinstance(key, dict) else None)
+    if action is not None:
+        action()
+
+
+def keys_help() -> None:
+    """The keys, in a popover beside the controls, and the element that listens for
+    them (hidden: it draws nothing)."""
+    with st.popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
+        st.markdown(KEY_HELP)
+    mount = livechart.component("presenter_keys", "presenter_keys.js")
+    if mount is not None:
+        mount(key=KEYS, data={"on": True}, on_key_change=_key_pressed)
+
+
 def control_bar() -> None:
     """One row: Step, Step ×N, Play/Pause, Reset, New seed and Replay — or, while a
     snapshot is replayed, Step and Play beside the replay slider and its buttons."""
     playing = state.playing()
     if state.replaying():
-        cols = st.columns([0.8, 1.1, 5.5], vertical_alignment="bottom")
+        cols = st.columns([0.8, 1.1, 5.5, 0.45], vertical_alignment="bottom")
         _step_button(cols[0])
         _play_button(cols[1], playing)
         with cols[2]:
             replay.replay_row()
+        with cols[3]:
+            keys_help()
         return
-    cols = st.columns([0.8, 1.05, 0.85, 1.1, 0.9, 1.05, 1.0])
+    cols = st.columns([0.8, 1.05, 0.85, 1.1, 0.9, 1.05, 1.0, 0.45])
     _step_button(cols[0])
     cols[1].button(
         "Step ×N",
@@ -135,6 +154,8 @@ def control_bar() -> None:
     )
     with cols[6]:
         replay.replay_button()
+    with cols[7]:
+        keys_help()
 
 
 def _step_button(col) -> None:

@@ -1,43 +1,40 @@
-"""The live part of the page: metrics, loss curve, network diagram and output plane.
+"""The live part of the page: the numbers, loss curve, network diagram and output plane.
 
-It is one ``st.fragment``. While playing it reruns itself every ``TICK`` seconds and
-trains one time-budgeted chunk first, in ``SLICES`` slices: the state after each slice
-becomes a frame, and the browser plays the frames out until the next refresh, so the
-charts move more often than the server refreshes. Paused, it is drawn once per page
-run. The buttons live outside it, so a click waits at most for one short refresh.
+It is one ``st.fragment``, and the browser drives its clock. While playing, each run
+of the fragment trains one *chunk* — a few steps per frame, the state after each kept
+— and sends it: the numbers and every chart's frames, which the browser plays out at
+the frame rate. When they are about to run out the browser asks for the next chunk
+(the numbers' trigger "next"), which reruns the fragment: one request in flight per
+page, so a slow server gives fewer, larger chunks and never a queue. No timer runs on
+the server and nothing waits there (``nnviz.ui.pace`` has the arithmetic and the fair
+share of a process's time). Paused, the fragment draws once per page run.
+
+The buttons live outside it, so a click waits at most for one short run. Play/Pause,
+Step and Reset act in their callbacks, before the page is drawn.
 
 The charts are live charts (``nnviz.ui.livechart``): one Plotly div each, updated in
-place with patches, never re-created while the page lives.
+place with patches, never re-created while the page lives; each chart's spec
+(``nnviz.app.views.live``) says where it goes, how often it moves and what a click on
+it does.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
+from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 
 from ..app.views import live as lv
-from . import edge_editor, livechart, state
+from . import edge_editor, livechart, pace, state
 from .text import md
 
 SS = st.session_state
-TICK = 0.15  # seconds between refreshes while playing
-BUDGET = 0.05  # seconds of training per refresh, at most
-SHARE = 0.4  # of a process's time, the share its playing sessions may train in together
-SLICES = 2  # states per refresh, played out in the browser between refreshes
-THUMBS_EVERY = 4  # the neuron maps refresh every this many refreshes while playing
-PLANE_EVERY = 3  # the output plane likewise
-LOSS_EVERY = 2  # and the loss curve
-REFRESHES_PER_S = 45  # of all the playing sessions of one server process together
-HOLD_SLICE = 0.02  # seconds: how often a held refresh looks for a waiting click
-STALE_AFTER = 1.0  # seconds without a refresh (or 3 intervals) after which a session
-# no longer counts as playing
 LOSS_AXES = {"auto": None, "linear": False, "log": True}
-OPEN_REFRESH = "_refresh_open"  # set while a refresh runs
+OPEN_RUN = "_live_run_open"  # set while a run of the live view draws
+PACE = "_live_pace"
+NUMBERS = "live_metrics"  # the numbers' element key
 
 
 def short(v) -> str:
@@ -53,165 +50,137 @@ def short(v) -> str:
     return f"{v:.3g}"
 
 
-def _edges(ex) -> int:
-    sizes = ex.network.layer_sizes
-    return sum(a * b for a, b in zip(sizes, sizes[1:]))
-
-
-def slices_for(ex) -> int:
-    """States per refresh: fewer for a large diagram (each state is a frame of every
-    edge), so a refresh stays a few kB and the browser keeps up."""
-    edges = _edges(ex)
-    return SLICES if edges <= 120 else 2 if edges <= 300 else 1
-
-
-def diagram_every(ex) -> int:
-    """A large diagram (hundreds of edges, each drawn and hoverable: about 35 ms a
-    draw in headless Chromium here) is redrawn every third refresh while playing, so
-    the page's main thread keeps half its time for the rest (benchmarks/bench_app.py)."""
-    return 1 if _edges(ex) <= 300 else 3
-
-
-_PLAYING: dict[str, float] = {}  # session id → when it last trained (this process)
-_PLAYING_LOCK = threading.Lock()
-
-
-def playing_sessions() -> int:
-    """How many sessions of this server process are playing now (this one counted)."""
-    ctx = get_script_run_ctx()
-    now = time.monotonic()
-    with _PLAYING_LOCK:
-        if ctx is not None:
-            _PLAYING[ctx.session_id] = now
-        stale = max(STALE_AFTER, 3 * interval(len(_PLAYING)))
-        for sid in [s for s, t in _PLAYING.items() if now - t > stale]:
-            del _PLAYING[sid]
-        return max(len(_PLAYING), 1)
-
-
-def fair_budget(n: int) -> float:
-    """Seconds of training this refresh may take: BUDGET, or less when ``n`` sessions
-    of this server process play (they share one interpreter): all their training
-    together takes at most SHARE of the process's time, so a room of playing sessions
-    leaves time for drawing and for everyone's clicks."""
-    return min(BUDGET, SHARE * interval(n) / n)
-
-
-def interval(n: int) -> float:
-    """Seconds between a playing session's refreshes, when ``n`` sessions of this
-    process play: TICK, or longer once they would together ask for more than
-    REFRESHES_PER_S. Past that the server cannot send a refresh before the session's
-    next one starts, and Streamlit drops what was not sent: every page froze at once
-    (benchmarks/bench_serve.py, 20 playing on one process) instead of slowing down."""
-    return max(TICK, n / REFRESHES_PER_S)
-
-
-def _click_waiting() -> bool:
-    """A click (a rerun of the whole page) is waiting for this run to end, or the
-    session is closing. Reads Streamlit's pending request; False if that cannot be read."""
-    requests = getattr(get_script_run_ctx(), "script_requests", None)
-    pending = getattr(requests, "_rerun_data", None)
-    kind = getattr(requests, "_state", None)
-    if kind == ScriptRequestType.STOP:
-        return True
-    return (
-        kind == ScriptRequestType.RERUN
-        and pending is not None
-        and not pending.fragment_id_queue
-        and not pending.fragment_id
-    )
-
-
-def hold(started: float, n: int) -> None:
-    """Keep this refresh open until ``interval(n)`` has passed since it started, when
-    that is longer than TICK (the browser's timer): the session's next refresh waits
-    meanwhile and the server sends this one. A click ends the wait at once."""
-    span = interval(n)
-    if span <= TICK:
-        return
-    until = started + span
-    while (left := until - time.perf_counter()) > 0 and not _click_waiting():
-        time.sleep(min(left, HOLD_SLICE))
-
-
-def tick() -> list[lv.State]:
-    """Train one chunk if playing, in slices; the states to show (the last is now).
-
-    Play stops at the chosen iteration or loss, or on divergence (with a note).
-    """
-    ex = state.explorer()
-    if not state.playing() or state.replaying():
-        return [lv.state_of(state.view())]
-    speed = int(SS.get("speed", 100))
-    slices = max(1, min(SLICES, speed, slices_for(ex)))
-    budget = fair_budget(playing_sessions())
-    states = []
-    done = 0
-    for k in range(slices):
-        steps = (speed * (k + 1)) // slices - done
-        result = ex.train_chunk(
-            steps,
-            budget / slices,
-            int(SS.get("stop_at") or 0),
-            float(SS.get("target_loss") or 0.0),
-            float(SS.get("target_accuracy") or 0.0) / 100,
-        )
-        done += result.steps
-        if result.steps or not states:
-            states.append(lv.state_of(ex))
-        if result.stopped:
-            state.stop_playing()
-            if not ex.divergence:  # a divergence is shown once, as the banner
-                state.note(result.stopped, "success")
-            break
-    return states
-
-
 def percent(v) -> str:
     return "—" if v is None or math.isnan(v) else f"{v:.0%}"
 
 
-def metrics_row() -> None:
-    """Six metrics on one line, each short enough for its share of 1280 px. One
-    horizontal container (not six columns): fewer blocks for the browser to redraw."""
-    ex = state.view()
-    m = ex.metrics()
-    if m.kind == "accuracy":
+def session_pace() -> pace.Pace:
+    return SS.setdefault(PACE, pace.Pace())
+
+
+# ------------------------------------------------------------------------ the numbers
+def metrics_of(ex) -> list[livechart.Metric]:
+    """The live numbers' labels and help: Iteration, the losses, the score (accuracy
+    or RMSE in the table's units) and steps per second."""
+    loss = ex.trainer.loss_name
+    if ex.task == "regression":
+        unit = ex.data.targets[0]
         scores = [
-            ("Train acc.", percent(m.train_score), "Share of training rows classified right."),
-            ("Test acc.", percent(m.test_score), "Share of test rows classified right."),
-        ]
-    else:
-        unit = md(ex.data.targets[0])
-        scores = [
-            (
+            livechart.Metric(
+                "train_score",
                 "RMSE train",
-                short(m.train_score),
                 f"Root mean squared error of {unit} on the training rows, in the table's units.",
             ),
-            ("RMSE test", short(m.test_score), f"The same for the test rows ({unit})."),
+            livechart.Metric("test_score", "RMSE test", f"The same for the test rows ({unit})."),
         ]
-    sps = math.nan if state.replaying() else ex.steps_per_second
-    shown = [
-        ("Iteration", f"{m.iteration:,}", None),
-        (
-            "Train loss",
-            short(m.train_loss),
-            f"{ex.trainer.loss_name} on the training rows, at the weights shown.",
+    else:
+        scores = [
+            livechart.Metric(
+                "train_score", "Train acc.", "Share of training rows classified right."
+            ),
+            livechart.Metric("test_score", "Test acc.", "Share of test rows classified right."),
+        ]
+    return [
+        livechart.Metric("iteration", "Iteration", "Training steps taken."),
+        livechart.Metric(
+            "train_loss", "Train loss", f"{loss} on the training rows, at the weights shown."
         ),
-        ("Test loss", short(m.test_loss), "The same loss on the test rows."),
+        livechart.Metric("test_loss", "Test loss", "The same loss on the test rows."),
         *scores,
-        (
+        livechart.Metric(
+            "steps_per_s",
             "Steps / s",
-            "—" if math.isnan(sps) else f"{sps:,.0f}",
             "Steps per second of the last Step ×N or live chunk (computing only).",
         ),
     ]
-    row = st.container(horizontal=True, gap="small")
-    for label, value, help_text in shown:
-        row.metric(label, value, help=help_text, width="stretch")
 
 
+def values_of(ex, *, replaying: bool = False) -> list[str]:
+    """The live numbers of ``ex`` now, as shown (in the order of ``metrics_of``)."""
+    m = ex.metrics()
+    score = percent if m.kind == "accuracy" else short
+    sps = math.nan if replaying else ex.steps_per_second
+    return [
+        f"{m.iteration:,}",
+        short(m.train_loss),
+        short(m.test_loss),
+        score(m.train_score),
+        score(m.test_score),
+        "—" if math.isnan(sps) else f"{sps:,.0f}",
+    ]
+
+
+# ------------------------------------------------------------------------ a chunk
+@dataclass
+class Chunk:
+    """What one run of the live view shows: a state and its numbers per frame."""
+
+    states: list[lv.State]
+    values: list[list[str]]
+
+    @property
+    def frames(self) -> int:
+        return len(self.states)
+
+
+def still() -> Chunk:
+    """One frame: the view as it is (paused, replaying, or a run cut short)."""
+    ex = state.view()
+    return Chunk([lv.state_of(ex)], [values_of(ex, replaying=state.replaying())])
+
+
+def asked(key: str = NUMBERS) -> None:
+    """The browser asks for the next chunk: how many frames would cover its wait."""
+    value = (SS.get(key) or {}).get("next") or {}
+    try:
+        session_pace().asked = int(value.get("frames") or 0)
+    except (TypeError, ValueError, AttributeError):
+        session_pace().asked = 0
+
+
+def tick() -> Chunk:
+    """Train one chunk if playing, a few steps per frame; its states and numbers.
+
+    Play stops at the chosen iteration or loss, or on divergence (with a note).
+    """
+    p = session_pace()
+    if not state.playing() or state.replaying():
+        pace.PLAYERS.paused(p)
+        return still()
+    ex = state.explorer()
+    n = pace.PLAYERS.playing(p)
+    frames = pace.chunk_frames(p.asked, n)
+    steps = pace.frame_steps(int(SS.get("speed", 100)), frames)
+    budget = pace.budget(frames, n)
+    t0 = time.perf_counter()
+    chunk = Chunk([], [])
+    for k, count in enumerate(steps):
+        result = None
+        if count:
+            left = budget - (time.perf_counter() - t0)
+            result = ex.train_chunk(
+                count,
+                max(left, 0.0) / (frames - k),
+                int(SS.get("stop_at") or 0),
+                float(SS.get("target_loss") or 0.0),
+                float(SS.get("target_accuracy") or 0.0) / 100,
+            )
+        if chunk.states and not (result and result.steps):
+            chunk.states.append(chunk.states[-1])  # nothing trained: the same state again
+            chunk.values.append(chunk.values[-1])
+        else:
+            chunk.states.append(lv.state_of(ex))
+            chunk.values.append(values_of(ex))
+        if result and result.stopped:
+            state.stop_playing()
+            pace.PLAYERS.paused(p)
+            if not ex.divergence:  # a divergence is shown once, as the banner
+                state.note(result.stopped, "success")
+            break
+    return chunk
+
+
+# ------------------------------------------------------------------------ the charts
 NEURON = "plane_neuron"  # a neuron shown large in the plane (its name), or absent
 SHOW_TEST = "show_test"
 
@@ -229,9 +198,11 @@ def show_neuron(point: dict) -> None:
         SS[NEURON] = names[neuron]
 
 
-def neuron_traces() -> tuple:
-    """The neuron maps' trace names: one heatmap per layer."""
-    return tuple(f"layer {k}" for k in range(1, state.view().network.n_layers + 1))
+#: what a click on a live chart does, by the name its spec gives (``LiveSpec.click``)
+CLICKS = {
+    "edit_weight": edge_editor.on_edge_click,
+    "show_neuron": show_neuron,
+}
 
 
 def plane_options() -> None:
@@ -259,103 +230,43 @@ def plane_options() -> None:
     )
 
 
-def _clicks(key: str) -> dict:
-    """What a click on a live chart does: an edge opens its weight's editor, a neuron's
-    map is shown large in the plane."""
-    if key == "diagram_chart":
-        return {"on_click": edge_editor.on_edge_click, "clickable": ("edges",)}
-    if key == "thumbs_chart":  # small maps: no toolbar over their titles
-        return {
-            "on_click": show_neuron,
-            "clickable": neuron_traces(),
-            "config": {"displayModeBar": False},
-        }
-    return {}
-
-
-def _draw(spec: lv.LiveSpec, states: list[lv.State], span_ms: float, *, refresh: bool = True):
-    """One live chart: patches for these states, or the whole figure when needed."""
-    sent = livechart.sent(spec.key)
-    frames = None
-    if sent is not None and sent.signature == spec.signature():
-        if not refresh and sent.payload is not None:
-            livechart.resend(spec.key, spec.height)
-            return
-        frames = spec.frames(sent.base, sent.info, states)
-    livechart.live_chart(
-        spec.key,
-        signature=spec.signature(),
-        figure=spec.figure,
-        info=spec.base_info,
-        frames=frames or (),
-        span_ms=span_ms,
-        height=spec.height,
-        **_clicks(spec.key),
-    )
-
-
-#: where each live chart goes: (row, column) of a 2 × 2 grid — the output and the
-#: network side by side on top (above a projector's fold), loss and neuron maps below
-PLACES = {
-    "plane_chart": (0, 0),
-    "curve_chart": (0, 0),
-    "fit_chart": (0, 0),
-    "live_heatmaps_chart": (0, 0),
-    "images_chart": (0, 0),
-    "diagram_chart": (0, 1),
-    "loss_chart": (1, 0),
-    "thumbs_chart": (1, 1),
-}
-
-
-def charts_area(states: list[lv.State], span_ms: float) -> None:
-    ex = state.view()
-    playing = state.playing()
-    specs = lv.live_specs(
-        ex,
+def specs() -> list[lv.LiveSpec]:
+    return lv.live_specs(
+        state.view(),
         log_y=LOSS_AXES[SS.get(state.LOSS_AXIS) or "auto"],
         replay=state.replaying(),
         row=SS.get(state.DIAGRAM_ROW, 0),
-        playing=playing,
+        playing=state.playing(),
         discretize=bool(SS.get(state.DISCRETIZE)),
         neuron=SS.get(NEURON),
         show_test=SS.get(SHOW_TEST, True),
     )
-    # two columns of two charts (the top pair as tall as each other, so rows line up):
-    # three blocks for the browser to redraw at each refresh, not six
+
+
+def charts_area(chunk: Chunk, timing: livechart.Timing, first: int) -> None:
+    """Every live chart in its place of a 2 × 2 grid: two columns of two charts (three
+    blocks for the browser to redraw, not six), each with the frames it is due at."""
+    p = session_pace()
     column = st.columns([1.25, 1], gap="small")
-    count = SS.get("_refreshes", 0) + 1
-    SS._refreshes = count
-    for spec in sorted(specs, key=lambda sp: PLACES[sp.key]):
-        _, c = PLACES[spec.key]
-        with column[c]:
-            if isinstance(spec, lv.ThumbnailsLive):
-                refresh = not playing or count % THUMBS_EVERY == 0
-                _draw(spec, states[-1:], 0, refresh=refresh)
-                st.caption(
-                    f"Each neuron's output over ({md(ex.data.raw_inputs[0])}, "
-                    f"{md(ex.data.raw_inputs[1])}), layer by layer: how the network "
-                    "builds its answer. Click one to see it large above; click an "
-                    "edge of the diagram to edit its weight."
-                )
-            elif isinstance(spec, lv.PlaneLive):
-                refresh = not playing or count % PLANE_EVERY == 0
-                _draw(spec, states[-1:], 0, refresh=refresh)
-            elif isinstance(spec, lv.LossLive):
-                refresh = not playing or count % LOSS_EVERY == 0
-                _draw(spec, states[-1:], 0, refresh=refresh)
-            elif isinstance(spec, lv.DiagramLive):
-                refresh = not playing or count % diagram_every(ex) == 0
-                _draw(spec, states, span_ms, refresh=refresh)
-            else:
-                _draw(spec, states, span_ms)
+    for spec in sorted(specs(), key=lambda sp: sp.place):
+        if timing.now:
+            due = [(chunk.frames - 1, chunk.states[-1])]  # not playing: as it is now
+            p.due.pop(spec.key, None)
+        else:
+            frames = p.due_frames(spec.key, spec.every, first, chunk.frames)
+            due = [(i, chunk.states[i]) for i in frames]
+        with column[spec.place[1]]:
+            livechart.chart(spec, timing, due, on_click=CLICKS.get(spec.click))
+            if caption := spec.caption():
+                st.caption(md(caption))
 
 
-LINK_BUDGET = 0.1  # seconds of a link's training per refresh
+# ------------------------------------------------------------------------ the fragment
+LINK_BUDGET = 0.1  # seconds of a link's training per run
 
 
 def link_replay() -> bool:
-    """Advance the run a link asks for by one refresh's work, with a progress bar;
+    """Advance the run a link asks for by one run's work, with a progress bar;
     True while it goes on."""
     ex = state.explorer()
     if not ex.link_replay_pending:
@@ -382,37 +293,40 @@ def divergence_banner() -> None:
         st.error(md(ex.divergence), icon=":material/warning:")
 
 
+def page_state() -> tuple:
+    """What the page outside the fragment shows of the run: Play's label, the replay
+    row, a link's replay. When a run of the fragment changes it (Play stopped at its
+    target; a click's callback ran in the fragment's run) the whole page reruns."""
+    return state.playing(), SS.get(state.REPLAY_INDEX), state.explorer().link_replay_pending
+
+
 def live_view() -> None:
-    """Declare and draw the fragment (its refresh interval depends on playing)."""
+    """Declare and draw the live fragment (it reruns when the browser asks for more)."""
     plane_options()
     if state.playing():
-        # Streamlit's running indicator would flicker on every refresh
+        # Streamlit's running indicator would flicker on every chunk
         st.html("<style>[data-testid='stStatusWidget']{visibility:hidden}</style>")
+    drawn = page_state()
 
-    replaying_link = state.explorer().link_replay_pending
-    declared_playing = state.playing()  # the fragment's timer runs while this holds
-
-    @st.fragment(run_every=TICK if declared_playing or replaying_link else None)
+    @st.fragment
     def _live():
-        if replaying_link and not link_replay():
-            st.rerun()  # the whole page: the widgets show the replayed run's settings
-        now = time.perf_counter()
-        last = SS.get("_last_refresh", now - TICK)
-        SS._last_refresh = now
-        # A refresh that did not get to its end was interrupted (by a click, or by an
+        replaying_link = link_replay()
+        # A run that did not get to its end was interrupted (by a click, or by an
         # error): this one only draws, so what is on screen catches up first.
-        cut_short = SS.get(OPEN_REFRESH, False)
-        SS[OPEN_REFRESH] = True
-        states = [lv.state_of(state.view())] if cut_short else tick()
-        if declared_playing and not state.playing():
-            st.rerun()  # the whole page: Play's label and the fragment's timer change
+        cut_short = SS.get(OPEN_RUN, False)
+        SS[OPEN_RUN] = True
+        chunk = still() if cut_short else tick()
+        if page_state() != drawn:
+            st.rerun()  # the whole page: Play's label, the replay row, the settings
+        playing = state.playing() and not state.replaying()
+        p = session_pace()
+        number, first = p.next_chunk(chunk.frames)
+        more = playing or replaying_link  # the browser asks for more when these run out
+        timing = livechart.Timing(p.sid, number, chunk.frames, more, not playing)
         divergence_banner()
-        metrics_row()
-        span = min(max(now - last, TICK), 0.5) * 1000 if declared_playing else 0.0
-        charts_area(states, span)
-        SS[OPEN_REFRESH] = False
+        livechart.numbers(NUMBERS, timing, metrics_of(state.view()), chunk.values, on_next=asked)
+        charts_area(chunk, timing, first)
+        SS[OPEN_RUN] = False
         edge_editor.show()
-        if declared_playing and state.playing():
-            hold(now, playing_sessions())
 
     _live()

@@ -1,30 +1,36 @@
-"""Live charts: one Plotly div per chart, updated in place while the run plays.
+"""The live view's elements in the browser: live charts and the live numbers.
 
 ``st.plotly_chart`` re-creates its chart (a new DOM node, a full ``Plotly.newPlot``)
 whenever the figure changes, so a live view built with it blanks out and keeps the
-browser busy. ``live_chart`` mounts a small ``st.components.v2`` component instead
-(``assets/live_chart.js``) that keeps one graph div and calls ``Plotly.react``.
+browser busy. The live view mounts a small ``st.components.v2`` component instead
+(``assets/live_chart.js``): each chart keeps one graph div and calls ``Plotly.react``;
+the numbers (Iteration, losses, score) are a row of plain elements of the page.
 
-What travels per refresh (see the protocol at the top of ``live_chart.js``):
+Every message names the chunk of the run it belongs to (``Timing``): the browser plays
+each chunk's frames out at the frame rate, asks for the next chunk when they are about
+to run out, and shows the numbers and every chart's frames at their time.
 
-* the whole figure (its *base*) only when a chart is new or its structure changed —
-  the caller says which by a *signature* (architecture, axis type, …);
-* otherwise only *frames*: patches of what changed (the loss curve's new tail,
-  the edges, the output grid), each relative to the base, several per refresh, which
-  the browser plays out between refreshes.
+What travels for a chart (the protocol is at the top of ``live_chart.js``), decided in
+one place, :func:`chart`:
 
-plotly.js is served as a file beside the glue (the component's ``asset_dir``,
-declared in pyproject.toml), copied there from the installed ``plotly`` package: no
-CDN, and nothing big is re-sent with every render.
+* the whole figure (its *base*) only when a chart is new, its structure changed (its
+  spec's *signature*: architecture, axis type, …) or the browser lost it;
+* else, for the frames the chart is due at (its cadence), *patches* of what changed
+  (the loss curve's new tail, the edges, the output grid), each relative to the base;
+* else nothing new: the chart keeps what it shows.
+
+plotly.js is plotly.js's official cartesian partial bundle (scatter, heatmap, contour …:
+everything the live view draws, a third of the full bundle), shipped in ``assets/``
+with its licence and served from there: no CDN, and nothing is written at run time.
+The component's asset folder is declared in ``nnviz/pyproject.toml``, inside the
+package, where Streamlit finds it for an installed nnviz (a wheel or editable).
 """
 
 from __future__ import annotations
 
 import base64
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -32,11 +38,12 @@ import orjson
 import streamlit as st
 
 from ..charts.patch import apply_patch
+from .pace import FRAME_S
 
 SS = st.session_state
-COMPONENT = "nnviz.live_chart"
 ASSETS = Path(__file__).resolve().parent / "assets"
-BUNDLE = "plotly.min.js"
+BUNDLES = sorted(ASSETS.glob("plotly-cartesian-*.min.js"))
+BUNDLE = BUNDLES[-1].name if BUNDLES else None  # its name: version and content hash
 CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
@@ -44,41 +51,53 @@ CONFIG = {
 }
 F32_MAX = float(np.finfo(np.float32).max)
 
-
-def _install_bundle() -> bool:
-    """plotly.js from the installed plotly package into the asset folder (once)."""
-    target = ASSETS / BUNDLE
-    try:
-        source = resources.files("plotly") / "package_data" / BUNDLE
-        with resources.as_file(source) as src:
-            if not target.exists() or target.stat().st_size != Path(src).stat().st_size:
-                tmp = target.with_suffix(".tmp")
-                shutil.copyfile(src, tmp)
-                tmp.replace(target)
-        return True
-    except OSError:
-        return target.exists()
+_components: dict[str, object] = {}
 
 
-_UNSET = object()
-_component = _UNSET
+def loader(name: str, js: str) -> str:
+    """The component's inline script: it imports ``js`` from the component's asset
+    folder once and hands every render to it. Streamlit runs a file-backed ``js``
+    by adding a ``<script>`` to the page at every render and waiting for its load
+    event, which came 50–130 ms after the data in headless Chromium here; an inline
+    module is imported once. (Inline content travels with every render: this is two
+    lines, the script itself stays a file.)"""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    url = ("/" + base if base else "") + f"/_stcore/bidi-components/nnviz.{name}/{js}"
+    return (
+        f"const module = import(new URL({url!r}, location.href).href);\n"
+        "export default async (component) => (await module).default(component);\n"
+    )
+
+
+def component(name: str, js: str):
+    """The mount function of nnviz's component ``name`` (its script ``js`` in
+    ``assets/``), registered on first use, or None when Streamlit does not know the
+    component's asset folder (nnviz not installed: the manifest in the installed
+    package, ``nnviz/pyproject.toml``, declares it)."""
+    if name not in _components:
+        root = asset_root(name)
+        mount = None
+        if root is not None and (root / js).is_file():
+            mount = st.components.v2.component(
+                f"nnviz.{name}", js=loader(name, js), isolate_styles=False
+            )
+        _components[name] = mount
+    return _components[name]
+
+
+def asset_root(name: str) -> Path | None:
+    """Where Streamlit serves component ``name``'s files from (its asset folder, as
+    the installed package's manifest declares it), or None."""
+    from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+
+    path = get_bidi_component_manager().get_component_path(f"nnviz.{name}")
+    return Path(path) if path else None
 
 
 def _mounter():
-    """The component's mount function, registered on first use (inside a script run,
-    where Streamlit's runtime knows the asset folder), or None: then live charts are
-    plain ``st.plotly_chart`` (nnviz not installed, so its asset folder is unknown)."""
-    global _component
-    if _component is _UNSET:
-        _component = None
-        if _install_bundle():
-            try:
-                _component = st.components.v2.component(
-                    COMPONENT, js="live_chart.js", isolate_styles=False
-                )
-            except Exception:  # noqa: BLE001 - no manifest: plain charts
-                _component = None
-    return _component
+    """The live elements' mount function, or None: then live charts are plain
+    ``st.plotly_chart`` and the numbers ``st.metric``."""
+    return component("live_chart", "live_chart.js") if BUNDLE is not None else None
 
 
 def available() -> bool:
@@ -120,7 +139,29 @@ def encode(message: dict) -> bytes:
     return orjson.dumps(_plain(message), option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-# ------------------------------------------------------------------------ the chart
+# ------------------------------------------------------------------------ a run's chunk
+@dataclass(frozen=True)
+class Timing:
+    """What every message of one run of the live view says of its chunk."""
+
+    sid: str  # the session (a new one restarts the browser's count)
+    chunk: int  # the chunk's number
+    frames: int  # its frames, played one every FRAME_S
+    more: bool  # the run trains on: the browser asks for the next chunk in time
+    now: bool  # show at once, dropping the frames still to play (not playing)
+
+    def header(self) -> dict:
+        return {
+            "sid": self.sid,
+            "chunk": self.chunk,
+            "frames": self.frames,
+            "frame_ms": FRAME_S * 1000,
+            "more": self.more,
+            "now": self.now,
+        }
+
+
+# ------------------------------------------------------------------------ the charts
 @dataclass
 class Sent:
     """What this session's browser holds for one chart."""
@@ -129,8 +170,8 @@ class Sent:
     signature: object
     base: dict  # the whole figure the browser holds (as to_plotly_json gives it)
     info: dict = field(default_factory=dict)  # what patches need to know of the base
-    payload: bytes | None = None  # the last message (to draw it again unchanged)
-    frames: list = field(default_factory=list)  # the last message's patches
+    payload: bytes | None = None  # the last message
+    frames: list = field(default_factory=list)  # the last patches sent
     resync: bool = False  # the browser lost the figure: send it whole
 
 
@@ -152,16 +193,6 @@ def _ask_resync(key: str) -> Callable[[], None]:
     return callback
 
 
-def _mount(key: str, payload: bytes, height: int) -> None:
-    _mounter()(
-        key=key,
-        data=payload,
-        height=int(height),
-        on_resync_change=_ask_resync(key),
-        on_click_change=_clicked(key),
-    )
-
-
 def _clicked(key: str) -> Callable[[], None]:
     def callback() -> None:
         value = (SS.get(key) or {}).get("click")
@@ -172,66 +203,62 @@ def _clicked(key: str) -> Callable[[], None]:
     return callback
 
 
-def live_chart(
-    key: str,
+def chart(
+    spec,
+    timing: Timing,
+    due: Sequence[tuple[int, object]] = (),
     *,
-    signature: object,
-    figure: Callable[[], object],
-    info: Callable[[], dict] | None = None,
-    frames: Sequence[dict] = (),
-    span_ms: float = 0.0,
-    height: int,
-    config: dict | None = None,
     on_click: Callable[[dict], None] | None = None,
-    clickable: Sequence[str] = (),
 ) -> int:
-    """Draw chart ``key``; returns the bytes sent.
+    """Show live chart ``spec`` (a ``LiveSpec``) in this run; returns the bytes sent.
 
-    ``frames``: patches on the figure the browser holds (see :func:`sent`), the last
-    one the current state, played out over ``span_ms``. Without frames the whole
-    figure is sent: ``figure()`` builds it and ``info()`` says what later patches
-    need to know of it; ``signature`` is stored with it (a new signature means the
-    caller sends the figure whole again). ``on_click(point)`` is called (as a widget
-    callback, before the page reruns) with ``{"trace": name, "index": i}`` when a point
-    of a trace named in ``clickable`` is clicked.
+    ``due``: the frames of this chunk the chart is due at, as (frame index, State).
+    The whole figure goes when the browser holds none of this chart, one of another
+    signature, or lost it, or when ``spec.frames`` cannot patch; else the patches of
+    the due frames; else (not due) nothing new. ``on_click(point)`` is called (as a
+    widget callback, before the page reruns) with ``{"trace", "index", "customdata"}``
+    when a point of one of ``spec.clickable()`` is clicked.
     """
-    config = {**CONFIG, **(config or {})}
+    config = {**CONFIG, **spec.config}
     if _mounter() is None:
-        st.plotly_chart(figure(), key=key, theme=None, config=config)
+        st.plotly_chart(spec.figure(), key=spec.key, theme=None, config=config)
         return 0
-    message: dict = {
-        "span_ms": round(float(span_ms)),
-        "config": config,
-        "height": int(height),
-        "clickable": list(clickable) if on_click else [],
-    }
-    SS.setdefault("_live_click_handlers", {})[key] = on_click
-    record = sent(key)
-    if record is not None and frames:
-        record.frames = list(frames)
-        message.update(epoch=record.epoch, frames=record.frames)
-    else:
-        old = _sent().get(key)
-        fig = figure()
+    message = {**timing.header(), "height": int(spec.height)}
+    SS.setdefault("_live_click_handlers", {})[spec.key] = on_click
+    record = sent(spec.key)
+    patches = None
+    if record is not None and record.signature == spec.signature():
+        states = [s for _, s in due]
+        patches = spec.frames(record.base, record.info, states) if states else []
+    if patches is None:
+        old = _sent().get(spec.key)
+        fig = spec.figure()
         base = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
-        record = Sent((old.epoch + 1) if old else 1, signature, base, info() if info else {})
-        _sent()[key] = record
-        message.update(epoch=record.epoch, base=base, frames=[])
+        record = Sent((old.epoch + 1) if old else 1, spec.signature(), base, spec.base_info())
+        _sent()[spec.key] = record
+        clickable = list(spec.clickable()) if on_click else []
+        message.update(base=base, config=config, clickable=clickable, plotly=BUNDLE, patches=[])
+    else:
+        frames = [i for i, _ in due][len(due) - len(patches) :]
+        if patches:
+            record.frames = list(patches)
+        message["patches"] = [[i, p] for i, p in zip(frames, patches)]
+    message["epoch"] = record.epoch
     payload = encode(message)
     record.payload = payload
-    _mount(key, payload, height)
+    _mounter()(
+        key=spec.key,
+        data=payload,
+        height=int(spec.height),
+        on_resync_change=_ask_resync(spec.key),
+        on_click_change=_clicked(spec.key),
+    )
     return len(payload)
 
 
-def resend(key: str, height: int) -> None:
-    """Draw ``key`` again exactly as last time (the browser keeps what it shows)."""
-    record = _sent()[key]
-    _mount(key, record.payload, height)
-
-
 def shown(key: str) -> dict | None:
-    """The figure the browser shows for ``key`` now (its base with the last patch), or
-    None: what a test reads instead of a screen."""
+    """The figure the browser shows for ``key`` once its frames have played (its base
+    with the last patch), or None: what a test reads instead of a screen."""
     record = _sent().get(key)
     if record is None:
         return None
@@ -239,5 +266,40 @@ def shown(key: str) -> dict | None:
 
 
 def bytes_sent() -> dict[str, int]:
-    """Size of the last message of each chart (what one refresh costs)."""
+    """Size of the last message of each chart (what one run costs)."""
     return {k: len(s.payload or b"") for k, s in _sent().items()}
+
+
+# ------------------------------------------------------------------------ the numbers
+@dataclass(frozen=True)
+class Metric:
+    name: str  # data-nnviz-metric
+    label: str
+    help: str = ""
+
+
+def numbers(
+    key: str,
+    timing: Timing,
+    metrics: Sequence[Metric],
+    values: Sequence[Sequence[str]],
+    *,
+    on_next: Callable[[], None],
+) -> int:
+    """The live numbers: one text per metric and frame (``values[frame][metric]``),
+    shown with the charts' frames. This element is the clock: its trigger "next" (the
+    browser asking for the next chunk, ``on_next``) reruns the live fragment."""
+    if _mounter() is None:
+        row = st.container(horizontal=True, gap="small")
+        for m, v in zip(metrics, values[-1]):
+            row.metric(m.label, v, help=m.help or None, width="stretch")
+        return 0
+    message = {
+        **timing.header(),
+        "clock": True,
+        "metrics": [{"name": m.name, "label": m.label, "help": m.help} for m in metrics],
+        "values": [list(v) for v in values],
+    }
+    payload = encode(message)
+    _mounter()(key=key, data=payload, on_next_change=on_next)
+    return len(payload)

@@ -1,22 +1,32 @@
 """The live view's charts as *live specs*: a whole figure now and then, patches between.
 
 While a run plays, the page shows the loss curve, the network diagram, the output
-over the input plane and every neuron's map, refreshed several times a second. Each
-chart here is a ``LiveSpec``:
+over the input plane and every neuron's map, several frames a second. Each chart
+here is a ``LiveSpec`` — everything the page needs to know to show it:
 
+* ``key``, ``height``, ``place`` — its element key, its height, and its (row, column)
+  in the live view's 2 × 2 grid;
+* ``every`` — its cadence: seconds of play between two of its frames (0: every
+  frame), so the browser spends its time on what moves most;
+* ``click`` and ``clickable()`` — what a click on one of its traces does (an action
+  the page knows by name: ``"edit_weight"``, ``"show_neuron"``), and which traces;
+  ``config`` (Plotly's, on top of the page's) and ``caption()`` (a line under it);
 * ``signature()`` — what the figure's structure depends on (architecture, names,
   axis type, data rows …). While it stays the same, the browser keeps its figure
   and gets patches; when it changes, the whole figure is sent again.
 * ``figure()`` — the whole figure (the pure builders in ``nnviz.charts``).
 * ``base_info()`` — what a patch needs to know of the figure the browser holds
   (the loss curve: the last iteration it draws).
-* ``frames(base, info, states)`` — one patch per intermediate state of the refresh,
-  each relative to ``base`` (the figure the browser holds); None when the figure
-  must be sent whole instead.
+* ``frames(base, info, states)`` — patches relative to ``base`` (the figure the
+  browser holds) for the given states, in order: one per state, or fewer, which
+  then belong to the last states (the loss curve sends one, its whole new tail);
+  None when the figure must be sent whole instead.
 
-A ``State`` is the run at one moment of a refresh (its iteration and parameters):
-a refresh trains in a few slices and keeps the state after each, so the browser can
-play the motion out between refreshes.
+A ``State`` is the run at one frame of a chunk (its iteration and parameters): a
+chunk trains a few steps per frame and keeps the state after each, and the browser
+plays the states out at the frame rate.
+
+Adding a live chart is one spec here and one line in ``live_specs``.
 """
 
 from __future__ import annotations
@@ -78,9 +88,21 @@ class _Scratch:
 class LiveSpec:
     key = "chart"
     height = 400
+    place = (0, 0)  # (row, column) in the live view's grid
+    every = 0.0  # seconds of play between two frames of this chart (0: every frame)
+    click: str | None = None  # what a click on one of its clickable traces does
+    config: dict = {}  # Plotly's config, on top of the live view's
 
     def __init__(self, ex: Explorer):
         self.ex = ex
+
+    def clickable(self) -> tuple[str, ...]:
+        """The names of the traces a click acts on (with ``click``)."""
+        return ()
+
+    def caption(self) -> str | None:
+        """A line of plain text under the chart, if any."""
+        return None
 
     def signature(self) -> tuple:
         raise NotImplementedError
@@ -109,6 +131,8 @@ def _data_signature(ex: Explorer) -> tuple:
 
 class LossLive(LiveSpec):
     key = "loss_chart"
+    place = (1, 0)
+    every = 0.3
 
     def __init__(self, ex: Explorer, *, log_y: bool | None, replay: bool, height: int = 300):
         super().__init__(ex)
@@ -165,12 +189,28 @@ class LossLive(LiveSpec):
         ]
 
 
+LARGE_DIAGRAM = 300  # edges: a larger diagram takes about 35 ms a draw in a browser
+
+
+def edges(ex: Explorer) -> int:
+    sizes = ex.network.layer_sizes
+    return sum(a * b for a, b in zip(sizes, sizes[1:]))
+
+
 class DiagramLive(LiveSpec):
     key = "diagram_chart"
+    place = (0, 1)
+    click = "edit_weight"
 
     def __init__(self, ex: Explorer, *, row: int | None, height: int = TOP_ROW_PX):
         super().__init__(ex)
         self.row, self.height = row, height
+        # a large diagram (hundreds of edges, each drawn and hoverable) is drawn about
+        # twice a second, so the page's main thread keeps time for the rest
+        self.every = 0.1 if edges(ex) <= LARGE_DIAGRAM else 0.45
+
+    def clickable(self) -> tuple[str, ...]:
+        return ("edges",)
 
     def signature(self) -> tuple:
         return ("diagram", _data_signature(self.ex), self.row, self.height)
@@ -202,6 +242,7 @@ def _diagram_title(iteration: int, row: int | None) -> str:
 
 class PlaneLive(LiveSpec):
     key = "plane_chart"
+    every = 0.45
 
     def __init__(
         self,
@@ -238,11 +279,27 @@ class PlaneLive(LiveSpec):
 
 class ThumbnailsLive(LiveSpec):
     key = "thumbs_chart"
+    place = (1, 1)
+    every = 0.6
+    click = "show_neuron"
+    config = {"displayModeBar": False}  # small maps: no toolbar over their titles
 
     def __init__(self, ex: Explorer, *, resolution: int):
         super().__init__(ex)
         self.resolution = resolution
         self._fig = None
+
+    def clickable(self) -> tuple[str, ...]:
+        """The maps' heatmaps: one per layer, named "layer k"."""
+        return tuple(f"layer {k}" for k in range(1, self.ex.network.n_layers + 1))
+
+    def caption(self) -> str:
+        x, y = self.ex.data.raw_inputs[:2]
+        return (
+            f"Each neuron's output over ({x}, {y}), layer by layer: how the network "
+            "builds its answer. Click one to see it large above; click an edge of the "
+            "diagram to edit its weight."
+        )
 
     @property
     def height(self) -> int:
@@ -265,8 +322,10 @@ class ThumbnailsLive(LiveSpec):
 
 
 class FigureLive(LiveSpec):
-    """Any other chart: built whole at each refresh, sent as the patch from the figure
-    the browser holds (one frame per refresh)."""
+    """Any other chart: built whole for a frame, sent as the patch from the figure the
+    browser holds (one frame, the last state's)."""
+
+    every = 0.3
 
     def __init__(self, ex: Explorer, key: str, build, *, signature: tuple, height: int):
         super().__init__(ex)
@@ -291,6 +350,8 @@ class ImagesLive(LiveSpec):
     once, each refresh only the labels (and their colours) of each state."""
 
     key = "images_chart"
+    place = (0, 0)  # in place of the output plane
+    every = 0.2  # labels only: light to send and to draw
 
     def __init__(self, ex: Explorer, *, side: int):
         super().__init__(ex)

@@ -1,37 +1,166 @@
-// nnviz's live chart: one Plotly graph div per chart, updated in place.
+// nnviz's live view in the browser: the live charts (one Plotly div each, updated in
+// place) and the live numbers (Iteration, losses, score), played out frame by frame by
+// one player per page. The browser drives the clock: the server trains when asked.
 //
-// Each render brings a message (UTF-8 JSON bytes) from nnviz/ui/livechart.py:
-//   {epoch, base?, frames: [patch, ...], span_ms, config, height}
-// `base` is a whole figure {data, layout}; it comes when the chart is new or its
-// structure changed (a new epoch). `frames` are patches on the base of the same
-// epoch — never on one another, so a message that React skips loses nothing. A patch
+// Each render of an element brings a message (UTF-8 JSON bytes) from nnviz/ui/livechart.py
+// that names the chunk of the run it belongs to:
+//   {sid, chunk, frames, frame_ms, more, now, ...}
+// A chunk is `frames` states of the run, one per frame of `frame_ms`. The player starts a
+// chunk when the first message of it arrives: once the chunk before it has played out,
+// or at once when `now` (the run paused, stepped, was reset: what was still to play is
+// dropped). Each element shows its frames at their time in the chunk. While `more`,
+// when the frames held are about to run out (within the time a request has lately taken
+// to be answered), the player asks for the next chunk — the trigger "next" of the
+// numbers' element, {chunk, frames} — which reruns the live fragment on the server.
+// One request is in flight per page: a slow server gives fewer, larger chunks (the
+// request says how many frames would cover its wait), never a queue of them.
+//
+// The numbers (message.clock): {metrics: [{name, label, help}], values: [[text, ...], ...]}
+// — one row of texts per frame. Each number is an element of the page's own document,
+//   <div class="nnviz-metric" data-nnviz-metric="NAME" title="HELP">
+//     <div class="label">LABEL</div><div class="value">TEXT</div></div>
+//
+// A chart: {epoch, height, base?, patches: [[frame, patch], ...], config?, clickable?,
+// plotly?}. `base` is a whole figure {data, layout}; it comes when the chart is new or
+// its structure changed (a new epoch). A patch is relative to the base of its epoch —
+// never to another patch, so a skipped message loses nothing:
 //   {data: {"<trace index>": {"<attr.path>": value | {"+": [values to append]}}},
 //    layout: {"<attr.path>": value}}
-// sets attributes of the base (or appends to its arrays). The frames are played out
-// evenly over span_ms (the time to the next message), so motion on screen is
-// smoother than the server's refresh rate. A patch for an epoch this div has not
-// seen (it was re-created) asks the server for the whole figure again (trigger
-// "resync"). A click on a listed trace is sent back (trigger "click"). plotly.js is
-// loaded once, from the file beside this one.
+// sets attributes of the base (or appends to its arrays). No patch: the chart keeps what
+// it shows. A patch for an epoch this div has not seen (it was re-created) asks the
+// server for the whole figure again (trigger "resync"). A click on a listed trace is
+// sent back (trigger "click"). plotly.js (message.plotly: a file beside this one, its
+// name carrying its version and a hash of its content) is loaded once.
 
-const PLOTLY_URL = new URL("plotly.min.js", import.meta.url).href;
-const charts = new WeakMap(); // parentElement -> chart state
-// Start loading plotly.js with this module (the first chart's data is on its way).
+const MAX_FRAMES = 30; // a request asks for at most this many frames (a second of play)
+const RETRY_MS = 3000; // a request unanswered this long (a lost run) is made again
 
-function loadPlotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__nnvizPlotly) {
-    window.__nnvizPlotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = PLOTLY_URL;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => reject(new Error("plotly.js did not load from " + PLOTLY_URL));
-      document.head.appendChild(script);
-    });
+// --- the player: one per page, shared by every element of the live view
+const player = window.__nnvizPlayer || (window.__nnvizPlayer = {
+  sid: null, // the server session the chunks come from
+  starts: new Map(), // chunk -> when it starts playing (performance.now ms)
+  last: 0, // the newest chunk seen
+  end: 0, // when the newest chunk's frames run out
+  more: false, // the server trains on: ask for the next chunk
+  frameMs: 1000 / 30,
+  wait: 150, // ms a request has lately taken to be answered
+  inflight: null, // {chunk, at}: the request in flight
+  ask: null, // the numbers' setTriggerValue
+  items: new Set(), // every live element: {el, pending: [{due, order, draw}], ready()}
+  raf: 0,
+  chartsFreeAt: 0, // no chart draws before this time (half the time for the rest)
+  numbersChanged: false, // new numbers wait for a paint: no chart draw before it
+  asked: 0, // requests made
+  log: [], // the last chunks: [arrived, chunk, frames, start] (what a test or benchmark reads)
+});
+
+function resetPlayer(sid) {
+  player.sid = sid;
+  player.starts.clear();
+  player.last = 0;
+  player.end = 0;
+  player.inflight = null;
+  for (const item of player.items) {
+    item.pending.length = 0;
+    item.shown = -1;
   }
-  return window.__nnvizPlotly;
 }
-loadPlotly();
+
+// When chunk `message.chunk` starts playing; null for a chunk too old to show.
+function chunkStart(message) {
+  const now = performance.now();
+  if (message.sid !== player.sid) resetPlayer(message.sid);
+  if (player.starts.has(message.chunk)) return player.starts.get(message.chunk);
+  if (message.chunk < player.last) return null;
+  player.frameMs = message.frame_ms || player.frameMs;
+  let start = Math.max(now, player.end);
+  if (message.now) {
+    for (const item of player.items) item.pending.length = 0;
+    start = now;
+  }
+  player.starts.set(message.chunk, start);
+  for (const old of player.starts.keys()) {
+    if (old < message.chunk - 8) player.starts.delete(old);
+  }
+  player.last = message.chunk;
+  player.end = start + (message.frames || 1) * player.frameMs;
+  player.log.push([Math.round(now), message.chunk, message.frames, Math.round(start)]);
+  if (player.log.length > 200) player.log.shift();
+  player.more = !!message.more;
+  if (player.inflight && message.chunk > player.inflight.chunk) {
+    player.wait = 0.7 * player.wait + 0.3 * (now - player.inflight.at);
+    player.inflight = null;
+  }
+  return start;
+}
+
+function queue(item, start, chunk, frame, draw) {
+  const due = start + frame * player.frameMs;
+  const order = chunk * 1000 + frame;
+  if (order <= item.shown) return;
+  const pending = item.pending;
+  let i = pending.length;
+  while (i > 0 && pending[i - 1].order > order) i--;
+  pending.splice(i, 0, { due, order, draw });
+}
+
+// Each animation frame: the numbers' due frame, and at most one chart's (the one
+// waiting longest) — not in a frame that paints new numbers, and only once as long
+// again as the last chart draw took has passed since it, so that charts take at most
+// half of the page's time and the numbers keep the frame rate however slow the charts
+// are to draw.
+function tick() {
+  player.raf = 0;
+  const now = performance.now();
+  let busy = player.more;
+  let chart = null;
+  let painting = player.numbersChanged; // numbers changed since the last frame
+  for (const item of player.items) {
+    if (!item.el.isConnected) {
+      player.items.delete(item);
+      continue;
+    }
+    busy = busy || item.pending.length > 0;
+    if (!item.pending.length || item.pending[0].due > now + 1 || !item.ready()) continue;
+    if (!item.isChart) painting = showDue(item, now) || painting;
+    else if (!chart || item.pending[0].due < chart.pending[0].due) chart = item;
+  }
+  player.numbersChanged = false;
+  if (chart && !painting && now >= player.chartsFreeAt) {
+    showDue(chart, now);
+    const done = performance.now();
+    player.chartsFreeAt = done + (done - now);
+  }
+  askForMore(now);
+  if (busy || chart) player.raf = requestAnimationFrame(tick);
+}
+
+// The latest of the item's frames that are due (the ones before it are skipped);
+// whether there was one.
+function showDue(item, now) {
+  let last = null;
+  while (item.pending.length && item.pending[0].due <= now + 1) last = item.pending.shift();
+  if (last) {
+    item.shown = last.order;
+    last.draw();
+  }
+  return last !== null;
+}
+
+function wake() {
+  if (!player.raf) player.raf = requestAnimationFrame(tick);
+}
+
+function askForMore(now) {
+  if (!player.more || !player.ask) return;
+  if (player.inflight && now - player.inflight.at < Math.max(RETRY_MS, 3 * player.wait)) return;
+  if (player.end - now > player.wait + player.frameMs) return;
+  const frames = Math.min(MAX_FRAMES, Math.ceil((1.25 * player.wait) / player.frameMs));
+  player.inflight = { chunk: player.last, at: now };
+  player.asked += 1;
+  document.documentElement.dataset.nnvizAsked = String(player.asked);
+  player.ask("next", { chunk: player.last, frames });
+}
 
 // --- typed arrays as plotly.py writes them: {dtype, bdata (base64), shape?}
 const DTYPES = {
@@ -108,21 +237,35 @@ function applyPatch(base, patch) {
   return { data, layout };
 }
 
-// --- drawing
-function draw(chart, figure) {
-  chart.shown = figure;
+// --- plotly.js, loaded once from the file beside this module
+function loadPlotly(name) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__nnvizPlotly) {
+    const url = new URL(name, import.meta.url).href;
+    window.__nnvizPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => { resolve(window.Plotly); wake(); };
+      script.onerror = () => reject(new Error("plotly.js did not load from " + url));
+      document.head.appendChild(script);
+    });
+  }
+  return window.__nnvizPlotly;
+}
+
+// --- a chart
+function drawFigure(chart, figure) {
   chart.draws += 1;
   chart.div.dataset.draws = String(chart.draws);
   const t0 = performance.now();
-  const drawn = chart.Plotly.react(chart.div, figure.data, figure.layout, chart.config);
-  chart.drawMs = (chart.drawMs || 0) + performance.now() - t0;
+  window.Plotly.react(chart.div, figure.data, figure.layout, chart.config);
+  chart.drawMs += performance.now() - t0;
   chart.div.dataset.drawMs = String(Math.round(chart.drawMs));
   listen(chart);
-  return drawn;
 }
 
 // A click on a point of a trace the server listed (message.clickable: trace names) is
-// sent back as the trigger "click": {trace, index} (e.g. an edge of the diagram).
+// sent back as the trigger "click": {trace, index, customdata} (e.g. an edge of the diagram).
 function listen(chart) {
   if (chart.listening || !chart.div.on) return;
   chart.listening = true;
@@ -134,26 +277,94 @@ function listen(chart) {
   });
 }
 
-function play(chart, frames, spanMs) {
-  if (chart.timer) cancelAnimationFrame(chart.timer);
-  chart.timer = null;
-  if (!frames.length) {
-    draw(chart, chart.base);
+function newChart(parentElement) {
+  const div = document.createElement("div");
+  div.className = "nnviz-live-chart";
+  div.dataset.mountedAt = String(Date.now()) + "-" + Math.random().toString(36).slice(2, 8);
+  div.dataset.draws = "0";
+  parentElement.appendChild(div);
+  const chart = {
+    el: div, div, bases: new Map(), draws: 0, drawMs: 0, config: {}, clickable: [],
+    pending: [], shown: -1, chunk: -1, trigger: null, listening: false, isChart: true,
+    ready: () => !!window.Plotly,
+  };
+  player.items.add(chart);
+  return chart;
+}
+
+function showChart(chart, message, start) {
+  if (message.height) chart.div.style.height = message.height + "px";
+  if (message.config) chart.config = message.config;
+  if (message.clickable) chart.clickable = message.clickable;
+  if (message.plotly) loadPlotly(message.plotly);
+  if (message.base) {
+    const base = decode(message.base);
+    chart.bases.set(message.epoch, base);
+    for (const old of chart.bases.keys()) if (old < message.epoch - 2) chart.bases.delete(old);
+    chart.div.dataset.epoch = String(message.epoch);
+    queue(chart, start, message.chunk, 0, () => drawFigure(chart, base));
+  }
+  const base = chart.bases.get(message.epoch);
+  if (!base) {
+    chart.trigger("resync", message.epoch); // this div never saw that figure
     return;
   }
-  const start = performance.now();
-  const step = frames.length > 1 ? spanMs / frames.length : 0;
-  let next = 0;
-  const tick = () => {
-    const due = step ? Math.min(frames.length - 1, Math.floor((performance.now() - start) / step))
-      : frames.length - 1;
-    if (due >= next) {
-      next = due + 1;
-      draw(chart, applyPatch(chart.base, frames[due]));
-    }
-    chart.timer = next < frames.length ? requestAnimationFrame(tick) : null;
+  for (const [frame, patch] of message.patches || []) {
+    const p = decode(patch);
+    queue(chart, start, message.chunk, frame, () => drawFigure(chart, applyPatch(base, p)));
+  }
+}
+
+// --- the numbers
+function newNumbers(parentElement) {
+  const row = document.createElement("div");
+  row.className = "nnviz-metrics";
+  row.dataset.frames = "0";
+  parentElement.appendChild(row);
+  const numbers = {
+    el: row, row, cells: [], key: null, pending: [], shown: -1, chunk: -1, frames: 0,
+    isChart: false, ready: () => true,
   };
-  tick();
+  player.items.add(numbers);
+  return numbers;
+}
+
+function layOut(numbers, metrics) {
+  const key = JSON.stringify(metrics);
+  if (key === numbers.key) return;
+  numbers.key = key;
+  numbers.row.replaceChildren();
+  numbers.cells = metrics.map((m) => {
+    const cell = document.createElement("div");
+    cell.className = "nnviz-metric";
+    cell.dataset.nnvizMetric = m.name;
+    if (m.help) cell.title = m.help;
+    const label = document.createElement("div");
+    label.className = "label";
+    label.textContent = m.label;
+    const value = document.createElement("div");
+    value.className = "value";
+    cell.append(label, value);
+    numbers.row.appendChild(cell);
+    return value;
+  });
+}
+
+function showValues(numbers, values) {
+  numbers.cells.forEach((cell, i) => {
+    const text = values[i] ?? "";
+    if (cell.textContent !== text) cell.textContent = text;
+  });
+  numbers.frames += 1;
+  numbers.row.dataset.frames = String(numbers.frames);
+  player.numbersChanged = true;
+}
+
+function showNumbers(numbers, message, start) {
+  layOut(numbers, message.metrics || []);
+  (message.values || []).forEach((values, frame) => {
+    queue(numbers, start, message.chunk, frame, () => showValues(numbers, values));
+  });
 }
 
 function parse(data) {
@@ -165,44 +376,29 @@ function parse(data) {
   return data;
 }
 
+const elements = new WeakMap(); // parentElement -> chart or numbers
+
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const message = parse(component.data);
-  let chart = charts.get(parentElement);
-  if (!chart) {
-    const div = document.createElement("div");
-    div.className = "nnviz-live-chart";
-    div.dataset.mountedAt = String(Date.now()) + "-" + Math.random().toString(36).slice(2, 8);
-    div.dataset.draws = "0";
-    parentElement.appendChild(div);
-    chart = { div, epoch: null, base: null, draws: 0, timer: null, Plotly: null, queue: null };
-    charts.set(parentElement, chart);
-  }
   if (!message) return undefined;
-  chart.config = message.config || {};
-  chart.clickable = message.clickable || [];
-  chart.trigger = setTriggerValue;
-  if (message.height) chart.div.style.height = message.height + "px";
-  if (message.base) {
-    chart.base = decode(message.base);
-    chart.epoch = message.epoch;
-  } else if (message.epoch !== chart.epoch) {
-    setTriggerValue("resync", message.epoch); // this div never saw that figure
-    return undefined;
+  let item = elements.get(parentElement);
+  if (!item) {
+    item = message.clock ? newNumbers(parentElement) : newChart(parentElement);
+    elements.set(parentElement, item);
   }
-  chart.div.dataset.epoch = String(chart.epoch);
-  const frames = (message.frames || []).map(decode);
-  const go = () => play(chart, frames, message.span_ms || 0);
-  if (chart.Plotly) {
-    go();
+  item.trigger = setTriggerValue;
+  if (message.clock) player.ask = setTriggerValue;
+  if (message.chunk === item.chunk && message.sid === player.sid) return undefined; // seen
+  item.chunk = message.chunk;
+  const start = chunkStart(message);
+  if (start === null) return undefined;
+  if (message.clock) {
+    showNumbers(item, message, start);
+    showDue(item, performance.now()); // at once when due: the numbers first
   } else {
-    loadPlotly().then((Plotly) => {
-      chart.Plotly = Plotly;
-      go();
-    });
+    showChart(item, message, start);
   }
-  return () => {
-    if (chart.timer) cancelAnimationFrame(chart.timer);
-    chart.timer = null;
-  };
+  wake();
+  return undefined;
 }
