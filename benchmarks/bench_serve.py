@@ -7,23 +7,27 @@ Every session of a Streamlit process runs in that process, so they share one GIL
 opens ``--sessions`` sessions of the app against one server on loopback, plus a probe
 page (a real page in headless Chromium: Debian's chromium driven by Playwright); for
 each count in ``--playing`` it sets that many of the sessions playing (the Play button)
-and times the probe's Step: click → the Iteration metric changes, p50 and p95 over
+and times the probe's Step: click → the Iteration on screen changes, p50 and p95 over
 ``--steps`` clicks. It also reports the server's memory (RSS) per idle session: RSS
 with every session open and idle, minus RSS with the probe alone (the app's imports and
 first run are paid by then), divided by ``--sessions``; the CPU the server used while
-the probe stepped; and the refreshes per second the playing sessions got.
+the probe stepped; and, for the playing sessions, the Iteration updates per second a
+page shows and the server's runs per second for each.
 
 The load sessions speak Streamlit's own websocket protocol from Python (``--load ws``,
-the default): the first run, the Play button's trigger and the live fragment's timed
-reruns, as the browser's frontend sends them, so the server does a page's work while
-nothing is drawn. In a classroom the students' browsers run on their own machines; 20
+the default; ``wsclient.py``): the first run, the Play button's trigger and the live
+view's requests for the next chunk when a page's frames would run out, as the
+browser's frontend sends them, so the server does a page's work while nothing is
+drawn. In a classroom the students' browsers run on their own machines; 20
 headless pages drawing on the server's two cores starve it (``--load browser`` shows
 that: real pages in a second browser). Either way the load runs in a subprocess at a
 lower priority (nice 10); the probe's browser runs at normal priority.
 
 ``--replicas N`` (N > 1) serves through ``scripts/serve.sh`` instead: N processes behind
 nginx, the pages spread over them by the sticky cookie (page i on replica i mod N, the
-probe on replica 0, with the most playing pages), memory summed over the replicas.
+probe on replica 0, with the most playing pages), memory summed over the replicas
+(the server harness, ``harness.Server``, runs the checkout of ``--app``: its own
+``scripts/serve.sh`` and ``.venv``).
 ``--py-spy PATH`` samples the server with py-spy (all threads) while the probe steps
 with the most pages playing, and prints where the server's time goes.
 
@@ -47,10 +51,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import harness
+from wsclient import WsSession
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -61,142 +65,26 @@ CHROMIUM_ARGS = [
     "--disable-backgrounding-occluded-windows",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
-METRIC, IDLE = harness.METRIC, harness.IDLE
+IDLE = harness.IDLE
 PLAY = ".st-key-play"
-COOKIE = "nnviz_replica"
+COOKIE = harness.COOKIE
 TIMEOUT_MS = 120_000
 TARGET_P95_S = 1.5
 
-# On the load pages: every change of the Iteration metric's text (= one refresh of the
-# live view while playing), sampled every 25 ms.
+# On the load pages: every change of the Iteration on screen, sampled on every
+# animation frame (and every 25 ms when a background page gets no frames).
 COUNTER_JS = """
 (() => {
   const c = window.__refreshes = {changes: 0, last: null};
-  setInterval(() => {
-    const m = document.querySelector("[data-testid='stMetricValue']");
-    const v = m ? m.innerText : null;
+  const look = () => {
+    const v = ITERATION;
     if (v !== c.last) { c.changes += 1; c.last = v; }
-  }, 25);
+  };
+  const frame = () => { look(); requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+  setInterval(look, 25);
 })();
-"""
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy() -> tuple[float, float]:
-    """(busy, total) jiffies of every core since boot."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
-
-
-class Server:
-    """One Streamlit process on loopback, or scripts/serve.sh with N replicas."""
-
-    def __init__(self, app: Path, replicas: int):
-        self.app, self.replicas = app, replicas
-        self.pids: list[int] = []
-        self.routes: list[str | None] = [None]  # the cookie for replica i (None: no nginx)
-        self._stack = contextlib.ExitStack()
-
-    def __enter__(self):
-        log = self._stack.enter_context(tempfile.TemporaryFile())
-        if self.replicas == 1:
-            port = harness.free_port()
-            cmd = harness.streamlit_command(self.app, port, "--logger.level", "warning")
-            proc = subprocess.Popen(
-                cmd,
-                cwd=self.app.parent,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            self._stack.callback(harness.stop, proc)
-            self.url = f"http://127.0.0.1:{port}"
-            harness.wait_health(self.url, proc, log)
-            self.pids = [proc.pid]
-            return self
-        run = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-        port, *ports = (harness.free_port() for _ in range(self.replicas + 1))
-        cmd = [
-            "bash",
-            "scripts/serve.sh",
-            "--replicas",
-            str(self.replicas),
-            "--port",
-            str(port),
-            "--host",
-            "127.0.0.1",
-            "--replica-ports",
-            ",".join(map(str, ports)),
-            "--run-dir",
-            str(run),
-        ]
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._stack.callback(harness.stop, proc, group=True)
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while not (run / "nginx.pid").exists() or not self._answers():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"scripts/serve.sh did not start:\n{log.read().decode()}")
-            time.sleep(0.3)
-        by_port = dict(line.split() for line in (run / "replicas").read_text().splitlines())
-        self.pids = [int(by_port[str(p)]) for p in ports]
-        self.routes = []
-        for p in ports:  # a cookie value that nginx hashes onto each replica
-            for i in range(256):
-                route = f"bench-{i}"
-                _get(self.url + "/_stcore/health", route)
-                lines = (run / "access.log").read_text().splitlines()
-                if any(
-                    f"route={route} " in ln and f"upstream=127.0.0.1:{p} " in ln for ln in lines
-                ):
-                    self.routes.append(route)
-                    break
-            else:
-                raise RuntimeError(f"no cookie reaches the replica on port {p}")
-        return self
-
-    def _answers(self) -> bool:
-        with contextlib.suppress(OSError):
-            return _get(self.url + "/_stcore/health").strip() == "ok"
-        return False
-
-    def route(self, i: int) -> str | None:
-        return self.routes[i % len(self.routes)]
-
-    def rss_mb(self) -> float:
-        return sum(rss_mb(p) for p in self.pids)
-
-    def cpu_s(self) -> float:
-        return sum(cpu_s(p) for p in self.pids)
-
-    def __exit__(self, *exc):
-        self._stack.close()
-
-
-def _get(url: str, route: str | None = None) -> str:
-    headers = {"Cookie": f"{COOKIE}={route}"} if route else {}
-    with harness.DIRECT.open(urllib.request.Request(url, headers=headers), timeout=10) as r:
-        return r.read().decode()
+""".replace("ITERATION", harness.ITERATION_JS)
 
 
 def open_page(
@@ -220,12 +108,11 @@ def open_page(
 
 
 def ready(page) -> None:
-    page.wait_for_selector(METRIC, timeout=TIMEOUT_MS)
+    page.wait_for_selector(harness.NUMBERS, timeout=TIMEOUT_MS)
     page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
 
 
-def iteration(page) -> int:
-    return int(page.locator(METRIC).first.inner_text().replace(",", ""))
+iteration = harness.iteration
 
 
 def set_playing(page, playing: bool) -> None:
@@ -236,127 +123,6 @@ def set_playing(page, playing: bool) -> None:
     page.wait_for_function(
         f"() => document.querySelector('{PLAY}').innerText.includes('{label}')", timeout=TIMEOUT_MS
     )
-
-
-# ------------------------------------------------------------------ the load (subprocess)
-class WsSession:
-    """One session over Streamlit's own protocol: what the browser's frontend sends
-    (the first run, a button's trigger, the live fragment's timed reruns), nothing drawn."""
-
-    def __init__(self, url: str, route: str | None, query: str = ""):
-        self.url, self.route, self.query = url, route, query.lstrip("?")
-        self.page_hash = ""
-        self.play_id = self.play_label = None
-        self.iteration = 0
-        self.changes = 0  # Iteration metric updates received
-        self.finished = 0
-        self.timers: dict = {}
-        self.ws = None
-        self.reader = None
-
-    def _rerun(self, fragment_id: str = "", triggers=()) -> bytes:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = self.query
-        state.page_script_hash = self.page_hash
-        if fragment_id:
-            state.fragment_id = fragment_id
-            state.is_auto_rerun = True
-        for widget in triggers:
-            w = state.widget_states.widgets.add()
-            w.id = widget
-            w.trigger_value = True
-        return msg.SerializeToString()
-
-    async def open(self) -> None:
-        import asyncio
-
-        import websockets
-
-        headers = {"Cookie": f"{COOKIE}={self.route}"} if self.route else {}
-        self.ws = await websockets.connect(
-            self.url.replace("http", "ws", 1) + "/_stcore/stream",
-            subprotocols=["streamlit"],
-            origin=self.url,
-            additional_headers=headers,
-            max_size=None,
-            compression=None,
-            open_timeout=60,
-        )
-        self.reader = asyncio.create_task(self._read())
-        await self.ws.send(self._rerun())
-        await self.wait(lambda: self.finished and self.play_id)
-
-    async def _read(self) -> None:
-        import asyncio
-
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        async for data in self.ws:
-            msg = ForwardMsg.FromString(data)
-            kind = msg.WhichOneof("type")
-            if kind == "new_session":
-                self.page_hash = msg.new_session.page_script_hash
-            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                el = msg.delta.new_element
-                what = el.WhichOneof("type")
-                if what == "button" and el.button.label in ("Play", "Pause"):
-                    self.play_id, self.play_label = el.button.id, el.button.label
-                elif what == "metric" and el.metric.label == "Iteration":
-                    self.iteration = int(el.metric.body.replace(",", ""))
-                    self.changes += 1
-            elif kind == "auto_rerun":
-                fid = msg.auto_rerun.fragment_id
-                if fid not in self.timers:
-                    self.timers[fid] = asyncio.create_task(
-                        self._every(fid, msg.auto_rerun.interval)
-                    )
-            elif kind == "stop_auto_rerun":
-                for fid in msg.stop_auto_rerun.fragment_ids:
-                    self._cancel(fid)
-            elif kind == "script_finished":
-                self.finished += 1
-
-    async def _every(self, fragment_id: str, interval: float) -> None:
-        """The frontend's timer for a fragment with run_every: a rerun request per interval."""
-        import asyncio
-
-        while True:
-            await asyncio.sleep(interval)
-            await self.ws.send(self._rerun(fragment_id))
-
-    def _cancel(self, fragment_id: str) -> None:
-        task = self.timers.pop(fragment_id, None)
-        if task:
-            task.cancel()
-
-    async def wait(self, condition, timeout: float = TIMEOUT_MS / 1000) -> None:
-        import asyncio
-
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if self.reader.done():
-                raise RuntimeError(f"the session's socket closed: {self.reader.exception()}")
-            if time.monotonic() > deadline:
-                raise TimeoutError("the server did not answer the session in time")
-            await asyncio.sleep(0.02)
-
-    async def set_playing(self, playing: bool) -> None:
-        label = "Pause" if playing else "Play"
-        if self.play_label == label:
-            return
-        for fid in list(self.timers):  # a full run: the frontend drops its timers
-            self._cancel(fid)
-        await self.ws.send(self._rerun(triggers=[self.play_id]))
-        await self.wait(lambda: self.play_label == label)
-
-    async def close(self) -> None:
-        for fid in list(self.timers):
-            self._cancel(fid)
-        if self.ws is not None:
-            await self.ws.close()
 
 
 def _reply(**kw) -> None:
@@ -408,16 +174,16 @@ class WsLoad:
 
     async def mark(self, cmd: dict) -> dict:
         self.marks = {
-            i: (time.perf_counter(), s.iteration, s.changes)
+            i: (time.perf_counter(), s.iteration, s.updates, s.runs)
             for i, s in enumerate(self.sessions[: cmd["k"]])
         }
         return {}
 
     async def rates(self, cmd: dict) -> dict:
         rates = []
-        for i, (t0, it0, ch0) in self.marks.items():
+        for i, (t0, it0, up0, runs0) in self.marks.items():
             s, dt = self.sessions[i], time.perf_counter() - t0
-            rates.append(((s.changes - ch0) / dt, (s.iteration - it0) / dt))
+            rates.append(((s.updates - up0) / dt, (s.iteration - it0) / dt, (s.runs - runs0) / dt))
         playing = sum(s.play_label == "Pause" for s in self.sessions[: len(self.marks)])
         return {"rates": rates, "still_playing": playing}
 
@@ -503,6 +269,7 @@ class PageLoad:
                 (
                     (page.evaluate("() => window.__refreshes.changes") - ch0) / dt,
                     (iteration(page) - it0) / dt,
+                    float("nan"),  # a page does not see the server's runs
                 )
             )
             playing += "Pause" in page.locator(PLAY).inner_text()
@@ -575,12 +342,7 @@ def probe_steps(page, n: int, seconds: float) -> list[float]:
         before = iteration(page)
         t0 = time.perf_counter()
         page.get_by_role("button", name="Step", exact=True).click()
-        page.wait_for_function(
-            'v => { const m = document.querySelector("' + METRIC + '");'
-            " return m && m.innerText.replace(/,/g, '') !== String(v); }",
-            arg=before,
-            timeout=TIMEOUT_MS,
-        )
+        harness.wait_iteration_change(page, before, timeout=TIMEOUT_MS)
         times.append(time.perf_counter() - t0)
         time.sleep(0.2)
     return times
@@ -702,9 +464,9 @@ def main() -> int:
 
     signal.signal(signal.SIGALRM, timeout)
     signal.alarm(args.timeout)
-    busy0 = machine_busy()
+    busy0 = harness.machine_busy()
     t_start = time.perf_counter()
-    with Server(args.app.resolve(), args.replicas) as server, sync_playwright() as pw:
+    with harness.Server(args.app.resolve(), args.replicas) as server, sync_playwright() as pw:
         run = _measure(server, pw, args, playing)
     signal.alarm(0)
     _report(args, playing, run, busy0, time.perf_counter() - t_start)
@@ -722,7 +484,7 @@ class Measured:
         self.profile: Path | None = None
 
 
-def _measure(server: Server, pw, args, playing: list[int]) -> Measured:
+def _measure(server: harness.Server, pw, args, playing: list[int]) -> Measured:
     """Open the probe and the load, then measure each count of playing sessions in turn
     (until the server no longer answers the probe in time)."""
     run = Measured()
@@ -757,16 +519,21 @@ def _measure(server: Server, pw, args, playing: list[int]) -> Measured:
     return run
 
 
+def _mean(values) -> float:
+    values = list(values)
+    return statistics.mean(values) if values else float("nan")
+
+
 def _phase(
-    server: Server, probe, load: Load, args, k: int, profiled: bool
+    server: harness.Server, probe, load: Load, args, k: int, profiled: bool
 ) -> tuple[dict, Path | None]:
-    """k sessions playing: the probe's Steps, the server's CPU and the refreshes and steps
-    per second of the playing sessions (a row of the table), and the py-spy profile taken
+    """k sessions playing: the probe's Steps, the server's CPU and the Iteration updates,
+    runs and steps per second of the playing sessions (a row of the table), and the py-spy profile taken
     meanwhile if ``profiled`` and --py-spy."""
     load("play", k=k)
-    time.sleep(args.settle)  # past the first refreshes
+    time.sleep(args.settle)  # past the first chunks
     load("mark", k=k)
-    cpu0, b0, t0 = server.cpu_s(), machine_busy(), time.perf_counter()
+    cpu0, b0, t0 = server.cpu_s(), harness.machine_busy(), time.perf_counter()
     spy = profile = None
     if args.py_spy and profiled:
         profile = Path(tempfile.mkdtemp()) / "server.txt"
@@ -794,7 +561,7 @@ def _phase(
         spy.send_signal(signal.SIGINT)
         spy.wait(30)
     dt = time.perf_counter() - t0
-    cpu1, b1 = server.cpu_s(), machine_busy()
+    cpu1, b1 = server.cpu_s(), harness.machine_busy()
     rates = load("rates", k=k) if k else {"rates": [], "still_playing": 0}
     ncpu = os.cpu_count() or 1
     r = {
@@ -805,12 +572,10 @@ def _phase(
         "n": len(times),
         "server_cpu": (cpu1 - cpu0) / dt / len(server.pids),
         "machine": (b1[0] - b0[0]) / max(b1[1] - b0[1], 1),
-        "refreshes": statistics.mean(r[0] for r in rates["rates"])
-        if rates["rates"]
-        else float("nan"),
-        "steps_s": statistics.mean(r[1] for r in rates["rates"])
-        if rates["rates"]
-        else float("nan"),
+        "updates": _mean(r[0] for r in rates["rates"]),
+        "steps_s": _mean(r[1] for r in rates["rates"]),
+        "runs": _mean(r[2] for r in rates["rates"]),
+        "least_updates": min((r[0] for r in rates["rates"]), default=float("nan")),
         "still": rates["still_playing"],
         "ncpu": ncpu,
         "note": note,
@@ -818,7 +583,7 @@ def _phase(
     print(
         f"nnviz bench: {k} playing: Step p50 {r['p50']:.2f} s, p95 "
         f"{r['p95']:.2f} s, server CPU {r['server_cpu']:.0%}, "
-        f"{r['refreshes']:.1f} refreshes/s {note}",
+        f"{r['updates']:.1f} Iteration updates/s, {r['runs']:.1f} runs/s {note}",
         file=sys.stderr,
         flush=True,
     )
@@ -829,7 +594,7 @@ def _report(
     args, playing: list[int], run: Measured, busy0: tuple[float, float], total: float
 ) -> None:
     """The run's summary, table, memory and profile on stdout."""
-    b1 = machine_busy()
+    b1 = harness.machine_busy()
     print(
         f"\n{args.sessions} sessions ({args.load}) + a probe page on {args.replicas} "
         f"{'process' if args.replicas == 1 else 'replicas behind nginx'} "
@@ -860,7 +625,8 @@ def _report(
 def _print_table(args, rows: list[dict]) -> None:
     head = (
         f"{'playing':>8}  {'Step p50':>9}  {'Step p95':>9}  {'max':>6}  "
-        f"{'server CPU':>10}  {'machine':>7}  {'refreshes/s':>11}  {'steps/s':>8}  target"
+        f"{'server CPU':>10}  {'machine':>7}  {'updates/s':>9}  {'least':>6}  "
+        f"{'runs/s':>6}  {'steps/s':>8}  target"
     )
     print(head)
     print("-" * len(head))
@@ -874,13 +640,15 @@ def _print_table(args, rows: list[dict]) -> None:
             still += f" ({r['n']} Steps in {args.phase_seconds:.0f} s)"
         print(
             f"{r['playing']:>8}  {r['p50']:>8.2f}s  {r['p95']:>8.2f}s  {r['max']:>5.2f}s  "
-            f"{r['server_cpu']:>10.0%}  {r['machine']:>7.0%}  {r['refreshes']:>11.1f}  "
+            f"{r['server_cpu']:>10.0%}  {r['machine']:>7.0%}  {r['updates']:>9.1f}  "
+            f"{r['least_updates']:>6.1f}  {r['runs']:>6.1f}  "
             f"{r['steps_s']:>8,.0f}  {target}{still}"
         )
     print(
-        "\n  Step: the probe's click → its Iteration metric changes; server CPU: per "
-        "process, 100 % = one core;\n  refreshes/s and steps/s: per playing page "
-        "(the live view refreshes at most every TICK s).\n"
+        "\n  Step: the probe's click → its Iteration changes; server CPU: per process, "
+        "100 % = one core;\n  updates/s (the mean, and the least of any page): the "
+        "Iteration updates a playing page shows a second;\n  runs/s and steps/s: the "
+        "server's runs and the training steps per playing page.\n"
     )
 
 

@@ -24,6 +24,11 @@
 # starting nginx, and nginx takes a replica that refuses connections out of the rotation for
 # 10 s (max_fails/fail_timeout) and sends its browsers to another one.
 #
+# The live view's files (its scripts and plotly.js, from the installed nnviz package) are
+# served by nginx from a copy in the run folder, each compressed once at start:
+# plotly.js, whose name carries a hash of its content, with a year's cache lifetime, so
+# that a second page load fetches none of it; the scripts revalidated (ETag).
+#
 # Runs in the foreground; Ctrl+C (or SIGTERM) stops nginx and every replica. A replica that
 # stops by itself is reported and the others go on serving.
 set -euo pipefail
@@ -177,6 +182,14 @@ fi
 max_upload=$("$PY" -c 'import tomllib
 with open(".streamlit/config.toml", "rb") as f:
     print(tomllib.load(f).get("server", {}).get("maxUploadSize", 200))' 2>/dev/null || echo 200)
+# The live view's files, compressed once: nginx serves each .gz beside its file.
+ASSETS=$("$PY" -c 'import pathlib, nnviz
+print(pathlib.Path(nnviz.__file__).resolve().parent / "ui" / "assets")')
+[ -f "$ASSETS/live_chart.js" ] || die "no live view scripts in $ASSETS (nnviz not installed?)"
+mkdir -p "$RUN/assets"
+cp "$ASSETS"/*.js "$RUN/assets/"
+gzip -k -9 -f "$RUN/assets"/*.js
+
 upstreams=""
 for p in "${ports[@]}"; do
     upstreams+="        server 127.0.0.1:$p max_fails=1 fail_timeout=10s;"$'\n'
@@ -248,6 +261,23 @@ $upstreams    }
 
         location / {
             proxy_pass http://nnviz_replicas;
+        }
+        # The live view's files, from disk: plotly.js under its content-hashed name,
+        # kept a year; the scripts revalidated. Streamlit would gzip each one again for
+        # every request, with no cache lifetime.
+        location ~ "^/_stcore/bidi-components/nnviz\.live_chart/(?<bundle>plotly-cartesian-[0-9.]+\.[0-9a-f]{12}\.min\.js)\$" {
+            alias $RUN/assets/\$bundle;
+            gzip_static on;
+            gzip_vary on;
+            types { application/javascript js; }
+            add_header Cache-Control "public, max-age=31536000, immutable";
+        }
+        location ~ "^/_stcore/bidi-components/nnviz\.(live_chart|presenter_keys)/(?<script>[a-z_]+\.js)\$" {
+            alias $RUN/assets/\$script;
+            gzip_static on;
+            gzip_vary on;
+            types { application/javascript js; }
+            add_header Cache-Control "no-cache";
         }
         # The session's WebSocket: passed through, open as long as the page is.
         location /_stcore/stream {

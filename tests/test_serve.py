@@ -1,8 +1,11 @@
 """make serve: two replicas of the app behind nginx (scripts/serve.sh), seen by Chromium.
 
-Both replicas answer and serve the app through nginx; a page sticks to its replica
-across reruns (one WebSocket, never reopened); killing the other replica leaves the page
-working, and a browser whose cookie points at the dead replica is served by the live one.
+Both replicas answer and serve the app through nginx; nginx serves the live view's
+files itself, compressed once, and plotly.js with a year's lifetime under its
+content-hashed name (a second page load fetches none of it); a page sticks to its
+replica across reruns (one WebSocket, never reopened); killing the other replica leaves
+the page working, and a browser whose cookie points at the dead replica is served by
+the live one.
 Needs Debian's nginx and chromium (``make test`` installs both); skipped without them,
 except in CI, where that is a failure.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import gzip
 import os
 import re
 import shutil
@@ -29,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 90
 TIMEOUT_MS = 30_000
 COOKIE = "nnviz_replica"
-METRIC = "[data-testid='stMetricValue']"
+METRIC = "[data-nnviz-metric='iteration'] .value"  # the Iteration on screen
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -85,8 +89,9 @@ class Classroom:
         return [m.groupdict() for m in map(LOG_LINE.search, text.splitlines()) if m]
 
     def served(self, route: str) -> list[str]:
-        """The upstream field of every logged request of this cookie, oldest first."""
-        return [e["upstream"] for e in self.log() if e["route"] == route]
+        """The upstream field of every logged request of this cookie that reached a
+        replica (not the files nginx serves itself), oldest first."""
+        return [e["upstream"] for e in self.log() if e["route"] == route and e["upstream"] != "-"]
 
     def said(self) -> str:
         return self.output.read_text(errors="replace")
@@ -168,6 +173,77 @@ def test_both_replicas_answer_and_serve_pages_through_nginx(classroom):
     # A browser without the cookie gets one.
     with DIRECT.open(classroom.url + "/", timeout=10) as r:
         assert r.headers.get("Set-Cookie", "").startswith(f"{COOKIE}=")
+
+
+def _fetch(url: str) -> tuple[dict, bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with DIRECT.open(request, timeout=10) as r:
+        return dict(r.headers), r.read()
+
+
+def test_nginx_serves_the_live_view_s_files_compressed_once_and_plotly_js_cached(classroom):
+    from nnviz.ui import livechart
+
+    base = classroom.url + "/_stcore/bidi-components/nnviz.live_chart/"
+    headers, body = _fetch(base + livechart.BUNDLE)
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == (livechart.ASSETS / livechart.BUNDLE).read_bytes()
+    assert len(body) < 0.4 * len(gzip.decompress(body))
+    assert "max-age=31536000" in headers["Cache-Control"]
+    assert "immutable" in headers["Cache-Control"]
+    assert headers["Content-Type"] == "application/javascript"
+    for name, script in (
+        ("live_chart", "live_chart.js"),
+        ("presenter_keys", "presenter_keys.js"),
+    ):
+        url = f"{classroom.url}/_stcore/bidi-components/nnviz.{name}/{script}"
+        headers, body = _fetch(url)
+        assert headers["Content-Encoding"] == "gzip" and headers["Cache-Control"] == "no-cache"
+        assert headers.get("ETag")
+        assert gzip.decompress(body) == (livechart.ASSETS / script).read_bytes()
+    # compressed once, at start: nginx sends the .gz made then; no replica saw them
+    assert (classroom.run / "assets" / f"{livechart.BUNDLE}.gz").is_file()
+    files = [e for e in classroom.log() if "/bidi-components/" in e["path"]]
+    assert len(files) == 3 and {e["upstream"] for e in files} == {"-"}, files
+    if shutil.which("chromium") is None:
+        _missing("Debian's chromium is not on PATH")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(_second_load_scenario, classroom, livechart.BUNDLE).result()
+
+
+def _second_load_scenario(classroom, bundle: str) -> None:
+    """A page loaded twice in one browser: the second load takes plotly.js from the
+    browser's cache (no request reaches nginx, nothing is transferred)."""
+    from playwright.sync_api import sync_playwright
+
+    def fetched() -> int:
+        return sum(e["path"].endswith(bundle) for e in classroom.log())
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            before = fetched()
+            for load in (1, 2):
+                page = context.new_page()
+                page.goto(classroom.url, wait_until="domcontentloaded")
+                page.wait_for_selector(".nnviz-live-chart .main-svg", timeout=TIMEOUT_MS)
+                entries = page.evaluate(
+                    "name => performance.getEntriesByType('resource')"
+                    ".filter(e => e.name.endsWith(name)).map(e => e.transferSize)",
+                    bundle,
+                )
+                assert len(entries) == 1, entries
+                if load == 1:
+                    assert entries[0] > 0 and fetched() == before + 1
+                else:
+                    assert entries[0] == 0 and fetched() == before + 1, (entries, fetched())
+                page.close()
+            context.close()
+        finally:
+            browser.close()
 
 
 def _route_to(classroom, port: int) -> str:

@@ -20,7 +20,7 @@ SS = st.session_state
 STEP_COUNTS = (10, 100, 1000)
 KEYS = "presenter_keys"  # the keys' element key
 KEY_HELP = """
-| Key | |
+| Key | Action |
 | --- | --- |
 | Space | Play / Pause |
 | → or Page Down | Step |
@@ -56,6 +56,7 @@ def _set_playing(playing: bool) -> None:
 
 def _reset() -> None:
     state.stop_playing()
+    state.leave_replay()  # the run starts again: show it
     state.explorer().reset()
     state.note(state.explorer().notes[-1])
 

@@ -8,6 +8,10 @@ page        (function) a fresh 1600x1000 page on the app, loaded and idle
 
 Helpers: ``wait_idle(page)``, ``screenshot(page, name)`` (-> tests/screenshots/<name>.png).
 Every test in this folder gets the ``browser`` marker.
+
+The live numbers (Iteration, losses, score) are elements of the page itself, each
+``[data-nnviz-metric=<name>]`` with a ``.label`` and a ``.value``: ``NUMBER`` finds
+their values, ``ITERATION`` the Iteration's.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 APP_SELECTOR = "[data-testid='stApp']"
+NUMBER = "[data-nnviz-metric] .value"
+ITERATION = "[data-nnviz-metric='iteration'] .value"
 IDLE_SELECTOR = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 

@@ -3,9 +3,9 @@
 Each test gets a fresh page, hence a fresh Streamlit session on the default data set
 (Exam scores: 2 inputs → 3 sigmoid → 1 sigmoid, seed 0, three training rows).
 
-While the live view plays, its fragment reruns every 0.15 s and the app's script
-state flips constantly, so these tests poll for values (metric texts, chart data,
-grid cells) instead of waiting for the app to be idle.
+While the live view plays, its fragment reruns several times a second and the app's
+script state flips constantly, so these tests poll for values (the live numbers,
+chart data, grid cells) instead of waiting for the app to be idle.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import SCREENSHOTS, screenshot, wait_idle
+from .conftest import ITERATION, NUMBER, SCREENSHOTS, screenshot, wait_idle
 
 EXCEPTION = "[data-testid='stException']"
-METRIC = "[data-testid='stMetricValue']"
+METRIC = NUMBER  # the live numbers' values, in order: Iteration, Train loss, …
 GRID_CANVAS = "[data-testid='data-grid-canvas']"
 # The app scrolls inside stMain, not the page: a whole-page shot needs a tall viewport.
 TALL = {"width": 1600, "height": 2600}
@@ -54,14 +54,14 @@ def metrics(page) -> list[str]:
 
 
 def iteration(page) -> int:
-    return int(page.locator(METRIC).first.inner_text().replace(",", ""))
+    return int(page.locator(ITERATION).inner_text().replace(",", ""))
 
 
 def wait_iteration(page, value: int, timeout: float = POLL_MS) -> None:
     page.wait_for_function(
-        "v => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+        "([sel, v]) => { const m = document.querySelector(sel);"
         " return m && m.innerText.replace(/,/g, '') === String(v); }",
-        arg=value,
+        arg=[ITERATION, value],
         timeout=timeout,
     )
 
@@ -213,8 +213,8 @@ def test_step_raises_iteration_and_changes_loss(page):
     button(page, "Step").click()
     wait_iteration(page, 1)
     page.wait_for_function(
-        "before => { const m = document.querySelectorAll(\"[data-testid='stMetricValue']\");"
-        " return m.length > 1 && m[1].innerText !== before; }",
+        "before => { const m = document.querySelector(\"[data-nnviz-metric='train_loss'] .value\");"
+        " return m && m.innerText !== before; }",
         arg=loss_before,
         timeout=POLL_MS,
     )
@@ -235,8 +235,8 @@ LIVE_CHARTS_JS = """() => [...document.querySelectorAll('.nnviz-live-chart')].ma
 
 def test_play_trains_in_place_and_pause_freezes(page):
     """Play updates the live charts in place: the chart nodes tagged before Play are the
-    ones on screen after several refreshes, each redrawn many times; the Iteration metric
-    moves; Pause freezes it within a second."""
+    ones on screen after several chunks, each redrawn many times; the Iteration moves;
+    Pause freezes it within a second."""
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     wait_ready(page)
@@ -246,13 +246,17 @@ def test_play_trains_in_place_and_pause_freezes(page):
     expect(play_button(page, "Pause")).to_be_visible(timeout=POLL_MS)
     # Playing: the count goes up, and keeps going up (more than one refresh).
     page.wait_for_function(
-        "() => +document.querySelector(\"[data-testid='stMetricValue']\").innerText"
-        ".replace(/,/g, '') > 0",
+        "sel => +document.querySelector(sel).innerText.replace(/,/g, '') > 0",
+        arg=ITERATION,
         timeout=POLL_MS,
     )
     first = iteration(page)
-    deadline = time.monotonic() + 10
-    while iteration(page) <= first + 300 and time.monotonic() < deadline:
+    # 2.5 s of play: the plane and the neuron maps move about twice a second
+    started = time.monotonic()
+    deadline = started + 10
+    while (iteration(page) <= first + 300 or time.monotonic() < started + 2.5) and (
+        time.monotonic() < deadline
+    ):
         time.sleep(0.1)
     second = iteration(page)
     assert second > first > 0, f"iteration did not keep rising while playing ({first} → {second})"
@@ -367,8 +371,8 @@ def test_grid_edit_reaches_the_app(page):
     edit_grid_cell(page, target, 0, "40")
     page.wait_for_function(
         "([c, before]) => { const td = document.querySelector(`[data-testid='glide-cell-${c}-0']`);"
-        " const m = document.querySelectorAll(\"[data-testid='stMetricValue']\");"
-        " return td && td.innerText === '40' && m.length > 1 && m[1].innerText !== before; }",
+        " const m = document.querySelector(\"[data-nnviz-metric='train_loss'] .value\");"
+        " return td && td.innerText === '40' && m && m.innerText !== before; }",
         arg=[target, loss_before],
         timeout=POLL_MS,
     )

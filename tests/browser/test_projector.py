@@ -11,7 +11,10 @@ import pytest
 from .conftest import screenshot, wait_idle
 
 PROJECTOR = {"width": 1280, "height": 720}
-METRIC = "[data-testid='stMetricValue']"
+METRIC = "[data-testid='stMetricValue']"  # a tab's st.metric (the Predict tab's)
+# every number on the page: the live numbers and the tabs' st.metric
+VALUES = f"{METRIC}, [data-nnviz-metric] .value"
+LABELS = "[data-testid='stMetricLabel'], [data-nnviz-metric] .label"
 
 
 def open_at(browser, url: str, viewport: dict, query: str = ""):
@@ -63,12 +66,12 @@ def test_the_plane_and_the_diagram_fit_a_projector(browser, app_server, query):
             assert b["x"] + b["width"] <= PROJECTOR["width"], (key, b)
         assert box(page, "plane_chart")["width"] >= 400
         # no metric is cut short (its text fits its box)
-        cut = page.evaluate(f"""() => [...document.querySelectorAll("{METRIC}")]
+        assert page.locator("[data-nnviz-metric]").count() == 6
+        cut = page.evaluate(f"""() => [...document.querySelectorAll("{VALUES}")]
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
         assert cut == [], cut
-        labels = page.evaluate("""() => [...document.querySelectorAll(
-            "[data-testid='stMetricLabel']")].filter(e => e.scrollWidth > e.clientWidth + 1)
-            .map(e => e.innerText)""")
+        labels = page.evaluate(f"""() => [...document.querySelectorAll("{LABELS}")]
+            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
         assert labels == [], labels
         buttons = page.evaluate("""() => [...document.querySelectorAll(
             "[data-testid='stMain'] button p")].filter(e => e.scrollWidth > e.clientWidth + 1)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .conftest import screenshot, wait_idle
+from .conftest import ITERATION, NUMBER, screenshot, wait_idle
 
 SIZES = {"1440": {"width": 1440, "height": 900}, "1280": {"width": 1280, "height": 720}}
 EXCEPTION = "[data-testid='stException']"
@@ -44,7 +44,7 @@ def open_app(browser, app_server, size: str, query: str = ""):
     context = browser.new_context(viewport=SIZES[size])
     page = context.new_page()
     page.goto(app_server + query, wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stMetricValue']", timeout=POLL_MS)
+    page.wait_for_selector(NUMBER, timeout=POLL_MS)
     wait_idle(page)
     return context, page
 
@@ -118,8 +118,8 @@ def test_lessons_walk_on_the_live_network(browser, app_server, size):
         click_key(page, "lesson_next")  # train 1000 times
         click_key(page, "lesson_run")
         page.wait_for_function(
-            "() => document.querySelector(\"[data-testid='stMetricValue']\")"
-            ".innerText.replace(/,/g, '') === '1000'",
+            "sel => document.querySelector(sel).innerText.replace(/,/g, '') === '1000'",
+            arg=ITERATION,
             timeout=POLL_MS,
         )
         click_key(page, "lesson_next")
