@@ -58,7 +58,8 @@ TRIVIAL_APP = textwrap.dedent("""
 # Installed before the page's scripts: counts chart nodes that appear (a chart
 # re-created), timer ticks, every change of the Iteration's text (both sampled on
 # each animation frame), the bytes received over the websocket and the server's runs
-# (each run ends with a ForwardMsg of two bytes: script_finished, field 6, 0x30).
+# (each run ends with a ForwardMsg of two bytes: session_status_changed, field 9, empty:
+# the script no longer runs).
 PROBE_JS = """
 (() => {
   const probe = window.__probe = {added: 0, ticks: 0, t0: 0, changes: [], last: null,
@@ -69,7 +70,8 @@ PROBE_JS = """
     ws.addEventListener('message', (e) => {
       if (!probe.running || !(e.data instanceof ArrayBuffer)) return;
       probe.bytes += e.data.byteLength;
-      if (e.data.byteLength === 2 && new Uint8Array(e.data)[0] === 0x30) probe.runs += 1;
+      const head = new Uint8Array(e.data, 0, Math.min(2, e.data.byteLength));
+      if (e.data.byteLength === 2 && head[0] === 0x4a && head[1] === 0) probe.runs += 1;
     });
     return ws;
   };

@@ -54,22 +54,23 @@ F32_MAX = float(np.finfo(np.float32).max)
 _components: dict[str, object] = {}
 
 
-def loader(name: str, js: str) -> str:
+def loader(name: str, js: str, query: str = "") -> str:
     """The component's inline script: it imports ``js`` from the component's asset
     folder once and hands every render to it. Streamlit runs a file-backed ``js``
     by adding a ``<script>`` to the page at every render and waiting for its load
     event, which came 50–130 ms after the data in headless Chromium here; an inline
     module is imported once. (Inline content travels with every render: this is two
-    lines, the script itself stays a file.)"""
+    lines, the script itself stays a file.) ``query`` goes with the script's address
+    (the script reads it from ``import.meta.url``)."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    url = ("/" + base if base else "") + f"/_stcore/bidi-components/nnviz.{name}/{js}"
+    url = ("/" + base if base else "") + f"/_stcore/bidi-components/nnviz.{name}/{js}{query}"
     return (
         f"const module = import(new URL({url!r}, location.href).href);\n"
         "export default async (component) => (await module).default(component);\n"
     )
 
 
-def component(name: str, js: str):
+def component(name: str, js: str, query: str = ""):
     """The mount function of nnviz's component ``name`` (its script ``js`` in
     ``assets/``), registered on first use, or None when Streamlit does not know the
     component's asset folder (nnviz not installed: the manifest in the installed
@@ -79,7 +80,7 @@ def component(name: str, js: str):
         mount = None
         if root is not None and (root / js).is_file():
             mount = st.components.v2.component(
-                f"nnviz.{name}", js=loader(name, js), isolate_styles=False
+                f"nnviz.{name}", js=loader(name, js, query), isolate_styles=False
             )
         _components[name] = mount
     return _components[name]
@@ -96,8 +97,11 @@ def asset_root(name: str) -> Path | None:
 
 def _mounter():
     """The live elements' mount function, or None: then live charts are plain
-    ``st.plotly_chart`` and the numbers ``st.metric``."""
-    return component("live_chart", "live_chart.js") if BUNDLE is not None else None
+    ``st.plotly_chart`` and the numbers ``st.metric``. The script is told plotly.js's
+    name, so that it starts loading it as soon as it runs."""
+    if BUNDLE is None:
+        return None
+    return component("live_chart", "live_chart.js", f"?plotly={BUNDLE}")
 
 
 def available() -> bool:

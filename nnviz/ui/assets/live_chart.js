@@ -35,6 +35,10 @@
 const MAX_FRAMES = 30; // a request asks for at most this many frames (a second of play)
 const RETRY_MS = 3000; // a request unanswered this long (a lost run) is made again
 
+// plotly.js's name comes with this script's address (?plotly=…): it loads from the
+// start, alongside the first data.
+const PLOTLY = new URL(import.meta.url).searchParams.get("plotly");
+
 // --- the player: one per page, shared by every element of the live view
 const player = window.__nnvizPlayer || (window.__nnvizPlayer = {
   sid: null, // the server session the chunks come from
@@ -377,6 +381,7 @@ function parse(data) {
 }
 
 const elements = new WeakMap(); // parentElement -> chart or numbers
+if (PLOTLY) loadPlotly(PLOTLY);
 
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
