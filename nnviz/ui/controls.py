@@ -112,7 +112,7 @@ def control_bar() -> None:
     snapshot is replayed, Step and Play beside the replay slider and its buttons."""
     playing = state.playing()
     if state.replaying():
-        cols = st.columns([0.8, 1.1, 5.5, 0.45], vertical_alignment="bottom")
+        cols = st.columns([0.8, 1.1, 5.5, 0.4], vertical_alignment="bottom")
         _step_button(cols[0])
         _play_button(cols[1], playing)
         with cols[2]:
@@ -120,7 +120,7 @@ def control_bar() -> None:
         with cols[3]:
             keys_help()
         return
-    cols = st.columns([0.8, 1.05, 0.85, 1.1, 0.9, 1.05, 1.0, 0.45])
+    cols = st.columns([0.8, 1.05, 0.85, 1.1, 0.9, 1.05, 1.0, 0.4])
     _step_button(cols[0])
     cols[1].button(
         "Step ×N",
