@@ -156,8 +156,8 @@ def tick() -> Chunk:
     chunk = Chunk([], [])
     for k, count in enumerate(steps):
         result = None
-        if count:
-            left = budget - (time.perf_counter() - t0)
+        left = budget - (time.perf_counter() - t0)
+        if count and (left > 0 or not k):  # past the budget, the frames repeat the state
             result = ex.train_chunk(
                 count,
                 max(left, 0.0) / (frames - k),

@@ -249,10 +249,14 @@ function loadPlotly(name) {
     window.__nnvizPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = url;
-      script.onload = () => { resolve(window.Plotly); wake(); };
+      script.onload = () => resolve(window.Plotly);
       script.onerror = () => reject(new Error("plotly.js did not load from " + url));
       document.head.appendChild(script);
     });
+  }
+  if (!player.plotlyAwaited) {
+    player.plotlyAwaited = true;
+    window.__nnvizPlotly.then(wake); // the frames waiting for it are drawn
   }
   return window.__nnvizPlotly;
 }
