@@ -58,6 +58,20 @@ def test_a_chart_draws_once_per_cadence_across_chunks():
     assert q.due_frames("diagram", 0.1, first, 5) == [0, 3]
 
 
+def test_a_room_of_playing_sessions_slows_the_charts_as_much_as_the_chunks_grow():
+    assert pace.cadence(0.45, 1) == pytest.approx(0.45)
+    assert pace.cadence(0.45, 7) == pytest.approx(0.45)  # chunks still five frames
+    n = 30
+    grown = pace.chunk_frames(0, n) / pace.CHUNK_FRAMES
+    assert pace.cadence(0.45, n) == pytest.approx(0.45 * grown, rel=0.1)
+    p, q = pace.Pace(), pace.Pace()
+    _, first = p.next_chunk(5)
+    _, first_q = q.next_chunk(pace.chunk_frames(0, n))
+    one = p.due_frames("diagram", pace.cadence(0.1, 1), first, 5)
+    many = q.due_frames("diagram", pace.cadence(0.1, n), first_q, pace.chunk_frames(0, n))
+    assert len(one) == len(many) == 2  # as many chart frames in a chunk
+
+
 def test_chunks_are_numbered_and_count_the_frames_played():
     p = pace.Pace()
     assert p.next_chunk(5) == (1, 0)
@@ -74,6 +88,7 @@ def test_the_players_are_the_sessions_that_trained_lately():
     assert players.playing(c, now=100.2) == 3
     players.paused(b)
     assert players.playing(a, now=100.3) == 2
+    assert players.count() == 2
     # c has not trained for longer than STALE_AFTER: it no longer counts
     assert players.playing(a, now=100.3 + pace.STALE_AFTER + 0.5) == 1
 

@@ -247,13 +247,15 @@ def charts_area(chunk: Chunk, timing: livechart.Timing, first: int) -> None:
     """Every live chart in its place of a 2 × 2 grid: two columns of two charts (three
     blocks for the browser to redraw, not six), each with the frames it is due at."""
     p = session_pace()
+    n = pace.PLAYERS.count()
     column = st.columns([1.25, 1], gap="small")
     for spec in sorted(specs(), key=lambda sp: sp.place):
         if timing.now:
             due = [(chunk.frames - 1, chunk.states[-1])]  # not playing: as it is now
             p.due.pop(spec.key, None)
         else:
-            frames = p.due_frames(spec.key, spec.every, first, chunk.frames)
+            every = pace.cadence(spec.every, n)
+            frames = p.due_frames(spec.key, every, first, chunk.frames)
             due = [(i, chunk.states[i]) for i in frames]
         with column[spec.place[1]]:
             livechart.chart(spec, timing, due, on_click=CLICKS.get(spec.click))

@@ -70,6 +70,14 @@ def budget(frames: int, n: int) -> float:
     return frames * FRAME_S * min(SESSION_SHARE, SHARE / max(n, 1))
 
 
+def cadence(every: float, n: int) -> float:
+    """A chart's cadence (seconds of play between two of its frames) when ``n``
+    sessions of this process play: stretched as their chunks are (``interval``), so
+    that a chunk draws as many chart frames however long it is, and a room full of
+    playing sessions slows the charts down, never the numbers."""
+    return every * interval(n) / interval(1)
+
+
 def frame_of(seconds: float) -> int:
     """A cadence in seconds of play as a number of frames (at least one)."""
     return max(1, round(seconds / FRAME_S))
@@ -115,6 +123,11 @@ class Players:
     def __init__(self):
         self._last: weakref.WeakKeyDictionary[Pace, float] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
+
+    def count(self) -> int:
+        """How many sessions of this process play (at least one)."""
+        with self._lock:
+            return max(len(self._last), 1)
 
     def playing(self, pace: Pace, now: float | None = None) -> int:
         """``pace`` plays now: how many sessions of this process play (it counted)."""
