@@ -217,7 +217,7 @@ def _second_load_scenario(classroom, bundle: str) -> None:
     from playwright.sync_api import sync_playwright
 
     def fetched() -> int:
-        return sum(e["path"].endswith(bundle) for e in classroom.log())
+        return sum(e["path"].split("?")[0].endswith("/" + bundle) for e in classroom.log())
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
@@ -232,7 +232,8 @@ def _second_load_scenario(classroom, bundle: str) -> None:
                 page.wait_for_selector(".nnviz-live-chart .main-svg", timeout=TIMEOUT_MS)
                 entries = page.evaluate(
                     "name => performance.getEntriesByType('resource')"
-                    ".filter(e => e.name.endsWith(name)).map(e => e.transferSize)",
+                    ".filter(e => new URL(e.name).pathname.endsWith('/' + name))"
+                    ".map(e => e.transferSize)",
                     bundle,
                 )
                 assert len(entries) == 1, entries

@@ -108,16 +108,16 @@ function queue(item, start, chunk, frame, draw) {
   pending.splice(i, 0, { due, order, draw });
 }
 
-// Each animation frame: the numbers' due frame, and at most one chart's (the one
-// waiting longest) — not in a frame that paints new numbers, and only once as long
-// again as the last chart draw took has passed since it, so that charts take at most
-// half of the page's time and the numbers keep the frame rate however slow the charts
-// are to draw.
+// Each animation frame: the numbers' due frame, then the charts' — not in a frame that
+// paints new numbers (they are shown first). While the run plays, at most one chart a
+// frame (the one waiting longest), and only once as long again as the last chart draw
+// took has passed since it, so that charts take at most half of the page's time and
+// the numbers keep the frame rate however slow the charts are to draw.
 function tick() {
   player.raf = 0;
   const now = performance.now();
   let busy = player.more;
-  let chart = null;
+  const charts = [];
   let painting = player.numbersChanged; // numbers changed since the last frame
   for (const item of player.items) {
     if (!item.el.isConnected) {
@@ -127,16 +127,21 @@ function tick() {
     busy = busy || item.pending.length > 0;
     if (!item.pending.length || item.pending[0].due > now + 1 || !item.ready()) continue;
     if (!item.isChart) painting = showDue(item, now) || painting;
-    else if (!chart || item.pending[0].due < chart.pending[0].due) chart = item;
+    else charts.push(item);
   }
   player.numbersChanged = false;
-  if (chart && !painting && now >= player.chartsFreeAt) {
-    showDue(chart, now);
-    const done = performance.now();
-    player.chartsFreeAt = done + (done - now);
+  if (charts.length && !painting) {
+    if (!player.more) {
+      for (const chart of charts) showDue(chart, now); // not playing: all, at once
+    } else if (now >= player.chartsFreeAt) {
+      charts.sort((a, b) => a.pending[0].due - b.pending[0].due);
+      showDue(charts[0], now);
+      const done = performance.now();
+      player.chartsFreeAt = done + (done - now);
+    }
   }
   askForMore(now);
-  if (busy || chart) player.raf = requestAnimationFrame(tick);
+  if (busy || charts.length) player.raf = requestAnimationFrame(tick);
 }
 
 // The latest of the item's frames that are due (the ones before it are skipped);
