@@ -45,6 +45,16 @@ def test_the_steps_of_a_chunk_are_the_play_speed_spread_over_its_frames():
     assert sum(pace.frame_steps(5000, 30)) == 30_000
 
 
+def test_a_chunk_whose_budget_fits_fewer_steps_spreads_them_over_its_frames():
+    """When training is slow for the budget, each frame still moves (a step at least)
+    rather than the first ones taking all the steps and the rest repeating a state."""
+    assert pace.frame_steps(100, 10, affordable=40.5) == [4] * 10
+    assert pace.frame_steps(100, 10, affordable=3) == [1] * 10  # a step a frame at least
+    assert pace.frame_steps(100, 5, affordable=1e9) == [20] * 5
+    slow = pace.frame_steps(2, 10, affordable=1)  # fewer steps than frames: as planned
+    assert sum(slow) == 4 and max(slow) == 1
+
+
 def test_a_chart_draws_once_per_cadence_across_chunks():
     p = pace.Pace()
     seen = []

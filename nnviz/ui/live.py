@@ -150,8 +150,10 @@ def tick() -> Chunk:
     ex = state.explorer()
     n = pace.PLAYERS.playing(p)
     frames = pace.chunk_frames(p.asked, n)
-    steps = pace.frame_steps(int(SS.get("speed", 100)), frames)
     budget = pace.budget(frames, n)
+    sps = ex.steps_per_second  # of the last chunks (NaN before the first)
+    affordable = budget * sps if math.isfinite(sps) and sps > 0 else math.inf
+    steps = pace.frame_steps(int(SS.get("speed", 100)), frames, affordable)
     t0 = time.perf_counter()
     chunk = Chunk([], [])
     for k, count in enumerate(steps):

@@ -55,11 +55,16 @@ def chunk_frames(asked: int, n: int) -> int:
     return max(CHUNK_FRAMES, least, min(int(asked or 0), MAX_FRAMES))
 
 
-def frame_steps(speed: int, frames: int) -> list[int]:
+def frame_steps(speed: int, frames: int, affordable: float = math.inf) -> list[int]:
     """Training steps of each frame of a chunk: ``speed`` steps per CHUNK_FRAMES
     frames (the play speed is steps per refresh of a sixth of a second), spread
-    evenly; a frame may get none at low speeds."""
+    evenly; a frame may get none at low speeds. When fewer steps fit in the chunk's
+    budget (``affordable``: its seconds times the steps per second measured lately),
+    that many, still spread over every frame (a step each at least), so that the
+    frames show as many different states as they can."""
     total = round(max(int(speed), 0) * frames / CHUNK_FRAMES)
+    if total > affordable:
+        total = max(min(total, frames), int(affordable))
     return [(total * (k + 1)) // frames - (total * k) // frames for k in range(frames)]
 
 

@@ -160,3 +160,67 @@ def test_keys_for_a_presenter(page):
         expect(body).to_contain_text(key)
     screenshot(page, "live-02-keys")
     no_exception(page)
+
+
+# Each kind of live chart, by the link that shows it: the output plane and the neuron
+# maps (two inputs), the fitted curve (one input), predictions against targets (a
+# regression of three inputs), the weights as heatmaps (a classification of three).
+KINDS = {
+    "": ("plane_chart", "diagram_chart", "loss_chart", "thumbs_chart"),
+    "?dataset=sine": ("curve_chart", "diagram_chart", "loss_chart"),
+    "?dataset=three_bits&output_activation=linear&learning_rate=0.05": (
+        "fit_chart",
+        "diagram_chart",
+        "loss_chart",
+    ),
+    "?dataset=three_bits": ("live_heatmaps_chart", "diagram_chart", "loss_chart"),
+}
+DRAWN_JS = """keys => keys.map(key => {
+  const el = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  return el && el._fullData ? {
+    key, types: [...new Set(el._fullData.map(t => t.type))],
+    visible: el._fullData.filter(t => t.visible !== false).length,
+    svg: !!el.querySelector('.main-svg'), draws: Number(el.dataset.draws || 0)} : {key};
+})"""
+
+
+def test_every_kind_of_live_chart_draws_with_the_cartesian_bundle(browser, app_server):
+    """plotly.js's cartesian bundle draws every chart the live view shows (scatter and
+    heatmap traces), whole and patched during Play, with no error in the console."""
+    for query, keys in KINDS.items():
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on(
+            "console",
+            lambda m, seen=errors: seen.append(m.text) if m.type in ("error", "warning") else None,
+        )
+        page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
+        try:
+            page.goto(app_server + query, wait_until="domcontentloaded")
+            page.wait_for_function(
+                "keys => keys.every(k => document.querySelector(`.st-key-${k} .main-svg`))",
+                arg=list(keys),
+                timeout=POLL_MS,
+            )
+            wait_idle(page)
+            drawn = page.evaluate(DRAWN_JS, list(keys))
+            assert all(d.get("svg") and d["visible"] > 0 for d in drawn), (query, drawn)
+            assert {t for d in drawn for t in d["types"]} <= {"scatter", "heatmap"}, drawn
+            play_button(page, "Play").click()
+            expect(play_button(page, "Pause")).to_be_visible(timeout=POLL_MS)
+            time.sleep(2.0)
+            play_button(page, "Pause").click()
+            expect(play_button(page, "Play")).to_be_visible(timeout=5_000)
+            time.sleep(0.5)
+            after = page.evaluate(DRAWN_JS, list(keys))
+            moved = [a["draws"] - d["draws"] for a, d in zip(after, drawn)]
+            assert all(m >= 1 for m in moved), (query, moved)  # each patched at least once
+            assert iteration(page) > 0
+            assert not [e for e in errors if "plotly" in e.lower() or "trace type" in e], errors
+            no_exception(page)
+            name = query.replace("?dataset=", "").replace("&", "-").replace("=", "-") or "default"
+            page.mouse.move(1, 1)
+            screenshot(page, f"live-kinds-{name}")
+        finally:
+            context.close()
