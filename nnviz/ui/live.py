@@ -21,7 +21,6 @@ it does.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -141,7 +140,10 @@ def asked(key: str = NUMBERS) -> None:
 def tick() -> Chunk:
     """Train one chunk if playing, a few steps per frame; its states and numbers.
 
-    Play stops at the chosen iteration or loss, or on divergence (with a note).
+    The chunk's budget (``pace.budget``) is for training alone: the steps that fit in
+    it at this session's training rate are spread over the frames, and past it the
+    frames repeat the state. Play stops at the chosen iteration or loss, or on
+    divergence (with a note).
     """
     p = session_pace()
     if not state.playing() or state.replaying():
@@ -151,22 +153,20 @@ def tick() -> Chunk:
     n = pace.PLAYERS.playing(p)
     frames = pace.chunk_frames(p.asked, n)
     budget = pace.budget(frames, n)
-    sps = ex.steps_per_second  # of the last chunks (NaN before the first)
-    affordable = budget * sps if math.isfinite(sps) and sps > 0 else math.inf
-    steps = pace.frame_steps(int(SS.get("speed", 100)), frames, affordable)
-    t0 = time.perf_counter()
+    steps = pace.frame_steps(int(SS.get("speed", 100)), frames, budget * p.rate)
     chunk = Chunk([], [])
+    spent, trained = 0.0, 0  # seconds and steps of training in this chunk
     for k, count in enumerate(steps):
         result = None
-        left = budget - (time.perf_counter() - t0)
-        if count and (left > 0 or not k):  # past the budget, the frames repeat the state
+        if count and (spent < budget or not k):
             result = ex.train_chunk(
                 count,
-                max(left, 0.0) / (frames - k),
+                max(budget - spent, 0.0) / (frames - k),
                 int(SS.get("stop_at") or 0),
                 float(SS.get("target_loss") or 0.0),
                 float(SS.get("target_accuracy") or 0.0) / 100,
             )
+            spent, trained = spent + result.seconds, trained + result.steps
         if chunk.states and not (result and result.steps):
             chunk.states.append(chunk.states[-1])  # nothing trained: the same state again
             chunk.values.append(chunk.values[-1])
@@ -179,6 +179,8 @@ def tick() -> Chunk:
             if not ex.divergence:  # a divergence is shown once, as the banner
                 state.note(result.stopped, "success")
             break
+    if trained and spent > 0:
+        p.rate = trained / spent  # steps a second, as this session trains in frames
     return chunk
 
 
