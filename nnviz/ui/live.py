@@ -21,6 +21,7 @@ it does.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -140,10 +141,11 @@ def asked(key: str = NUMBERS) -> None:
 def tick() -> Chunk:
     """Train one chunk if playing, a few steps per frame; its states and numbers.
 
-    The chunk's budget (``pace.budget``) is for training alone: the steps that fit in
-    it at this session's training rate are spread over the frames, and past it the
-    frames repeat the state. Play stops at the chosen iteration or loss, or on
-    divergence (with a note).
+    The chunk's budget (``pace.budget``, wall-clock seconds) is for training alone:
+    the steps that fit in it at this session's training rate (steps per CPU second of
+    its thread, so that a busy interpreter does not make it plan ever fewer) are
+    spread over the frames, and past the budget the frames repeat the state. Play
+    stops at the chosen iteration or loss, or on divergence (with a note).
     """
     p = session_pace()
     if not state.playing() or state.replaying():
@@ -155,10 +157,11 @@ def tick() -> Chunk:
     budget = pace.budget(frames, n)
     steps = pace.frame_steps(int(SS.get("speed", 100)), frames, budget * p.rate)
     chunk = Chunk([], [])
-    spent, trained = 0.0, 0  # seconds and steps of training in this chunk
+    spent, cpu, trained = 0.0, 0.0, 0  # seconds (wall, and this thread's CPU), steps
     for k, count in enumerate(steps):
         result = None
         if count and (spent < budget or not k):
+            cpu0 = time.thread_time()
             result = ex.train_chunk(
                 count,
                 max(budget - spent, 0.0) / (frames - k),
@@ -166,6 +169,7 @@ def tick() -> Chunk:
                 float(SS.get("target_loss") or 0.0),
                 float(SS.get("target_accuracy") or 0.0) / 100,
             )
+            cpu += time.thread_time() - cpu0
             spent, trained = spent + result.seconds, trained + result.steps
         if chunk.states and not (result and result.steps):
             chunk.states.append(chunk.states[-1])  # nothing trained: the same state again
@@ -179,8 +183,8 @@ def tick() -> Chunk:
             if not ex.divergence:  # a divergence is shown once, as the banner
                 state.note(result.stopped, "success")
             break
-    if trained and spent > 0:
-        p.rate = trained / spent  # steps a second, as this session trains in frames
+    if trained and cpu > 0:
+        p.rate = trained / cpu  # steps a CPU second, as this session trains in frames
     return chunk
 
 

@@ -97,7 +97,7 @@ class Pace:
     frame: int = 0  # frames of play so far: the first frame of the next chunk
     due: dict[str, int] = field(default_factory=dict)  # chart → the frame it draws next
     asked: int = 0  # frames the browser asked for in its last request
-    rate: float = math.inf  # training steps a second, measured in the last chunk
+    rate: float = math.inf  # training steps a CPU second, measured in the last chunk
 
     def next_chunk(self, frames: int) -> tuple[int, int]:
         """Number the next chunk of ``frames``; returns (its number, its first frame)."""
