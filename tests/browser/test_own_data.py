@@ -30,8 +30,11 @@ def species_csv(path) -> str:
 
 
 def metric_value(page, label: str) -> str:
-    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text()
+    """A live number by its label (``[data-nnviz-metric]``: a ``.label`` and a ``.value``)."""
+    box = (
+        page.locator("[data-nnviz-metric]").filter(has=page.locator(".label", has_text=label)).first
+    )
+    return box.locator(".value").inner_text()
 
 
 def test_a_csv_of_class_names_learns_with_one_step_x1000(page, tmp_path):
