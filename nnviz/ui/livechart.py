@@ -104,10 +104,6 @@ def _mounter():
     return component("live_chart", "live_chart.js", f"?plotly={BUNDLE}")
 
 
-def available() -> bool:
-    return _mounter() is not None
-
-
 # ------------------------------------------------------------------------ encoding
 def _typed(a: np.ndarray) -> dict | list:
     """A numeric array as plotly.js's typed-array spec (base64), float32 for floats."""
@@ -267,11 +263,6 @@ def shown(key: str) -> dict | None:
     if record is None:
         return None
     return apply_patch(record.base, record.frames[-1]) if record.frames else record.base
-
-
-def bytes_sent() -> dict[str, int]:
-    """Size of the last message of each chart (what one run costs)."""
-    return {k: len(s.payload or b"") for k, s in _sent().items()}
 
 
 # ------------------------------------------------------------------------ the numbers

@@ -123,8 +123,6 @@ def network_animation(
         height=height,
         title=title,
         edge_label="weight",
-        has_node_values=has_nodes,
-        animated=True,
     )
     fig.update_layout(
         sliders=[

@@ -57,8 +57,6 @@ def _layout(
     height,
     title,
     edge_label,
-    has_node_values,
-    animated=False,
 ):
     L = len(geom.sizes) - 1
     n_max = max(geom.sizes)
@@ -254,7 +252,6 @@ def network_diagram(
         height=height,
         title=title,
         edge_label=edge_label,
-        has_node_values=nv is not None,
     )
 
 
