@@ -375,7 +375,45 @@ def test_loss_history_thins_evenly_past_its_capacity():
     assert len(t.history.train_loss) == len(its) == len(t.history.test_loss)
 
 
+def _held_arrays(history) -> int:
+    """Bytes of every array the history holds, whatever is recorded in them."""
+    return history._its.nbytes + history._train.nbytes + history._test.nbytes + sum(
+        s.nbytes for s in history._snaps
+    )
+
+
+def test_history_thins_to_a_small_budget_over_many_times_its_capacity():
+    # The million-step run below, scaled down: 64 losses and a memory budget of 40
+    # snapshots, 10,000 steps (156× the loss capacity, 250× the snapshots), checked
+    # after every step: the arrays never outgrow the budget, the kept points stay
+    # evenly spaced from iteration 0 and at least half of each capacity stays filled.
+    X = np.array([[2 / 3, 1.0], [1 / 3, 5 / 9], [1.0, 2 / 3]])
+    y = np.array([[0.92], [0.86], [0.89]])
+    net = nnviz.Network([2, 3, 1], bias=False, seed=0)
+    snap = net.params.nbytes + 200
+    budget = 64 * 24 + 40 * snap
+    options = {"loss_capacity": 64, "memory_budget": budget}
+    t = nnviz.Trainer(net, X, y, history_options=options)
+    h = t.history
+    assert h.max_snapshots == 40  # the budget, not max_snapshots=1000, sets it
+    for step in range(10_000):
+        t.step()
+        assert _held_arrays(h) <= budget, step
+        assert len(h.snapshot_iterations) <= 41 and h._its.shape[0] <= 64, step
+    assert h.nbytes <= budget
+    assert h.iterations[0] == 0 and h.iterations[-1] == 9_999
+    assert h.snapshot_iterations[0] == 0 and h.snapshot_iterations[-1] == 10_000
+    assert len(h.iterations) >= 32 and len(h.snapshot_iterations) >= 20
+    for its in (h.iterations[:-1], h.snapshot_iterations[:-1]):
+        gaps = np.diff(its)
+        assert np.all(gaps == gaps[0]) and gaps[0] & (gaps[0] - 1) == 0  # a power of two
+    assert h.loss_stride == h.snapshot_stride == 256  # 10,000 / 256: 39 of each kept
+
+
+@pytest.mark.slow
 def test_history_bounded_over_a_million_steps():
+    # The real size: a million steps under tracemalloc (the fast test above covers the
+    # same thinning at a small capacity; make test runs this one too).
     X = np.array([[2 / 3, 1.0], [1 / 3, 5 / 9], [1.0, 2 / 3]])
     y = np.array([[0.92], [0.86], [0.89]])
     t = nnviz.Trainer(nnviz.Network([2, 3, 1], bias=False, seed=0), X, y)

@@ -24,7 +24,8 @@ The package's modules: :mod:`~nnviz.data.presets` (the example tables),
 :mod:`~nnviz.data.scaling` (:data:`SCALINGS`, :class:`Scaler`),
 :mod:`~nnviz.data.features` (derived input features such as ``x1**2``),
 :mod:`~nnviz.data.preparation` (:func:`prepare`, :class:`PreparedData`,
-:func:`infer_task`),
+:func:`infer_task`; its checks of a table and its options in :mod:`~nnviz.data.checks`,
+the rows it keeps and how their inputs read in :mod:`~nnviz.data.rows`),
 :mod:`~nnviz.data.reading` (how a target or an input column reads: class names and
 codes, numbers, text), :mod:`~nnviz.data.split` (a seeded, stratified split),
 :mod:`~nnviz.data.proposal` (:func:`propose_setup`: the settings a careful person picks

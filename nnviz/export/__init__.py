@@ -30,7 +30,8 @@ The package's modules: :mod:`~nnviz.export.txtzip` (the text zip),
 :mod:`~nnviz.export.npz` (the npz), :mod:`~nnviz.export.weights` (what the two share),
 :mod:`~nnviz.export.bundle` (JSON, :class:`ModelBundle`,
 :func:`load_model`, training records) and :mod:`~nnviz.export.script` (the
-standalone script); everything public is importable from ``nnviz.export``.
+standalone script; its own code's templates in :mod:`~nnviz.export.script_text`);
+everything public is importable from ``nnviz.export``.
 """
 
 from __future__ import annotations
