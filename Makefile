@@ -9,10 +9,11 @@ PORT ?= 8501
 run:
 	@bash scripts/run.sh $(PORT)
 
-# Run every test; installs Debian's chromium, nginx and postgresql with apt for the browser
-# tests, the test of make serve and the run store's tests on PostgreSQL.
+# Run every test; adds the test extra (pytest, playwright) to .venv and installs Debian's
+# chromium, nginx and postgresql with apt for the browser tests, the test of make serve and
+# the run store's tests on PostgreSQL.
 test:
-	@bash scripts/setup.sh --browser --serve --postgres
+	@bash scripts/setup.sh --test --browser --serve --postgres
 	.venv/bin/python -m pytest $(ARGS)
 
 # Serve a classroom: REPLICAS Streamlit processes (default 2) behind nginx at PORT, with
@@ -22,7 +23,8 @@ serve:
 	@bash scripts/serve.sh --replicas $(REPLICAS) --port $(PORT)
 
 # ruff: the lint rules (McCabe complexity at most 12 per function among them) and the code
-# format, both from pyproject.toml; make format rewrites the files in that format.
+# format, both from pyproject.toml; make format rewrites the files in that format. Both add
+# the dev extra (ruff) to .venv.
 lint:
 	@bash scripts/setup.sh --dev
 	.venv/bin/ruff check .
@@ -38,8 +40,9 @@ bench:
 
 # Regenerate requirements.lock from pyproject.toml: the exact versions, with hashes, of
 # everything setup.sh installs (the dependencies, the test and dev extras and the build
-# backend), for every Python from 3.11 and every platform. Versions already in the lock
-# are kept while they still fit pyproject.toml; UPGRADE=1 moves everything to the newest,
+# backend; each command installs its part, scripts/lockset.py), for every Python from 3.11
+# and every platform. Versions already in the lock are kept while they still fit
+# pyproject.toml; UPGRADE=1 moves everything to the newest,
 # UPGRADE="streamlit plotly" only those. The tool runs from a venv of its own, outside
 # the project; its version is pinned so that every run writes the same format.
 LOCK_TOOL = uv==0.13.9

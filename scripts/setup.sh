@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Prepare everything nnviz needs to run and to be tested.
 #
-#   scripts/setup.sh             .venv with the exact Python packages of requirements.lock
-#                                (app, tests, linter), then nnviz itself (editable)
+#   scripts/setup.sh             .venv with what running the app needs, at the exact
+#                                versions of requirements.lock, then nnviz itself (editable)
+#   scripts/setup.sh --test      ... and the test extra (pytest, playwright) on top
+#   scripts/setup.sh --dev       ... and the dev extra (ruff) on top
 #   scripts/setup.sh --browser   ... and Debian's chromium for the browser tests
 #   scripts/setup.sh --serve     ... and Debian's nginx for make serve (scripts/serve.sh)
 #   scripts/setup.sh --postgres  ... and Debian's postgresql for the run store's tests
 #                                (they start a throwaway cluster of their own)
 #
-# Reinstalls when requirements.lock or pyproject.toml is newer than .venv/.installed.
+# The packages come from the one lock, requirements.lock: scripts/lockset.py keeps the
+# part the app and the extras asked for need. .venv/.installed names the extras installed;
+# an extra asked for later is added on top, and everything is reinstalled when
+# requirements.lock or pyproject.toml is newer than .venv/.installed.
 # Says what it does, one line per step and one per package downloaded; never reads
 # stdin; never downloads a browser of its own (only Debian's chromium via apt).
-# The options combine (make test uses --browser --serve --postgres).
+# The options combine (make test uses --test --browser --serve --postgres, make lint --dev).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,6 +29,7 @@ LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
 
 want_browser=0
+extras=()
 want_serve=0
 want_postgres=0
 for arg in "$@"; do
@@ -31,9 +37,10 @@ for arg in "$@"; do
         --browser) want_browser=1 ;;
         --serve) want_serve=1 ;;
         --postgres) want_postgres=1 ;;
-        --dev) ;;  # the linter is in requirements.lock: always installed
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-        *) echo "setup.sh: unknown option '$arg' (use --browser, --serve or --postgres)" >&2; exit 2 ;;
+        --test) extras+=(test) ;;
+        --dev) extras+=(dev) ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option '$arg' (use --test, --dev, --browser, --serve or --postgres)" >&2; exit 2 ;;
     esac
 done
 
@@ -87,8 +94,17 @@ pip_progress() {
     done
 }
 
+# The extras installed (the stamp's words: "run" and the extras), and whether the ones
+# asked for are among them with the lock and pyproject.toml unchanged since.
+installed() { [ -e "$STAMP" ] && tr -s ' \n' '\n\n' <"$STAMP" | grep -v '^$' || true; }
 needs_install() {
-    [ ! -e "$STAMP" ] || [ "$LOCK" -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]
+    [ ! -e "$STAMP" ] || [ "$LOCK" -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] && return 0
+    local have extra
+    have=" $(installed | tr '\n' ' ') "
+    for extra in "${extras[@]}"; do
+        [[ "$have" == *" $extra "* ]] || return 0
+    done
+    return 1
 }
 
 # --- Python virtual environment -------------------------------------------
@@ -123,22 +139,31 @@ if needs_install; then
 fi
 if needs_install; then
     started=$SECONDS
-    total=$(grep -c '^[A-Za-z0-9]' "$LOCK")
-    if [ -e "$STAMP" ]; then
-        say "$LOCK or pyproject.toml changed: updating $VENV to the pinned versions"
+    # what was installed before stays (make run after make test keeps the test extra)
+    mapfile -t want < <({ installed; printf '%s\n' "${extras[@]}"; } | grep -vx -e run -e '' | sort -u)
+    PART="$(mktemp)"
+    trap 'rm -f "$LOG" "$PART"' EXIT
+    "$VENV/bin/python" scripts/lockset.py "${want[@]}" >"$PART" </dev/null \
+        || die "could not read $LOCK and pyproject.toml (the error is above)."
+    total=$(grep -c '^[A-Za-z0-9]' "$PART")
+    what="what running the app needs${want[*]:+ and the extras: ${want[*]}}"
+    if [ -e "$STAMP" ] && ! { [ "$LOCK" -nt "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; }; then
+        say "adding to $VENV: $what ($total packages pinned in $LOCK)"
+    elif [ -e "$STAMP" ]; then
+        say "$LOCK or pyproject.toml changed: updating $VENV to the pinned versions of $what"
     else
-        say "installing the Python packages pinned in $LOCK into $VENV (first time: about 170 MB to download)"
+        say "installing $what into $VENV: $total packages pinned in $LOCK (first time: about 110 MB to download, 60 MB more for the tests' extra)"
     fi
     if ! PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip install --disable-pip-version-check \
-            --no-input --progress-bar off --require-hashes -r "$LOCK" </dev/null 2>&1 \
+            --no-input --progress-bar off --require-hashes -r "$PART" </dev/null 2>&1 \
             | tee "$LOG" | pip_progress "$total"; then
         grep -v -e '^Ignoring ' -e 'is ignored: it is neither a file nor a directory' "$LOG" >&2
-        die "installing $LOCK failed (the pip output is above)."
+        die "installing $what from $LOCK failed (the pip output is above)."
     fi
     say "installing nnviz itself into $VENV (editable: edits to nnviz/ take effect at once)"
     quietly "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input \
         --no-deps --no-build-isolation -e .
-    touch "$STAMP"
+    echo run "${want[@]}" >"$STAMP"
     say "Python packages ready ($((SECONDS - started)) s)"
 fi
 
