@@ -33,7 +33,6 @@ import contextlib
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -43,7 +42,6 @@ from pathlib import Path
 import harness
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [*harness.CHROMIUM_ARGS, "--disable-quic"]
 VIEWPORT = {"width": 1440, "height": 900}
 IDLE = harness.IDLE
 CHART = ".js-plotly-plot"
@@ -115,21 +113,8 @@ PROBE_JS = """
 
 @contextlib.contextmanager
 def streamlit(app: Path):
-    port = harness.free_port()
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            harness.streamlit_command(app, port),
-            cwd=app.parent,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            harness.wait_health(url, proc, log, timeout=90)
-            yield url
-        finally:
-            harness.stop(proc)
+    with tempfile.TemporaryFile() as log, harness.streamlit_server(app, log, timeout=90) as server:
+        yield server[0]
 
 
 iteration = harness.iteration
@@ -276,7 +261,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         trivial = Path(tmp) / "trivial.py"
         trivial.write_text(TRIVIAL_APP)
-        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        browser = harness.launch_chromium(pw)
         with streamlit(trivial) as url:
             firsts = []
             for _ in range(3):

@@ -21,7 +21,7 @@ browser's frontend sends them, so the server does a page's work while nothing is
 drawn. In a classroom the students' browsers run on their own machines; 20
 headless pages drawing on the server's two cores starve it (``--load browser`` shows
 that: real pages in a second browser). Either way the load runs in a subprocess at a
-lower priority (nice 10); the probe's browser runs at normal priority.
+lower priority (nice 10; ``loads.py``); the probe's browser runs at normal priority.
 
 ``--replicas N`` (N > 1) serves through ``scripts/serve.sh`` instead: N processes behind
 nginx, the pages spread over them by the sticky cookie (page i on replica i mod N, the
@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
-import json
 import math
 import os
 import re
@@ -54,278 +53,13 @@ import time
 from pathlib import Path
 
 import harness
-from wsclient import WsSession
+from loads import CHROMIUM_FLAGS, TIMEOUT_MS, Load, iteration, open_page, ready
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    *harness.CHROMIUM_ARGS,
-    # every page keeps its timers running at full rate (no background throttling)
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-]
-VIEWPORT = {"width": 1280, "height": 800}
-IDLE = harness.IDLE
-PLAY = ".st-key-play"
-COOKIE = harness.COOKIE
-TIMEOUT_MS = 120_000
 TARGET_P95_S = 1.5
 
 # On the load pages: every change of the Iteration on screen, sampled on every
 # animation frame (and every 25 ms when a background page gets no frames).
-COUNTER_JS = """
-(() => {
-  const c = window.__refreshes = {changes: 0, last: null};
-  const look = () => {
-    const v = ITERATION;
-    if (v !== c.last) { c.changes += 1; c.last = v; }
-  };
-  const frame = () => { look(); requestAnimationFrame(frame); };
-  requestAnimationFrame(frame);
-  setInterval(look, 25);
-})();
-""".replace("ITERATION", harness.ITERATION_JS)
-
-
-def open_page(
-    browser,
-    url: str,
-    route: str | None,
-    init_script: str | None = None,
-    wait: bool = True,
-    query: str = "",
-):
-    context = browser.new_context(viewport=VIEWPORT)
-    if route:
-        context.add_cookies([{"name": COOKIE, "value": route, "url": url}])
-    page = context.new_page()
-    if init_script:
-        page.add_init_script(init_script)
-    page.goto(url + query, wait_until="commit", timeout=TIMEOUT_MS)
-    if wait:
-        ready(page)
-    return page
-
-
-def ready(page) -> None:
-    page.wait_for_selector(harness.NUMBERS, timeout=TIMEOUT_MS)
-    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-
-
-iteration = harness.iteration
-
-
-def set_playing(page, playing: bool) -> None:
-    label = "Pause" if playing else "Play"
-    if label in page.locator(PLAY).inner_text():
-        return
-    page.locator(PLAY).get_by_role("button").first.click()
-    page.wait_for_function(
-        f"() => document.querySelector('{PLAY}').innerText.includes('{label}')", timeout=TIMEOUT_MS
-    )
-
-
-def _reply(**kw) -> None:
-    """An answer to the driver (Load): one JSON line on stdout."""
-    print(json.dumps(kw), flush=True)
-
-
-def _command(load, cmd: dict):
-    """The method of ``load`` (a WsLoad or PageLoad) that runs a driver command."""
-    if cmd["cmd"] not in load.COMMANDS:
-        raise KeyError(cmd["cmd"])
-    return getattr(load, cmd["cmd"])
-
-
-class WsLoad:
-    """ws_worker's load sessions: one method per command of the driver (Load), each
-    returns the fields of its answer."""
-
-    COMMANDS = ("open", "warm", "play", "mark", "rates")
-
-    def __init__(self, url: str):
-        self.url = url
-        self.sessions: list[WsSession] = []
-        self.marks: dict = {}
-
-    async def open(self, cmd: dict) -> dict:
-        import asyncio
-
-        t0 = time.perf_counter()
-        new = [WsSession(self.url, r, cmd.get("query", "")) for r in cmd["routes"]]
-        await asyncio.gather(*(s.open() for s in new))
-        self.sessions += new
-        return {"seconds": time.perf_counter() - t0}
-
-    async def warm(self, cmd: dict) -> dict:
-        """One first run on each route, then closed."""
-        import asyncio
-
-        warm = [WsSession(self.url, r, cmd.get("query", "")) for r in cmd["routes"]]
-        await asyncio.gather(*(s.open() for s in warm))
-        await asyncio.gather(*(s.close() for s in warm))
-        return {}
-
-    async def play(self, cmd: dict) -> dict:
-        import asyncio
-
-        await asyncio.gather(*(s.set_playing(i < cmd["k"]) for i, s in enumerate(self.sessions)))
-        return {}
-
-    async def mark(self, cmd: dict) -> dict:
-        self.marks = {
-            i: (time.perf_counter(), s.iteration, s.updates, s.runs)
-            for i, s in enumerate(self.sessions[: cmd["k"]])
-        }
-        return {}
-
-    async def rates(self, cmd: dict) -> dict:
-        rates = []
-        for i, (t0, it0, up0, runs0) in self.marks.items():
-            s, dt = self.sessions[i], time.perf_counter() - t0
-            rates.append(((s.updates - up0) / dt, (s.iteration - it0) / dt, (s.runs - runs0) / dt))
-        playing = sum(s.play_label == "Pause" for s in self.sessions[: len(self.marks)])
-        return {"rates": rates, "still_playing": playing}
-
-    async def close(self) -> None:
-        import asyncio
-
-        await asyncio.gather(*(s.close() for s in self.sessions), return_exceptions=True)
-
-
-def ws_worker(url: str) -> int:
-    """The load sessions over the websocket protocol, driven like ``worker``."""
-    import asyncio
-
-    async def run():
-        loop = asyncio.get_running_loop()
-        load = WsLoad(url)
-        while True:
-            line = await loop.run_in_executor(None, sys.stdin.readline)
-            if not line:
-                break
-            cmd = json.loads(line)
-            if cmd.get("cmd") == "quit":
-                _reply(ok=True)
-                break
-            try:
-                _reply(ok=True, **await _command(load, cmd)(cmd))
-            except Exception as e:  # noqa: BLE001 - reported to the driver
-                _reply(ok=False, error=f"{type(e).__name__}: {e}")
-        await load.close()
-
-    os.nice(10)
-    asyncio.run(run())
-    return 0
-
-
-class PageLoad:
-    """worker's load pages, in one browser: one method per command of the driver (Load),
-    each returns the fields of its answer."""
-
-    COMMANDS = ("open", "warm", "play", "mark", "rates")
-
-    def __init__(self, browser, url: str):
-        self.browser, self.url = browser, url
-        self.pages: list = []
-        self.marks: dict = {}
-
-    def open(self, cmd: dict) -> dict:
-        t0 = time.perf_counter()
-        new = [
-            open_page(self.browser, self.url, r, COUNTER_JS, wait=False, query=cmd.get("query", ""))
-            for r in cmd["routes"]
-        ]
-        for page in new:
-            ready(page)
-        self.pages += new
-        return {"seconds": time.perf_counter() - t0}
-
-    def warm(self, cmd: dict) -> dict:
-        """One first run on each route, then closed."""
-        for r in cmd["routes"]:
-            page = open_page(self.browser, self.url, r, query=cmd.get("query", ""))
-            page.context.close()
-        return {}
-
-    def play(self, cmd: dict) -> dict:
-        for i, page in enumerate(self.pages):
-            set_playing(page, i < cmd["k"])
-        return {}
-
-    def mark(self, cmd: dict) -> dict:
-        self.marks = {
-            i: (time.perf_counter(), iteration(p), p.evaluate("() => window.__refreshes.changes"))
-            for i, p in enumerate(self.pages[: cmd["k"]])
-        }
-        return {}
-
-    def rates(self, cmd: dict) -> dict:
-        rates, playing = [], 0
-        for i, (t0, it0, ch0) in self.marks.items():
-            page = self.pages[i]
-            dt = time.perf_counter() - t0
-            rates.append(
-                (
-                    (page.evaluate("() => window.__refreshes.changes") - ch0) / dt,
-                    (iteration(page) - it0) / dt,
-                    float("nan"),  # a page does not see the server's runs
-                )
-            )
-            playing += "Pause" in page.locator(PLAY).inner_text()
-        return {"rates": rates, "still_playing": playing}
-
-
-def worker(url: str) -> int:
-    """The load pages, driven by JSON commands on stdin; answers on stdout."""
-    os.nice(10)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-        )
-        load = PageLoad(browser, url)
-        for line in sys.stdin:
-            cmd = json.loads(line)
-            if cmd.get("cmd") == "quit":
-                _reply(ok=True)
-                break
-            try:
-                _reply(ok=True, **_command(load, cmd)(cmd))
-            except Exception as e:  # noqa: BLE001 - reported to the driver
-                _reply(ok=False, error=f"{type(e).__name__}: {e}")
-        browser.close()
-    return 0
-
-
-class Load:
-    def __init__(self, url: str, kind: str):
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--worker", url, "--load", kind],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def __call__(self, cmd: str, **kw) -> dict:
-        self.proc.stdin.write(json.dumps({"cmd": cmd, **kw}) + "\n")
-        self.proc.stdin.flush()
-        answer = json.loads(self.proc.stdout.readline() or '{"ok": false, "error": "gone"}')
-        if not answer.get("ok"):
-            raise RuntimeError(f"load pages, {cmd}: {answer.get('error')}")
-        return answer
-
-    def close(self):
-        with contextlib.suppress(Exception):
-            self("quit")
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(30)
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-
-
 # ------------------------------------------------------------------ the probe
 _STEPS: list[float] = []  # the current count's Steps, kept when one times out
 
@@ -442,15 +176,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the load sessions: Streamlit's websocket protocol from Python "
         "(default), or browser pages",
     )
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
     return parser
 
 
 def main() -> int:
     parser = _parser()
     args = parser.parse_args()
-    if args.worker:
-        return (ws_worker if args.load == "ws" else worker)(args.worker)
     playing = [int(k) for k in args.playing.split(",")]
     if max(playing) > args.sessions:
         parser.error("--playing counts cannot exceed --sessions")
@@ -489,9 +220,7 @@ def _measure(server: harness.Server, pw, args, playing: list[int]) -> Measured:
     (until the server no longer answers the probe in time)."""
     run = Measured()
     run.rss["fresh"] = server.rss_mb()
-    browser = pw.chromium.launch(
-        executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-    )
+    browser = harness.launch_chromium(pw, *CHROMIUM_FLAGS)
     probe = open_page(browser, server.url, server.route(0))
     load = Load(server.url, args.load)
     try:

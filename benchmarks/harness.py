@@ -1,12 +1,17 @@
-"""What the browser benchmarks share: Debian's chromium's flags, the app's selectors,
-a Streamlit server on a free loopback port (started, waited for, stopped), and the
-server under test of a classroom benchmark (``Server``: one process, or
-``scripts/serve.sh`` with replicas behind nginx) with its memory and CPU."""
+"""What the browser tests and the benchmarks share: Debian's chromium with its flags
+(``launch_chromium``), the app's selectors, a Streamlit server on a free loopback port
+(``streamlit_server``: started, waited for, stopped), a classroom (``classroom``:
+``scripts/serve.sh`` with replicas behind nginx), and the server under test of a
+classroom benchmark (``Server``: one process or a classroom) with its memory and CPU.
+
+The tests import it as ``benchmarks.harness`` (tests/browser/conftest.py,
+tests/test_serve.py), the benchmarks as ``harness``."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 COOKIE = "nnviz_replica"  # scripts/serve.sh's sticky cookie
@@ -24,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-quic",
 ]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # The Iteration on screen: the live numbers (data-nnviz-metric) or, in an app from
@@ -51,9 +58,19 @@ def wait_iteration_change(page, before: int, timeout: float) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` different free loopback ports (all bound at once, then released)."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def python_for(app: Path) -> str:
@@ -114,6 +131,95 @@ def stop(proc: subprocess.Popen, group: bool = False) -> None:
     proc.wait(10)
 
 
+def launch_chromium(pw, *extra: str):
+    """Debian's chromium (on PATH, never a download of Playwright's own), headless, with
+    CHROMIUM_ARGS and ``extra`` flags, from a started ``sync_playwright()``."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise RuntimeError("Debian's chromium is not on PATH (make test installs it)")
+    return pw.chromium.launch(
+        executable_path=executable, headless=True, args=[*CHROMIUM_ARGS, *extra]
+    )
+
+
+@contextlib.contextmanager
+def streamlit_server(app: Path, log, *extra: str, timeout: float = 120):
+    """``streamlit run app`` on a free loopback port (``extra``: more options), its
+    output in the binary file ``log`` (opened for writing and reading); yields its URL
+    once it answers, and stops it after."""
+    port = free_port()
+    proc = subprocess.Popen(
+        streamlit_command(app, port, *extra),
+        cwd=app.parent,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_health(url, proc, log, timeout)
+        yield url, proc
+    finally:
+        stop(proc)
+
+
+@dataclass
+class Classroom:
+    """A running ``scripts/serve.sh``: nginx's URL, its run folder (nginx.conf,
+    access.log, the compressed assets) and its replicas (port → pid)."""
+
+    url: str
+    run: Path
+    replicas: dict[int, int]
+    proc: subprocess.Popen
+
+
+@contextlib.contextmanager
+def classroom(checkout: Path, replicas: int, run: Path, output: Path, timeout: float = 180):
+    """``checkout``'s ``scripts/serve.sh`` with ``replicas`` Streamlit processes behind
+    nginx, all on free loopback ports, its run folder ``run``, what it says in
+    ``output``; yields a :class:`Classroom` once it says it is serving, and stops it
+    (nginx and the replicas: the script's whole process group) after."""
+    port, *ports = free_ports(replicas + 1)
+    cmd = [
+        "bash",
+        str(checkout / "scripts" / "serve.sh"),
+        "--replicas",
+        str(replicas),
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+        "--replica-ports",
+        ",".join(map(str, ports)),
+        "--run-dir",
+        str(run),
+    ]
+    with open(output, "wb") as out:
+        # its own process group: the cleanup reaches nginx and the replicas even if the
+        # script itself is gone
+        proc = subprocess.Popen(
+            cmd,
+            cwd=checkout,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while "nnviz is serving" not in output.read_text(errors="replace"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                said = output.read_text(errors="replace")[-3000:]
+                how = f"exited with {proc.returncode}" if proc.poll() is not None else "is slow"
+                raise RuntimeError(f"scripts/serve.sh {how}, not serving after:\n{said}")
+            time.sleep(0.2)
+        pairs = [line.split() for line in (run / "replicas").read_text().splitlines()]
+        yield Classroom(f"http://127.0.0.1:{port}", run, {int(p): int(i) for p, i in pairs}, proc)
+    finally:
+        stop(proc, group=True)
+
+
 # ------------------------------------------------------------ a classroom's server
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -146,57 +252,19 @@ class Server:
         self._stack = contextlib.ExitStack()
 
     def __enter__(self):
-        log = self._stack.enter_context(tempfile.TemporaryFile())
         if self.replicas == 1:
-            port = free_port()
-            cmd = streamlit_command(self.app, port, "--logger.level", "warning")
-            proc = subprocess.Popen(
-                cmd,
-                cwd=self.app.parent,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+            log = self._stack.enter_context(tempfile.TemporaryFile())
+            self.url, proc = self._stack.enter_context(
+                streamlit_server(self.app, log, "--logger.level", "warning")
             )
-            self._stack.callback(stop, proc)
-            self.url = f"http://127.0.0.1:{port}"
-            wait_health(self.url, proc, log)
             self.pids = [proc.pid]
             return self
         run = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-        port, *ports = (free_port() for _ in range(self.replicas + 1))
         checkout = self.app.parent  # its own scripts/serve.sh, app and .venv
-        cmd = [
-            "bash",
-            str(checkout / "scripts" / "serve.sh"),
-            "--replicas",
-            str(self.replicas),
-            "--port",
-            str(port),
-            "--host",
-            "127.0.0.1",
-            "--replica-ports",
-            ",".join(map(str, ports)),
-            "--run-dir",
-            str(run),
-        ]
-        proc = subprocess.Popen(
-            cmd,
-            cwd=checkout,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._stack.callback(stop, proc, group=True)
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while not (run / "nginx.pid").exists() or not self._answers():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError(f"scripts/serve.sh did not start:\n{log.read().decode()}")
-            time.sleep(0.3)
-        by_port = dict(line.split() for line in (run / "replicas").read_text().splitlines())
-        self.pids = [int(by_port[str(p)]) for p in ports]
+        room = self._stack.enter_context(classroom(checkout, self.replicas, run, run / "serve.out"))
+        self.url = room.url
+        ports = sorted(room.replicas)
+        self.pids = [room.replicas[p] for p in ports]
         self.routes = []
         for p in ports:  # a cookie value that nginx hashes onto each replica
             for i in range(256):

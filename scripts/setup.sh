@@ -152,7 +152,7 @@ if needs_install; then
     elif [ -e "$STAMP" ]; then
         say "$LOCK or pyproject.toml changed: updating $VENV to the pinned versions of $what"
     else
-        say "installing $what into $VENV: $total packages pinned in $LOCK (first time: about 110 MB to download, 60 MB more for the tests' extra)"
+        say "installing $what into $VENV: $total packages pinned in $LOCK (first time: about 120 MB to download; the test extra about 50 MB more)"
     fi
     if ! PYTHONUNBUFFERED=1 "$VENV/bin/python" -m pip install --disable-pip-version-check \
             --no-input --progress-bar off --require-hashes -r "$PART" </dev/null 2>&1 \

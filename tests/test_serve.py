@@ -13,44 +13,34 @@ except in CI, where that is a failure.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import gzip
 import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from benchmarks import harness  # the classroom and chromium the benchmarks use too
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 90
 TIMEOUT_MS = 30_000
-COOKIE = "nnviz_replica"
+COOKIE = harness.COOKIE
 METRIC = "[data-nnviz-metric='iteration'] .value"  # the Iteration on screen
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+IDLE = harness.IDLE
 # One access-log line (scripts/serve.sh's log_format): upstream may list several
 # replicas, "a, b", when nginx moved on from one that refused.
 LOG_LINE = re.compile(
     r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) \d+ '
     r"upstream=(?P<upstream>.*?) route=(?P<route>\S+)"
 )
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+DIRECT = harness.DIRECT
 
 
 def _missing(what: str) -> None:
@@ -58,17 +48,6 @@ def _missing(what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
-
-
-def _free_ports(n: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(n)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def _get(url: str, cookie: str | None = None) -> str:
@@ -80,9 +59,12 @@ def _get(url: str, cookie: str | None = None) -> str:
 
 
 class Classroom:
-    def __init__(self, proc, url: str, run: Path, output: Path, replicas: dict[int, int]):
-        self.proc, self.url, self.run, self.output = proc, url, run, output
-        self.replicas = replicas  # port -> pid
+    """harness.Classroom, read: its access log, the replicas a cookie reached, what
+    scripts/serve.sh said."""
+
+    def __init__(self, room: harness.Classroom, output: Path):
+        self.proc, self.url, self.run, self.output = room.proc, room.url, room.run, output
+        self.replicas = room.replicas  # port -> pid
 
     def log(self) -> list[dict]:
         text = (self.run / "access.log").read_text(errors="replace")
@@ -101,60 +83,14 @@ class Classroom:
 def classroom(tmp_path_factory):
     if shutil.which("nginx") is None and not os.access("/usr/sbin/nginx", os.X_OK):
         _missing("Debian's nginx is not installed (make serve needs it)")
-    port, *replica_ports = _free_ports(3)
     run = tmp_path_factory.mktemp("serve")
     output = run / "serve.out"
-    cmd = [
-        "bash",
-        "scripts/serve.sh",
-        "--replicas",
-        "2",
-        "--port",
-        str(port),
-        "--host",
-        "127.0.0.1",
-        "--replica-ports",
-        ",".join(map(str, replica_ports)),
-        "--run-dir",
-        str(run),
-    ]
-    with open(output, "wb") as out:
-        # Its own process group: the cleanup can reach nginx and the replicas even if
-        # the script itself is gone.
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while "nnviz is serving" not in output.read_text(errors="replace"):
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"scripts/serve.sh exited with {proc.returncode}:\n"
-                    f"{output.read_text(errors='replace')[-3000:]}"
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"scripts/serve.sh did not start within {START_TIMEOUT_S} s:\n"
-                    f"{output.read_text(errors='replace')[-3000:]}"
-                )
-            time.sleep(0.2)
-        pairs = [line.split() for line in (run / "replicas").read_text().splitlines()]
-        replicas = {int(p): int(pid) for p, pid in pairs}
-        assert sorted(replicas) == sorted(replica_ports)
-        yield Classroom(proc, f"http://127.0.0.1:{port}", run, output, replicas)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)  # serve.sh stops nginx and the replicas
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
-        proc.wait(timeout=10)
+        with harness.classroom(ROOT, 2, run, output, timeout=START_TIMEOUT_S) as room:
+            assert len(room.replicas) == 2
+            yield Classroom(room, output)
+    except RuntimeError as e:  # it did not start: what it said
+        pytest.fail(str(e))
 
 
 def test_both_replicas_answer_and_serve_pages_through_nginx(classroom):
@@ -220,9 +156,7 @@ def _second_load_scenario(classroom, bundle: str) -> None:
         return sum(e["path"].split("?")[0].endswith("/" + bundle) for e in classroom.log())
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = harness.launch_chromium(pw)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 900})
             before = fetched()
@@ -294,9 +228,7 @@ def _sticky_scenario(classroom) -> None:
     ports = sorted(classroom.replicas)
     routes = {port: _route_to(classroom, port) for port in ports}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = harness.launch_chromium(pw)
         try:
             # One page on each replica: the app runs behind nginx on both.
             pages = {port: _open(browser, classroom.url, routes[port]) for port in ports}

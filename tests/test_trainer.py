@@ -377,8 +377,11 @@ def test_loss_history_thins_evenly_past_its_capacity():
 
 def _held_arrays(history) -> int:
     """Bytes of every array the history holds, whatever is recorded in them."""
-    return history._its.nbytes + history._train.nbytes + history._test.nbytes + sum(
-        s.nbytes for s in history._snaps
+    return (
+        history._its.nbytes
+        + history._train.nbytes
+        + history._test.nbytes
+        + sum(s.nbytes for s in history._snaps)
     )
 
 

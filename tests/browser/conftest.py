@@ -6,7 +6,10 @@ app_server  (session)  base URL of a Streamlit server running app.py on a free p
 browser     (session)  Playwright Chromium (Debian's ``chromium`` on PATH, never a download)
 page        (function) a fresh 1600x1000 page on the app, loaded and idle
 
-Helpers: ``wait_idle(page)``, ``screenshot(page, name)`` (-> tests/screenshots/<name>.png).
+The server and the browser are ``benchmarks/harness.py``'s, as in the benchmarks and
+tests/test_serve.py. Helpers: ``wait_idle(page)``, ``rerun(page, action)`` (a rerun it started has
+finished), ``wait_still(page)`` (the layout has stopped moving), ``screenshot(page, name)``
+(-> tests/screenshots/<name>.png).
 Every test in this folder gets the ``browser`` marker.
 
 The live numbers (Iteration, losses, score) are elements of the page itself, each
@@ -18,34 +21,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from benchmarks import harness  # the server and chromium the benchmarks use too
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+APP = REPO_ROOT / "app.py"
 SCREENSHOTS = REPO_ROOT / "tests" / "screenshots"
 SERVER_START_TIMEOUT_S = 60
 IDLE_TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1600, "height": 1000}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 APP_SELECTOR = "[data-testid='stApp']"
 NUMBER = "[data-nnviz-metric] .value"
 ITERATION = "[data-nnviz-metric='iteration'] .value"
-IDLE_SELECTOR = "[data-testid='stApp'][data-test-script-state='notRunning']"
+IDLE_SELECTOR = harness.IDLE
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,74 +46,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @pytest.fixture(scope="session")
 def app_server():
     """Start ``streamlit run app.py`` on a free port; yield its base URL."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    log_path = SCREENSHOTS / "streamlit-server.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with code {proc.returncode} before answering.\n"
-                    f"--- {log_path} ---\n{_tail(log_path)}"
-                )
-            try:
-                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not answer {base_url}/_stcore/health within "
-                    f"{SERVER_START_TIMEOUT_S} s.\n--- {log_path} ---\n{_tail(log_path)}"
-                )
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    with (
+        open(SCREENSHOTS / "streamlit-server.log", "w+b") as log,
+        harness.streamlit_server(APP, log, timeout=SERVER_START_TIMEOUT_S) as (url, _proc),
+    ):
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian chromium driven by Playwright."""
-    executable = shutil.which("chromium")
+    """Headless Debian chromium driven by Playwright (harness.launch_chromium)."""
     missing = None
-    if executable is None:
+    if shutil.which("chromium") is None:
         missing = "Debian's chromium is not on PATH"
     try:
         from playwright.sync_api import sync_playwright
@@ -135,7 +74,7 @@ def browser():
         pytest.skip(message)
     pw = sync_playwright().start()
     try:
-        chromium = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        chromium = harness.launch_chromium(pw)
     except Exception:
         pw.stop()
         raise
@@ -150,6 +89,53 @@ def wait_idle(page, timeout: float = IDLE_TIMEOUT_MS) -> None:
     """Wait until the app's script has finished running (not for live-training pages)."""
     page.wait_for_selector(APP_SELECTOR, timeout=timeout)
     page.wait_for_selector(IDLE_SELECTOR, timeout=timeout)
+
+
+# The script's runs the page has seen finish: every time stApp's script state leaves
+# "running" (watched from the first call on; the count only grows).
+RUNS_JS = """() => {
+  if (window.__nnvizRuns === undefined) {
+    window.__nnvizRuns = 0;
+    const app = document.querySelector("[data-testid='stApp']");
+    new MutationObserver(records => {
+      window.__nnvizRuns += records.filter(r => r.oldValue === 'running').length;
+    }).observe(app, {attributes: true, attributeOldValue: true,
+                     attributeFilter: ['data-test-script-state']});
+  }
+  return window.__nnvizRuns;
+}"""
+
+
+def rerun(page, action, timeout: float = IDLE_TIMEOUT_MS) -> None:
+    """Do ``action`` (a click, a key: something that reruns the script), then wait until
+    a run that started after it has finished and the app is idle — instead of sleeping
+    for the run to start before waiting for idle."""
+    before = page.evaluate(RUNS_JS)
+    action()
+    page.wait_for_function(
+        "([n, idle]) => window.__nnvizRuns > n && document.querySelector(idle)",
+        arg=[before, IDLE_SELECTOR],
+        timeout=timeout,
+    )
+
+
+# The page's layout: the main area's scroll position and every chart's box.
+LAYOUT_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const boxes = [...document.querySelectorAll('.js-plotly-plot, .nnviz-live-chart')]
+    .map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; });
+  const now = JSON.stringify([main && main.scrollTop, window.scrollY, boxes]);
+  const still = window.__nnvizLayout === now;
+  window.__nnvizLayout = now;
+  return still;
+}"""
+
+
+def wait_still(page, timeout: float = IDLE_TIMEOUT_MS) -> None:
+    """Wait until the page has stopped moving: a scroll, a resize or the charts' relayout
+    after one gives the same layout twice 150 ms apart (before a screenshot)."""
+    page.evaluate("() => { window.__nnvizLayout = null; }")
+    page.wait_for_function(LAYOUT_JS, polling=150, timeout=timeout)
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,17 +1,16 @@
-"""The Lessons, Loss landscape and Metrics tabs in a real browser, at a laptop's 1440×900
-and a projector's 1280×720 (the sidebar open): each draws without an exception, its
-charts hold data, nothing is clipped sideways, and a screenshot of what is on screen
-goes to tests/screenshots/ (``views-<tab>-<width>.png``)."""
+"""The Lessons, Loss landscape and Metrics tabs in a real browser, at a projector's
+1280×720 with the sidebar open (the narrowest screen they are made for; what they
+compute is tested without a browser, in tests/test_app_lessons.py,
+tests/test_app_landscape.py and tests/test_app_metrics.py): each draws without an
+exception, its charts hold data, nothing is clipped sideways, and a screenshot of what
+is on screen goes to tests/screenshots/ (``views-<tab>-1280.png``)."""
 
 from __future__ import annotations
 
-import time
+from .conftest import ITERATION, NUMBER, rerun, screenshot, wait_idle, wait_still
 
-import pytest
-
-from .conftest import ITERATION, NUMBER, screenshot, wait_idle
-
-SIZES = {"1440": {"width": 1440, "height": 900}, "1280": {"width": 1280, "height": 720}}
+SIZE = "1280"
+VIEWPORT = {"width": 1280, "height": 720}
 EXCEPTION = "[data-testid='stException']"
 TABS = "[data-testid='stTabs']"
 POLL_MS = 30_000
@@ -40,8 +39,8 @@ CLIPPED_JS = """() => [...document.querySelectorAll(
   .map(e => e.innerText)"""
 
 
-def open_app(browser, app_server, size: str, query: str = ""):
-    context = browser.new_context(viewport=SIZES[size])
+def open_app(browser, app_server, query: str = ""):
+    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.goto(app_server + query, wait_until="domcontentloaded")
     page.wait_for_selector(NUMBER, timeout=POLL_MS)
@@ -49,24 +48,16 @@ def open_app(browser, app_server, size: str, query: str = ""):
     return context, page
 
 
-def settle(page) -> None:
-    time.sleep(0.3)  # let the rerun start before waiting for idle
-    wait_idle(page)
-
-
 def click(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).click()
-    settle(page)
+    rerun(page, page.get_by_role("button", name=name, exact=True).click)
 
 
 def click_key(page, key: str) -> None:
-    page.locator(f".st-key-{key} button").first.click()
-    settle(page)
+    rerun(page, page.locator(f".st-key-{key} button").first.click)
 
 
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).click()
-    settle(page)
+    rerun(page, page.get_by_role("tab", name=name, exact=True).click)
 
 
 def chart(page, key: str, timeout: float = POLL_MS) -> dict:
@@ -94,18 +85,17 @@ def shot(page, selector: str, name: str) -> None:
         " const main = document.querySelector(\"[data-testid='stMain']\");"
         " if (main) main.scrollBy(0, -70); }"
     )  # clear of the page's header
-    time.sleep(0.6)
+    wait_still(page)
     screenshot(page, name).stat()
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_lessons_walk_on_the_live_network(browser, app_server, size):
-    context, page = open_app(browser, app_server, size)
+def test_lessons_walk_on_the_live_network(browser, app_server):
+    context, page = open_app(browser, app_server)
     try:
         open_tab(page, "Lessons")
         chart(page, "lesson_matrix_0")
         check_page(page)
-        shot(page, TABS, f"views-lessons-start-{size}")
+        shot(page, TABS, f"views-lessons-start-{SIZE}")
         click_key(page, "lesson_run")  # load seed 002's network
         for _ in range(5):  # to "Adjusting the weights": four matrices, two per row
             click_key(page, "lesson_next")
@@ -114,7 +104,7 @@ def test_lessons_walk_on_the_live_network(browser, app_server, size):
             c = chart(page, f"lesson_matrix_{k}")
             assert c["inside"] and c["width"] > 200, (k, c)
         check_page(page)
-        shot(page, ".st-key-lesson_step", f"views-lessons-adjust-{size}")
+        shot(page, ".st-key-lesson_step", f"views-lessons-adjust-{SIZE}")
         click_key(page, "lesson_next")  # train 1000 times
         click_key(page, "lesson_run")
         page.wait_for_function(
@@ -131,24 +121,22 @@ def test_lessons_walk_on_the_live_network(browser, app_server, size):
         )
         assert 80 <= points <= 100
         check_page(page)
-        shot(page, ".st-key-lesson_step", f"views-lessons-predict-{size}")
+        shot(page, ".st-key-lesson_step", f"views-lessons-predict-{SIZE}")
         # the three-bit lesson's widest step: three 6×5 / 3×5 matrices
-        page.get_by_text("Three bits", exact=False).first.click()
-        settle(page)
+        rerun(page, page.get_by_text("Three bits", exact=False).first.click)
         click_key(page, "lesson_run")
         for _ in range(8):
             click_key(page, "lesson_next")
         page.wait_for_selector("h3:has-text('9. Step 6')", timeout=POLL_MS)
         chart(page, "lesson_matrix_2")
         check_page(page)
-        shot(page, ".st-key-lesson_step", f"views-lessons-step6-{size}")
+        shot(page, ".st-key-lesson_step", f"views-lessons-step6-{SIZE}")
     finally:
         context.close()
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_loss_landscape_with_the_runs_path(browser, app_server, size):
-    context, page = open_app(browser, app_server, size, "?dataset=three_bits")
+def test_loss_landscape_with_the_runs_path(browser, app_server):
+    context, page = open_app(browser, app_server, "?dataset=three_bits")
     try:
         click(page, "Step ×N")  # 100 steps: a path to draw
         open_tab(page, "Loss landscape")
@@ -156,9 +144,8 @@ def test_loss_landscape_with_the_runs_path(browser, app_server, size):
         assert c["names"][:1] == ["loss"] and "path" in c["names"], c
         assert "current weights" in c["names"] and c["inside"] and c["height"] >= 400
         check_page(page)
-        shot(page, ".st-key-landscape_directions", f"views-landscape-{size}")
-        page.locator(".st-key-landscape_3d label").click()
-        settle(page)
+        shot(page, ".st-key-landscape_directions", f"views-landscape-{SIZE}")
+        rerun(page, page.locator(".st-key-landscape_3d label").click)
         page.wait_for_function(
             "() => { const el = document.querySelector("
             "'.st-key-landscape_chart .js-plotly-plot');"
@@ -166,14 +153,13 @@ def test_loss_landscape_with_the_runs_path(browser, app_server, size):
             timeout=POLL_MS,
         )
         check_page(page)
-        shot(page, ".st-key-landscape_directions", f"views-landscape-3d-{size}")
+        shot(page, ".st-key-landscape_directions", f"views-landscape-3d-{SIZE}")
     finally:
         context.close()
 
 
-@pytest.mark.parametrize("size", list(SIZES))
-def test_metrics_confusion_matrices_and_regression(browser, app_server, size):
-    context, page = open_app(browser, app_server, size, "?dataset=blobs3")
+def test_metrics_confusion_matrices_and_regression(browser, app_server):
+    context, page = open_app(browser, app_server, "?dataset=blobs3")
     try:
         click(page, "Step ×N")
         open_tab(page, "Metrics")
@@ -181,16 +167,16 @@ def test_metrics_confusion_matrices_and_regression(browser, app_server, size):
             c = chart(page, f"confusion_{split}")
             assert c["types"] == ["heatmap"] and c["inside"], c
         check_page(page)
-        shot(page, TABS, f"views-metrics-classes-{size}")
+        shot(page, TABS, f"views-metrics-classes-{SIZE}")
     finally:
         context.close()
-    context, page = open_app(browser, app_server, size, "?dataset=sine")
+    context, page = open_app(browser, app_server, "?dataset=sine")
     try:
         click(page, "Step ×N")
         open_tab(page, "Metrics")
         c = chart(page, "metrics_scatter")
         assert "train" in c["names"] and "test" in c["names"] and c["inside"], c
         check_page(page)
-        shot(page, TABS, f"views-metrics-regression-{size}")
+        shot(page, TABS, f"views-metrics-regression-{SIZE}")
     finally:
         context.close()
