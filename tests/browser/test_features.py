@@ -7,9 +7,7 @@ the feature box stay inside the sidebar.
 
 from __future__ import annotations
 
-import time
-
-from .conftest import SCREENSHOTS, screenshot, wait_idle
+from .conftest import SCREENSHOTS, rerun, screenshot, wait_idle
 from .test_explorer import POLL_MS, button, no_exception, wait_iteration, wait_ready
 from .test_inspect_replay_compare import chart, poll
 
@@ -51,9 +49,7 @@ def pill(page, label: str):
 
 
 def click_pill(page, label: str) -> None:
-    pill(page, label).click()
-    time.sleep(0.2)
-    wait_idle(page)
+    rerun(page, pill(page, label).click)
 
 
 def test_the_playground_toggles_add_feature_nodes_and_the_plane_still_draws(page):

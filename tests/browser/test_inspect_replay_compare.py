@@ -15,7 +15,7 @@ import time
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot, wait_idle
+from .conftest import rerun, screenshot, wait_idle, wait_still
 from .test_explorer import (
     METRIC,
     POLL_MS,
@@ -108,9 +108,7 @@ def step_n(page, n: int = 100) -> None:
     """Step ×N with N chosen in the control bar's selectbox (default 100)."""
     if n != 100:
         page.locator(".st-key-step_n_count").click()
-        page.get_by_role("option", name=f"×{n}", exact=True).click()
-        time.sleep(0.2)
-        wait_idle(page)
+        rerun(page, page.get_by_role("option", name=f"×{n}", exact=True).click)
     before = iteration(page)
     button(page, "Step ×N").click()
     wait_iteration(page, before + n)
@@ -118,8 +116,8 @@ def step_n(page, n: int = 100) -> None:
 
 
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).click()
-    time.sleep(0.3)  # the tab's charts resize once visible
+    rerun(page, page.get_by_role("tab", name=name, exact=True).click)
+    wait_still(page)  # the tab's charts resize once visible
 
 
 def slider(page, key: str):
@@ -135,15 +133,13 @@ def slider_key(page, key: str, press: str) -> str:
     thumb = slider(page, key)
     before = thumb.get_attribute("aria-valuetext")
     thumb.focus()
-    thumb.press(press)
+    rerun(page, lambda: thumb.press(press))  # the change is sent on release
     page.wait_for_function(
         "([key, before]) => { const s = document.querySelector(`.st-key-${key} input[type=range]`);"
         " return s && s.getAttribute('aria-valuetext') !== before; }",
         arg=[key, before],
         timeout=POLL_MS,
     )
-    time.sleep(0.3)  # the change is sent on release/debounce; let the rerun start
-    wait_idle(page)
     return thumb.get_attribute("aria-valuetext") or ""
 
 
@@ -152,7 +148,7 @@ def shot(page, name: str, key: str | None = None) -> None:
     if key:
         page.locator(f".st-key-{key}").first.scroll_into_view_if_needed()
     page.mouse.move(1, 1)
-    time.sleep(0.4)
+    wait_still(page)
     screenshot(page, name)
 
 

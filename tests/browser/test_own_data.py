@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from playwright.sync_api import expect
 
-from .conftest import screenshot, wait_idle
+from .conftest import screenshot, wait_idle, wait_still
 from .test_explorer import POLL_MS, button, no_exception, wait_iteration, wait_ready
 
 SIZES = [(1024, 768), (1280, 720), (1440, 900)]
@@ -58,7 +58,7 @@ def test_a_csv_of_class_names_learns_with_one_step_x1000(page, tmp_path):
     for width, height in SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.mouse.move(1, 1)
-        page.wait_for_timeout(800)
+        wait_still(page)
         screenshot(page, f"own-data-{width}x{height}")
     # Undo: the settings before the upload come back (the table stays)
     button(page, "Undo").click()

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .conftest import screenshot, wait_idle
+from .conftest import rerun, screenshot, wait_idle, wait_still
 
 PROJECTOR = {"width": 1280, "height": 720}
 METRIC = "[data-testid='stMetricValue']"  # a tab's st.metric (the Predict tab's)
@@ -23,7 +23,7 @@ def open_at(browser, url: str, viewport: dict, query: str = ""):
     page.goto(url + query, wait_until="domcontentloaded")
     page.wait_for_selector(".nnviz-live-chart .main-svg", timeout=60_000)
     wait_idle(page)
-    time.sleep(0.5)
+    wait_still(page)
     return context, page
 
 
@@ -32,9 +32,7 @@ def box(page, key: str) -> dict:
 
 
 def step_n(page) -> None:
-    page.get_by_role("button", name="Step ×N", exact=True).click()
-    time.sleep(0.3)
-    wait_idle(page)
+    rerun(page, page.get_by_role("button", name="Step ×N", exact=True).click)
 
 
 @pytest.mark.parametrize(
@@ -54,10 +52,8 @@ def test_the_plane_and_the_diagram_fit_a_projector(browser, app_server, query):
     try:
         step_n(page)
         if replay:  # the replay slider sits in the control row: the charts stay up
-            page.get_by_role("button", name="Replay", exact=True).click()
+            rerun(page, page.get_by_role("button", name="Replay", exact=True).click)
             page.wait_for_selector(".st-key-replay_at", timeout=30_000)
-            time.sleep(0.3)
-            wait_idle(page)
         page.mouse.move(1, 1)
         for key in ("plane_chart", "diagram_chart"):
             b = box(page, key)
@@ -91,7 +87,7 @@ def test_clicking_an_edge_edits_its_weight_and_the_prediction_follows(browser, a
         wait_idle(page)
         before = page.locator(METRIC).last.inner_text()
         page.locator(".st-key-diagram_chart").scroll_into_view_if_needed()
-        time.sleep(0.3)
+        wait_still(page)
         # the screen position of W2[h1.1 → test_score]'s hover point
         x, y = page.evaluate("""() => {
             const el = document.querySelector('.st-key-diagram_chart .js-plotly-plot');
