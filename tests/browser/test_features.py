@@ -64,6 +64,13 @@ def test_the_playground_toggles_add_feature_nodes_and_the_plane_still_draws(page
     )
     page.goto(page.url.split("?")[0] + "?dataset=circle", wait_until="domcontentloaded")
     wait_ready(page)
+    # the sidebar's toggles come with the data set's own inputs (a busy page draws them
+    # after the charts)
+    page.wait_for_function(
+        "sel => [...document.querySelectorAll(sel)].some(b => b.innerText.trim() === 'x1')",
+        arg=f"{PILLS} button",
+        timeout=POLL_MS,
+    )
     labels = page.locator(f"{PILLS} button").all_inner_texts()
     assert [t.strip() for t in labels if t.strip()] == [
         "x1",
