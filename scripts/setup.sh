@@ -39,7 +39,7 @@ for arg in "$@"; do
         --postgres) want_postgres=1 ;;
         --test) extras+=(test) ;;
         --dev) extras+=(dev) ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
         *) echo "setup.sh: unknown option '$arg' (use --test, --dev, --browser, --serve or --postgres)" >&2; exit 2 ;;
     esac
 done
