@@ -13,8 +13,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from nnviz.ui import controls, live, look, sidebar, state, tabs  # noqa: E402
-from nnviz.ui.text import md  # noqa: E402
+from nnviz.ui import controls, live, look, notes, runs, sidebar, state, tabs  # noqa: E402
 
 presentation = state.presentation()
 st.set_page_config(
@@ -25,27 +24,18 @@ st.set_page_config(
 )
 look.apply(presentation)
 
-ICONS = {
-    "info": ":material/info:",
-    "success": ":material/check_circle:",
-    "warning": ":material/warning:",
-    "error": ":material/error:",
-}
-
-state.init()
+runs.start()  # this tab's run: the one the address names (run=), restored, or a new one
 state.follow_link_replay()
 settings = sidebar.normalize()  # what the widgets hold; they are drawn after the charts
-for note in state.apply_changes(settings):
-    state.note(note)
-for note in state.take_notes():
-    st.toast(md(note.text), icon=ICONS[note.kind])
-state.sync_link()
+runs.catch_up()  # the last seconds of play saved before a change can replace the run
+changed = state.apply_changes(settings)
+notes.show(runs.with_undo([*state.take_notes(), *changed]))
+state.sync_link(runs.address())
 
-if link_notes := state.link_notes():
-    for note in link_notes:
-        (st.warning if note.kind == "warning" else st.info)(md(note.text), icon=":material/link:")
-    st.button("Dismiss the link notes", key="dismiss_link_notes", on_click=state.dismiss_link_notes)
+notes.page_notes()
 controls.control_bar()
 live.live_view()
 sidebar.sidebar()
 tabs.tabs()
+runs.save_changes()  # what this run's actions changed, into the run store
+runs.browser_runs()  # the runs this browser opened, kept in its localStorage

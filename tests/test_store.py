@@ -115,7 +115,10 @@ def test_connection_kwargs_for_st_connection():
     section = {"url": "postgresql+psycopg://u@db/runs", "create_engine_kwargs": {"pool_size": 3}}
     kw = st.connection_kwargs(env, section)
     assert kw["url"] == section["url"] and kw["pool_size"] == 3 and kw["pool_pre_ping"]
-    assert kw["connect_args"] == {"options": f"-c lock_timeout={st.POSTGRES_LOCK_TIMEOUT_MS}"}
+    assert kw["connect_args"] == {
+        "options": f"-c lock_timeout={st.POSTGRES_LOCK_TIMEOUT_MS}",
+        "connect_timeout": st.POSTGRES_CONNECT_TIMEOUT_S,  # an unreachable server: 5 s
+    }
     # the environment wins over secrets.toml; a timeout of its own is kept
     env[st.ENV_URL] = "sqlite:////x/runs.sqlite"
     section = {

@@ -2,7 +2,7 @@
 
 * :class:`Note`: one message, with its kind (``info``, ``success``, ``warning``,
   ``error``); the page picks the icon and the colour from the kind, never from the
-  words.
+  words. A note may offer an :class:`Action` (Undo …): a button beside it.
 * :class:`Update`: what :meth:`nnviz.app.explorer.Explorer.update` did with a new table
   and settings: whether the network was rebuilt, whether training went on with an
   edited table, and the notes to show.
@@ -16,15 +16,28 @@ NOTE_KINDS = ("info", "success", "warning", "error")
 
 
 @dataclass(frozen=True)
+class Action:
+    """What a note offers to do, as a button beside it: its ``label`` ("Undo"), the
+    ``name`` of what it does (the page maps names to what they do, e.g. ``open_run``)
+    and that action's argument (e.g. a run id)."""
+
+    label: str
+    name: str
+    arg: str = ""
+
+
+@dataclass(frozen=True)
 class Note:
-    """One message for the user: plain text (escaped when shown) and its kind.
+    """One message for the user: plain text (escaped when shown) and its kind, and what
+    it offers to do, if anything (``action``: a button beside it).
 
     Frozen and keyword-friendly, so that more can be added later without changing its
-    users (e.g. an action offered with it, such as Undo).
+    users.
     """
 
     text: str
     kind: str = "info"  # one of NOTE_KINDS
+    action: Action | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in NOTE_KINDS:

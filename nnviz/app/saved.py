@@ -88,17 +88,26 @@ _OPTIMIZER_ARRAYS = ("velocity", "velocity_spare", "m", "v", "m_spare", "v_spare
 # ---------------------------------------------------------------------------- saving
 class RunSaver:
     """Saves one session's run into ``store`` under ``run_id``, writing only what changed
-    since its last save (tables it wrote are kept by key; the history's chunks too)."""
+    since its last save (tables it wrote are kept by key; the history's chunks too).
 
-    def __init__(self, store: RunStore, run_id: str):
+    ``revision``: the stored run's revision as this saver knows it (the one loaded, then
+    each of its saves'); a save finds out when another writer saved the run meanwhile
+    (:class:`~nnviz.app.store.RunChanged`, nothing written). None: a new run, or one
+    saved whatever the store holds."""
+
+    def __init__(self, store: RunStore, run_id: str, revision: int | None = None):
         self.store = store
         self.run_id = run_id
+        self.revision = revision
         self._tables: dict[int, tuple] = {}  # id(table) -> (weakref, shape, columns, part)
         self._tokens: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def save(self, explorer: Explorer) -> SaveResult:
         """Save the explorer's run (StoreError if it cannot be: the run is untouched)."""
-        return self.store.save(self.run_id, self.payload(explorer))
+        payload = self.payload(explorer)
+        result = self.store.save(self.run_id, payload, expect_revision=self.revision)
+        self.revision = result.revision
+        return result
 
     def payload(self, explorer: Explorer) -> RunPayload:
         """The explorer's run as the store keeps it. The parts' data are made only if the

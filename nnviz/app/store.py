@@ -99,6 +99,9 @@ SQLITE_TIMEOUT_S = 5.0
 A save is a few milliseconds, so 5 s rides out many replicas saving at once; past it the
 save fails with :class:`StoreBusy` and the run goes on in memory."""
 POSTGRES_LOCK_TIMEOUT_MS = 5000  # the same bound for PostgreSQL's row locks
+POSTGRES_CONNECT_TIMEOUT_S = 5  # an unreachable server is given up after this long
+DISABLED = "none"
+"""``NNVIZ_DB_URL=none``: no run store; runs live in their tab's memory only."""
 
 
 # ---------------------------------------------------------------------------- errors
@@ -129,6 +132,16 @@ class RunTooNew(RunCorrupt):
 
 class RunReadOnly(StoreError):
     """A published run: it never changes (open it to get a copy of your own)."""
+
+
+class RunChanged(StoreError):
+    """A save that expected the run as it last loaded or saved it found it changed by
+    another writer since (another tab or window on the same run), or deleted (``deleted``).
+    Nothing was written."""
+
+    def __init__(self, message: str, *, deleted: bool = False):
+        super().__init__(message)
+        self.deleted = deleted
 
 
 class RunTooLarge(StoreError):
@@ -351,12 +364,15 @@ class RunInfo:
 @dataclass
 class StoredRun:
     """A run as loaded: its info, its blobs and its parts (by key), checked for size and
-    checksum; their content is for :mod:`nnviz.app.saved` to read."""
+    checksum; their content is for :mod:`nnviz.app.saved` to read. ``revision`` counts
+    the run's saves: a save that passes it as ``expect_revision`` goes through only if no
+    other writer saved the run since."""
 
     info: RunInfo
     doc: bytes
     state: bytes
     parts: dict[str, bytes]
+    revision: int = 0
 
 
 @dataclass
@@ -364,6 +380,7 @@ class SaveResult:
     written_bytes: int  # the blobs and the new parts written
     size_bytes: int  # the run's size now
     pruned: list[str] = field(default_factory=list)  # runs deleted to make room
+    revision: int = 0  # the run's revision after this save
 
 
 @dataclass
@@ -448,6 +465,7 @@ def _reason(error: BaseException) -> str:
 def _translate(error: sa_exc.SQLAlchemyError, action: str, where: str) -> StoreError:
     kind = _kind(error) if isinstance(error, sa_exc.DBAPIError) else ""
     reason = _reason(error)
+    where = f" {where}" if where else ""
     if kind == "busy":
         return StoreBusy(
             f"The run store is busy: it could not {action} ({reason}); another program or "
@@ -455,17 +473,17 @@ def _translate(error: sa_exc.SQLAlchemyError, action: str, where: str) -> StoreE
         )
     if kind == "read_only":
         return StoreReadOnly(
-            f"The run store {where} is read-only ({reason}): it could not {action}. Runs can "
+            f"The run store{where} is read-only ({reason}): it could not {action}. Runs can "
             "be opened but not saved."
         )
     if kind == "full":
         return StoreFull(
-            f"The run store {where} is full ({reason}): it could not {action}. Free some disk "
+            f"The run store{where} is full ({reason}): it could not {action}. Free some disk "
             "space or delete runs you no longer need."
         )
     if kind == "gone":
         return StoreUnavailable(
-            f"The run store {where} cannot be reached ({reason}): it could not {action}."
+            f"The run store{where} cannot be reached ({reason}): it could not {action}."
         )
     return StoreError(f"The run store could not {action} ({reason}).")
 
@@ -531,10 +549,31 @@ def connection_kwargs(
         connect_args.setdefault("timeout", SQLITE_TIMEOUT_S)
     elif dialect == "postgresql":
         connect_args.setdefault("options", f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}")
+        connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_S)
         engine.setdefault("pool_pre_ping", True)
     if connect_args:
         engine["connect_args"] = connect_args
     return {**out, **engine}
+
+
+def disabled(environ: Mapping[str, str] | None = None) -> bool:
+    """``NNVIZ_DB_URL=none``: no run store (runs live in their tab's memory only)."""
+    environ = os.environ if environ is None else environ
+    return environ.get(ENV_URL, "").strip().lower() == DISABLED
+
+
+def open_error(error: BaseException, environ: Mapping[str, str] | None = None) -> StoreError:
+    """An error met while opening the store — Streamlit's (``st.connection``), SQLAlchemy's
+    or the driver's — as a :class:`StoreError` whose message is for the person using the
+    app (a StoreError is returned as it is)."""
+    if isinstance(error, StoreError):
+        return error
+    if isinstance(error, sa_exc.SQLAlchemyError):
+        return _translate(error, "open the run store", "")
+    return StoreUnavailable(
+        f"The run store cannot be opened ({_reason(error)}): check {ENV_URL} or "
+        "[connections.runs] in .streamlit/secrets.toml."
+    )
 
 
 def max_bytes(environ: Mapping[str, str] | None = None) -> int:
@@ -643,19 +682,26 @@ class RunStore:
                 raise
 
     # ------------------------------------------------------------------ saving
-    def save(self, run_id: str, payload: RunPayload) -> SaveResult:
+    def save(
+        self, run_id: str, payload: RunPayload, *, expect_revision: int | None = None
+    ) -> SaveResult:
         """Save a run under ``run_id`` (new or not): the blobs, and the parts the stored
         run does not hold yet; the parts it no longer lists are deleted. One transaction:
         on any error nothing changed. Refused for a published run (:class:`RunReadOnly`),
         past :data:`MAX_RUN_BYTES` (:class:`RunTooLarge`), or when the store's cap cannot
-        be met without deleting a named or published run (:class:`StoreFull`)."""
+        be met without deleting a named or published run (:class:`StoreFull`).
+
+        ``expect_revision``: the run's revision as this writer last loaded or saved it
+        (:attr:`StoredRun.revision`, :attr:`SaveResult.revision`); if another writer saved
+        the run since, or deleted it, the save is refused with :class:`RunChanged` and
+        nothing is written. None: save whatever the store holds (a new run)."""
         run_id = check_run_id(run_id)
         self._check_payload(payload)
         self.ready()
         with self._errors("save the run"):
             for _ in range(SAVE_TRIES):
                 try:
-                    result = self._save_once(run_id, payload)
+                    result = self._save_once(run_id, payload, expect_revision)
                 except _Conflict:
                     continue
                 if self.clock() - self._last_prune > PRUNE_EVERY_S:
@@ -682,22 +728,23 @@ class RunStore:
         if not (isinstance(payload.iteration, int) and 0 <= payload.iteration < 2**62):
             raise ValueError("a run's iteration is a whole number >= 0")
 
-    def _save_once(self, run_id: str, payload: RunPayload) -> SaveResult:
+    def _save_once(self, run_id: str, payload: RunPayload, expect: int | None) -> SaveResult:
         """One try: read the stored manifest, make the parts it lacks and room for them,
         then lock the run's row (the first statement of the write transaction updates it,
         which takes SQLite's write lock and PostgreSQL's row lock, so that writers of one
-        run take turns), read the manifest again under the lock and write."""
+        run take turns), read the manifest (and revision) again under the lock and write."""
         with self.engine.connect() as conn:
             row = conn.execute(
-                sa.select(runs.c.manifest, runs.c.published, runs.c.size_bytes).where(
-                    runs.c.id == run_id
-                )
+                sa.select(
+                    runs.c.manifest, runs.c.published, runs.c.size_bytes, runs.c.revision
+                ).where(runs.c.id == run_id)
             ).first()
             if row is not None and row.published:
                 raise RunReadOnly(
                     "This run is published in the gallery and never changes: open it to get "
                     "a copy of your own, which saves."
                 )
+            _expected(row, expect)
             made: dict[str, bytes] = {}
             old, _ = self._manifest_of(row)
             self._make_parts(payload, old, made)
@@ -716,8 +763,11 @@ class RunStore:
                     if bump.rowcount != 1:
                         raise _Conflict  # deleted meanwhile: save it anew
                     again = conn.execute(
-                        sa.select(runs.c.manifest).where(runs.c.id == run_id)
+                        sa.select(runs.c.manifest, runs.c.revision).where(runs.c.id == run_id)
                     ).first()
+                    if expect is not None and again.revision != expect + 1:
+                        conn.rollback()
+                        _expected(again, expect + 1)  # another writer saved it meanwhile
                     locked, damaged = self._manifest_of(again)
                 self._make_parts(payload, locked, made)
                 manifest = {p.key: _held_size(p.key, locked, made) for p in payload.parts}
@@ -754,7 +804,8 @@ class RunStore:
             except sa_exc.IntegrityError as error:
                 raise _Conflict from error  # created by another writer at the same moment
         written = len(payload.doc) + len(payload.state) + sum(len(d) for _, d in new_parts)
-        return SaveResult(written, size, pruned)
+        revision = 1 if row is None else int(again.revision)
+        return SaveResult(written, size, pruned, revision)
 
     def _manifest_of(self, row) -> tuple[dict, bool]:
         """(the row's manifest, whether it was damaged: then the run is written anew)."""
@@ -860,7 +911,9 @@ class RunStore:
             found = self._read_parts(conn, run_id, manifest)
         if found is None:
             return None
-        return StoredRun(_info(head), bytes(body.doc), bytes(body.state), found)
+        return StoredRun(
+            _info(head), bytes(body.doc), bytes(body.state), found, int(body.revision)
+        )
 
     @staticmethod
     def _read_parts(conn: sa.Connection, run_id: str, manifest: dict) -> dict | None:
@@ -927,13 +980,14 @@ class RunStore:
         return [by_id[i] for i in dict.fromkeys(wanted) if i in by_id]
 
     def gallery(self, limit: int = MAX_LISTED) -> list[RunInfo]:
-        """The published runs, the most recent first (at most ``limit``)."""
+        """The published runs with a title, the most recent first (at most ``limit``); a
+        frozen copy (:meth:`freeze`) has none and is not listed."""
         limit = max(0, min(int(limit), MAX_LISTED))
         self.ready()
         with self._errors("list the gallery"), self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(*_INFO_COLUMNS)
-                .where(runs.c.published == sa.true())
+                .where(runs.c.published == sa.true(), runs.c.name.is_not(None))
                 .order_by(runs.c.updated_ms.desc(), runs.c.id)
                 .limit(limit)
             ).all()
@@ -1029,6 +1083,13 @@ class RunStore:
         if not title:
             raise BadRunName("A published run needs a title.")
         return self.copy(run_id, name=title, published=True)
+
+    def freeze(self, run_id: str) -> str:
+        """A frozen copy of the run (its id returned): read-only like a published run, but
+        without a title and so not in the gallery — reached only by its id, as a share
+        link does. Opening one should give a copy (:meth:`copy`), as for a published run.
+        Never pruned: a link shared stays good (the cap still counts it)."""
+        return self.copy(run_id, published=True)
 
     # ------------------------------------------------------------------ size
     def total_bytes(self) -> int:
@@ -1128,6 +1189,24 @@ class RunStore:
                 "that do not grow the store go through."
             )
         return PruneResult(len(removed), freed, total, self.max_bytes, note)
+
+
+def _expected(row, expect: int | None) -> None:
+    """RunChanged unless the stored run (``row``, None: there is none) is at revision
+    ``expect`` (None: any, or none)."""
+    if expect is None:
+        return
+    if row is None:
+        raise RunChanged(
+            "This run was deleted from the run store (in another tab or window) since this "
+            "tab last saved it.",
+            deleted=True,
+        )
+    if int(row.revision) != expect:
+        raise RunChanged(
+            "This run was saved by another tab or window since this tab last opened or "
+            "saved it."
+        )
 
 
 def _held_size(key: str, held: dict, made: dict) -> int:

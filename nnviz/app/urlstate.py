@@ -81,7 +81,7 @@ OPTIONS = {
     "steps": Setting("steps", int, "steps", Integer(0, 10**12), ""),
     "classroom": Setting("classroom", bool, "classroom", Checkbox(), ""),
 }
-OTHER = ("dataset", "table", "log", "hide", *OPTIONS)
+OTHER = ("dataset", "table", "log", "hide", "run", *OPTIONS)  # run: a stored run's id
 __all__ = [
     "CUSTOM",
     "HIDEABLE",

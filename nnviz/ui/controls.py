@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import livechart, replay, state
+from . import livechart, replay, runs, state
 
 SS = st.session_state
 STEP_COUNTS = (10, 100, 1000)
@@ -57,12 +57,14 @@ def _set_playing(playing: bool) -> None:
 def _reset() -> None:
     state.stop_playing()
     state.leave_replay()  # the run starts again: show it
+    runs.catch_up()  # a trained run is kept (Undo) as it was
     state.explorer().reset()
     state.note(state.explorer().notes[-1])
 
 
 def _new_seed() -> None:
     state.stop_playing()
+    runs.catch_up()
     seed = state.explorer().new_seed()
     SS.seed = seed  # the seed widget shows it (callbacks run before widgets are drawn)
     state.note(f"New initial weights from seed {seed}.")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..app.views import live as lv
-from . import edge_editor, livechart, pace, state
+from . import edge_editor, livechart, pace, runs, state
 from .text import md
 
 SS = st.session_state
@@ -338,5 +338,7 @@ def live_view() -> None:
         charts_area(chunk, timing, first)
         SS[OPEN_RUN] = False
         edge_editor.show()
+        if playing:
+            runs.save_while_playing()  # the chunk trained: saved at most every 2 s
 
     _live()

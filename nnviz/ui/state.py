@@ -15,6 +15,8 @@ them to the page once; a link's notes stay on the page until dismissed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
 
@@ -30,7 +32,7 @@ from ..app.settings import (
     preset_table,
     to_widgets,
 )
-from ..app.urlstate import read_link, write_link
+from ..app.urlstate import LinkState, read_link, write_link
 from ..data import DEFAULT_PRESET, PRESETS
 from ..errors import DataError
 
@@ -52,18 +54,41 @@ DIAGRAM_ROW = "diagram_row"
 LOSS_AXIS = "loss_axis"
 DISCRETIZE = "discretize"
 PRESENTATION = "presentation"  # a link parameter: no sidebar, larger text
+RUN = "run"  # a link parameter: the id of a run in the run store (nnviz.ui.runs)
 REFIT = "_scaling_refit"  # why every prediction moved after an edit (shown by the table)
 
 
-def init() -> None:
-    """Create this session's state on its first run: from the link's parameters if any,
-    else the default data set, ready to train."""
+def init(restored: Explorer | None = None, notes: Sequence[Note] = ()) -> None:
+    """Create this session's state on its first run: the ``restored`` run (one the
+    address names, opened from the run store: the link's settings are its mirror), else
+    from the link's parameters if any, else the default data set, ready to train.
+    ``notes`` stay on the page until dismissed, before the link's own."""
     if EXPLORER in SS:
         return
     SS[NOTES] = []
     params = st.query_params.to_dict()
     params.pop(PRESENTATION, None)  # the page's look, not the run's
+    params.pop(RUN, None)  # the run store's (nnviz.ui.runs)
     link = read_link(params)
+    if restored is not None:
+        ex, link.notes = restored, []
+    else:
+        ex, link = _from_link(link)
+    SS[EXPLORER] = ex
+    SS[TABLE] = ex.table if restored is not None else link.table
+    SS[TABLE_VERSION] = 0
+    SS[PLAYING] = False
+    SS[CLASSROOM] = link.classroom
+    SS[HIDE] = set(link.hide)
+    SS[REPLAY_INDEX] = None
+    SS[RUNS] = []
+    SS[LINK_NOTES] = [*notes, *link.notes]
+    write_settings(ex.settings)
+
+
+def _from_link(link: LinkState) -> tuple[Explorer, LinkState]:
+    """The explorer a link asks for (its run replayed in the live view's refreshes), or
+    the default data set's when its settings do not fit its table."""
     try:
         ex = Explorer(link.table, link.settings)
     except (DataError, ValueError) as exc:
@@ -80,16 +105,7 @@ def init() -> None:
     if link.steps or link.events:
         # trained in the live view's refreshes, with a progress bar (never all at once)
         link.notes.extend(start_link_replay(ex, link))
-    SS[EXPLORER] = ex
-    SS[TABLE] = link.table
-    SS[TABLE_VERSION] = 0
-    SS[PLAYING] = False
-    SS[CLASSROOM] = link.classroom
-    SS[HIDE] = set(link.hide)
-    SS[REPLAY_INDEX] = None
-    SS[RUNS] = []
-    SS[LINK_NOTES] = list(link.notes)
-    write_settings(link.settings)
+    return ex, link
 
 
 # --- the run ---------------------------------------------------------------------
@@ -212,14 +228,25 @@ def dismiss_link_notes() -> None:
     SS[LINK_NOTES] = []
 
 
+def keep_note(note: Note) -> None:
+    """Show ``note`` on the page until it is dismissed (or its action is taken)."""
+    SS[LINK_NOTES] = [*SS.get(LINK_NOTES, []), note]
+
+
+def drop_note(note: Note) -> None:
+    """Take ``note`` off the page."""
+    SS[LINK_NOTES] = [n for n in SS.get(LINK_NOTES, []) if n is not note]
+
+
 # --- the link --------------------------------------------------------------------
 def presentation() -> bool:
     """``?presentation=1``: the page for a large room (sidebar closed, larger text)."""
     return st.query_params.get(PRESENTATION, "") in ("1", "true", "yes", "on")
 
 
-def sync_link() -> None:
-    """Keep the address bar's parameters in step with the settings (no retraining)."""
+def sync_link(run: str = "") -> None:
+    """Keep the address bar's parameters in step with the settings (no retraining) and,
+    when the run is saved, its id (``run``: a reload opens the run itself)."""
     ex = explorer()
     params = write_link(
         ex.settings,
@@ -229,6 +256,8 @@ def sync_link() -> None:
     )
     if presentation():
         params[PRESENTATION] = "1"
+    if run:
+        params[RUN] = run
     if params != SS.get("_link_params"):
         SS._link_params = params
         st.query_params.from_dict(params)

@@ -12,7 +12,7 @@ import streamlit as st
 from ... import export
 from ...app import views
 from ...app.urlstate import link_limits, run_link
-from .. import state
+from .. import runs, state
 from ..text import md
 
 SS = st.session_state
@@ -85,6 +85,7 @@ def _load_model() -> None:
     try:
         bundle = export.load_model(file.getvalue(), file.name)
         features = bundle.features or list(getattr(bundle.scaler, "features", None) or [])
+        runs.catch_up()  # a trained run is kept (Undo) as it was
         ex.adopt(bundle.network, features=features)
     except ValueError as exc:
         state.note(f"Model not loaded: {exc}", "warning")
