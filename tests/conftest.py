@@ -262,6 +262,28 @@ def downloads(monkeypatch) -> dict:
 
 
 # ---------------------------------------------------------------------------- databases
+@pytest.fixture(scope="session", autouse=True)
+def run_store_file(tmp_path_factory):
+    """The run store the app's sessions save into during the tests (AppTests and the
+    servers the browser tests start inherit it): a SQLite file of the test run's own,
+    never the user's ~/.local/share/nnviz/runs.sqlite."""
+    import os
+
+    import sqlalchemy as sa
+
+    path = tmp_path_factory.mktemp("store") / "runs.sqlite"
+    url = sa.URL.create("sqlite", database=str(path)).render_as_string()
+    old = os.environ.get("NNVIZ_DB_URL")
+    os.environ["NNVIZ_DB_URL"] = url
+    try:
+        yield path
+    finally:
+        if old is None:
+            os.environ.pop("NNVIZ_DB_URL", None)
+        else:
+            os.environ["NNVIZ_DB_URL"] = old
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A throwaway PostgreSQL cluster for the session (tests/postgres.py); skipped where

@@ -345,8 +345,11 @@ def test_a_link_reproduces_the_weights_and_the_losses(new_app):
             ex.trainer.history.snapshot_params(0)[1], ref.trainer.history.snapshot_params(0)[1]
         )
         assert ex.trainer.history.events == []  # nothing changed after the link's steps
-    # the address bar holds the settings (the steps were done; they are not repeated)
-    assert first.query_params == {k: v for k, v in LINK.items() if k != "steps"}
+    # the address bar holds the settings (the steps were done; they are not repeated) and
+    # the run's id in the run store (a reload opens the run itself)
+    address = {k: first.query_params[k] for k in first.query_params}
+    assert len(address.pop("run")) == 24
+    assert address == {k: v for k, v in LINK.items() if k != "steps"}
     # the share panel's link opens the same run
     open_tab(first, "Export / share")
     share = next(c.value for c in first.code if "steps=" in c.value)
@@ -381,7 +384,9 @@ def test_bad_link_parameters_become_notes_and_the_app_works(new_app):
     assert errors(at) == []
     ex = explorer(at)
     assert ex.settings == Settings.for_preset("exam_scores")  # the rest of the link: defaults
-    assert at.query_params == {"dataset": "exam_scores"}  # the bad parameters are gone
+    address = {k: at.query_params[k] for k in at.query_params}
+    assert len(address.pop("run")) == 24  # the run's id in the run store
+    assert address == {"dataset": "exam_scores"}  # the bad parameters are gone
     click(at, "step")
     assert iteration(at) == 1
     assert len(warnings(at)) == 4  # the notes stay until dismissed

@@ -232,9 +232,7 @@ class RunKeeper:
             return f"Not saved: {self.failure}"
         if self.saved_at is None:
             return "Not saved yet."
-        return (
-            f"Saved {ago(self.saved_at, self.wall())}, at iteration {self.saved_iteration:,}."
-        )
+        return f"Saved {ago(self.saved_at, self.wall())}, at iteration {self.saved_iteration:,}."
 
 
 # ---------------------------------------------------------------------------- opening
@@ -287,8 +285,7 @@ def open_run(
         what = f"Opened a run shared {ago(info.updated, now)}"
         original = "the link goes on showing the run as it was shared"
     note = Note(
-        f"{what} (iteration {info.iteration:,}) as a copy of your own, saved as you go; "
-        f"{original}."
+        f"{what} (iteration {info.iteration:,}) as a copy of your own, saved as you go; {original}."
     )
     return Opened(ex, keeper, note, info)
 

@@ -911,9 +911,7 @@ class RunStore:
             found = self._read_parts(conn, run_id, manifest)
         if found is None:
             return None
-        return StoredRun(
-            _info(head), bytes(body.doc), bytes(body.state), found, int(body.revision)
-        )
+        return StoredRun(_info(head), bytes(body.doc), bytes(body.state), found, int(body.revision))
 
     @staticmethod
     def _read_parts(conn: sa.Connection, run_id: str, manifest: dict) -> dict | None:
@@ -1204,8 +1202,7 @@ def _expected(row, expect: int | None) -> None:
         )
     if int(row.revision) != expect:
         raise RunChanged(
-            "This run was saved by another tab or window since this tab last opened or "
-            "saved it."
+            "This run was saved by another tab or window since this tab last opened or saved it."
         )
 
 

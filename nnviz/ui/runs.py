@@ -33,7 +33,8 @@ from collections.abc import Mapping
 import streamlit as st
 
 from ..app import store as run_store
-from ..app.keeper import OPEN_RUN, SAVE_EVERY_S, RunKeeper, ago, open_run as _open
+from ..app.keeper import OPEN_RUN, SAVE_EVERY_S, RunKeeper, ago
+from ..app.keeper import open_run as _open
 from ..app.notes import Note
 from ..app.store import RunStore, StoreError
 from . import notes, state
@@ -47,7 +48,7 @@ LIST_KEY = "browser_runs"  # the component's key; its state: "ids" and the trigg
 WANT_IDS = "_run_want_ids"  # a view of the runs asks the browser for its list
 RETRY_AFTER_S = 30.0  # a store that could not be opened is tried again after this long
 
-_PROCESS = {"pruned": False, "failed_at": -math.inf, "failure": None}
+_PROCESS: dict = {"pruned": set(), "failed": {}}  # pruned URLs; URL -> (when, why)
 _LOCK = threading.Lock()
 
 
@@ -63,35 +64,35 @@ def _secrets(name: str) -> Mapping:
         return {}
 
 
-def _connect() -> RunStore:
-    section = _secrets("connections").get("runs") or {}
-    kwargs = run_store.connection_kwargs(section=section)
-    conn = st.connection("runs", type="sql", **kwargs)
-    found = RunStore(conn.engine, max_bytes=run_store.max_bytes())
-    found.ready()
-    return found
-
-
 def store() -> tuple[RunStore | None, StoreError | None]:
     """The run store (its engine read anew each script run), or None and why not
     (None, None: turned off by ``NNVIZ_DB_URL=none``). Old runs are pruned once per
-    server process; a store that failed is tried again after RETRY_AFTER_S."""
+    server process and database; a database that failed is tried again after
+    RETRY_AFTER_S."""
     if run_store.disabled():
         return None, None
-    with _LOCK:
-        if time.monotonic() - _PROCESS["failed_at"] < RETRY_AFTER_S:
-            return None, _PROCESS["failure"]
     try:
-        found = _connect()
+        kwargs = run_store.connection_kwargs(section=_secrets("connections").get("runs") or {})
+    except StoreError as exc:
+        return None, exc
+    where = str(kwargs.get("url", ""))
+    with _LOCK:
+        when, failure = _PROCESS["failed"].get(where, (-math.inf, None))
+        if time.monotonic() - when < RETRY_AFTER_S:
+            return None, failure
+    try:
+        conn = st.connection("runs", type="sql", **kwargs)
+        found = RunStore(conn.engine, max_bytes=run_store.max_bytes())
+        found.ready()
         with _LOCK:
-            prune = not _PROCESS["pruned"]
-            _PROCESS["pruned"] = True
+            prune = where not in _PROCESS["pruned"]
+            _PROCESS["pruned"].add(where)
         if prune:
             found.prune()
     except Exception as exc:  # noqa: BLE001 - Streamlit's, SQLAlchemy's or the driver's
         failure = run_store.open_error(exc)
         with _LOCK:
-            _PROCESS.update(failed_at=time.monotonic(), failure=failure)
+            _PROCESS["failed"][where] = (time.monotonic(), failure)
         return None, failure
     return found, None
 
@@ -190,15 +191,10 @@ def catch_up() -> None:
 def with_undo(said: list[Note]) -> list[Note]:
     """After a change: when a new run replaced a trained one (a rebuild, Reset, New
     seed, an upload), the trained one stays in the store under its id and the new run
-    gets one of its own; the change's last note says so and offers Undo."""
+    gets one of its own; a note after the change's own says so and offers Undo."""
     k = _keeper_with_store()
     kept = None if k is None else k.keep_replaced(state.explorer())
-    if kept is None:
-        return said
-    if not said:
-        return [kept]
-    last = said[-1]
-    return [*said[:-1], Note(f"{last.text} {kept.text}", last.kind, kept.action)]
+    return said if kept is None else [*said, kept]
 
 
 def save_changes() -> None:
@@ -240,7 +236,8 @@ _BROWSER_JS = """
 const KEY = "nnviz.runs";
 const MAX = 100;
 const ID = /^[A-Za-z0-9_-]{24}$/;
-const memory = (window.__nnvizRuns = window.__nnvizRuns || {page: null, run: null, playing: false, sent: null});
+const memory = (window.__nnvizRuns =
+  window.__nnvizRuns || { page: null, run: null, playing: false, sent: null });
 
 function read() {
   try {
