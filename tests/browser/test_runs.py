@@ -1,0 +1,160 @@
+"""Runs that last, in a real browser against ``streamlit run app.py`` with a SQLite file of
+the test's own: Play saves as it goes, a reload of the page shows the same iteration and
+loss, and so does the same address after the server process is restarted."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from nnviz.app.store import RunStore, create_store_engine
+
+from .conftest import (
+    REPO_ROOT,
+    SCREENSHOTS,
+    SERVER_START_TIMEOUT_S,
+    VIEWPORT,
+    _free_port,
+    _tail,
+    screenshot,
+    wait_idle,
+)
+from .test_explorer import POLL_MS, button, iteration, no_exception, play_button, wait_ready
+
+TRAIN_LOSS = "[data-nnviz-metric='train_loss'] .value"
+
+
+@contextmanager
+def server(url: str, name: str):
+    """``streamlit run app.py`` saving into the database at ``url``; yields its address."""
+    port = _free_port()
+    log_path = SCREENSHOTS / f"streamlit-runs-{name}.log"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = {**os.environ, "NNVIZ_DB_URL": url}
+    base = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            assert proc.poll() is None, _tail(log_path)
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            assert time.monotonic() < deadline, _tail(log_path)
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def run_of(page) -> str:
+    found = parse_qs(urlsplit(page.url).query).get("run", [""])
+    return found[0]
+
+
+def shown(page) -> tuple[int, str]:
+    return iteration(page), page.locator(TRAIN_LOSS).inner_text()
+
+
+def settled(page) -> tuple[int, str]:
+    """The numbers once the last chunk's frames have played out."""
+    before = None
+    for _ in range(50):
+        now = shown(page)
+        if now == before:
+            return now
+        before = now
+        time.sleep(0.3)
+    return before
+
+
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    return sa.URL.create("sqlite", database=str(tmp_path / "runs.sqlite")).render_as_string()
+
+
+def test_play_reload_and_restart_bring_the_run_back(browser, db_url):
+    store = RunStore(create_store_engine({"NNVIZ_DB_URL": db_url}))
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        with server(db_url, "first") as base:
+            page.goto(base, wait_until="domcontentloaded")
+            wait_ready(page)
+            page.wait_for_function("() => location.search.includes('run=')", timeout=POLL_MS)
+            ours = run_of(page)
+            assert len(ours) == 24
+            play_button(page, "Play").click()
+            expect(play_button(page, "Pause")).to_be_visible(timeout=POLL_MS)
+            # while playing, the run is saved every 2 s or so
+            deadline = time.monotonic() + 30
+            saved = []
+            while time.monotonic() < deadline and len(set(saved)) < 3:
+                info = store.list_runs([ours])
+                saved.append(info[0].iteration if info else 0)
+                time.sleep(0.5)
+            assert len({s for s in saved if s}) >= 2, saved  # saved more than once in play
+            play_button(page, "Pause").click()
+            expect(play_button(page, "Play")).to_be_visible(timeout=POLL_MS)
+            wait_idle(page)
+            button(page, "Step").click()  # an action saves at once
+            time.sleep(0.3)
+            wait_idle(page)
+            played = settled(page)
+            assert played[0] > 1
+            assert store.info(ours).iteration == played[0]
+            address = page.url
+
+            page.reload(wait_until="domcontentloaded")  # the browser's reload button
+            wait_ready(page)
+            assert settled(page) == played and run_of(page) == ours
+            expect(page.get_by_text("Restored this run")).to_be_visible(timeout=POLL_MS)
+            no_exception(page)
+            for width, height in ((1024, 768), (1280, 720), (1440, 900)):
+                page.set_viewport_size({"width": width, "height": height})
+                page.mouse.move(1, 1)
+                time.sleep(0.5)
+                screenshot(page, f"runs-restored-{width}")
+            page.set_viewport_size(VIEWPORT)
+
+        with server(db_url, "restarted") as base:  # a new server process, the same database
+            query = urlsplit(address).query
+            page.goto(f"{base}/?{query}", wait_until="domcontentloaded")
+            wait_ready(page)
+            assert settled(page) == played and run_of(page) == ours
+            no_exception(page)
+            button(page, "Step").click()  # and it goes on saving under its id
+            time.sleep(0.3)
+            wait_idle(page)
+            assert store.info(ours).iteration == played[0] + 1
+    finally:
+        context.close()
