@@ -169,3 +169,59 @@ def test_restore_on_postgresql(new_app, monkeypatch, postgres_url):
     again = new_app(address(at))
     assert iteration(again) == 101 and run_id(again) == ours
     same_run(at, again)
+
+
+# ---------------------------------------------------------------------------- the Runs tab
+def test_the_runs_tab_names_links_a_copy_and_publishes(new_app, monkeypatch):
+    from conftest import open_tab
+
+    monkeypatch.delenv("NNVIZ_PUBLISH_PASSPHRASE", raising=False)
+    at = new_app()
+    step_n(at, 100)
+    ours = run_id(at)
+    open_tab(at, "Runs")
+    at.text_input(key="run_name").input("Circle, first try").run()
+    click(at, "name_run")
+    assert stored(ours).info(ours).name == "Circle, first try"
+    # a link to a stored copy: opens at once as the opener's own copy
+    click(at, "share_copy")
+    link = next(c.value for c in at.code if "run=" in c.value)
+    frozen = link.split("run=")[1]
+    opened = new_app({"run": frozen})
+    assert iteration(opened) == 100 and run_id(opened) not in (frozen, ours)
+    same_run(at, opened)
+    assert any("shared" in t for t in infos(opened))
+    step_n(opened, 10)
+    assert stored(frozen).info(frozen).iteration == 100  # the link's copy never changes
+    # publishing (no passphrase set: a lecturer's own make run)
+    at.text_input(key="publish_title").input("Circle after 100 steps").run()
+    click(at, "publish")
+    gallery = stored(ours).gallery()
+    assert [g.name for g in gallery].count("Circle after 100 steps") == 1
+    published = next(g.id for g in gallery if g.name == "Circle after 100 steps")
+    student = new_app()
+    open_tab(student, "Runs")
+    click(student, f"gallery_run_{published}")
+    assert iteration(student) == 100 and run_id(student) != published
+    same_run(at, student)
+    step_n(student, 10)  # the student's copy saves; the published run stays
+    assert stored(published).info(published).iteration == 100
+    assert stored(run_id(student)).info(run_id(student)).iteration == 110
+
+
+def test_a_wrong_passphrase_publishes_nothing(new_app, monkeypatch):
+    from conftest import open_tab
+
+    monkeypatch.setenv("NNVIZ_PUBLISH_PASSPHRASE", "owl and pussycat")
+    at = new_app()
+    step_n(at, 10)
+    open_tab(at, "Runs")
+    before = len(stored(run_id(at)).gallery())
+    at.text_input(key="publish_title").input("Mine").run()
+    at.text_input(key="publish_passphrase").input("owl").run()
+    click(at, "publish")
+    assert any("Wrong passphrase" in t for t in toasts(at))
+    assert len(stored(run_id(at)).gallery()) == before
+    at.text_input(key="publish_passphrase").input("owl and pussycat").run()
+    click(at, "publish")
+    assert any(g.name == "Mine" for g in stored(run_id(at)).gallery())

@@ -29,4 +29,5 @@ PANELS = (
     Panel("predict", "Predict", hideable=False),
     Panel("checks", "Check & edit", hideable=False),
     Panel("export", "Export / share"),
+    Panel("runs", "Runs"),
 )

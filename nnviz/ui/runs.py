@@ -53,7 +53,7 @@ _LOCK = threading.Lock()
 
 
 # ---------------------------------------------------------------------------- the store
-def _secrets(name: str) -> Mapping:
+def secrets_section(name: str) -> Mapping:
     """A section of .streamlit/secrets.toml ({} without the file or the section)."""
     try:
         if not st.secrets.load_if_toml_exists():
@@ -72,7 +72,8 @@ def store() -> tuple[RunStore | None, StoreError | None]:
     if run_store.disabled():
         return None, None
     try:
-        kwargs = run_store.connection_kwargs(section=_secrets("connections").get("runs") or {})
+        section = secrets_section("connections").get("runs") or {}
+        kwargs = run_store.connection_kwargs(section=section)
     except StoreError as exc:
         return None, exc
     where = str(kwargs.get("url", ""))
@@ -207,6 +208,14 @@ def save_changes() -> None:
     notes.show(k.save(state.explorer(), playing=state.playing()))
     if k.run_id != before:
         state.sync_link(k.run_id)
+
+
+def save_now() -> None:
+    """Save the run now, whatever changed (a name, a copy or a publication needs it in
+    the store); the notes go on the page."""
+    k = _keeper_with_store()
+    if k is not None:
+        _show(k.save(state.explorer()))
 
 
 def save_while_playing() -> None:

@@ -18,6 +18,7 @@ from .landscape import landscape_tab
 from .lessons import lessons_tab
 from .metrics import metrics_tab
 from .predict import predict_tab
+from .runs import runs_tab
 from .weights import weights_tab
 
 SS = st.session_state
@@ -36,6 +37,7 @@ DRAW = {
     "predict": predict_tab,
     "checks": checks_tab,
     "export": export_and_share,
+    "runs": runs_tab,
 }
 
 #: (title, the classroom control that hides it or None, the function that draws it)
