@@ -130,6 +130,25 @@ trap 'stop_all' EXIT
 trap 'say "stopping"; stop_all; exit 0' INT  # Ctrl+C: the way to stop it
 trap 'stop_all; exit 143' TERM
 
+# --- publishing needs a passphrase when the app is served to a room ---------------
+# NNVIZ_PUBLISH_PASSPHRASE, else publish_passphrase under [nnviz] in
+# .streamlit/secrets.toml; with neither, one is made for this start and printed below.
+made_passphrase=""
+if [ -z "${NNVIZ_PUBLISH_PASSPHRASE:-}" ] && ! "$PY" - <<'EOF'
+import sys, tomllib
+try:
+    with open(".streamlit/secrets.toml", "rb") as f:
+        found = str((tomllib.load(f).get("nnviz") or {}).get("publish_passphrase") or "").strip()
+except (OSError, tomllib.TOMLDecodeError):
+    found = ""
+sys.exit(0 if found else 1)
+EOF
+then
+    NNVIZ_PUBLISH_PASSPHRASE=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(9))')
+    export NNVIZ_PUBLISH_PASSPHRASE
+    made_passphrase=$NNVIZ_PUBLISH_PASSPHRASE
+fi
+
 # --- the replicas ----------------------------------------------------------------
 # One secret for all: a cookie one replica signs (the XSRF token) is valid on the others.
 STREAMLIT_SERVER_COOKIE_SECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(32))')
@@ -332,6 +351,10 @@ for a in $addresses; do
     case "$a" in *:*) continue ;; esac  # nginx listens on IPv4 only
     echo "  from the students' machines: http://$a:$PORT" >&2
 done
+if [ -n "$made_passphrase" ]; then
+    echo "  publishing to the gallery needs the passphrase: $made_passphrase" >&2
+    echo "  (choose it: NNVIZ_PUBLISH_PASSPHRASE, or [nnviz] publish_passphrase in .streamlit/secrets.toml)" >&2
+fi
 if [ "$own_run" = 1 ]; then
     echo "  logs: $RUN (removed when it stops; --run-dir DIR keeps them)" >&2
 else

@@ -79,8 +79,7 @@ class Classroom:
         return self.output.read_text(errors="replace")
 
 
-@pytest.fixture(scope="module")
-def classroom(tmp_path_factory):
+def _classroom(tmp_path_factory):
     if shutil.which("nginx") is None and not os.access("/usr/sbin/nginx", os.X_OK):
         _missing("Debian's nginx is not installed (make serve needs it)")
     run = tmp_path_factory.mktemp("serve")
@@ -91,6 +90,10 @@ def classroom(tmp_path_factory):
             yield Classroom(room, output)
     except RuntimeError as e:  # it did not start: what it said
         pytest.fail(str(e))
+
+
+classroom = pytest.fixture(scope="module")(_classroom)
+own_classroom = pytest.fixture(scope="function")(_classroom)  # one whose replica may die
 
 
 def test_both_replicas_answer_and_serve_pages_through_nginx(classroom):
@@ -275,3 +278,57 @@ def test_a_session_sticks_to_its_replica_and_outlives_the_other(classroom):
     # be alive in this one: this scenario drives a browser of its own in a thread.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(_sticky_scenario, classroom).result()
+
+
+def _reconnect_scenario(classroom) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from nnviz.app.store import RunStore, create_store_engine
+
+    store = RunStore(create_store_engine(os.environ))
+    ports = sorted(classroom.replicas)
+    mine = ports[0]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context, page, _ = _open(browser, classroom.url, _route_to(classroom, mine))
+            page.wait_for_function("() => location.search.includes('run=')", timeout=TIMEOUT_MS)
+            run = re.search(r"run=([A-Za-z0-9_-]{24})", page.url).group(1)
+            page.get_by_role("button", name=re.compile(r"(^|\W)Play$")).click()
+            deadline = time.monotonic() + 30
+            while not store.list_runs([run]) or store.info(run).iteration < 50:
+                assert time.monotonic() < deadline, "no save while playing"
+                time.sleep(0.3)
+            time.sleep(1.5)
+            # The replica serving this playing page dies.
+            os.kill(classroom.replicas[mine], signal.SIGKILL)
+            killed_at = time.time()
+            last = store.info(run)
+            assert killed_at - last.updated <= 3.0, "the last save was more than 2 s of play ago"
+            # the page reconnects to the other replica, says so, and plays on from the save
+            page.get_by_text("The server this page was on has stopped").wait_for(timeout=60_000)
+            assert run in page.url
+            page.wait_for_function(
+                'v => { const m = document.querySelector("' + METRIC + '");'
+                " return m && Number(m.innerText.replace(/,/g, '')) > v; }",
+                arg=last.iteration,
+                timeout=TIMEOUT_MS,
+            )
+            assert page.get_by_role("button", name=re.compile(r"(^|\W)Pause$")).count() == 1
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.screenshot(path=str(classroom.run / "reconnected.png"))
+            context.close()
+        finally:
+            browser.close()
+
+
+def test_a_playing_page_outlives_its_replica_from_the_last_save(own_classroom):
+    """The replica serving a playing page is killed: the page reconnects to the other,
+    which opens the run from its last save (at most 2 s of play before), and goes on
+    playing with a note, not an error screen."""
+    if shutil.which("chromium") is None:
+        _missing("Debian's chromium is not on PATH")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(_reconnect_scenario, own_classroom).result()
