@@ -1,6 +1,7 @@
 """What a person sees in a real browser: nnviz's live view, measured in headless Chromium.
 
     .venv/bin/python benchmarks/bench_app.py [--app app.py] [--seconds 10]
+    .venv/bin/python benchmarks/bench_app.py --saving 3   # Play, run store off vs on
 
 Starts the app (and a trivial one-chart Streamlit page, for comparison) on free
 loopback ports and drives Debian's chromium with Playwright. For the default preset,
@@ -19,6 +20,10 @@ for spiral with 6 hidden layers of 8 and for the largest table (the digits prese
 
 The Iteration is read from the live numbers (``data-nnviz-metric``) or, in an app
 from before them, from the first ``st.metric``: a baseline is measured the same way.
+
+``--saving ROUNDS`` measures Play alone (default and spiral) with the run store off
+(``NNVIZ_DB_URL=none``) and on (a SQLite file, saved every 2 s while playing),
+alternating, and prints the ratio of the refresh rates (target: within 5 %).
 
 ``--app`` points at another checkout's app.py to measure a baseline in the same
 way (e.g. ``git worktree add /tmp/before <commit>``; with a ``.venv`` of its own,
@@ -112,8 +117,11 @@ PROBE_JS = """
 
 
 @contextlib.contextmanager
-def streamlit(app: Path):
-    with tempfile.TemporaryFile() as log, harness.streamlit_server(app, log, timeout=90) as server:
+def streamlit(app: Path, env: dict | None = None):
+    with (
+        tempfile.TemporaryFile() as log,
+        harness.streamlit_server(app, log, timeout=90, env=env) as server,
+    ):
         yield server[0]
 
 
@@ -246,11 +254,50 @@ def fmt(key: str, value: float) -> str:
     return f"{value:,.1f}"
 
 
+SAVING_KEYS = ("updates_per_s", "runs_per_s", "draws_per_s")
+
+
+def measure_saving(browser, app: Path, cases: list[str], seconds: float, rounds: int) -> None:
+    """Play with the run store off (NNVIZ_DB_URL=none) and on (a SQLite file of its own,
+    saved every 2 s while playing), alternating, ``rounds`` times each: the medians and
+    their ratio (on / off)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = f"sqlite:///{Path(tmp) / 'runs.sqlite'}"
+        modes = {"saving off": {"NNVIZ_DB_URL": "none"}, "saving on": {"NNVIZ_DB_URL": sqlite}}
+        found: dict = {(c, m): [] for c in cases for m in modes}
+        for _ in range(rounds):
+            for mode, env in modes.items():
+                with streamlit(app, env) as url:
+                    open_page(browser, url)[0].close()  # warm the server
+                    for case in cases:
+                        context, page, _ = open_page(browser, url, CASES[case])
+                        try:
+                            found[case, mode].append(measure_play(page, seconds))
+                        finally:
+                            context.close()
+    print(f"app: {app}   Play with the run store off and on ({rounds} rounds, medians)")
+    for case in cases:
+        print(f"\n{case}")
+        for key in SAVING_KEYS:
+            off, on = (
+                statistics.median(r[key] for r in found[case, m])
+                for m in ("saving off", "saving on")
+            )
+            print(f"  {TARGETS[key][0]:<40} off {off:8.1f}   on {on:8.1f}   on/off {on / off:.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", type=Path, default=ROOT / "app.py")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--case", choices=list(CASES), action="append")
+    parser.add_argument(
+        "--saving",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="only Play with the run store off and on, alternating, ROUNDS times each",
+    )
     args = parser.parse_args()
     executable = shutil.which("chromium")
     if executable is None:
@@ -258,6 +305,16 @@ def main() -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
+    if args.saving:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            measure_saving(
+                browser, args.app.resolve(), args.case or list(CASES)[:2], args.seconds, args.saving
+            )
+            browser.close()
+        return 0
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         trivial = Path(tmp) / "trivial.py"
         trivial.write_text(TRIVIAL_APP)

@@ -143,14 +143,15 @@ def launch_chromium(pw, *extra: str):
 
 
 @contextlib.contextmanager
-def streamlit_server(app: Path, log, *extra: str, timeout: float = 120):
-    """``streamlit run app`` on a free loopback port (``extra``: more options), its
-    output in the binary file ``log`` (opened for writing and reading); yields its URL
-    once it answers, and stops it after."""
+def streamlit_server(app: Path, log, *extra: str, timeout: float = 120, env: dict | None = None):
+    """``streamlit run app`` on a free loopback port (``extra``: more options; ``env``:
+    environment variables set for it), its output in the binary file ``log`` (opened for
+    writing and reading); yields its URL once it answers, and stops it after."""
     port = free_port()
     proc = subprocess.Popen(
         streamlit_command(app, port, *extra),
         cwd=app.parent,
+        env={**os.environ, **env} if env else None,
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -147,6 +147,16 @@ class RunKeeper:
             self.store = self._saver.store = store
 
     # ------------------------------------------------------------------ saving
+    def due(self, *, playing: bool = False) -> bool:
+        """Whether a save now would be tried (cheap: no look at the run): not while
+        playing within SAVE_EVERY_S of the last try."""
+        if self._saver is None:
+            return False
+        if playing and self.clock() - self._tried < SAVE_EVERY_S:
+            self.behind = True
+            return False
+        return True
+
     def save(self, ex: Explorer, *, playing: bool = False) -> list[Note]:
         """Save the run if it changed since the last save (while ``playing``, at most
         every SAVE_EVERY_S seconds); the notes to show: a trained run kept (with Undo),

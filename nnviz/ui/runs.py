@@ -223,9 +223,10 @@ def save_while_playing() -> None:
     When this tab had to move to a new run id, the page reruns (its address changes)."""
     if not state.playing():
         return
+    k = SS.get(KEEPER)
+    if k is None or not k.due(playing=True):
+        return  # between saves, a chunk costs nothing more
     k = _keeper_with_store()
-    if k is None:
-        return
     before = k.run_id
     said = k.save(state.explorer(), playing=True)
     for note in said:
