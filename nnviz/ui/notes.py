@@ -3,8 +3,9 @@
 A note (:class:`~nnviz.app.notes.Note`) is shown once as a toast, unless it offers an
 action (Undo …) or must stay readable (what a link or an opened run said): those stay
 on the page, under the title, until dismissed, each action as a button beside its note.
-What an action does is registered by name in :data:`ACTIONS` (``nnviz.ui.runs``
-registers ``open_run``). Messages are escaped (user text is data, ``nnviz.ui.text``).
+What an action does is registered by name (:func:`register`; ``nnviz.ui.runs``
+registers ``open_run``, the Undo of a replaced run). Messages are escaped (user text
+is data, ``nnviz.ui.text``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ ICONS = {
 }
 ACTIONS: dict[str, Callable[[str], None]] = {}
 """A note's action name → what it does, called with the action's argument."""
+ACTION_ICONS: dict[str, str] = {}
+"""A note's action name → its button's icon (none when not listed)."""
+
+
+def register(name: str, does: Callable[[str], None], icon: str | None = None) -> None:
+    """What the notes' action ``name`` does (and its button's icon)."""
+    ACTIONS[name] = does
+    if icon:
+        ACTION_ICONS[name] = icon
 
 
 def show(notes: Iterable[Note]) -> None:
@@ -60,7 +70,7 @@ def page_notes() -> None:
             key=f"note_action_{n}",
             on_click=_act,
             args=(note,),
-            icon=":material/undo:" if note.action.label == "Undo" else None,
+            icon=ACTION_ICONS.get(note.action.name),
             width="stretch",
         )
     st.button("Dismiss these notes", key="dismiss_link_notes", on_click=state.dismiss_link_notes)

@@ -171,7 +171,7 @@ def open_run(run_id: str) -> None:
     state.note(opened.note)
 
 
-notes.ACTIONS[OPEN_RUN] = open_run
+notes.register(OPEN_RUN, open_run, icon=":material/undo:")
 
 
 # ---------------------------------------------------------------------------- saving
