@@ -145,6 +145,12 @@ def test_play_reload_and_restart_bring_the_run_back(browser, db_url):
                 time.sleep(0.5)
                 screenshot(page, f"runs-restored-{width}")
             page.set_viewport_size(VIEWPORT)
+            # the Runs tab lists this run from the ids the browser keeps
+            page.get_by_role("tab", name="Runs", exact=True).click()
+            expect(page.get_by_text("this run", exact=True)).to_be_visible(timeout=POLL_MS)
+            assert ours in page.evaluate("() => localStorage.getItem('nnviz.runs')")
+            page.get_by_text("Runs opened in this browser").scroll_into_view_if_needed()
+            screenshot(page, "runs-tab")
 
         with server(db_url, "restarted") as base:  # a new server process, the same database
             query = urlsplit(address).query
