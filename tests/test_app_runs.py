@@ -225,3 +225,17 @@ def test_a_wrong_passphrase_publishes_nothing(new_app, monkeypatch):
     at.text_input(key="publish_passphrase").input("owl and pussycat").run()
     click(at, "publish")
     assert any(g.name == "Mine" for g in stored(run_id(at)).gallery())
+
+
+def test_with_no_setup_runs_go_to_the_data_folder(new_app, monkeypatch, tmp_path):
+    """make run: no URL anywhere, the SQLite file is made under $XDG_DATA_HOME/nnviz
+    (~/.local/share/nnviz without it), outside the repository."""
+    monkeypatch.delenv("NNVIZ_DB_URL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    at = new_app()
+    step_n(at, 10)
+    path = tmp_path / "data" / "nnviz" / "runs.sqlite"
+    assert path.is_file()
+    url = sa.URL.create("sqlite", database=str(path)).render_as_string()
+    store = RunStore(create_store_engine({"NNVIZ_DB_URL": url}))
+    assert store.info(run_id(at)).iteration == 10
