@@ -239,3 +239,32 @@ def test_with_no_setup_runs_go_to_the_data_folder(new_app, monkeypatch, tmp_path
     url = sa.URL.create("sqlite", database=str(path)).render_as_string()
     store = RunStore(create_store_engine({"NNVIZ_DB_URL": url}))
     assert store.info(run_id(at)).iteration == 10
+
+
+def test_the_runs_this_browser_opened_open_copy_and_delete(new_app):
+    from conftest import open_tab
+
+    first = new_app()
+    step_n(first, 100)
+    kept = run_id(first)
+    at = new_app()
+    step_n(at, 10)
+    ours = run_id(at)
+    # what the browser's list sends (the ids its localStorage keeps, newest first)
+    at.session_state["browser_runs"] = {"ids": [ours, kept, "not an id"]}
+    open_tab(at, "Runs")
+    assert at.button(key=f"open_run_{ours}").disabled  # this run
+    assert at.button(key=f"delete_run_{ours}").disabled
+    click(at, f"copy_run_{kept}")  # a copy of the other run, opened here
+    copied = run_id(at)
+    assert copied not in (kept, ours) and iteration(at) == 100
+    assert stored(copied).info(copied).copied_from == kept
+    at.session_state["browser_runs"] = {"ids": [copied, ours, kept]}
+    open_tab(at, "Runs")
+    click(at, f"open_run_{ours}")
+    assert run_id(at) == ours and iteration(at) == 10
+    at.session_state["browser_runs"] = {"ids": [ours, copied, kept]}
+    open_tab(at, "Runs")
+    click(at, f"delete_run_{kept}")
+    assert not stored(ours).list_runs([kept])
+    assert kept in at.session_state["_run_forget"]  # the browser drops it from its list

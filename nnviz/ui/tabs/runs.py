@@ -94,6 +94,16 @@ def _delete(found: RunStore, run_id: str) -> None:
     state.note("The run is deleted.")
 
 
+def _copy(found: RunStore, run_id: str) -> None:
+    """Open a copy of the run (under a new id of its own): a variant to try things on."""
+    try:
+        copied = found.copy(run_id)
+    except StoreError as exc:
+        state.note(str(exc), "warning")
+        return
+    runs.open_run(copied)
+
+
 def _this_run(found: RunStore) -> None:
     k = runs.keeper()
     st.markdown(f"**This run** — {md(k.status())}")
@@ -136,7 +146,7 @@ def _my_runs(found: RunStore) -> None:
     if not listed:
         st.caption("None yet: runs you open or train here are listed once saved.")
     for info in listed:
-        text, open_, delete = st.columns([6, 1, 1], vertical_alignment="center")
+        text, open_, copy, delete = st.columns([6, 1, 1, 1], vertical_alignment="center")
         text.markdown(_row(info, current))
         open_.button(
             "Open",
@@ -144,6 +154,13 @@ def _my_runs(found: RunStore) -> None:
             on_click=runs.open_run,
             args=(info.id,),
             disabled=info.id == current,
+        )
+        copy.button(
+            "Copy",
+            key=f"copy_run_{info.id}",
+            on_click=_copy,
+            args=(found, info.id),
+            help="Open a copy of this run under a new id: the run itself stays as it is.",
         )
         delete.button(
             "Delete",
