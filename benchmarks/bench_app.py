@@ -307,9 +307,7 @@ def main() -> int:
 
     if args.saving:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
+            browser = harness.launch_chromium(pw)
             measure_saving(
                 browser, args.app.resolve(), args.case or list(CASES)[:2], args.seconds, args.saving
             )

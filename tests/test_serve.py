@@ -289,9 +289,7 @@ def _reconnect_scenario(classroom) -> None:
     ports = sorted(classroom.replicas)
     mine = ports[0]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = harness.launch_chromium(pw)
         try:
             context, page, _ = _open(browser, classroom.url, _route_to(classroom, mine))
             page.wait_for_function("() => location.search.includes('run=')", timeout=TIMEOUT_MS)

@@ -4,12 +4,7 @@ loss, and so does the same address after the server process is restarted."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,18 +12,10 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from benchmarks import harness
 from nnviz.app.store import RunStore, create_store_engine
 
-from .conftest import (
-    REPO_ROOT,
-    SCREENSHOTS,
-    SERVER_START_TIMEOUT_S,
-    VIEWPORT,
-    _free_port,
-    _tail,
-    screenshot,
-    wait_idle,
-)
+from .conftest import APP, SCREENSHOTS, SERVER_START_TIMEOUT_S, VIEWPORT, screenshot, wait_idle
 from .test_explorer import POLL_MS, button, iteration, no_exception, play_button, wait_ready
 
 TRAIN_LOSS = "[data-nnviz-metric='train_loss'] .value"
@@ -37,43 +24,14 @@ TRAIN_LOSS = "[data-nnviz-metric='train_loss'] .value"
 @contextmanager
 def server(url: str, name: str):
     """``streamlit run app.py`` saving into the database at ``url``; yields its address."""
-    port = _free_port()
-    log_path = SCREENSHOTS / f"streamlit-runs-{name}.log"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    env = {**os.environ, "NNVIZ_DB_URL": url}
-    base = f"http://127.0.0.1:{port}"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            assert proc.poll() is None, _tail(log_path)
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            assert time.monotonic() < deadline, _tail(log_path)
-            time.sleep(0.2)
+    with (
+        open(SCREENSHOTS / f"streamlit-runs-{name}.log", "w+b") as log,
+        harness.streamlit_server(
+            APP, log, timeout=SERVER_START_TIMEOUT_S, env={"NNVIZ_DB_URL": url}
+        ) as (base, _proc),
+    ):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def run_of(page) -> str:
