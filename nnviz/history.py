@@ -27,6 +27,8 @@ unchanged, and only the ones after them are new.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -111,7 +113,10 @@ class History:
         # the run's changes: the log (append-only) and where truncate() cut the path
         self.log: list[RunEvent] = []
         self._cuts: list[tuple[int, int]] = []  # (len(log) then, iteration kept)
-        self._marks: tuple[tuple[int, int], list] = ((0, 0), [])  # derived, cached
+        # the current path's markers (derived from the two, kept up to date as they grow)
+        # and the running maximum of their iterations
+        self._path: list[tuple] = []
+        self._tops: list[int] = []
         self.revision = 0  # recorded entries rewritten (thinned or cut), not appended
 
     # ---------------------------------------------------------------- recording
@@ -180,32 +185,60 @@ class History:
             if keep
             else None
         )
-        n_snaps = sum(1 for it in self._snap_its if it <= iteration)
+        n_snaps = bisect.bisect_right(self._snap_its, iteration)
         self._snap_its = self._snap_its[:n_snaps]
         self._snaps = self._snaps[:n_snaps]
         self._cuts.append((len(self.log), int(iteration)))
+        self._cut_path(int(iteration))
 
     def record(self, event: RunEvent) -> None:
         """Log one change of the run (see :class:`RunEvent`)."""
         self.log.append(event)
+        for mark in event.marks:
+            self._path.append(mark)
+            self._tops.append(max(mark[0], self._tops[-1]) if self._tops else mark[0])
+
+    def _cut_path(self, iteration: int) -> None:
+        """The markers after ``iteration`` leave the path. They come in the order of
+        their iterations (a change is marked where the run is), so they go from the end:
+        a rewind costs what it takes off, not the length of the log. (A loaded log whose
+        markers are out of that order is filtered whole.)"""
+        path, tops = self._path, self._tops
+        while tops and tops[-1] > iteration:
+            if path[-1][0] <= iteration:  # a later marker before an earlier one
+                self._set_path([m for m in path if m[0] <= iteration])
+                return
+            path.pop()
+            tops.pop()
+
+    def _set_path(self, marks: list) -> None:
+        self._path = list(marks)
+        self._tops = list(itertools.accumulate((m[0] for m in self._path), max))
+
+    def _derive_path(self) -> None:
+        """The current path's markers, from the log and its cuts (for a loaded record)."""
+        marks: list = []
+        cuts = iter(self._cuts)
+        cut = next(cuts, None)
+        for position, event in enumerate([*self.log, None]):
+            while cut is not None and cut[0] <= position:
+                marks = [m for m in marks if m[0] <= cut[1]]
+                cut = next(cuts, None)
+            if event is not None:
+                marks.extend(event.marks)
+        self._set_path(marks)
 
     @property
     def events(self) -> list[tuple[int, str, str]]:
         """The loss curve's markers: ``(iteration, kind, text)`` of every change on the
-        current path, in order (derived from :attr:`log`)."""
-        key = (len(self.log), len(self._cuts))
-        if self._marks[0] != key:
-            marks: list = []
-            cuts = iter(self._cuts)
-            cut = next(cuts, None)
-            for position, event in enumerate([*self.log, None]):
-                while cut is not None and cut[0] <= position:
-                    marks = [m for m in marks if m[0] <= cut[1]]
-                    cut = next(cuts, None)
-                if event is not None:
-                    marks.extend(event.marks)
-            self._marks = (key, marks)
-        return list(self._marks[1])
+        current path, in order (derived from :attr:`log`: the marks of its events, those
+        after the iteration a rewind went back to taken off)."""
+        return list(self._path)
+
+    @property
+    def n_events(self) -> int:
+        """How many markers :attr:`events` holds (without copying them)."""
+        return len(self._path)
 
     # ---------------------------------------------------------------- saving
     def state_dict(self) -> dict:
@@ -268,7 +301,7 @@ class History:
         self.last = checked["last"]
         self._snap_its, self._snaps = checked["snapshots"]
         self.log, self._cuts = checked["log"]
-        self._marks = ((-1, -1), [])  # derived anew
+        self._derive_path()
         self.revision += 1
 
     # ---------------------------------------------------------------- reading

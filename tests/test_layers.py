@@ -6,7 +6,7 @@ ones below it (bottom first):
 1. **core** — the maths, NumPy only: ``nnviz/limits.py`` (imports nothing),
    ``errors``, ``_checks``, ``_quiet``, ``activations``, ``initializers``, ``losses``,
    ``optimizers``, ``thinning``, ``metrics``, ``network``, ``gradcheck``,
-   ``landscape``.
+   ``landscape``, ``quoting`` (how messages quote a user's values).
 2. **data** (``nnviz/data/``: tables, presets, features, ``prepare``) and **charts**
    (``nnviz/charts/``: pure Plotly builders) side by side: neither imports the other.
 3. **trainer** — a run and what is kept of it: ``history``, ``trainer`` (and
@@ -51,6 +51,7 @@ CORE = (
     "nnviz/network.py",
     "nnviz/gradcheck.py",
     "nnviz/landscape.py",
+    "nnviz/quoting.py",
 )
 TRAINER = (
     "nnviz/history.py",

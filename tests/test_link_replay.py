@@ -318,7 +318,7 @@ def huge_table(rows: int = 5000) -> pd.DataFrame:
     return pd.DataFrame({"x1": (i % 7) / 7.0, "x2": (i % 5) / 5.0, "y": (i % 3) / 2.0})
 
 
-def hostile_link(steps: int = 100_000) -> dict:
+def hostile_link(steps: int = runlog.MAX_LINK_STEPS) -> dict:
     table = huge_table()
     s = Settings(
         dataset="custom",
@@ -341,14 +341,16 @@ def hostile_link(steps: int = 100_000) -> dict:
 
 def test_an_over_budget_link_is_cut_with_a_note():
     link = read_link(hostile_link())
-    assert link.steps == 100_000 and len(link.table) == 5000
+    assert link.steps == runlog.MAX_LINK_STEPS and len(link.table) == 5000
     ex = Explorer(link.table, link.settings)
     notes = [n.text for n in start_link_replay(ex, link)]
     n_params = ex.network.n_params
     assert n_params == 1425
     per_step = 5000 * n_params
     allowed = int(LINK_WORK_BUDGET // per_step)
-    assert len(notes) == 1 and "1e+10" in notes[0] and "100,000 steps" in notes[0]
+    budget = f"{LINK_WORK_BUDGET:.0e}"
+    asked = f"{runlog.MAX_LINK_STEPS:,} steps"
+    assert len(notes) == 1 and budget in notes[0] and asked in notes[0]
     assert f"up to iteration {allowed:,}" in notes[0]
     assert ex.link_replay.end == allowed and ex.link_replay.total == allowed
     assert allowed * per_step <= LINK_WORK_BUDGET < (allowed + 1) * per_step
@@ -368,10 +370,11 @@ def test_an_over_budget_link_never_trains_past_the_budget(monkeypatch):
 
 def test_steps_past_the_link_maximum_are_cut():
     link = read_link({"dataset": "exam_scores", "steps": "1e9"})
-    assert link.steps == 100_000 and "100,000" in link.notes[0].text
+    most = runlog.MAX_LINK_STEPS
+    assert link.steps == most and f"{most:,}" in link.notes[0].text
     ex = Explorer(link.table, link.settings)
     assert start_link_replay(ex, link) == []  # seed 002's tiny network fits the work budget
-    assert ex.link_replay.end == 100_000
+    assert ex.link_replay.end == most
     ex.stop_link_replay()
 
 
@@ -386,7 +389,9 @@ def test_link_cost_counts_batches_tables_rewinds_and_refusals():
     cost = link_cost(events, 50, 7, table, None)
     # 10 steps × 100 rows, 10 × 5, 15 × 5, 10 × 5, 3 refused × 5, 10 × 5 (×7 parameters)
     assert cost.steps == 10 + 10 + 15 + 10 + 3 + 10
-    assert cost.work == 7 * (1000 + 50 + 75 + 50 + 15 + 50)
+    # and every event: the table's by its cells
+    applied = 4 * runlog.EVENT_WORK + runlog.CELL_WORK * huge_table(40).size
+    assert cost.work == 7 * (1000 + 50 + 75 + 50 + 15 + 50) + applied
     assert (cost.end, cost.events, cost.cut) == (50, 4, False)
 
 

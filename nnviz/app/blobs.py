@@ -131,15 +131,25 @@ def compress_text(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
 
-def decompress_text(blob: bytes, limit: int, what: str) -> str:
-    """zlib-compressed UTF-8 text of at most ``limit`` bytes (unpacking stops there)."""
+def inflate(blob: bytes, limit: int, what: str) -> bytes:
+    """zlib-compressed bytes, unpacked as a stream that stops after ``limit`` bytes: a
+    BlobError says ``what`` unpacks to more, is damaged or is cut short. Whatever the
+    compression ratio, it never holds more than ``limit`` + 1 unpacked bytes."""
     try:
         unpack = zlib.decompressobj()
         raw = unpack.decompress(blob, limit + 1)
-        if len(raw) > limit or unpack.unconsumed_tail:
-            raise BlobError(f"{what} unpacks to more than {limit:,} bytes")
-        if not unpack.eof:
-            raise BlobError(f"{what} is cut short")
-        return raw.decode("utf-8")
-    except (zlib.error, UnicodeDecodeError) as error:
+    except zlib.error as error:
+        raise BlobError(f"{what} is damaged") from error
+    if len(raw) > limit or unpack.unconsumed_tail:
+        raise BlobError(f"{what} unpacks to more than {limit:,} bytes")
+    if not unpack.eof:
+        raise BlobError(f"{what} is cut short")
+    return raw
+
+
+def decompress_text(blob: bytes, limit: int, what: str) -> str:
+    """zlib-compressed UTF-8 text of at most ``limit`` bytes (unpacking stops there)."""
+    try:
+        return inflate(blob, limit, what).decode("utf-8")
+    except UnicodeDecodeError as error:
         raise BlobError(f"{what} is damaged") from error

@@ -5,14 +5,16 @@ from the link's settings and table at iteration 0, train up to the link's steps,
 applying its events (:class:`~nnviz.history.RunEvent`) at their iterations, as the
 user did — new hot settings, an edited table, a weight edited by hand, a rewind, a
 refused step. The plan (:class:`LinkReplay`) is attached to the explorer
-(``explorer.link_replay``), and each :meth:`LinkReplay.advance` trains it on for a
-time budget (the live view's refreshes), never past the next event, and says how far
-it got (:class:`LinkReplayProgress`). It drives the explorer through its public
-methods only, as a user would; any change the user makes meanwhile ends it.
+(``explorer.link_replay``), and each :meth:`LinkReplay.advance` trains it on and applies
+its events for a time budget (the live view's refreshes), never training past the next
+event, and says how far it got (:class:`LinkReplayProgress`). It drives the explorer
+through its public methods only, as a user would; any change the user makes meanwhile
+ends it.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import replace
 
@@ -102,12 +104,15 @@ class LinkReplay:
         t0 = time.perf_counter()
         settings, first = ex.settings, self.next
         try:
-            while True:
+            for piece in itertools.count():
+                # the time is checked before each piece of work after the first, an event
+                # as well as a chunk of training: many events at one iteration take
+                # several refreshes, and every refresh gets somewhere
+                left = budget_s - (time.perf_counter() - t0)
+                if piece and left <= 0:
+                    break
                 event, refused, target = self._target()
                 if ex.trainer.iteration < target:
-                    left = budget_s - (time.perf_counter() - t0)
-                    if left <= 0:
-                        break
                     why = self._train(refused, target, left)
                 else:
                     why = self._apply(event, refused, target)

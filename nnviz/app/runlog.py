@@ -4,8 +4,10 @@
   log (:attr:`nnviz.history.History.log`, :class:`RunEvent` s) holds every change since:
   new hot settings, a hand-edited weight, an edited table, a rewind, refused steps. It is
   what a link carries (:mod:`nnviz.app.urlstate`) and replays (:mod:`nnviz.app.linkreplay`).
-* :func:`replay_cost` / :func:`link_cost`: what replaying a run's events costs, cut at the
-  link budget (:data:`MAX_LINK_STEPS`, :data:`LINK_WORK_BUDGET`);
+* :func:`replay_cost` / :func:`link_cost`: what replaying a run's events costs — the
+  training and every event applied — cut at the link budget (:data:`MAX_LINK_STEPS`,
+  :data:`LINK_WORK_BUDGET`); how many events a link may carry (:data:`MAX_LINK_EVENTS`,
+  :data:`MAX_LINK_TABLES`);
   :class:`LinkReplayProgress`: how far a replay has got.
 """
 
@@ -72,13 +74,38 @@ def train_rows(table: pd.DataFrame) -> int:
 
 @dataclass
 class ReplayCost:
-    """What replaying a run costs: the steps to train and rows × parameters × steps."""
+    """What replaying a run costs: the steps to train and the work, in rows × parameters
+    of each step plus what applying each event costs (:func:`event_work`)."""
 
     steps: int  # steps to train, all segments together (a rewind trains some twice)
-    work: float  # rows per step × parameters, summed over those steps
+    work: float  # rows per step × parameters, summed over those steps, and the events'
     end: int  # the iteration the replay stops at
     events: int  # how many of the events it applies
     cut: bool  # the budget stopped it before the run's end
+
+
+MAX_LINK_EVENTS = 2_000
+"""Most changes a link's log may carry: more than a run made by hand needs (a lesson
+changes a setting or a weight a few dozen times)."""
+
+MAX_LINK_TABLES = 50
+"""Most edited tables among them: each one is read, checked and prepared whole."""
+
+EVENT_WORK = 50_000
+"""The work of applying one event, in rows × parameters: what about 0.5 ms of training
+does on the development machine (a settings change takes 0.1–0.2 ms, a rewind 0.02)."""
+
+CELL_WORK = 20
+"""And per cell of an edited table (read, compared and prepared: 2.4 ms for 4,500 × 3)."""
+
+
+def event_work(event) -> float:
+    """What applying one event costs a replay, in the units of rows × parameters."""
+    if event.kind == "table":
+        table = event.value
+        cells = table.size if hasattr(table, "size") else 0
+        return EVENT_WORK + CELL_WORK * cells
+    return EVENT_WORK
 
 
 def replay_cost(
@@ -94,7 +121,9 @@ def replay_cost(
     counting the work; stop where ``max_steps`` or ``max_work`` would be passed.
 
     The rows per step are the batch size in effect or the training rows of the table in
-    effect, so the count is an upper bound of what the replay computes.
+    effect, so the count is an upper bound of what the replay computes. Every event
+    counts too (:func:`event_work`), whatever its kind: a log of many events at one
+    iteration costs what applying them costs.
     """
     done, work, it = 0, 0.0, 0
 
@@ -116,6 +145,10 @@ def replay_cost(
         if reached < e.iteration:
             return ReplayCost(done, work, reached, k, True)
         it = e.iteration
+        cost = event_work(e)
+        if work + cost > max_work:
+            return ReplayCost(done, work, it, k, True)
+        work += cost
         if e.kind == "set" and "batch_size" in e.value:
             batch_size = e.value["batch_size"]
         elif e.kind == "table":
@@ -133,8 +166,16 @@ def replay_cost(
     return ReplayCost(done, work, reached, len(events), reached < steps)
 
 
-MAX_LINK_STEPS = 100_000  # steps a link may ask to train (every segment together)
-LINK_WORK_BUDGET = 1e10  # rows per step × parameters × steps a link may ask to train
+MAX_LINK_STEPS = 50_000
+"""Steps a link may ask to train (every segment together): the largest network trained
+one row a step replays them in about 6 s of the development machine's CPU
+(``benchmarks/bench_link.py``), about 10 s in the live view."""
+
+LINK_WORK_BUDGET = 3e9
+"""Rows per step × parameters × steps (and the events' work) a link may ask for: the
+largest network on 70 rows replays it in about 5 s of CPU (10 s in the live view, which
+draws as it goes). A room of 30 opening such a link costs the server 5 minutes, not an
+hour."""
 
 
 def link_cost(
@@ -161,14 +202,19 @@ def budget_words() -> str:
 
 
 __all__ = [
+    "CELL_WORK",
     "EVENT_KINDS",
+    "EVENT_WORK",
     "LINK_WORK_BUDGET",
+    "MAX_LINK_EVENTS",
     "MAX_LINK_STEPS",
+    "MAX_LINK_TABLES",
     "LinkReplayProgress",
     "ReplayCost",
     "RunEvent",
     "RunLog",
     "budget_words",
+    "event_work",
     "link_cost",
     "replay_cost",
     "train_rows",

@@ -41,13 +41,17 @@ import pandas as pd
 
 from ..data import MAX_CSV_BYTES, PRESETS, load_preset, read_csv_table
 from ..errors import DataError
+from ..quoting import number, quote, said
+from .blobs import inflate
 from .kinds import Checkbox, Integer
 from .notes import Note
 from .panels import PANELS
 from .runlog import (
     EVENT_KINDS,
     LINK_WORK_BUDGET,
+    MAX_LINK_EVENTS,
     MAX_LINK_STEPS,
+    MAX_LINK_TABLES,
     RunEvent,
     budget_words,
     link_cost,
@@ -68,8 +72,10 @@ from .setup import setup_for
 
 MAX_TABLE_PARAM = 6000  # characters of encoded table a link may carry
 MAX_LOG_PARAM = 6000  # characters of encoded event log a link may carry
+MAX_LOG_BYTES = 1_000_000  # bytes the log's JSON may unpack to (a long run's: ~100 kB)
 LOG_VERSION = 1
 MAX_DIVERGE_TRIES = 10**6
+MAX_EVENT_ITERATION = 10**12  # the last iteration a link's event may name (as steps=)
 # What a classroom link may hide: every setting's control, and the tabs it may.
 HIDEABLE = tuple(s.name for s in SETTINGS if s.hideable) + tuple(
     p.name for p in PANELS if p.hideable
@@ -78,7 +84,7 @@ HIDEABLE = tuple(s.name for s in SETTINGS if s.hideable) + tuple(
 PARSERS = {s.name: s.parse for s in SETTINGS if s.name != "dataset"}
 # The link's other parameters, read like settings.
 OPTIONS = {
-    "steps": Setting("steps", int, "steps", Integer(0, 10**12), ""),
+    "steps": Setting("steps", int, "steps", Integer(0, MAX_EVENT_ITERATION), ""),
     "classroom": Setting("classroom", bool, "classroom", Checkbox(), ""),
 }
 OTHER = ("dataset", "table", "log", "hide", "run", *OPTIONS)  # run: a stored run's id
@@ -91,6 +97,7 @@ __all__ = [
     "LinkState",
     "decode_log",
     "decode_table",
+    "unpack",
     "encode_log",
     "encode_table",
     "event_to_json",
@@ -115,9 +122,30 @@ class LinkState:
     events: tuple = ()  # RunEvents to replay on the way (an older link has none)
 
 
+def pack(raw: bytes) -> str:
+    """Bytes as a link carries them: zlib-compressed, URL-safe base64 without padding."""
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def unpack(text: str, what: str, max_chars: int, max_bytes: int) -> bytes:
+    """A compressed link parameter (``table``, ``log`` …: :func:`pack`'s text) → its bytes,
+    bounded before any work: refused (a ValueError naming ``what``) when it is longer than
+    ``max_chars`` characters, before it is decoded; unpacked as a stream that stops after
+    ``max_bytes`` bytes, however well it compresses (refused past them); refused when
+    damaged or cut short. Every compressed parameter a link carries is read through it."""
+    if len(text) > max_chars:
+        raise ValueError(
+            f"{what} is {len(text):,} characters long; a link carries at most {max_chars:,}"
+        )
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError as exc:
+        raise ValueError(f"{what} is damaged (not compressed data)") from exc
+    return inflate(raw, max_bytes, what)  # a BlobError (ValueError) says what is wrong
+
+
 def encode_table(table: pd.DataFrame) -> str:
-    csv = table.to_csv(index=False).encode()
-    return base64.urlsafe_b64encode(zlib.compress(csv, 9)).decode().rstrip("=")
+    return pack(table.to_csv(index=False).encode())
 
 
 def decode_table(text: str) -> pd.DataFrame:
@@ -125,26 +153,17 @@ def decode_table(text: str) -> pd.DataFrame:
 
     A link nnviz writes carries at most MAX_TABLE_PARAM characters, and unpacks to
     at most MAX_CSV_BYTES: anything longer is refused before it is decoded, and
-    the unpacking stops at that size.
+    the unpacking stops at that size (:func:`unpack`).
     """
-    if len(text) > MAX_TABLE_PARAM:
-        raise DataError(
-            f"the table in the link is {len(text):,} characters long; a link "
-            f"carries at most {MAX_TABLE_PARAM:,}"
-        )
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        unpack = zlib.decompressobj()
-        csv = unpack.decompress(raw, MAX_CSV_BYTES + 1)
-    except (ValueError, zlib.error) as exc:
-        raise DataError("the table in the link is damaged (not compressed CSV)") from exc
-    if len(csv) > MAX_CSV_BYTES or unpack.unconsumed_tail:
-        raise DataError(
-            f"the table in the link unpacks to more than {MAX_CSV_BYTES:,} bytes, "
-            "the largest table nnviz reads"
-        )
-    if not unpack.eof:
-        raise DataError("the table in the link is damaged (cut short)")
+        csv = unpack(text, "the table in the link", MAX_TABLE_PARAM, MAX_CSV_BYTES)
+    except ValueError as exc:
+        why = str(exc)
+        if "unpacks to more" in why:
+            why += ", the largest table nnviz reads"
+        elif "damaged" in why or "cut short" in why:
+            why = "the table in the link is damaged (not compressed CSV, or cut short)"
+        raise DataError(why) from exc
     return read_csv_table(io.BytesIO(csv))
 
 
@@ -182,67 +201,100 @@ def encode_log(events: Sequence[RunEvent]) -> str:
     """A run's events → the link's ``log``: JSON [version, [iteration, kind, value], …],
     zlib-compressed, URL-safe base64. Numbers are written exactly (JSON floats round-trip)."""
     items: list = [LOG_VERSION, *(event_to_json(e) for e in events)]
-    raw = json.dumps(items, separators=(",", ":"), allow_nan=False).encode()
-    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+    return pack(json.dumps(items, separators=(",", ":"), allow_nan=False).encode())
 
 
 def decode_log(text: str, steps: int) -> tuple[list[RunEvent], int, list[Note]]:
-    """The link's ``log`` → (events, steps, notes). Events are checked one by one: from the
-    first bad one on, the log is dropped and the run is replayed up to its iteration."""
+    """The link's ``log`` → (events, steps, notes), bounded before any work: the text's
+    length, then the bytes it unpacks to (:data:`MAX_LOG_BYTES`, :func:`unpack`), then
+    the number of changes (:data:`~nnviz.app.runlog.MAX_LINK_EVENTS`, of them at most
+    :data:`~nnviz.app.runlog.MAX_LINK_TABLES` edited tables) — past that the log is cut,
+    with a note. Events are checked one by one: from the first bad one on, the log is
+    dropped and the run is replayed up to its iteration."""
     try:
-        if len(text) > MAX_LOG_PARAM:
-            raise ValueError(
-                f"it is {len(text):,} characters long; a link carries at most {MAX_LOG_PARAM:,}"
-            )
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        unpack = zlib.decompressobj()
-        payload = unpack.decompress(raw, MAX_CSV_BYTES + 1)
-        if unpack.unconsumed_tail or not unpack.eof:
-            raise ValueError("it is damaged or too large")
-        items = json.loads(payload)
+        items = json.loads(unpack(text, "it", MAX_LOG_PARAM, MAX_LOG_BYTES))
         if not isinstance(items, list) or not items or items[0] != LOG_VERSION:
             version = items[0] if isinstance(items, list) and items else None
-            raise ValueError(f"it is version {version!r}; this nnviz reads version {LOG_VERSION}")
-    except (ValueError, TypeError, zlib.error, RecursionError) as exc:
-        why = (
-            str(exc)
-            if isinstance(exc, ValueError) and "it is" in str(exc)
-            else ("it is damaged (not a compressed event list)")
-        )
+            raise ValueError(
+                f"it is version {quote(version)}; this nnviz reads version {LOG_VERSION}"
+            )
+    except (ValueError, TypeError, RecursionError) as exc:
+        why = str(exc)
+        if not why.startswith("it "):
+            why = "it is damaged (not a compressed event list)"
         return [], 0, [_ignored(f"Ignored the link's log ({why}): replaying none of the run.")]
+    body = items[1:]
+    fits = _fitting_count(body)
     events: list[RunEvent] = []
     it = 0  # the iteration the replay is at
-    for n, item in enumerate(items[1:]):
+    for n, item in enumerate(body[:fits]):
         try:
             event = _event(item, it)
         except (ValueError, TypeError, DataError) as exc:
-            cut = item[0] if isinstance(item, list) and item and _whole(item[0]) else it
-            cut = max(min(int(cut), steps), it)
+            cut = _cut_at(item, it, steps)
             return (
                 events,
                 cut,
                 [
                     _ignored(
-                        f"Ignored the link's log from its event {n + 1} on "
-                        f"({str(exc).rstrip('.')}): the run is replayed up to "
+                        f"Ignored the link's log from its event {n + 1:,} on "
+                        f"({said(str(exc).rstrip('.'))}): the run is replayed up to "
                         f"iteration {cut:,}."
                     )
                 ],
             )
         events.append(event)
         it = _after(event)
+    if fits < len(body):
+        cut = _cut_at(body[fits], it, steps)
+        tables = sum(1 for item in body if _kind(item) == "table")
+        return (
+            events,
+            cut,
+            [
+                _ignored(
+                    f"The link's log holds {len(body):,} changes ({tables:,} of them edited "
+                    f"tables); a link carries at most {MAX_LINK_EVENTS:,} "
+                    f"({MAX_LINK_TABLES} tables), more than a run made by hand needs: the "
+                    f"first {fits:,} are replayed, up to iteration {cut:,}."
+                )
+            ],
+        )
     if steps < it:
         return (
             events,
             it,
             [
                 Note(
-                    f"The link's steps={steps} ends before its last event: "
+                    f"The link's steps={steps:,} ends before its last event: "
                     f"replaying up to iteration {it:,}."
                 )
             ],
         )
     return events, steps, []
+
+
+def _kind(item) -> object:
+    return item[1] if isinstance(item, list) and len(item) > 1 else None
+
+
+def _fitting_count(items: list) -> int:
+    """How many of a log's items a link may carry: at most MAX_LINK_EVENTS, of them at
+    most MAX_LINK_TABLES edited tables (each one is read and prepared whole)."""
+    tables = 0
+    for n, item in enumerate(items[:MAX_LINK_EVENTS]):
+        if _kind(item) == "table":
+            tables += 1
+            if tables > MAX_LINK_TABLES:
+                return n
+    return min(len(items), MAX_LINK_EVENTS)
+
+
+def _cut_at(item, it: int, steps: int) -> int:
+    """Where the replay stops when the log is cut before ``item``: its iteration (if it
+    names one), within the link's steps and not before where the replay is."""
+    cut = item[0] if isinstance(item, list) and item and _whole(item[0]) else it
+    return max(min(cut, steps), it)
 
 
 def event_to_json(e: RunEvent) -> list:
@@ -298,8 +350,13 @@ def _event(item, it: int) -> RunEvent:
     ):
         raise ValueError("not [iteration, kind, value]")
     iteration, kind, value = item
+    if iteration > MAX_EVENT_ITERATION:
+        raise ValueError(
+            f"its iteration, {number(iteration)}, is past the last a link may name "
+            f"({MAX_EVENT_ITERATION:,})"
+        )
     if iteration < it:
-        raise ValueError(f"iteration {iteration} comes after {it}")
+        raise ValueError(f"iteration {iteration:,} comes after {it:,}")
     return RunEvent(iteration, kind, _EVENT_VALUES[kind](value, iteration))
 
 
@@ -313,7 +370,7 @@ def _set_value(value, iteration: int) -> dict:
     for name, v in value.items():
         s = setting(name) if name in PARSERS else None
         if s is None or not s.hot:
-            raise ValueError(f"{name!r} cannot change during a run")
+            raise ValueError(f"{quote(name)} cannot change during a run")
         v = s.kind.coerce(v)  # a whole number in a float setting reads as a float
         s.check(v)
         out[name] = v
@@ -370,7 +427,7 @@ def read_link(params: Mapping[str, str]) -> LinkState:
     notes: list[Note] = []
 
     def ignore(name, why):
-        notes.append(_ignored(f"Ignored the link's {name}={params[name]!r}: {why}."))
+        notes.append(_ignored(f"Ignored the link's {name}={quote(params[name])}: {said(why)}."))
 
     dataset, table = _read_table(params, ignore, notes)
     settings = base_settings(dataset, table)
@@ -382,7 +439,7 @@ def read_link(params: Mapping[str, str]) -> LinkState:
             value = s.parse(params[name])
             missing = s.kind.missing(value, table.columns)
             if missing:
-                raise ValueError(f"the table has no column {missing[0]!r}")
+                raise ValueError(f"the table has no column {quote(missing[0])}")
             (options if name in OPTIONS else changes)[name] = value
         except ValueError as exc:
             ignore(name, str(exc) or "not understood")
@@ -407,15 +464,14 @@ def read_link(params: Mapping[str, str]) -> LinkState:
     hide = tuple(h.strip() for h in params.get("hide", "").split(",") if h.strip())
     unknown = [h for h in hide if h not in HIDEABLE]
     if unknown:
-        notes.append(
-            _ignored(f"Ignored unknown controls in the link's hide: {', '.join(unknown)}.")
-        )
+        listed = ", ".join(quote(h) for h in unknown[:5])
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        notes.append(_ignored(f"Ignored unknown controls in the link's hide: {listed}{more}."))
     hide = tuple(h for h in hide if h in HIDEABLE)
-    notes += [
-        _ignored(f"Ignored the link's unknown parameter {name!r}.")
-        for name in params
-        if name not in PARSERS and name not in OTHER
-    ]
+    unknown = [name for name in params if name not in PARSERS and name not in OTHER]
+    notes += [_ignored(f"Ignored the link's unknown parameter {quote(n)}.") for n in unknown[:5]]
+    if len(unknown) > 5:
+        notes.append(_ignored(f"Ignored {len(unknown) - 5:,} more unknown parameters."))
     return LinkState(
         settings, table, steps, options["classroom"] or bool(hide), hide, notes, tuple(events)
     )
@@ -435,7 +491,7 @@ def _generated(
             if g.name in params:
                 notes.append(
                     _ignored(
-                        f"Ignored the link's {g.name}={params[g.name]!r}: "
+                        f"Ignored the link's {g.name}={quote(params[g.name])}: "
                         f"{settings.dataset} is not a generated data set."
                     )
                 )
@@ -453,7 +509,9 @@ def _fitting_features(settings: Settings, table: pd.DataFrame, notes: list) -> S
         try:
             kept = with_feature(kept, text, settings.inputs, table)
         except DataError as exc:
-            notes.append(_ignored(f"Ignored the link's feature {text!r}: {str(exc).rstrip('.')}."))
+            notes.append(
+                _ignored(f"Ignored the link's feature {quote(text)}: {said(str(exc).rstrip('.'))}.")
+            )
     return replace(settings, features=kept)
 
 
@@ -554,7 +612,18 @@ def _share(ex, classroom: bool, hide: tuple) -> tuple[dict[str, str], list[str]]
             f"carries at most {MAX_TABLE_PARAM:,}): the link carries the settings only and "
             f"opens with {opens}. Download the table as CSV to share it."
         ]
-    events, steps, notes = list(run.events), ex.trainer.iteration, []
+    events, steps, notes = run.events, ex.trainer.iteration, []
+    fit = _fitting_count([[e.iteration, e.kind] for e in events])
+    if fit < len(events):
+        steps = events[fit].iteration
+        tables = sum(1 for e in events if e.kind == "table")
+        notes.append(
+            f"This run made {len(events):,} changes ({tables:,} of them edited tables); a "
+            f"link carries at most {MAX_LINK_EVENTS:,} ({MAX_LINK_TABLES} tables), more than "
+            f"a run made by hand needs: the link reproduces the run up to iteration "
+            f"{steps:,}, where its change {fit + 1:,} was made."
+        )
+        events = events[:fit]
     fit = _fitting_prefix(events)
     if fit < len(events):
         steps = events[fit].iteration

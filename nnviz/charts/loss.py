@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from ..quoting import shorten
 from ..thinning import downsample_indices
 from ._style import BLUE, GREY, GRID, ORANGE, RUN_COLORS, SMALL_FONT, base_layout, esc, rgba
 
@@ -27,16 +28,55 @@ def _series(iterations, train, test, max_points):
     return its[idx], tr[idx], (None if te is None else te[idx])
 
 
+MAX_MARKERS = 24
+"""Most change markers a loss curve draws, whatever the run's log holds: markers closer
+than 1/MAX_MARKERS of the axis are one, labelled with how many changes it stands for and
+listing them when hovered."""
+
+HOVER_CHANGES = 12  # changes a merged marker lists when hovered (then "… and N more")
+MARKER_CHARS = 60  # characters of one change's text a marker shows
+
+
 def _event_list(events) -> list[tuple[float, str]]:
+    """(iteration, text) of each event, in the order of their iterations."""
     out = []
     for ev in events or ():
         if isinstance(ev, dict):
-            out.append((float(ev["iteration"]), esc(ev.get("text", ev.get("kind", "")))))
+            out.append((float(ev["iteration"]), str(ev.get("text", ev.get("kind", "")))))
         elif len(ev) >= 3:
-            out.append((float(ev[0]), esc(ev[2])))
+            out.append((float(ev[0]), str(ev[2])))
         else:
-            out.append((float(ev[0]), esc(ev[1])))
+            out.append((float(ev[0]), str(ev[1])))
     return sorted(out, key=lambda e: e[0])
+
+
+def _markers(events, span: float) -> list[tuple[float, str, str | None]]:
+    """The markers to draw: ``(x, label, hover)`` — one per change, or one for the
+    changes within ``width`` of each other (labelled "N changes", listed in ``hover``);
+    at most MAX_MARKERS + 1 of them, however many events there are."""
+    listed = _event_list(events)
+    if not listed:
+        return []
+    width = max(span, listed[-1][0] - listed[0][0]) / MAX_MARKERS
+    groups: list[list] = []  # [x, count, first texts]
+    for x, text in listed:
+        if groups and x - groups[-1][0] < width:
+            group = groups[-1]
+            group[1] += 1
+            if len(group[2]) < HOVER_CHANGES:
+                group[2].append(text)
+        else:
+            groups.append([x, 1, [text]])
+    out = []
+    for x, count, texts in groups:
+        lines = [esc(shorten(t, MARKER_CHARS)) for t in texts]
+        if count == 1:
+            out.append((x, lines[0], None))
+            continue
+        if count > len(lines):
+            lines.append(f"… and {count - len(lines):,} more")
+        out.append((x, f"{count:,} changes", "<br>".join(lines)))
+    return out
 
 
 def loss_figure(
@@ -57,7 +97,9 @@ def loss_figure(
     :func:`downsample_indices` (min/max per bucket: spikes stay visible; first
     and last points kept). ``events`` are ``(iteration, kind, text)`` tuples as in
     ``History.events`` (or ``(iteration, text)`` / dicts): each becomes a dashed
-    vertical line with its text ("η 0.1 → 0.5") at the top. A test series that is
+    vertical line with its text ("η 0.1 → 0.5") at the top; changes close together
+    share one ("5 changes", listed when hovered), so that at most MAX_MARKERS + 1 are
+    drawn however long the run's log is. A test series that is
     all NaN (no test rows) is left out. ``runs``: extra runs to overlay, dicts
     ``{name, iterations, train_loss, test_loss}``; each run has its own colour,
     train solid and test dotted. ``iterations``/``train_loss`` may be None when
@@ -118,7 +160,7 @@ def loss_figure(
         span = max(hi - lo, 1.0)
     shapes, annotations = [], []
     level, last_x = 0, None
-    for x, text in _event_list(events):
+    for x, text, hover in _markers(events, span):
         if last_x is not None and x - last_x < 0.15 * span:
             level = (level + 1) % 3
         else:
@@ -149,6 +191,7 @@ def loss_figure(
                 xshift=5,
                 font=dict(size=SMALL_FONT, color=GREY),
                 bgcolor=rgba("#ffffff", 0.8),
+                **({} if hover is None else {"hovertext": hover}),
             )
         )
 

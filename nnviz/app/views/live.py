@@ -147,7 +147,7 @@ class LossLive(LiveSpec):
             "loss",
             id(h),
             self.log_y,
-            len(h.events),
+            h.n_events,
             min(len(h.iterations), 2),
             short,
             len(self.ex.data.X_test) > 0,
