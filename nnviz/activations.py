@@ -31,6 +31,8 @@ import math
 
 import numpy as np
 
+from .quoting import quote
+
 # 0-d arrays instead of Python floats: NumPy converts a Python scalar on every call,
 # which costs as much as the arithmetic itself on the small matrices shown here.
 ONE = np.array(1.0)
@@ -238,7 +240,9 @@ def get_activation(name: str | Activation, *, output: bool = False) -> Activatio
         key = str(name).strip().lower()
         if key not in ACTIVATIONS:
             valid = OUTPUT_ACTIVATIONS if output else HIDDEN_ACTIVATIONS
-            raise ValueError(f"Unknown activation {name!r}; choose one of: {', '.join(valid)}.")
+            raise ValueError(
+                f"Unknown activation {quote(name)}; choose one of: {', '.join(valid)}."
+            )
         act = ACTIVATIONS[key]
     if not output and not act.hidden:
         raise ValueError(

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._checks import whole as _whole
+from .quoting import quote
 
 if TYPE_CHECKING:
     from .network import Network
@@ -381,20 +382,22 @@ def _checked_state(history: History, state: dict) -> dict:
     iteration = state.get("iteration")
     capacity, max_snaps = state.get("loss_capacity"), state.get("max_snapshots")
     if not _whole(iteration):
-        raise ValueError(f"the record's iteration must be a whole number >= 0; got {iteration!r}")
+        raise ValueError(
+            f"the record's iteration must be a whole number >= 0; got {quote(iteration)}"
+        )
     if not (_whole(capacity, 4, history.loss_capacity) and capacity % 2 == 0):
         raise ValueError(
-            f"the record holds up to {capacity!r} losses; this one holds at most "
+            f"the record holds up to {quote(capacity)} losses; this one holds at most "
             f"{history.loss_capacity:,}"
         )
     if not (_whole(max_snaps, 2, history.max_snapshots) and max_snaps % 2 == 0):
         raise ValueError(
-            f"the record holds up to {max_snaps!r} snapshots; this one holds at most "
+            f"the record holds up to {quote(max_snaps)} snapshots; this one holds at most "
             f"{history.max_snapshots:,}"
         )
     strides = (state.get("loss_stride"), state.get("snapshot_stride"))
     if not all(_power_of_two(s) for s in strides):
-        raise ValueError(f"the record's strides must be powers of two; got {strides!r}")
+        raise ValueError(f"the record's strides must be powers of two; got {quote(strides)}")
     return {
         "sizes": (int(iteration), int(capacity), int(max_snaps)),
         "strides": tuple(int(s) for s in strides),

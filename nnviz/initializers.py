@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .quoting import quote
+
 
 def normal(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
     return rng.standard_normal((fan_in, fan_out))
@@ -35,5 +37,5 @@ INITS = {"normal": normal, "uniform": uniform, "xavier": xavier, "he": he}
 def get_init(name: str):
     key = str(name).strip().lower()
     if key not in INITS:
-        raise ValueError(f"Unknown init {name!r}; choose one of: {', '.join(INITS)}.")
+        raise ValueError(f"Unknown init {quote(name)}; choose one of: {', '.join(INITS)}.")
     return INITS[key]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .quoting import quote
 
 # ŷ is kept this far from 0 and 1 inside log() when the loss is computed from ŷ.
 EPS = 1e-15
@@ -184,5 +185,5 @@ def get_loss(name: str | Loss) -> Loss:
         return name
     key = str(name).strip().lower()
     if key not in LOSSES:
-        raise ValueError(f"Unknown loss {name!r}; choose one of: {', '.join(LOSSES)}.")
+        raise ValueError(f"Unknown loss {quote(name)}; choose one of: {', '.join(LOSSES)}.")
     return LOSSES[key]

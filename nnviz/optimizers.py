@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .quoting import quote
+
 
 class Optimizer:
     name: str
@@ -72,10 +74,14 @@ class Optimizer:
         does not fit (the name, ``t``, an array's shape or type, a non-finite value in a
         current state array)."""
         if state.get("name") != self.name:
-            raise ValueError(f"the optimizer state is of {state.get('name')!r}, not {self.name!r}")
+            raise ValueError(
+                f"the optimizer state is of {quote(state.get('name'))}, not {self.name!r}"
+            )
         t = state.get("t")
         if not (isinstance(t, int) and not isinstance(t, bool) and 0 <= t < 2**62):
-            raise ValueError(f"the optimizer's step count must be a whole number >= 0; got {t!r}")
+            raise ValueError(
+                f"the optimizer's step count must be a whole number >= 0; got {quote(t)}"
+            )
         arrays = {}
         for key in (*self.state_arrays, *self.spare_arrays):
             value = state.get(key)
@@ -199,5 +205,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {c.name: c for c in (SGD, Momentum, Ada
 def make_optimizer(name: str, n_params: int, **kwargs) -> Optimizer:
     key = str(name).strip().lower()
     if key not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}.")
+        raise ValueError(
+            f"Unknown optimizer {quote(name)}; choose one of: {', '.join(OPTIMIZERS)}."
+        )
     return OPTIMIZERS[key](n_params, **kwargs)

@@ -2,7 +2,7 @@
 
 Every message that names a user's value — a cell, a column or file name, a link's
 parameter, a number — quotes it through :func:`quote` (or :func:`shorten` for text that
-is already in quotes or in a sentence): at most :data:`QUOTE_CHARS` characters of it,
+is already in quotes or in a sentence): at most :data:`QUOTE_CHARS` (64) characters of it,
 then "…" and how long it was. A 10 MB cell gives a message of a line, not of 10 MB,
 and a whole number of thousands of digits is named by its length (Python refuses to
 write one of more than 4,300 digits as text at all).
@@ -13,7 +13,7 @@ makes ``‮gpj.json`` read as ``json.jpg``), zero-width characters — are writt
 ``⟨U+202E⟩``. The page's Markdown escaping (``nnviz.ui.text``) and the charts' text
 (``nnviz.charts``) apply it to every name they show.
 
-This module imports nothing of nnviz: every layer may quote.
+It imports only :mod:`nnviz.limits`: every layer may quote.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from __future__ import annotations
 import math
 import re
 
-QUOTE_CHARS = 40
-"""Most characters of a user's value a message quotes."""
+from .limits import MAX_CELL_BYTES
+
+QUOTE_CHARS = MAX_CELL_BYTES
+"""Most characters of a user's value a message quotes: as many as a cell or column name
+of the widest table nnviz reads may hold (64), so that any ordinary one is named whole."""
 
 MESSAGE_CHARS = 1000
 """Most characters of a message built from an error (:func:`said`)."""
@@ -60,7 +63,7 @@ def number(value: int | float) -> str:
             return str(value)
         digits = math.floor(value.bit_length() * math.log10(2)) + 1
         return f"a {digits:,}-digit number" if value > 0 else f"minus a {digits:,}-digit number"
-    return shorten(repr(value))
+    return shorten(repr(float(value)))
 
 
 def quote(value: object, limit: int = QUOTE_CHARS) -> str:

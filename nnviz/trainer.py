@@ -36,6 +36,7 @@ from .history import History, RunEvent
 from .losses import get_loss
 from .network import BackpropTrace, Network
 from .optimizers import make_optimizer
+from .quoting import quote
 from .trainer_state import check_penalty, checked_state
 
 HYPERPARAMETERS = ("optimizer", "learning_rate", "batch_size", "momentum", "l1", "l2")
@@ -151,7 +152,7 @@ class Trainer:
         unknown = [name for name in changes if name not in HYPERPARAMETERS]
         if unknown:
             raise ValueError(
-                f"{unknown[0]!r} is not a hyperparameter a run can change; "
+                f"{quote(unknown[0])} is not a hyperparameter a run can change; "
                 f"choose from {', '.join(HYPERPARAMETERS)}"
             )
         changed, marks = {}, []

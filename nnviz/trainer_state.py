@@ -17,6 +17,7 @@ from ._checks import whole as _whole
 from .history import History
 from .network import Network
 from .optimizers import make_optimizer
+from .quoting import quote
 
 _U128 = 2**128
 
@@ -24,7 +25,7 @@ _U128 = 2**128
 def _float(state: dict, key: str) -> float:
     value = state.get(key)
     if not isinstance(value, float):
-        raise ValueError(f"{key} must be a number; got {value!r}")
+        raise ValueError(f"{key} must be a number; got {quote(value)}")
     return value
 
 
@@ -90,7 +91,9 @@ def _checked_order(perm, pos, n: int) -> tuple[np.ndarray | None, int]:
             raise ValueError(f"the batch order must be a permutation of the {n} training rows")
         perm = perm.copy()
     if not _whole(pos, 0, 2 * n + 2**31):
-        raise ValueError(f"the position in the batch order must be a whole number; got {pos!r}")
+        raise ValueError(
+            f"the position in the batch order must be a whole number; got {quote(pos)}"
+        )
     return perm, int(pos)
 
 
@@ -100,11 +103,11 @@ def _checked_hot(state: dict) -> tuple:
     if not (lr > 0.0 and math.isfinite(lr)):
         raise ValueError(f"learning_rate must be a positive number; got {lr}")
     if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")
+        raise ValueError(f"momentum must be in [0, 1); got {quote(momentum)}")
     l1, l2 = check_penalty("l1", l1), check_penalty("l2", l2)
     batch_size = state.get("batch_size")
     if not (batch_size is None or _whole(batch_size, 1)):
-        raise ValueError(f"batch_size must be a whole number >= 1 or None; got {batch_size!r}")
+        raise ValueError(f"batch_size must be a whole number >= 1 or None; got {quote(batch_size)}")
     return (lr, momentum, l1, l2), None if batch_size is None else int(batch_size)
 
 
@@ -114,7 +117,7 @@ def _checked_divergence(state: dict) -> tuple[bool, str, float]:
     if not (isinstance(diverged, bool) and isinstance(message, str) and len(message) < 4000):
         raise ValueError("the divergence state must be a flag and a message")
     if not isinstance(last_finite, float) or math.isinf(last_finite):
-        raise ValueError(f"last_finite_loss must be finite or NaN; got {last_finite!r}")
+        raise ValueError(f"last_finite_loss must be finite or NaN; got {quote(last_finite)}")
     return diverged, message, last_finite
 
 
@@ -128,11 +131,11 @@ def checked_state(state: dict, network: Network, n_rows: int, history: History) 
     params = _float_vector(state.get("params"), network.n_params, "weights and biases")
     iteration = state.get("iteration")
     if not _whole(iteration):
-        raise ValueError(f"the iteration must be a whole number >= 0; got {iteration!r}")
+        raise ValueError(f"the iteration must be a whole number >= 0; got {quote(iteration)}")
     hot, batch_size = _checked_hot(state)
     seed = state.get("seed")
     if not _whole(seed, 0, 2**64):
-        raise ValueError(f"the seed must be a whole number >= 0; got {seed!r}")
+        raise ValueError(f"the seed must be a whole number >= 0; got {quote(seed)}")
     opt_state = state.get("optimizer")
     if not isinstance(opt_state, dict):
         raise ValueError("the optimizer's state is missing")

@@ -30,6 +30,7 @@ from ..chunks import ChunkResult, train_chunk
 from ..data import DEFAULT_PRESET, PRESETS, PreparedData, infer_task, prepare
 from ..errors import DataError, TrainingDiverged
 from ..network import Network
+from ..quoting import said
 from ..trainer import Trainer
 from .notes import Note, Update
 from .runlog import LinkReplayProgress, RunLog
@@ -185,7 +186,7 @@ class Explorer:
         try:
             data, rebuilt = self._checked(table, settings, table_changed)
         except (DataError, ValueError) as exc:
-            self.data_error = str(exc)
+            self.data_error = said(exc)
             return Update()
         self.data_error = self.divergence = ""
         self.table, self.data, self.settings = table.copy(), data, settings

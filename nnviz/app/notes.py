@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..quoting import said
+
 NOTE_KINDS = ("info", "success", "warning", "error")
+MAX_NOTE_CHARS = 2000  # a note longer than this is cut: a message is a few lines at most
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,9 @@ class Action:
 @dataclass(frozen=True)
 class Note:
     """One message for the user: plain text (escaped when shown) and its kind, and what
-    it offers to do, if anything (``action``: a button beside it).
+    it offers to do, if anything (``action``: a button beside it); at most
+    MAX_NOTE_CHARS characters (the messages quote a user's values short,
+    :mod:`nnviz.quoting`).
 
     Frozen and keyword-friendly, so that more can be added later without changing its
     users.
@@ -42,6 +47,8 @@ class Note:
     def __post_init__(self) -> None:
         if self.kind not in NOTE_KINDS:
             raise ValueError(f"a note's kind is one of {', '.join(NOTE_KINDS)}; got {self.kind!r}")
+        if len(self.text) > MAX_NOTE_CHARS:  # every quoted value is short; this is the net
+            object.__setattr__(self, "text", said(self.text, MAX_NOTE_CHARS))
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from ..initializers import INITS
 from ..limits import MAX_HIDDEN_LAYERS, MAX_NEURONS, MAX_ROWS
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
+from ..quoting import quote
 
 # the feature helpers and the link's features text, as before: nnviz.app.settings.X
 from .features import (
@@ -117,7 +118,7 @@ class Setting:
     def check(self, value) -> None:
         """Raise ValueError unless ``value`` is valid for this setting's field."""
         if not self.kind.admits(value):
-            raise ValueError(f"{self.label} must be {self.describe()}; got {value!r}")
+            raise ValueError(f"{self.label} must be {self.describe()}; got {quote(value)}")
 
     # ------------------------------------------------------------ links and widgets
     def parse(self, text: str):

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from ..quoting import visible
+
 BLUE = "#0877bd"
 ORANGE = "#f59322"
 WHITE = "#ffffff"
@@ -75,8 +77,9 @@ def esc(text) -> str:
     """A user's text (a column, class or file name) as Plotly text: shown as it is.
 
     Plotly renders a few HTML tags in titles, labels, names and hovers — ``<a href>``
-    among them — so ``<``, ``>`` and ``&`` become entities."""
-    return html.escape(str(text), quote=False)
+    among them — so ``<``, ``>`` and ``&`` become entities; bidirectional controls and
+    zero-width characters are written out (:func:`nnviz.quoting.visible`)."""
+    return html.escape(visible(text), quote=False)
 
 
 def base_layout(

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ..quoting import quote
+
 
 def _fmt(value: float) -> str:
     """A number as a person would write it: ``92`` not ``92.0``, ``inf``, ``0.92``."""
@@ -33,17 +35,16 @@ def _fmt_bound(value: float) -> str:
 
 
 def _quote(value: Any) -> str:
-    """A cell as it was typed: strings in single quotes, anything else as repr."""
-    if isinstance(value, str):
-        return f"'{value}'"
+    """A cell as it was typed: strings in single quotes, anything else as repr — at most
+    a few dozen characters of it (:func:`nnviz.quoting.quote`)."""
     if isinstance(value, np.generic):
         value = value.item()
-    return repr(value)
+    return quote(value)
 
 
 def _col(name: Any) -> str:
-    """A column name in a message: ``'test_score'``."""
-    return f"'{name}'"
+    """A column name in a message: ``'test_score'`` (a long one cut short)."""
+    return quote(str(name))
 
 
 def _names(names: Iterable[Any]) -> str:

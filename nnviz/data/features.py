@@ -49,6 +49,7 @@ import numpy as np
 from nnviz.errors import DataError
 
 from ..limits import MAX_FEATURE_LENGTH, MAX_INPUTS
+from ..quoting import quote
 from ._messages import _col, _fmt, _names
 
 FEATURE_FUNCTIONS: dict[str, Callable] = {
@@ -232,7 +233,8 @@ def _source(node: Node, column: Callable[[int], str], outer: bool = False) -> st
 
 # ------------------------------------------------------------------------ parsing
 def _error(expression: str, problem: str) -> DataError:
-    return DataError(f"Feature {_col(expression)}: {problem}.")
+    # an expression is at most MAX_FEATURE_LENGTH characters (checked first): named whole
+    return DataError(f"Feature {quote(expression, MAX_FEATURE_LENGTH)}: {problem}.")
 
 
 def _substitute_backquotes(text: str, expression: str, columns: list) -> tuple[str, dict]:
@@ -397,7 +399,8 @@ def parse_feature(expression: Any, columns: Sequence[Any]) -> Feature:
     columns = list(columns)
     if not isinstance(expression, str):
         raise DataError(
-            f"A feature must be an expression written as text, like 'x1**2', not {expression!r}."
+            f"A feature must be an expression written as text, like 'x1**2', not "
+            f"{quote(expression)}."
         )
     text = expression.strip()
     if not text:
@@ -444,7 +447,7 @@ def parse_features(expressions: Any, columns: Sequence[Any]) -> list[Feature]:
         expressions = list(expressions)
     except TypeError:
         raise DataError(
-            f"features must be a list of expressions, like ['x1**2'], not {expressions!r}."
+            f"features must be a list of expressions, like ['x1**2'], not {quote(expressions)}."
         ) from None
     if len(expressions) > MAX_FEATURES:
         raise DataError(f"{len(expressions)} features are given; the limit is {MAX_FEATURES}.")

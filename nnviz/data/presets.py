@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..limits import MAX_ROWS
+from ..quoting import quote
 from ._messages import _col, _names, _quote
 from .digits import SIDE, draw_digits
 from .images import pixel_names
@@ -31,11 +32,11 @@ from .preparation import infer_task, prepare
 def _check_generator_args(n: int, noise: float, train_ratio: float) -> None:
     """Shared argument checks of the random generators (ValueError)."""
     if isinstance(n, bool) or int(n) != n or not 1 <= n <= MAX_ROWS:
-        raise ValueError(f"n must be a whole number from 1 to {MAX_ROWS}, not {n!r}.")
+        raise ValueError(f"n must be a whole number from 1 to {MAX_ROWS}, not {quote(n)}.")
     if not 0.0 <= noise <= 0.5:
-        raise ValueError(f"noise must be between 0 and 0.5, not {noise!r}.")
+        raise ValueError(f"noise must be between 0 and 0.5, not {quote(noise)}.")
     if not 0.0 < train_ratio <= 1.0:
-        raise ValueError(f"train_ratio must be above 0 and at most 1, not {train_ratio!r}.")
+        raise ValueError(f"train_ratio must be above 0 and at most 1, not {quote(train_ratio)}.")
 
 
 def _finish(

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..network import Network
+from ..quoting import quote, said
 from ._validate import (
     ModelFileError,
     _activation_name,
@@ -43,7 +44,7 @@ def _build_network(
     _check_architecture(sizes, source)  # the largest network nnviz builds
     has_bias = config.get("bias", True)
     if not isinstance(has_bias, (bool, np.bool_)):
-        raise ModelFileError(f"{source}: bias must be true or false, not {has_bias!r}.")
+        raise ModelFileError(f"{source}: bias must be true or false, not {quote(has_bias)}.")
     if has_bias:
         _check_biases(biases, weights, sizes, bname)
     activation = _activation_name(
@@ -63,7 +64,7 @@ def _build_network(
     try:
         net = Network(sizes, activation, output_activation, bool(has_bias), init, seed)
     except ValueError as e:  # an unknown init name and the like
-        raise ModelFileError(f"{source}: {e}") from None
+        raise ModelFileError(f"{source}: {said(e)}") from None
     net.weights = weights
     if has_bias:
         net.biases = biases
@@ -220,7 +221,7 @@ def _load_features(doc: dict, scaler: Any, n_in: int, n_out: int, source: str):
     try:
         scaler = Scaler.from_dict(d)
     except (KeyError, TypeError, ValueError) as e:
-        raise ModelFileError(f"{source}: the features cannot be used ({e})") from None
+        raise ModelFileError(f"{source}: the features cannot be used ({said(e)})") from None
     return scaler, list(scaler.features)
 
 
@@ -230,7 +231,7 @@ def _load_scaler(d: Any, n_in: int, n_out: int, source: str):
         raise ModelFileError(f"{source}: scaling must be an object (or null for no scaling).")
     for key in ("offset", "divisor", "target_offset", "target_divisor"):
         if key not in d:
-            raise ModelFileError(f"{source}: the scaling has no {key!r}.")
+            raise ModelFileError(f"{source}: the scaling has no {quote(key)}.")
         width = n_in if key in ("offset", "divisor") else n_out
         arr = _numbers(d[key], f"{source}: scaling {key}", 1)
         if arr.size != width:

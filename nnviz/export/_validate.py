@@ -28,6 +28,7 @@ from ..limits import (
     MAX_NEURONS,
     MAX_OUTPUTS,
 )
+from ..quoting import number, quote, said, shorten
 
 JSON_FORMAT = "nnviz-model"
 """The ``format`` marker of a JSON model bundle."""
@@ -66,7 +67,7 @@ def _plain(value: Any, where: str = "value") -> Any:
             )
         return value
     if isinstance(value, dict):
-        return {str(_plain(k, where)): _plain(v, f"{where}[{k!r}]") for k, v in value.items()}
+        return {str(_plain(k, where)): _plain(v, f"{where}[{quote(k)}]") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
     raise ModelFileError(
@@ -97,7 +98,7 @@ def _shape(a: np.ndarray) -> str:
 def _activation_name(name: Any, *, output: bool, what: str) -> str:
     """A valid activation name, or a ModelFileError saying which ones exist."""
     if not isinstance(name, str):
-        raise ModelFileError(f"{what} must be the name of an activation, not {name!r}.")
+        raise ModelFileError(f"{what} must be the name of an activation, not {quote(name)}.")
     try:
         return get_activation(name, output=output).name
     except ValueError as e:
@@ -134,11 +135,25 @@ def _numbers(value: Any, name: str, ndim: int) -> np.ndarray:
     return arr
 
 
+MAX_LAYER_DIGITS = 100  # a member's layer number longer than this is not read as a number
+
+
+def _layer_number(digits: str, member: str) -> int:
+    """The layer a weights member names (``w2.txt``, ``W2``), its digits checked before
+    they are read as a number (Python refuses to read one of more than 4,300 digits)."""
+    if len(digits) > MAX_LAYER_DIGITS:
+        raise ModelFileError(
+            f"The file's member {quote(member)} names a layer by a {len(digits):,}-digit "
+            f"number: a network has at most {MAX_HIDDEN_LAYERS + 1} layers of weights."
+        )
+    return int(digits)
+
+
 def _check_int(value: Any, what: str, low: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ModelFileError(f"{what} must be a whole number, not {value!r}.")
+        raise ModelFileError(f"{what} must be a whole number, not {quote(value)}.")
     if low is not None and value < low:
-        raise ModelFileError(f"{what} must be at least {low}; it is {value}.")
+        raise ModelFileError(f"{what} must be at least {low}; it is {number(int(value))}.")
     return int(value)
 
 
@@ -151,7 +166,9 @@ def _parse_json(text: str | bytes, what: str) -> Any:
     def parse_float(s: str) -> float:
         value = float(s)
         if not math.isfinite(value):
-            raise ModelFileError(f"{what} contains {s}, which is too large to be a number here.")
+            raise ModelFileError(
+                f"{what} contains {shorten(s)}, which is too large to be a number here."
+            )
         return value
 
     if isinstance(text, (bytes, bytearray, memoryview)):
@@ -170,21 +187,22 @@ def _parse_json(text: str | bytes, what: str) -> Any:
     except RecursionError:
         raise ModelFileError(f"{what} is nested too deeply to be a model file.") from None
     except ValueError as e:  # e.g. an integer of more digits than Python converts
-        raise ModelFileError(f"{what} is not valid JSON ({e}).") from None
+        raise ModelFileError(f"{what} is not valid JSON ({said(e)}).") from None
 
 
 def _check_marker(doc: dict, expected: str, what: str, hint: str = "") -> None:
     """The ``format`` and ``version`` fields must be ours."""
     marker = doc.get("format")
     if marker != expected:
-        found = "no format marker" if marker is None else f"format {marker!r}"
+        found = "no format marker" if marker is None else f"format {quote(marker)}"
         raise ModelFileError(f"{what} has {found}; an nnviz file has format {expected!r}.{hint}")
     version = doc.get("version", VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ModelFileError(f"{what} has an invalid version {version!r}.")
+        raise ModelFileError(f"{what} has an invalid version {quote(version)}.")
     if version > VERSION:
         raise ModelFileError(
-            f"{what} is version {version}, made by a newer nnviz; this one reads version {VERSION}."
+            f"{what} is version {number(version)}, made by a newer nnviz; this one reads "
+            f"version {VERSION}."
         )
 
 

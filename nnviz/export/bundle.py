@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..network import Network
+from ..quoting import quote
 from ..trainer import HYPERPARAMETERS
 from ._rebuild import _build_network, _extras
 from ._validate import (
@@ -161,8 +162,8 @@ def load_model(data: bytes, filename: str) -> ModelBundle:
         net, meta = _read_txt_zip(data)
         return ModelBundle(network=net, **_extras(meta, net, "network.json's meta"))
     raise ModelFileError(
-        f"nnviz cannot read {name or 'a file without a name'!r}: load a model saved by nnviz "
-        f"as .json, .npz or .zip (weights as text)."
+        f"nnviz cannot read {quote(name or 'a file without a name')}: load a model saved by "
+        "nnviz as .json, .npz or .zip (weights as text)."
     )
 
 

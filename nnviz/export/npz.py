@@ -21,6 +21,7 @@ from ._validate import (
     VERSION,
     ModelFileError,
     _check_marker,
+    _layer_number,
     _open_zip,
     _parse_json,
     _read_member,
@@ -171,10 +172,11 @@ def _npz_layers(members: dict[str, zipfile.ZipInfo]) -> tuple[dict[int, Any], di
     found_b: dict[int, Any] = {}
     for key in members:
         m = re.fullmatch(r"([Wwb])([1-9][0-9]*)", key)
+        layer = _layer_number(m.group(2), key) if m else 0
         if m and m.group(1) == "b":
-            found_b[int(m.group(2))] = key
-        elif m and (m.group(1) == "W" or int(m.group(2)) not in found_w):
-            found_w[int(m.group(2))] = key
+            found_b[layer] = key
+        elif m and (m.group(1) == "W" or layer not in found_w):
+            found_w[layer] = key
     return found_w, found_b
 
 

@@ -27,6 +27,7 @@ from ._validate import (
     _check_marker,
     _int_sizes,
     _json_text,
+    _layer_number,
     _open_zip,
     _parse_json,
     _plain,
@@ -252,7 +253,7 @@ def _read_txt_zip(data: bytes) -> tuple[Network, dict]:
     for base, info in members.items():
         m = _TXT_NAME.match(base)
         if m:
-            found[m.group(1).lower()][int(m.group(2))] = info
+            found[m.group(1).lower()][_layer_number(m.group(2), base)] = info
     if not found["w"]:
         if any(name.endswith(".npy") for name in members):
             raise ModelFileError(

@@ -11,6 +11,7 @@ import streamlit as st
 
 from .. import charts
 from ..app import views
+from ..quoting import said
 from . import state
 from .text import md
 
@@ -38,7 +39,7 @@ def _set() -> None:
     try:
         state.explorer().set_weight(layer, i, j, value)
     except (ValueError, IndexError) as exc:
-        state.note(f"Weight not set: {exc}", "warning")
+        state.note(f"Weight not set: {said(exc)}", "warning")
         return
     state.note(f"W{layer}[{i}, {j}] set to {value:g}: every view shows it.", "success")
 

@@ -17,6 +17,7 @@ import streamlit as st
 from ..app.settings import CUSTOM, GENERATOR_SETTINGS
 from ..app.setup import setup_for
 from ..errors import DataError
+from ..quoting import shorten
 from . import state
 from .text import md_lines
 
@@ -39,7 +40,7 @@ def load_table(table: pd.DataFrame, name: str) -> str:
     state.write_settings(proposed.settings)
     state.set_table(table)
     SS[SETUP_UNDO] = proposed.previous
-    SS[SETUP_NOTE] = f"Loaded {len(table):,} rows from {name}. {proposed.note()}"
+    SS[SETUP_NOTE] = f"Loaded {len(table):,} rows from {shorten(name)}. {proposed.note()}"
     return ""
 
 

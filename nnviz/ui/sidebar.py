@@ -32,6 +32,7 @@ from ..app.kinds import Checkbox, Choice, Columns, Features, Integer, Layers, Lo
 from ..app.settings import CUSTOM, PLAY_SETTINGS, Setting, Settings, setting
 from ..data import PRESETS, parse_feature
 from ..errors import DataError
+from ..quoting import visible
 from . import state
 from .text import md
 
@@ -110,7 +111,8 @@ def _choice(s: Setting, disabled: bool) -> None:
 
 
 def _columns_widget(s: Setting, disabled: bool) -> None:
-    st.multiselect(s.label, _options(s), **_common(s, disabled))
+    # a column's name as the characters it holds (no bidirectional control reorders it)
+    st.multiselect(s.label, _options(s), format_func=visible, **_common(s, disabled))
 
 
 def _layers(s: Setting, disabled: bool) -> None:

@@ -35,6 +35,7 @@ from ..app.settings import (
 from ..app.urlstate import LinkState, read_link, write_link
 from ..data import DEFAULT_PRESET, PRESETS
 from ..errors import DataError
+from ..quoting import said
 
 SS = st.session_state
 
@@ -94,7 +95,7 @@ def _from_link(link: LinkState) -> tuple[Explorer, LinkState]:
     except (DataError, ValueError) as exc:
         link.notes.append(
             Note(
-                f"The link's settings do not fit its table ({exc}); showing "
+                f"The link's settings do not fit its table ({said(exc)}); showing "
                 f"{DEFAULT_PRESET} instead."
             )
         )

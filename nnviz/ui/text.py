@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..quoting import visible
+
 # Markdown's punctuation, Streamlit's directives (":red[…]", "$…$") and HTML's angle
 # brackets and entities.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&=\"'^])")
@@ -22,8 +24,9 @@ ZWSP = "\u200b"
 
 def md(text: object) -> str:
     """``text`` escaped for Streamlit Markdown: shown literally, never as markup (no
-    link, image, icon, colour or formula)."""
-    s = str(text).replace("\r", " ").replace("\n", " ")
+    link, image, icon, colour or formula), and in the order its characters come
+    (bidirectional controls and zero-width characters written out, :func:`visible`)."""
+    s = visible(text).replace("\r", " ").replace("\n", " ")
     s = _UNBREAKABLE.sub(lambda m: m.group(1) + ZWSP, s)
     return _SPECIAL.sub(r"\\\1", s)
 

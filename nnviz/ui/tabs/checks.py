@@ -6,6 +6,7 @@ import streamlit as st
 
 from ...app import views
 from ...gradcheck import gradient_details
+from ...quoting import said
 from .. import state
 from ..text import md
 
@@ -25,7 +26,7 @@ def _set_weight() -> None:
     try:
         ex.set_weight(layer, i, j, float(SS.edit_value))
     except (ValueError, IndexError) as exc:
-        state.note(f"Weight not set: {exc}", "warning")
+        state.note(f"Weight not set: {said(exc)}", "warning")
         return
     state.note(
         f"W{layer}[{i}, {j}] set to {float(SS.edit_value):g}: every view shows it.", "success"

@@ -19,6 +19,7 @@ from ...app.settings import preset_table
 from ...app.views import images
 from ...data import PRESETS, DataError, read_csv_table, to_csv_bytes
 from ...data.limits import MAX_CSV_BYTES
+from ...quoting import said, shorten
 from .. import setup, state
 from ..livechart import CONFIG as CHART_CONFIG
 from ..text import md
@@ -103,11 +104,11 @@ def _bring(read, name: str) -> bool:
     try:
         table = read()
     except DataError as exc:
-        SS[UPLOAD_REFUSED] = f"Not used ({name}): {exc}"
+        SS[UPLOAD_REFUSED] = f"Not used ({shorten(name)}): {said(exc)}"
         return False
     refused = setup.load_table(table, name)
     if refused:
-        SS[UPLOAD_REFUSED] = f"Not used ({name}): {refused}"
+        SS[UPLOAD_REFUSED] = f"Not used ({shorten(name)}): {said(refused)}"
         return False
     SS._uploaded_name = _safe_name(name) if name != "the pasted text" else "pasted-table.csv"
     return True

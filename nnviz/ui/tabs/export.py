@@ -12,6 +12,7 @@ import streamlit as st
 from ... import export
 from ...app import views
 from ...app.urlstate import link_limits, run_link
+from ...quoting import said, shorten
 from .. import runs, state
 from ..text import md
 
@@ -88,13 +89,13 @@ def _load_model() -> None:
         runs.catch_up()  # a trained run is kept (Undo) as it was
         ex.adopt(bundle.network, features=features)
     except ValueError as exc:
-        state.note(f"Model not loaded: {exc}", "warning")
+        state.note(f"Model not loaded: {said(exc)}", "warning")
         return
     finally:
         state.release("upload_model", file)
     state.stop_playing()
     state.write_settings(ex.settings)
-    state.note(f"Loaded {file.name}: training continues from its weights.", "success")
+    state.note(f"Loaded {shorten(file.name)}: training continues from its weights.", "success")
 
 
 def share_panel() -> None:
