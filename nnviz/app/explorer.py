@@ -259,16 +259,7 @@ class Explorer:
         table it cannot use) leaves the run as it was.
         """
         sizes = net.layer_sizes
-        settings = replace(
-            self.settings,
-            hidden=tuple(sizes[1:-1]),
-            activation=net.activation,
-            output_activation=net.output_activation,
-            bias=net.bias,
-            init=net.init,
-            seed=net.seed,
-            **({} if features is None else {"features": tuple(features)}),
-        )
+        settings = self.settings_for_model(net, features)
         settings.check()
         data = self.data
         if settings.data_key() != self.settings.data_key():
@@ -282,6 +273,21 @@ class Explorer:
         self.settings, self.data, self.trainer = settings, data, trainer
         self.divergence = ""
         self.notes = [Note("Continuing from the uploaded weights.")]
+
+    def settings_for_model(self, net: Network, features=None) -> Settings:
+        """The settings a model's network makes (its architecture, activations, biases,
+        init and seed, its features if given), the others as they are: what :meth:`adopt`
+        would apply."""
+        return replace(
+            self.settings,
+            hidden=tuple(net.layer_sizes[1:-1]),
+            activation=net.activation,
+            output_activation=net.output_activation,
+            bias=net.bias,
+            init=net.init,
+            seed=net.seed,
+            **({} if features is None else {"features": tuple(features)}),
+        )
 
     def replay(self, index: int) -> Explorer:
         """A read-only view of the run at snapshot ``index``: every view can draw it.

@@ -14,6 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from ..app.classroom import misfit
 from ..app.settings import CUSTOM, GENERATOR_SETTINGS
 from ..app.setup import setup_for
 from ..errors import DataError
@@ -36,11 +37,16 @@ def load_table(table: pd.DataFrame, name: str) -> str:
         proposed = setup_for(table, state.read_settings())
     except DataError as exc:
         return str(exc)
+    kept = state.keep(proposed.settings)  # a classroom link's fixed settings stay
+    why = misfit(kept.settings, table, state.fixed())
+    if "dataset" in kept.left or why:  # a fixed data set, or columns the table lacks
+        return kept.reason(why) + "."
     state.stop_playing()
-    state.write_settings(proposed.settings)
+    state.write_settings(kept.settings)
     state.set_table(table)
     SS[SETUP_UNDO] = proposed.previous
-    SS[SETUP_NOTE] = f"Loaded {len(table):,} rows from {shorten(name)}. {proposed.note()}"
+    left = "".join(f"\n{n.text}" for n in kept.notes("The proposed setup"))
+    SS[SETUP_NOTE] = f"Loaded {len(table):,} rows from {shorten(name)}. {proposed.note()}{left}"
     return ""
 
 
@@ -61,7 +67,7 @@ def undo_setup() -> None:
         **{g.name: None for g in GENERATOR_SETTINGS},
     )
     state.stop_playing()
-    state.write_settings(restored)
+    state.write_settings(state.keep(restored).settings)
     state.note("Back to the settings before the proposed setup; the table stays.")
 
 

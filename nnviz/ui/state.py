@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from ..app.classroom import Kept, fixed_settings, keep_fixed, misfit
 from ..app.edits import apply_edits, draft_rows, without_drafts
 from ..app.explorer import Explorer
 from ..app.linkreplay import start_link_replay
@@ -160,6 +161,19 @@ def hidden(control: str) -> bool:
     return control in SS.get(HIDE, ())
 
 
+def fixed() -> tuple[str, ...]:
+    """The settings a classroom link fixes (shown greyed out, kept by every route)."""
+    return fixed_settings(SS.get(HIDE, ()))
+
+
+def keep(wanted: Settings) -> Kept:
+    """The settings a route wants, with the classroom link's fixed ones kept as the live
+    run has them (:func:`nnviz.app.classroom.keep_fixed`). Every route that changes the
+    settings passes through here: the widgets (:func:`apply_changes`), a data set picked,
+    an upload, a lesson, the setup proposed for a table."""
+    return keep_fixed(wanted, explorer().settings, fixed())
+
+
 def follow_link_replay() -> None:
     """While a link's run is replayed (and once after), the widgets show the explorer's
     settings and table: the replay applies the link's changes at their iterations."""
@@ -183,6 +197,12 @@ def apply_changes(settings: Settings) -> list[Note]:
     ex = explorer()
     if ex.link_replay_pending:
         return []
+    notes: list[Note] = []
+    kept = keep(settings)
+    if kept.left:  # a widget a classroom link fixes got another value: it goes back
+        settings = kept.settings
+        write_settings(settings)
+        notes = kept.notes("Your change")
     if (
         settings.dataset == ex.settings.dataset
         and settings.dataset in PRESETS
@@ -197,7 +217,7 @@ def apply_changes(settings: Settings) -> list[Note]:
             f"The edited rows changed the '{settings.scaling}' scaling fitted on the "
             "training rows: every prediction moved, with the same weights."
         )
-    return list(update.notes)
+    return [*notes, *update.notes]
 
 
 def drafts() -> list:
@@ -324,11 +344,22 @@ def read_settings() -> Settings:
 
 
 def load_dataset() -> None:
-    """on_change of the data-set picker: the preset's table and the settings made for it."""
+    """on_change of the data-set picker: the preset's table and the settings made for it
+    (those a classroom link fixes kept as they are; refused, with a note, when the fixed
+    ones do not fit the preset's table)."""
     name = SS.dataset
     stop_playing()
     if name not in PRESETS:
         return
-    settings = Settings.for_preset(name, seed=int(SS.get("seed", 0)))
-    write_settings(settings)
-    set_table(preset_table(settings))
+    kept = keep(Settings.for_preset(name, seed=int(SS.get("seed", 0))))
+    table = preset_table(kept.settings)
+    why = misfit(kept.settings, table, fixed())
+    title = PRESETS[name].title
+    if "dataset" in kept.left or why:
+        SS.dataset = explorer().settings.dataset  # the picker goes back
+        note(kept.refusal(title, why))
+        return
+    write_settings(kept.settings)
+    set_table(table)
+    for n in kept.notes(f"Picking {title}"):
+        note(n)

@@ -86,6 +86,11 @@ def _load_model() -> None:
     try:
         bundle = export.load_model(file.getvalue(), file.name)
         features = bundle.features or list(getattr(bundle.scaler, "features", None) or [])
+        kept = state.keep(ex.settings_for_model(bundle.network, features))
+        if kept.left:  # the weights need the network they were trained in, whole
+            why = f"the model's are {kept.values(kept.wanted)}"
+            state.note(kept.refusal(f"The model {shorten(file.name)}", why))
+            return
         runs.catch_up()  # a trained run is kept (Undo) as it was
         ex.adopt(bundle.network, features=features)
     except ValueError as exc:

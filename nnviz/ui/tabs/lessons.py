@@ -15,6 +15,7 @@ import streamlit as st
 
 from ... import charts
 from ...app import lessons, views
+from ...app.classroom import Kept
 from ...app.lessons import LESSONS, Lesson, LessonStep
 from ...data import PRESETS
 from .. import state
@@ -35,27 +36,33 @@ def _on_lesson() -> None:
     SS[STEP] = 1
 
 
+def _kept(lesson: Lesson) -> tuple[Kept, list[str]]:
+    """The lesson's settings with a classroom link's fixed ones kept, and those of them
+    the lesson's explanations need (it cannot be loaded without them)."""
+    kept = state.keep(lesson.settings(state.explorer().settings.seed))
+    return kept, [name for name in kept.left if name in lessons.LESSON_SETTINGS]
+
+
 def _blocked(lesson: Lesson) -> list[str]:
     """Settings a classroom link keeps fixed that loading the lesson would change."""
-    ex = state.explorer()
-    want = lesson.settings(ex.settings.seed)
-    return [
-        name
-        for name in lessons.LESSON_SETTINGS
-        if state.hidden(name) and getattr(want, name) != getattr(ex.settings, name)
-    ]
+    return _kept(lesson)[1]
 
 
 def _load(key: str) -> None:
     """Run a load step: the lesson's table and settings, as the data-set picker loads a
-    preset; the run starts again at iteration 0."""
+    preset; the run starts again at iteration 0. A classroom link's fixed settings stay:
+    the step is refused if the lesson needs them changed."""
     lesson = LESSONS[key]
     ex = state.explorer()
+    kept, needed = _kept(lesson)
+    if needed:
+        state.note(kept.refusal("The lesson", "it needs its own"))
+        return
     if ex.link_replay_pending:
         state.stop_link_replay()
     state.stop_playing()
     state.leave_replay()
-    settings = lesson.settings(ex.settings.seed)
+    settings = kept.settings
     state.write_settings(settings)
     state.set_table(lesson.table())
     if settings.network_key() == ex.settings.network_key():
@@ -65,6 +72,8 @@ def _load(key: str) -> None:
         f"{'-'.join(map(str, lesson.sizes))}, iteration 0.",
         "success",
     )
+    for n in kept.notes("The lesson"):
+        state.note(n)
 
 
 def _train(key: str, index: int) -> None:
