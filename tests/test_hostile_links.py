@@ -235,7 +235,7 @@ def test_the_loss_curve_draws_a_bounded_number_of_markers():
         )
     fig = loss_view(ex)
     shapes, notes = fig.layout.shapes, fig.layout.annotations
-    assert len(shapes) == len(notes) <= loss_chart.MAX_MARKERS + 1
+    assert len(shapes) == len(notes) <= loss_chart.MAX_MARKERS == 9
     merged = [a for a in notes if a.hovertext]
     assert merged and all(a.text.endswith(" changes") for a in merged)
     assert sum(int(a.text.split()[0].replace(",", "")) for a in notes) == 60_000

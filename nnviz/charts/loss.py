@@ -28,10 +28,10 @@ def _series(iterations, train, test, max_points):
     return its[idx], tr[idx], (None if te is None else te[idx])
 
 
-MAX_MARKERS = 24
-"""Most change markers a loss curve draws, whatever the run's log holds: markers closer
-than 1/MAX_MARKERS of the axis are one, labelled with how many changes it stands for and
-listing them when hovered."""
+MAX_MARKERS = 9
+"""Most change markers a loss curve draws, whatever the run's log holds: changes closer
+than 1/8 of the axis share one marker, labelled with how many changes it stands for and
+listing them when hovered (nine labels on three levels fit a chart 300 px wide)."""
 
 HOVER_CHANGES = 12  # changes a merged marker lists when hovered (then "… and N more")
 MARKER_CHARS = 60  # characters of one change's text a marker shows
@@ -53,11 +53,11 @@ def _event_list(events) -> list[tuple[float, str]]:
 def _markers(events, span: float) -> list[tuple[float, str, str | None]]:
     """The markers to draw: ``(x, label, hover)`` — one per change, or one for the
     changes within ``width`` of each other (labelled "N changes", listed in ``hover``);
-    at most MAX_MARKERS + 1 of them, however many events there are."""
+    at most MAX_MARKERS of them, however many events there are."""
     listed = _event_list(events)
     if not listed:
         return []
-    width = max(span, listed[-1][0] - listed[0][0]) / MAX_MARKERS
+    width = max(span, listed[-1][0] - listed[0][0]) / (MAX_MARKERS - 1)
     groups: list[list] = []  # [x, count, first texts]
     for x, text in listed:
         if groups and x - groups[-1][0] < width:
@@ -98,8 +98,8 @@ def loss_figure(
     and last points kept). ``events`` are ``(iteration, kind, text)`` tuples as in
     ``History.events`` (or ``(iteration, text)`` / dicts): each becomes a dashed
     vertical line with its text ("η 0.1 → 0.5") at the top; changes close together
-    share one ("5 changes", listed when hovered), so that at most MAX_MARKERS + 1 are
-    drawn however long the run's log is. A test series that is
+    share one ("5 changes", listed when hovered), so that at most MAX_MARKERS are drawn
+    however long the run's log is. A test series that is
     all NaN (no test rows) is left out. ``runs``: extra runs to overlay, dicts
     ``{name, iterations, train_loss, test_loss}``; each run has its own colour,
     train solid and test dotted. ``iterations``/``train_loss`` may be None when
