@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import click, explorer, open_tab, params, run, toasts
+from conftest import click, explorer, infos, open_tab, params, run, toasts, warnings
 
 from nnviz import export
 from nnviz.app.classroom import fixed_settings, keep_fixed, misfit
@@ -133,23 +133,35 @@ def test_a_csv_upload_keeps_a_fixed_data_set(new_app):
     run(at.file_uploader(key="upload_csv").set_value(_csv(table)))
     s = explorer(at).settings
     assert (s.dataset, s.inputs, s.targets, s.hidden) == ("xor", ("x1", "x2"), ("label",), (2,))
-    assert list(at.session_state["table"].columns) == list(explorer(at).table.columns)
-    [refused] = [t for t in toasts(at) if t.startswith("Upload not used")]
-    assert refused.startswith(
-        "Upload not used: this classroom exercise keeps data set (xor), inputs (x1,x2), target "
-        "(label) as the link sets them"
+    assert at.session_state["table"].columns.tolist() == explorer(at).table.columns.tolist()
+    [refused] = [w for w in warnings(at) if w.startswith("Not used (t.csv)")]
+    assert refused == (
+        "Not used (t.csv): this classroom exercise keeps data set (xor), inputs (x1,x2), "
+        "target (label), hidden layers (2) as the link sets them (the table has no column "
+        "'x1')."
     )
 
 
-def test_a_csv_upload_applies_what_is_not_fixed(new_app):
+def test_the_proposed_setup_for_a_table_keeps_what_is_fixed(new_app):
     at = new_app(FIXED)
     open_tab(at, "Data")
     rng = np.random.default_rng(0)
-    table = pd.DataFrame({"u": rng.normal(size=30), "v": rng.normal(size=30)})
-    table["y"] = (table.u * table.v > 0).astype(float)
+    table = pd.DataFrame({"u": rng.normal(size=40), "v": rng.normal(size=40)})
+    table["y"] = np.where(table.u * table.v > 0, "same", "other")
     run(at.file_uploader(key="upload_csv").set_value(_csv(table)))
     s = explorer(at).settings
     assert s.dataset == "custom" and s.inputs == ("u", "v") and the_lecturers(at) == LECTURERS
+    [note] = [i for i in infos(at) if "A setup for your table" in i]
+    assert note.endswith(
+        "The proposed setup left hidden layers (2), optimizer (sgd) as the classroom link "
+        "sets them."
+    )
+    assert s.learning_rate == 0.01  # what is not fixed is the proposal's
+    # a pasted table goes the same way
+    at.session_state["paste_csv"] = table.rename(columns={"u": "p"}).to_csv(index=False)
+    click(at, "use_paste")
+    s = explorer(at).settings
+    assert s.inputs == ("p", "v") and the_lecturers(at) == LECTURERS
 
 
 def test_a_links_own_table_is_the_lecturers(new_app):
