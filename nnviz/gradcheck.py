@@ -107,45 +107,89 @@ def _one_sided(f, x0: float, direction: float, h: float = 1e-6) -> float:
     return 2.0 * d(h / 2) - d(h)
 
 
-def gradient_details(network: Network, X, y, loss="half_sse", h: float = 1e-2) -> GradientCheck:
-    """Backprop's gradient against Ridders' numerical derivative, for every parameter."""
-    net = network.copy()
-    _, dW, db = net.loss_and_gradients(X, y, loss)
-    analytic = np.concatenate([g.ravel() for g in dW] + [g.ravel() for g in db])
-    n_check = net.n_params if net.bias else net.n_weights
-    base = net.params.copy()
-    L0 = abs(net.loss(X, y, loss))
-    # Gradients far below the loss's own scale are compared absolutely against this floor.
-    floor = 1e-6 * max(1.0, L0)
-    rel = np.zeros(net.n_params)
-    numeric = np.zeros(net.n_params)
-    for i in range(n_check):
+class GradientChecker:
+    """A gradient check done a few parameters at a time (:meth:`check`), so that a large
+    network's check can be spread over many short pieces of work; :meth:`result` is the
+    check of the parameters done so far. ``params``: which parameters (flat indices, in
+    the layout of ``network.params``) to check, all of them by default. The network is
+    copied: changing it meanwhile changes nothing here.
 
-        def f(v, i=i):
+    ``gradient_details(...)`` is ``GradientChecker(...).check()`` and its result."""
+
+    def __init__(
+        self, network: Network, X, y, loss="half_sse", h: float = 1e-2, params=None
+    ) -> None:
+        self.net = net = network.copy()
+        self.X, self.y, self.loss, self.h = X, y, loss, h
+        _, dW, db = net.loss_and_gradients(X, y, loss)
+        self.analytic = np.concatenate([g.ravel() for g in dW] + [g.ravel() for g in db])
+        n_check = net.n_params if net.bias else net.n_weights
+        order = np.arange(n_check) if params is None else np.asarray(params, dtype=np.int64)
+        self.order = order[(order >= 0) & (order < n_check)]
+        self.base = net.params.copy()
+        L0 = abs(net.loss(X, y, loss))
+        # Gradients far below the loss's own scale are compared absolutely against this floor.
+        self.floor = 1e-6 * max(1.0, L0)
+        self.rel = np.zeros(net.n_params)
+        self.numeric = np.zeros(net.n_params)
+        self.done = 0  # parameters of ``order`` checked so far
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+    def check(self, n: int | None = None) -> int:
+        """Check the next ``n`` parameters (all that are left by default); returns how
+        many were checked."""
+        stop = self.total if n is None else min(self.total, self.done + max(int(n), 0))
+        start = self.done
+        for k in range(start, stop):
+            self._one(int(self.order[k]))
+        self.done = stop
+        return stop - start
+
+    def _one(self, i: int) -> None:
+        net, X, y, loss, base = self.net, self.X, self.y, self.loss, self.base
+
+        def f(v):
             net.params[i] = v
             value = net.loss(X, y, loss)
             net.params[i] = base[i]
             return value
 
-        a = analytic[i]
-        step = _safe_step(net, X, i, h)
+        a = self.analytic[i]
+        step = _safe_step(net, X, i, self.h)
         if step is None:
             # On a kink (a relu input exactly 0) only one-sided derivatives exist;
             # backprop takes relu'(0) = 0, which is one of them.
             sides = [_one_sided(f, base[i], d) for d in (-1.0, 1.0)]
-            numeric[i] = min(sides, key=lambda v: abs(v - a))
+            self.numeric[i] = min(sides, key=lambda v: abs(v - a))
         else:
-            numeric[i] = _ridders(f, base[i], step)
-        n = numeric[i]
-        rel[i] = abs(a - n) / max(abs(a), abs(n), floor)
-    worst = int(np.argmax(rel))
-    return GradientCheck(
-        float(rel[worst]),
-        _param_name(net, worst),
-        float(analytic[worst]),
-        float(numeric[worst]),
-        rel,
-    )
+            self.numeric[i] = _ridders(f, base[i], step)
+        n = self.numeric[i]
+        self.rel[i] = abs(a - n) / max(abs(a), abs(n), self.floor)
+
+    def result(self) -> GradientCheck:
+        """The check of the parameters done so far (``relative_errors`` 0 for the others)."""
+        worst = int(np.argmax(self.rel))
+        return GradientCheck(
+            float(self.rel[worst]),
+            _param_name(self.net, worst),
+            float(self.analytic[worst]),
+            float(self.numeric[worst]),
+            self.rel,
+        )
+
+
+def gradient_details(network: Network, X, y, loss="half_sse", h: float = 1e-2) -> GradientCheck:
+    """Backprop's gradient against Ridders' numerical derivative, for every parameter."""
+    checker = GradientChecker(network, X, y, loss, h)
+    checker.check()
+    return checker.result()
 
 
 def gradient_check(network: Network, X, y, loss="half_sse") -> float:

@@ -206,57 +206,121 @@ def loss_landscape(
     Given a history, ``path`` places every snapshot in the plane (see
     :class:`LossLandscape`). ``span=None`` fits the grid to the path (1.2 × its
     largest coordinate). The network is left as it was. ValueError for bad arguments.
+
+    The same as :class:`PartialLandscape` computed whole.
     """
-    X, Y, loss_fn, resolution, span = _check_arguments(
-        network, X, y, loss, resolution, span, directions
+    partial = PartialLandscape(
+        network, X, y, loss, resolution, span, directions, history=history, seed=seed
     )
-    center = network.params.copy()
+    partial.compute()
+    return partial.landscape
+
+
+class PartialLandscape:
+    """A loss landscape computed a block of grid points at a time (:meth:`compute`), so
+    that a large grid can be spread over many short pieces of work. Its ``landscape``
+    holds the plane, the directions and the path at once, and the losses computed so
+    far (NaN for the others, filled row by row of the grid). The arguments are
+    :func:`loss_landscape`'s; the network is copied."""
+
+    def __init__(
+        self,
+        network: Network,
+        X,
+        y,
+        loss="half_sse",
+        resolution: int = 21,
+        span: float | None = 1.0,
+        directions: str = "random",
+        history=None,
+        seed: int | None = 0,
+    ) -> None:
+        X, Y, loss_fn, resolution, span = _check_arguments(
+            network, X, y, loss, resolution, span, directions
+        )
+        center = network.params.copy()
+        d1, d2, path, explained = _plane(network, center, directions, history, seed)
+        if span is None:
+            if path is None:
+                raise ValueError("span=None fits the grid to the run's path: give a history too.")
+            reach = float(np.max(np.abs(path))) if path.size else 0.0
+            span = 1.2 * reach if reach > 0 else 1.0
+        axis = np.linspace(-span, span, resolution)
+        if resolution % 2:
+            axis[resolution // 2] = 0.0  # the centre exactly
+        alphas, betas = axis.copy(), axis.copy()
+        A_grid, B_grid = np.meshgrid(alphas, betas)  # [i, j] = (alphas[j], betas[i])
+        self.network = network.copy()
+        self.X, self.Y, self.loss_fn = X, Y, loss_fn
+        self._alphas, self._betas = A_grid.ravel(), B_grid.ravel()
+        self.landscape = LossLandscape(
+            alphas=alphas,
+            betas=betas,
+            loss=np.full((resolution, resolution), np.nan),
+            d1=d1,
+            d2=d2,
+            center=center,
+            path=path,
+            directions=directions,
+            loss_name=loss_fn.name,
+            explained=explained,
+        )
+        self.done = 0  # grid points computed so far (in the order of loss.ravel())
+
+    @property
+    def total(self) -> int:
+        return self._alphas.shape[0]
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+    def compute(self, n: int | None = None) -> int:
+        """Compute the next ``n`` grid points (all that are left by default); returns
+        how many were computed."""
+        start = self.done
+        stop = self.total if n is None else min(self.total, start + max(int(n), 0))
+        if stop > start:
+            L = self.landscape
+            L.loss.reshape(-1)[start:stop] = grid_losses(
+                self.network,
+                self.X,
+                self.Y,
+                self.loss_fn,
+                L.center,
+                L.d1,
+                L.d2,
+                self._alphas[start:stop],
+                self._betas[start:stop],
+            )
+        self.done = stop
+        return stop - start
+
+
+def _plane(network: Network, center: np.ndarray, directions: str, history, seed):
+    """The plane's directions ``d1``, ``d2``, the run's path in it (or None) and the
+    share of the run's movement each direction holds (PCA only)."""
     M = None
     if history is not None:
         M = _snapshots(history, network.n_params) - center
-    explained = None
     if directions == "pca":
         if M is None:
             raise ValueError("directions='pca' needs the run's history (history=trainer.history).")
         d1, d2, explained = _pca_directions(M)
-        path = M @ np.stack([d1, d2], axis=1)
-    else:
-        rng = np.random.default_rng(seed)
-        d1 = filter_normalized_direction(network, rng)
-        d2 = filter_normalized_direction(network, rng)
-        if not (np.any(d1) and np.any(d2)):
-            raise ValueError(
-                "Every weight of the network is 0, so filter-normalized directions "
-                "are 0 too: use directions='pca' or train the network first."
-            )
-        path = None
-        if M is not None:
-            D = np.stack([d1, d2], axis=1)
-            path = np.linalg.lstsq(D, M.T, rcond=None)[0].T
-    if span is None:
-        if path is None:
-            raise ValueError("span=None fits the grid to the run's path: give a history too.")
-        reach = float(np.max(np.abs(path))) if path.size else 0.0
-        span = 1.2 * reach if reach > 0 else 1.0
-
-    axis = np.linspace(-span, span, resolution)
-    if resolution % 2:
-        axis[resolution // 2] = 0.0  # the centre exactly
-    alphas, betas = axis.copy(), axis.copy()
-    A_grid, B_grid = np.meshgrid(alphas, betas)  # [i, j] = (alphas[j], betas[i])
-    values = grid_losses(network, X, Y, loss_fn, center, d1, d2, A_grid.ravel(), B_grid.ravel())
-    return LossLandscape(
-        alphas=alphas,
-        betas=betas,
-        loss=values.reshape(resolution, resolution),
-        d1=d1,
-        d2=d2,
-        center=center,
-        path=path,
-        directions=directions,
-        loss_name=loss_fn.name,
-        explained=explained,
-    )
+        return d1, d2, M @ np.stack([d1, d2], axis=1), explained
+    rng = np.random.default_rng(seed)
+    d1 = filter_normalized_direction(network, rng)
+    d2 = filter_normalized_direction(network, rng)
+    if not (np.any(d1) and np.any(d2)):
+        raise ValueError(
+            "Every weight of the network is 0, so filter-normalized directions "
+            "are 0 too: use directions='pca' or train the network first."
+        )
+    path = None
+    if M is not None:
+        D = np.stack([d1, d2], axis=1)
+        path = np.linalg.lstsq(D, M.T, rcond=None)[0].T
+    return d1, d2, path, None
 
 
 def grid_losses(

@@ -19,8 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ... import charts
-from ...landscape import LossLandscape, grid_losses, loss_landscape
-from ...losses import get_loss
+from ...landscape import LossLandscape, PartialLandscape, grid_losses
 from ..explorer import Explorer
 
 RESOLUTIONS = (11, 21, 31, 41)
@@ -151,57 +150,108 @@ def compute_landscape(
     ``directions="pca"``: the plane the run moved in most (its snapshots up to the
     iteration shown); when the run has not moved enough for that yet, random directions
     with a note. The grid spans the path (PCA) or ±1 filter-normalized step (random).
+    The same as :class:`LandscapeComputation` computed whole.
     """
-    if directions not in DIRECTIONS:
-        raise ValueError(f"directions must be one of {', '.join(DIRECTIONS)}; got {directions!r}")
-    net, data = ex.network, ex.data
-    X, Y, loss = data.X_train, data.y_train, ex.trainer.loss_name
-    res, note = bounded_resolution(resolution, len(X), net.n_params)
-    notes = [note] if note else []
-    history = _history(ex)
-    landscape = None
-    if directions == "pca":
-        n = len(history.snapshot_iterations)
-        if n < 3:
-            notes.append(
-                f"The run's main directions need at least 3 recorded steps (there "
-                f"{'is' if n == 1 else 'are'} {n}): random directions until you "
-                "train."
+    computation = LandscapeComputation(ex, directions, resolution, seed)
+    computation.compute()
+    return computation.result()
+
+
+class LandscapeComputation:
+    """:func:`compute_landscape` a block of grid points at a time (:meth:`compute`), so
+    that a large grid is spread over short pieces of work; :meth:`result` once
+    ``finished``. The plane, the grid and the stamp are fixed when it starts: the
+    explorer may train on meanwhile (the page then says the landscape is out of date)."""
+
+    def __init__(
+        self,
+        ex: Explorer,
+        directions: str = "pca",
+        resolution: int = DEFAULT_RESOLUTION,
+        seed: int = 0,
+    ) -> None:
+        if directions not in DIRECTIONS:
+            raise ValueError(
+                f"directions must be one of {', '.join(DIRECTIONS)}; got {directions!r}"
             )
-        else:
-            try:
-                landscape = loss_landscape(
-                    net, X, Y, loss, resolution=res, span=None, directions="pca", history=history
+        net, data = ex.network, ex.data
+        X, Y, loss = data.X_train, data.y_train, ex.trainer.loss_name
+        res, note = bounded_resolution(resolution, len(X), net.n_params)
+        self.notes = [note] if note else []
+        self.asked, self.resolution = directions, res
+        self.history = _history(ex)
+        self.stamp = stamp(ex)
+        self.partial = None
+        if directions == "pca":
+            n = len(self.history.snapshot_iterations)
+            if n < 3:
+                self.notes.append(
+                    f"The run's main directions need at least 3 recorded steps (there "
+                    f"{'is' if n == 1 else 'are'} {n}): random directions until you "
+                    "train."
                 )
-            except ValueError:
-                notes.append(
-                    "The run has moved along a single line so far, so it has no "
-                    "second main direction: random directions instead."
-                )
-    if landscape is None:
-        landscape = loss_landscape(
-            net, X, Y, loss, resolution=res, span=1.0, directions="random", seed=seed
+            else:
+                try:
+                    self.partial = PartialLandscape(
+                        net, X, Y, loss, res, span=None, directions="pca", history=self.history
+                    )
+                except ValueError:
+                    self.notes.append(
+                        "The run has moved along a single line so far, so it has no "
+                        "second main direction: random directions instead."
+                    )
+        if self.partial is None:
+            self.partial = PartialLandscape(
+                net, X, Y, loss, res, span=1.0, directions="random", seed=seed
+            )
+        with np.errstate(all="ignore"):
+            self.train_loss = float(net.loss(X, Y, loss))
+
+    @property
+    def done(self) -> int:
+        return self.partial.done
+
+    @property
+    def total(self) -> int:
+        return self.partial.total
+
+    @property
+    def finished(self) -> bool:
+        return self.partial.finished
+
+    def compute(self, n: int | None = None) -> int:
+        """Compute the next ``n`` grid points (all that are left by default)."""
+        return self.partial.compute(n)
+
+    def result(self) -> LandscapeResult:
+        """The landscape computed (the path's losses with it)."""
+        p = self.partial
+        landscape = p.landscape
+        path_its = path_loss = None
+        if landscape.directions == "pca" and landscape.path is not None:
+            path_its = np.asarray(self.history.snapshot_iterations, dtype=np.int64)
+            path = landscape.path
+            path_loss = grid_losses(
+                p.network,
+                p.X,
+                p.Y,
+                p.loss_fn,
+                landscape.center,
+                landscape.d1,
+                landscape.d2,
+                path[:, 0].copy(),
+                path[:, 1].copy(),
+            )
+        return LandscapeResult(
+            landscape,
+            self.stamp,
+            self.asked,
+            self.resolution,
+            self.train_loss,
+            path_its,
+            path_loss,
+            list(self.notes),
         )
-    path_its = path_loss = None
-    if landscape.directions == "pca" and landscape.path is not None:
-        path_its = np.asarray(history.snapshot_iterations, dtype=np.int64)
-        p = landscape.path
-        path_loss = grid_losses(
-            net,
-            X,
-            Y,
-            get_loss(loss),
-            landscape.center,
-            landscape.d1,
-            landscape.d2,
-            p[:, 0].copy(),
-            p[:, 1].copy(),
-        )
-    with np.errstate(all="ignore"):
-        train_loss = float(net.loss(X, Y, loss))
-    return LandscapeResult(
-        landscape, stamp(ex), directions, res, train_loss, path_its, path_loss, notes
-    )
 
 
 def axis_labels(result: LandscapeResult) -> tuple[str, str]:
