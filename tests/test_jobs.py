@@ -10,7 +10,7 @@ import pytest
 from nnviz.app import jobs
 from nnviz.app.explorer import Explorer
 from nnviz.app.settings import Settings, preset_table
-from nnviz.app.views.landscape import compute_landscape
+from nnviz.app.views.landscape import LandscapeComputation, compute_landscape
 from nnviz.gradcheck import GradientChecker, gradient_details
 
 
@@ -90,7 +90,7 @@ def test_the_landscape_in_pieces_is_the_landscape_at_once(clock):
     ex = xor()
     ex.step(100)
     whole = compute_landscape(ex, "pca", 11)
-    job = jobs.LandscapeJob(ex, "pca", 11)
+    job = jobs.LandscapeJob(LandscapeComputation(ex, "pca", 11))
     assert job.title == "Loss landscape 11 × 11" and job.total == 121
     counts = []
     while not job.finished:
@@ -103,7 +103,7 @@ def test_the_landscape_in_pieces_is_the_landscape_at_once(clock):
 
 def test_a_piece_is_sized_by_the_pace_it_measured():
     ex = largest()
-    job = jobs.LandscapeJob(ex, "random", 41)
+    job = jobs.LandscapeJob(LandscapeComputation(ex, "random", 41))
     assert job.title == "Loss landscape 23 × 23"  # the grid's own bound, said in its notes
     assert job.computation.notes and "23 × 23 points instead of 41 × 41" in job.computation.notes[0]
     first = job.advance(0.0).done

@@ -12,8 +12,9 @@ A job done in its first piece is done at once, as the click always was.
 * :class:`GradientCheckJob`: :class:`nnviz.gradcheck.GradientChecker` a few parameters
   a piece — on a sample of the training rows and parameters when there are many (the
   result says which);
-* :class:`LandscapeJob`: :class:`~nnviz.app.views.landscape.LandscapeComputation` a
-  block of grid points a piece.
+* :class:`LandscapeJob`: a landscape's computation
+  (:class:`~nnviz.app.views.landscape.LandscapeComputation`) a block of grid points a
+  piece.
 
 Nothing here knows of Streamlit; the page keeps the job under way in the session.
 """
@@ -27,7 +28,6 @@ import numpy as np
 
 from ..gradcheck import GradientCheck, GradientChecker
 from .explorer import Explorer
-from .views.landscape import DEFAULT_RESOLUTION, LandscapeComputation, LandscapeResult
 
 FIRST_PIECE_S = 0.3
 """Seconds the click's own run may give a job: a small one is done at once."""
@@ -186,20 +186,16 @@ class GradientCheckJob(Job):
 
 
 class LandscapeJob(Job):
-    """The loss landscape of the run shown, a block of grid points a piece."""
+    """The loss landscape of the run shown, a block of grid points a piece:
+    ``computation`` is a :class:`nnviz.app.views.landscape.LandscapeComputation` (made
+    by the page, which draws it: this module draws nothing)."""
 
     unit = "points"
 
-    def __init__(
-        self,
-        ex: Explorer,
-        directions: str = "pca",
-        resolution: int = DEFAULT_RESOLUTION,
-        seed: int = 0,
-    ) -> None:
-        self.computation = LandscapeComputation(ex, directions, resolution, seed)
-        super().__init__(self.computation.total)
-        res = self.computation.resolution
+    def __init__(self, computation) -> None:
+        self.computation = computation
+        super().__init__(computation.total)
+        res = computation.resolution
         self.title = f"Loss landscape {res} × {res}"
 
     def _work(self, n: int, left: float) -> int:
@@ -207,7 +203,8 @@ class LandscapeJob(Job):
         self.done = self.computation.done
         return did
 
-    def result(self) -> LandscapeResult:
+    def result(self):
+        """The computation's result (a ``LandscapeResult``)."""
         return self.computation.result()
 
 
