@@ -149,8 +149,11 @@ class WsSession:
             self.last_message = time.monotonic()
             msg = ForwardMsg.FromString(data)
             kind = msg.WhichOneof("type")
-            if kind == "new_session":
+            if kind == "new_session":  # a full run: the frontend drops its fragment timers
                 self.page_hash = msg.new_session.page_script_hash
+                for task in self.timers.values():
+                    task.cancel()
+                self.timers.clear()
             elif kind == "auto_rerun":
                 fid = msg.auto_rerun.fragment_id
                 if fid not in self.timers:
