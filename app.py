@@ -13,8 +13,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from nnviz.ui import controls, live, look, notes, runs, sidebar, state, tabs  # noqa: E402
+from nnviz.ui import controls, live, look, memory, notes, runs, sidebar, state, tabs  # noqa: E402
 
+memory.freeze_startup()  # the imports are left out of every garbage collection from now
 presentation = state.presentation()
 st.set_page_config(
     page_title="nnviz",
@@ -39,3 +40,4 @@ sidebar.sidebar()
 tabs.tabs()
 runs.save_changes()  # what this run's actions changed, into the run store
 runs.browser_runs()  # the runs this browser opened, kept in its localStorage
+memory.give_back()  # what closed sessions held, back to the system (every 30 s at most)
