@@ -15,7 +15,6 @@ import streamlit as st  # noqa: E402
 
 from nnviz.ui import controls, live, look, memory, notes, runs, sidebar, state, tabs  # noqa: E402
 
-memory.freeze_startup()  # the imports are left out of every garbage collection from now
 presentation = state.presentation()
 st.set_page_config(
     page_title="nnviz",

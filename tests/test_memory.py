@@ -1,6 +1,6 @@
 """What closed sessions held comes back: a real server, sessions opened and closed.
 
-Four sessions open the largest run the app allows (its network's work arrays, the
+Six sessions open the largest run the app allows (its network's work arrays, the
 table, the charts: tens of MB each) and close. Streamlit keeps a closed session for
 ``server.disconnectedSessionTTL`` (2 s here) and drops it when its store next changes
 (another session closing); the app's next page run then collects the garbage and trims
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TTL_S = 2
 LARGEST = "dataset=circle&points=5000&train_ratio=0.9&hidden=16-16-16-16-16-16&steps=50"
 BACK_WITHIN_MB = 40  # of the memory before the sessions opened
+SESSIONS = 6
 
 
 def _free_port() -> int:
@@ -119,7 +120,7 @@ async def scenario(url: str, pid: int) -> tuple[float, float, float]:
     await one_page(url)
     await one_page(url)
     before = rss_mb(pid)
-    heavy = [await _open(url, "?" + LARGEST) for _ in range(4)]
+    heavy = [await _open(url, "?" + LARGEST) for _ in range(SESSIONS)]
     held = rss_mb(pid)
     for ws in heavy:
         await ws.close()

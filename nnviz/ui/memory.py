@@ -12,10 +12,11 @@ is trimmed.
 
 So :func:`give_back`, called at the end of every page run, does a full collection and
 trims the heap — at most once every :data:`GIVE_BACK_S` seconds per process, in
-whichever run comes next. And :func:`freeze_startup` moves the objects that exist when
-the first page runs (the imports of Streamlit, pandas, Plotly and nnviz: most of the
-heap's objects) out of the collector's sight for good, so that a full collection only
-walks what the sessions made. ``benchmarks/bench_memory.py`` measures both.
+whichever run comes next: a collection of 60–110 ms every 30 s, where one after every
+run took most of the server's time. (Freezing the objects of the imports out of the
+collections, ``gc.freeze``, would make each cheaper, but it can only happen in a
+session's first run, and would freeze that session's own objects with them: its memory
+would never come back.) ``benchmarks/bench_memory.py`` measures it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ GIVE_BACK_S = float(os.environ.get("NNVIZ_GIVE_BACK_S", "30"))
 
 _lock = threading.Lock()
 _last = time.monotonic()
-_frozen = False
 
 
 def _libc_trim():
@@ -45,16 +45,6 @@ def _libc_trim():
 
 
 _trim = _libc_trim()
-
-
-def freeze_startup() -> None:
-    """Once per process: every object alive now is left out of all future collections."""
-    global _frozen
-    with _lock:
-        if not _frozen:
-            gc.collect()
-            gc.freeze()
-            _frozen = True
 
 
 def give_back(now: float | None = None) -> bool:
