@@ -39,4 +39,5 @@ sidebar.sidebar()
 tabs.tabs()
 runs.save_changes()  # what this run's actions changed, into the run store
 runs.browser_runs()  # the runs this browser opened, kept in its localStorage
+state.rest()  # an idle run lets go of its work arrays
 memory.give_back()  # what closed sessions held, back to the system (every 30 s at most)

@@ -303,6 +303,10 @@ class Network:
         )
 
     # ------------------------------------------------------------------ training interface
+    def release_workspaces(self) -> None:
+        """Let go of the work arrays kept for passes (made again when next needed)."""
+        self._workspaces.clear()
+
     def workspace(self, n_rows: int, backward: bool = True) -> Workspace:
         """Work arrays for passes over ``n_rows`` rows (``backward``: for ``backprop`` too).
 

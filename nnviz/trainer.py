@@ -334,6 +334,13 @@ class Trainer:
             ws = self._ws[n] = self.network.workspace(n)
         return ws
 
+    def release_work_arrays(self) -> None:
+        """Let go of the arrays a step works in (the largest network on 4,500 rows: 20 MB);
+        the next step makes them again. A run at rest holds its weights and its record."""
+        self._ws = {}
+        self._ws_full = None
+        self.network.release_workspaces()
+
     # ---------------------------------------------------------------- training
     def _penalty(self) -> float:
         """Add the L1/L2 terms to the weight gradients; return their loss term."""
@@ -402,6 +409,8 @@ class Trainer:
         rows = None if self.batch_size is None else self._batch_rows(advance=True)
         if rows is None:
             Xb, Yb = self.X, self.Y
+            if self._ws_full is None:
+                self._ws_full = self._work(self.X.shape[0])
             ws = self._ws_full
         else:
             Xb, Yb = self.X[rows], self.Y[rows]

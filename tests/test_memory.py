@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 TTL_S = 2
 LARGEST = "dataset=circle&points=5000&train_ratio=0.9&hidden=16-16-16-16-16-16&steps=50"
@@ -81,7 +83,7 @@ def _rerun(query: str, page_hash: str) -> bytes:
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     msg = BackMsg()
-    msg.rerun_script.query_string = query
+    msg.rerun_script.query_string = query.lstrip("?")
     msg.rerun_script.page_script_hash = page_hash
     return msg.SerializeToString()
 
@@ -135,3 +137,20 @@ def test_the_memory_of_closed_sessions_comes_back():
         before, held, after = asyncio.run(scenario(url, pid))
     assert held - before > 60, (before, held)  # the sessions did hold memory
     assert after - before < BACK_WITHIN_MB, (before, held, after)
+
+
+def test_a_run_at_rest_holds_no_work_arrays_and_goes_on_bit_for_bit():
+    from nnviz.app.explorer import Explorer
+    from nnviz.app.settings import Settings, preset_table
+
+    s = Settings.for_preset("circle", points=2000, train_ratio=0.9, hidden=(16,) * 6)
+    a, b = Explorer(preset_table(s), s), Explorer(preset_table(s), s)
+    a.step(20)
+    for _ in range(4):
+        b.step(5)
+        b.predictions()  # a forward pass over every row: the network keeps its arrays
+        b.release_work_arrays()
+        t = b.trainer
+        assert t._ws == {} and t._ws_full is None and not t.network._workspaces
+    assert np.array_equal(a.network.params, b.network.params)
+    assert np.array_equal(a.trainer.history.train_loss, b.trainer.history.train_loss)

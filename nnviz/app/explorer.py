@@ -329,6 +329,11 @@ class Explorer:
         self.trainer.set_weight(layer, i, j, value)
 
     # ------------------------------------------------------------------ training
+    def release_work_arrays(self) -> None:
+        """Let go of the arrays training and drawing work in (made again when next
+        needed): a run at rest, or in a closed tab, holds its weights and record only."""
+        self.trainer.release_work_arrays()
+
     def step(self, n: int = 1) -> int:
         """Train n steps; returns how many were made (fewer if training diverged)."""
         start = self.trainer.iteration

@@ -139,6 +139,15 @@ def stop_playing() -> None:
     SS[PLAYING] = False
 
 
+def rest() -> None:
+    """At the end of a page run: a run that is not training (playing, replaying a link)
+    lets go of its work arrays until it trains again, so that an idle session — or one
+    whose tab was closed — holds only what it must (nnviz.ui.memory)."""
+    ex = SS.get(EXPLORER)
+    if ex is not None and not playing() and not ex.link_replay_pending:
+        ex.release_work_arrays()
+
+
 def replaying() -> bool:
     return SS.get(REPLAY_INDEX) is not None
 
