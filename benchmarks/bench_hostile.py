@@ -48,6 +48,7 @@ import zlib
 from pathlib import Path
 
 import harness
+import wsclient
 
 ROOT = Path(__file__).resolve().parents[1]
 METRIC, IDLE = harness.METRIC, harness.IDLE
@@ -96,30 +97,17 @@ ATTACKS = {
 
 
 # ------------------------------------------------------------------ a session over the protocol
-class WsSession:
-    """One page over Streamlit's websocket protocol, nothing drawn: the first run and the
-    fragments' timed reruns, as the browser's frontend sends them."""
+class WsSession(wsclient.WsSession):
+    """A link opened over Streamlit's websocket protocol, nothing drawn: its first run,
+    then the live view's requests for the next chunk while the link's run is replayed,
+    as a page asks for them (``wsclient``); the bytes received, when the first run
+    finished and when the server last sent anything."""
 
     def __init__(self, url: str, query: str):
-        self.url, self.query = url, query.lstrip("?")
-        self.page_hash = ""
-        self.finished = 0
+        super().__init__(url, None, query)
         self.bytes = 0
-        self.timers: dict = {}
         self.last_message = time.monotonic()
         self.first_finished: float | None = None
-        self.ws = None
-
-    def _rerun(self, fragment_id: str = "") -> bytes:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        msg = BackMsg()
-        msg.rerun_script.query_string = self.query
-        msg.rerun_script.page_script_hash = self.page_hash
-        if fragment_id:
-            msg.rerun_script.fragment_id = fragment_id
-            msg.rerun_script.is_auto_rerun = True
-        return msg.SerializeToString()
 
     async def run(self, stop: threading.Event) -> None:
         import websockets
@@ -134,51 +122,51 @@ class WsSession:
         ) as ws:
             self.ws = ws
             await ws.send(self._rerun())
-            reader = asyncio.create_task(self._read(ws))
-            while not stop.is_set() and not reader.done():
+            self.reader = asyncio.create_task(self._read())
+            while not stop.is_set() and not self.reader.done():
                 await asyncio.sleep(0.05)
             for task in self.timers.values():
                 task.cancel()
-            reader.cancel()
+            if self.asker is not None:
+                self.asker.cancel()
+            self.reader.cancel()
 
-    async def _read(self, ws) -> None:
+    async def _read(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-        async for data in ws:
+        async for data in self.ws:
             self.bytes += len(data)
             self.last_message = time.monotonic()
             msg = ForwardMsg.FromString(data)
             kind = msg.WhichOneof("type")
             if kind == "new_session":  # a full run: the frontend drops its fragment timers
                 self.page_hash = msg.new_session.page_script_hash
-                for task in self.timers.values():
-                    task.cancel()
-                self.timers.clear()
-            elif kind == "auto_rerun":
+                for fid in list(self.timers):
+                    self._cancel(fid)
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                self._element(msg.delta.new_element, msg.delta.fragment_id)
+            elif kind == "auto_rerun":  # an app from before the browser drove the clock
                 fid = msg.auto_rerun.fragment_id
                 if fid not in self.timers:
                     self.timers[fid] = asyncio.create_task(
-                        self._every(ws, fid, msg.auto_rerun.interval)
+                        self._every(fid, msg.auto_rerun.interval)
                     )
             elif kind == "stop_auto_rerun":
                 for fid in msg.stop_auto_rerun.fragment_ids:
-                    task = self.timers.pop(fid, None)
-                    if task:
-                        task.cancel()
+                    self._cancel(fid)
             elif kind == "script_finished":
-                self.finished += 1
+                self.runs += 1
                 if self.first_finished is None:
                     self.first_finished = time.monotonic()
 
-    async def _every(self, ws, fragment_id: str, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            await ws.send(self._rerun(fragment_id))
-
     def idle(self, quiet: float = 1.0) -> bool:
-        """Its page would be idle: drawn, no fragment timer, nothing sent for ``quiet`` s."""
+        """Its page would be idle: drawn, asking for nothing more, nothing sent for
+        ``quiet`` s."""
         return (
-            self.finished > 0 and not self.timers and time.monotonic() - self.last_message > quiet
+            self.runs > 0
+            and not self.timers
+            and not self.more
+            and time.monotonic() - self.last_message > quiet
         )
 
 
@@ -303,6 +291,10 @@ def _attacker_page(browser, url: str, name: str, what):
     if tab:
         attacker.get_by_role("tab", name=tab).click()
         attacker.wait_for_timeout(300)
+        # the tab's own work done (the landscape it opens with may go on in chunks)
+        attacker.wait_for_function(
+            f"() => !document.querySelector({PROGRESS!r})", timeout=TIMEOUT_MS * 5
+        )
         attacker.wait_for_selector(IDLE, timeout=TIMEOUT_MS * 5)
     if name == "step1000":
         attacker.locator(".st-key-step_n_count").click()

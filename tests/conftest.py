@@ -94,16 +94,29 @@ def metric(at: AppTest, label: str) -> str:
     return found[0]
 
 
+def until_done(at: AppTest, runs: int = 1000) -> AppTest:
+    """Run the page until no heavy action is under way (``nnviz.ui.jobs``: each run of
+    the live view does a piece of it, as the browser's requests for the next chunk do).
+    A quick one is done in its click's run already."""
+    for _ in range(runs):
+        if "_job" not in at.session_state:
+            return at
+        run(at)
+    raise AssertionError(f"a heavy action is still under way after {runs} runs")
+
+
 def open_tab(at: AppTest, title: str) -> AppTest:
-    """Choose a tab, as a click on it does (only the open tab is built)."""
+    """Choose a tab, as a click on it does (only the open tab is built), and wait for
+    the work it starts (the loss landscape's) to end."""
     at.session_state["tab"] = title
-    return run(at)
+    return until_done(run(at))
 
 
 def step_n(at: AppTest, n: int = 10) -> AppTest:
-    """Step ×N with N chosen in the same run (short runs keep the animation tab cheap)."""
+    """Step ×N with N chosen in the same run (short runs keep the animation tab cheap),
+    followed to its end."""
     at.selectbox(key="step_n_count").set_value(n)
-    return click(at, "step_n")
+    return until_done(click(at, "step_n"))
 
 
 def play_label(at: AppTest) -> str:

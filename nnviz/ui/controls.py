@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import livechart, replay, runs, state
+from ..app.jobs import StepJob
+from . import jobs, livechart, replay, runs, state
 
 SS = st.session_state
 STEP_COUNTS = (10, 100, 1000)
@@ -33,6 +34,7 @@ When no text field has the focus.
 
 def _train(n: int) -> None:
     state.stop_playing()
+    jobs.stop_stepping()  # a Step ×N under way ends where it is
     state.leave_replay()  # stepping trains the live run: show it
     state.explorer().step(n)
 
@@ -42,12 +44,17 @@ def _step(n: int) -> None:
 
 
 def _step_n() -> None:
-    _train(int(SS.get("step_n_count", 100)))
+    """N steps as a job (nnviz.ui.jobs): at once when they are quick, else in chunks
+    with a progress bar and a Stop, as Play trains."""
+    state.stop_playing()
+    state.leave_replay()
+    jobs.start(StepJob(state.explorer(), int(SS.get("step_n_count", 100))))
 
 
 def _set_playing(playing: bool) -> None:
     """Play/Pause's callback: it sets the state the button offered, never toggles."""
     if playing:
+        jobs.stop_stepping()
         state.explorer().clear_divergence()
         state.start_playing()
     else:
@@ -56,6 +63,7 @@ def _set_playing(playing: bool) -> None:
 
 def _reset() -> None:
     state.stop_playing()
+    jobs.stop_stepping()
     state.leave_replay()  # the run starts again: show it
     runs.catch_up()  # a trained run is kept (Undo) as it was
     state.explorer().reset()

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..app.views import live as lv
-from . import edge_editor, livechart, pace, runs, state
+from . import edge_editor, jobs, livechart, pace, runs, state
 from .text import md
 
 SS = st.session_state
@@ -123,10 +123,10 @@ class Chunk:
         return len(self.states)
 
 
-def still() -> Chunk:
-    """One frame: the view as it is (paused, replaying, or a run cut short)."""
+def still(frames: int = 1) -> Chunk:
+    """The view as it is (paused, replaying, or a run cut short), held for ``frames``."""
     ex = state.view()
-    return Chunk([lv.state_of(ex)], [values_of(ex, replaying=state.replaying())])
+    return Chunk([lv.state_of(ex)] * frames, [values_of(ex, replaying=state.replaying())] * frames)
 
 
 def asked(key: str = NUMBERS) -> None:
@@ -297,6 +297,20 @@ def link_replay() -> bool:
     return True
 
 
+def chunk_of_run() -> Chunk:
+    """This run's chunk: Play's (``tick``), and a piece of a heavy action under way
+    (``nnviz.ui.jobs``) in what is left of the chunk's share — or, not playing, in
+    the share of a chunk that holds the view as it is after the piece."""
+    p = session_pace()
+    if state.playing() and not state.replaying():
+        t0 = time.perf_counter()
+        chunk = tick()
+        jobs.advance(p, time.perf_counter() - t0)
+        return chunk
+    frames = jobs.advance(p)
+    return still(frames) if frames else tick()
+
+
 def divergence_banner() -> None:
     ex = state.explorer()
     if ex.divergence:
@@ -307,7 +321,8 @@ def page_state() -> tuple:
     """What the page outside the fragment shows of the run: Play's label, the replay
     row, a link's replay. When a run of the fragment changes it (Play stopped at its
     target; a click's callback ran in the fragment's run) the whole page reruns."""
-    return state.playing(), SS.get(state.REPLAY_INDEX), state.explorer().link_replay_pending
+    ex = state.explorer()
+    return state.playing(), SS.get(state.REPLAY_INDEX), ex.link_replay_pending, jobs.identity()
 
 
 def live_view() -> None:
@@ -325,13 +340,15 @@ def live_view() -> None:
         # error): this one only draws, so what is on screen catches up first.
         cut_short = SS.get(OPEN_RUN, False)
         SS[OPEN_RUN] = True
-        chunk = still() if cut_short else tick()
+        chunk = still() if cut_short else chunk_of_run()
         if page_state() != drawn:
-            st.rerun()  # the whole page: Play's label, the replay row, the settings
+            st.rerun()  # the whole page: Play's label, the replay row, a job's result …
         playing = state.playing() and not state.replaying()
+        working = jobs.progress()  # a heavy action under way: its progress and Stop
         p = session_pace()
         number, first = p.next_chunk(chunk.frames)
-        more = playing or replaying_link  # the browser asks for more when these run out
+        # the browser asks for more when these run out
+        more = playing or replaying_link or working
         timing = livechart.Timing(p.sid, number, chunk.frames, more, not playing)
         divergence_banner()
         livechart.numbers(NUMBERS, timing, metrics_of(state.view()), chunk.values, on_next=asked)

@@ -57,6 +57,7 @@ LOSS_AXIS = "loss_axis"
 DISCRETIZE = "discretize"
 PRESENTATION = "presentation"  # a link parameter: no sidebar, larger text
 RUN = "run"  # a link parameter: the id of a run in the run store (nnviz.ui.runs)
+JOB = "_job"  # a heavy action under way (nnviz.ui.jobs)
 REFIT = "_scaling_refit"  # why every prediction moved after an edit (shown by the table)
 
 
@@ -140,11 +141,12 @@ def stop_playing() -> None:
 
 
 def rest() -> None:
-    """At the end of a page run: a run that is not training (playing, replaying a link)
-    lets go of its work arrays until it trains again, so that an idle session — or one
-    whose tab was closed — holds only what it must (nnviz.ui.memory)."""
+    """At the end of a page run: a run that is not training (playing, replaying a link,
+    a Step ×N under way) lets go of its work arrays until it trains again, so that an
+    idle session — or one whose tab was closed — holds only what it must
+    (nnviz.ui.memory)."""
     ex = SS.get(EXPLORER)
-    if ex is not None and not playing() and not ex.link_replay_pending:
+    if ex is not None and not playing() and not ex.link_replay_pending and JOB not in SS:
         ex.release_work_arrays()
 
 

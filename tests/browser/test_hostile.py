@@ -49,3 +49,53 @@ def test_a_hostile_link_fetches_nothing_and_links_nowhere(browser, app_server):
         screenshot(page, "hostile-link")
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------- heavy actions
+LARGEST = "?dataset=circle&points=5000&train_ratio=0.9&hidden=16-16-16-16-16-16"
+PROGRESS = "[data-testid='stProgress']"
+
+
+def test_step_1000_on_the_largest_run_goes_on_in_chunks_and_stops(browser, app_server):
+    """Step ×1000 on the largest network and table: a progress bar that moves in chunks
+    while another session's Step answers, and a Stop that ends it where it is."""
+    from .test_explorer import POLL_MS, button, iteration, no_exception, wait_iteration, wait_ready
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    heavy = context.new_page()
+    other = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    try:
+        heavy.goto(app_server + "/" + LARGEST, wait_until="domcontentloaded")
+        wait_ready(heavy)
+        other.goto(app_server, wait_until="domcontentloaded")
+        wait_ready(other)
+        heavy.locator(".st-key-step_n_count").click()
+        heavy.get_by_role("option", name="×1000").click()
+        wait_idle(heavy)
+        button(heavy, "Step ×N").click()
+        bar = heavy.locator(PROGRESS)
+        bar.wait_for(timeout=POLL_MS)
+        first = iteration(heavy)
+        # the run goes on by itself, chunk after chunk, the bar with it
+        heavy.wait_for_function(
+            "([sel, v]) => +document.querySelector(sel).innerText.replace(/,/g, '') > v + 20",
+            arg=["[data-nnviz-metric='iteration'] .value", first],
+            timeout=POLL_MS,
+        )
+        assert "of 1,000 steps" in bar.inner_text()
+        # another session's Step is answered meanwhile
+        button(other, "Step").click()
+        wait_iteration(other, 1)
+        heavy.mouse.move(1, 1)
+        screenshot(heavy, "job-step-1000-1280")
+        button(heavy, "Stop stepping").click()
+        bar.wait_for(state="detached", timeout=POLL_MS)
+        stopped = iteration(heavy)
+        time.sleep(1.0)
+        assert iteration(heavy) == stopped < 1000
+        assert f"stopped after {stopped:,} of 1,000 steps" in heavy.locator("body").inner_text()
+        no_exception(heavy)
+        no_exception(other)
+    finally:
+        context.close()
+        other.context.close()

@@ -5,19 +5,29 @@ from __future__ import annotations
 import streamlit as st
 
 from ...app import views
-from ...gradcheck import gradient_details
+from ...app.jobs import GradientCheckJob
 from ...quoting import said
-from .. import state
+from .. import jobs, state
 from ..text import md
 
 SS = st.session_state
+ABOUT = "gradcheck_about"  # what the check shown covered: its sample, where it stopped
 
 
 def _check() -> None:
-    ex = state.view()
-    data = ex.data
-    result = gradient_details(ex.network, data.X_train, data.y_train, ex.trainer.loss_name)
-    SS.gradcheck = (ex.trainer.iteration, result)
+    """The check of the weights shown, as a job: a few parameters a piece (on a sample
+    of the rows and parameters of a large run, said with its result)."""
+    jobs.start(GradientCheckJob(state.view()), done=_checked)
+
+
+def _checked(job: GradientCheckJob) -> None:
+    if not job.done:
+        return  # stopped before any parameter: the last result stays
+    SS.gradcheck = (job.iteration, job.result())
+    about = [job.sample] if job.sample else []
+    if job.stopped:
+        about.append(f"stopped after {job.done:,} of the {job.total:,} parameters")
+    SS[ABOUT] = "; ".join(about)
 
 
 def _set_weight() -> None:
@@ -38,14 +48,19 @@ def gradient_check_panel() -> None:
         "**Gradient check** — backprop's dL/dW against numerical derivatives of the "
         "loss (Ridders' extrapolation) on the training rows."
     )
-    st.button("Run the gradient check", key="run_gradcheck", on_click=_check)
+    checking = isinstance(jobs.running(), GradientCheckJob)
+    st.button("Run the gradient check", key="run_gradcheck", on_click=_check, disabled=checking)
+    if checking:
+        st.caption("Under way: its progress bar and Stop are above the live charts.")
     found = SS.get("gradcheck")
     if found:
         iteration, r = found
         ok = r.max_relative_error < 1e-6
+        about = f" ({SS[ABOUT]})" if SS.get(ABOUT) else ""
         (st.success if ok else st.warning)(
-            f"Iteration {iteration}: largest relative error {r.max_relative_error:.2e} at "
-            f"{md(r.where)} (backprop {r.analytic:.6g}, numerical {r.numeric:.6g}). "
+            f"Iteration {iteration}{about}: largest relative error "
+            f"{r.max_relative_error:.2e} at {md(r.where)} (backprop {r.analytic:.6g}, "
+            f"numerical {r.numeric:.6g}). "
             + (
                 "Backprop is the exact derivative."
                 if ok

@@ -2,10 +2,12 @@
 
 Computing a landscape costs up to 41 × 41 forward passes over the training rows, so it
 happens only on request: the Recompute button, a change of the tab's own options, or
-the tab opening with nothing computed yet — never on a rerun by itself. The result is
-kept in the session with the stamp of the state it was computed for (the run, its
-iteration, its weights and rows), and the page says when that state has moved on.
-A replayed snapshot gets the landscape around its own weights.
+the tab opening with nothing computed yet — never on a rerun by itself — and as a job
+(``nnviz.ui.jobs``): a block of grid points a piece, with a progress bar and a Stop
+above the live charts, the page answering meanwhile. The result is kept in the session
+with the stamp of the state it was computed for (the run, its iteration, its weights
+and rows), and the page says when that state has moved on. A replayed snapshot gets
+the landscape around its own weights.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from ...app.jobs import LandscapeJob
 from ...app.views import landscape as view
-from .. import state
+from .. import jobs, state
 from ..livechart import CONFIG as CHART_CONFIG
 from ..text import md
 
@@ -23,13 +26,33 @@ RESULT = "_landscape"
 DIRECTIONS = "landscape_directions"
 RESOLUTION = "landscape_resolution"
 SURFACE = "landscape_3d"
+STOPPED = "_landscape_stopped"  # its computation was stopped: the tab does not start another
 
 
 def _compute() -> None:
     ex = state.view()
     directions = SS.get(DIRECTIONS) or "pca"
     resolution = int(SS.get(RESOLUTION) or view.DEFAULT_RESOLUTION)
-    SS[RESULT] = view.compute_landscape(ex, directions, resolution)
+    SS[STOPPED] = False
+    jobs.start(LandscapeJob(view.LandscapeComputation(ex, directions, resolution)), _computed)
+
+
+def _computed(job: LandscapeJob) -> None:
+    if job.stopped:
+        SS[STOPPED] = True  # the last landscape (if any) stays
+    else:
+        SS[RESULT] = job.result()
+
+
+def _first() -> None:
+    """The tab opened with nothing computed: compute it (unless another heavy action is
+    under way, or the user stopped this one); a job that goes on is drawn by the live
+    view, which this run has drawn already: the page is drawn again."""
+    if jobs.running() is not None or SS.get(STOPPED):
+        return
+    _compute()
+    if jobs.running() is not None:
+        st.rerun()
 
 
 def landscape_tab() -> None:
@@ -67,8 +90,15 @@ def landscape_tab() -> None:
         width="stretch",
     )
     if SS.get(RESULT) is None:
-        _compute()  # the tab opened with nothing computed yet
-    result = SS[RESULT]
+        _first()
+    computing = isinstance(jobs.running(), LandscapeJob)
+    if computing:
+        st.caption("Computing: its progress bar and Stop are above the live charts.")
+    result = SS.get(RESULT)
+    if result is None:
+        if not computing:
+            st.info("No landscape computed yet: press **Recompute**.", icon=":material/info:")
+        return
     if result.directions == "pca":
         st.caption(
             "α and β are the two directions in parameter space in which the run moved "
