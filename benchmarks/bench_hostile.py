@@ -51,7 +51,7 @@ import harness
 import wsclient
 
 ROOT = Path(__file__).resolve().parents[1]
-METRIC, IDLE = harness.METRIC, harness.IDLE
+NUMBERS, IDLE = harness.NUMBERS, harness.IDLE
 PROGRESS = "[data-testid='stProgress']"
 TIMEOUT_MS = 120_000
 LARGEST = "dataset=circle&points=5000&train_ratio=0.9&hidden=16-16-16-16-16-16"
@@ -245,29 +245,20 @@ def new_page(browser, url: str, query: str = "", init: str | None = None):
     if init:
         page.add_init_script(init)
     page.goto(url + "/" + query, wait_until="commit", timeout=TIMEOUT_MS)
-    page.wait_for_selector(METRIC, timeout=TIMEOUT_MS)
+    page.wait_for_selector(NUMBERS, timeout=TIMEOUT_MS)
     page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
     return page
-
-
-def iteration(page) -> int:
-    return int(page.locator(METRIC).first.inner_text().replace(",", ""))
 
 
 def probe_step(page, timeout_ms: int = TIMEOUT_MS) -> float:
     """Click the probe's Step; seconds until its Iteration changes (inf: no answer)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    before = iteration(page)
+    before = harness.iteration(page)
     t0 = time.perf_counter()
     page.get_by_role("button", name="Step", exact=True).click()
     try:
-        page.wait_for_function(
-            'v => { const m = document.querySelector("' + METRIC + '");'
-            " return m && m.innerText.replace(/,/g, '') !== String(v); }",
-            arg=before,
-            timeout=timeout_ms,
-        )
+        harness.wait_iteration_change(page, before, timeout_ms)
     except PlaywrightTimeout:
         return math.inf
     return time.perf_counter() - t0

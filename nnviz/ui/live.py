@@ -24,6 +24,7 @@ import math
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from ..app.views import live as lv
@@ -251,14 +252,39 @@ def specs() -> list[lv.LiveSpec]:
     )
 
 
+PAGE_RUNS = "_live_page_runs"  # full runs of the page so far
+DRAWN = "_live_drawn"  # what the charts last showed, not playing: (page run, neuron, State)
+
+
+def drawn_already(chunk: Chunk) -> bool:
+    """Not playing, the charts show this chunk's state already: no full run of the page
+    since they were drawn (its settings and options are as they were), and the same
+    iteration, parameters and neuron (a heavy action that does not train, as it goes
+    on, costs no chart updates)."""
+    last = SS.get(DRAWN)
+    now = (SS.get(PAGE_RUNS, 0), SS.get(NEURON), chunk.states[-1])
+    SS[DRAWN] = now
+    return (
+        last is not None
+        and last[:2] == now[:2]
+        and last[2].iteration == now[2].iteration
+        and np.array_equal(last[2].params, now[2].params)
+    )
+
+
 def charts_area(chunk: Chunk, timing: livechart.Timing, first: int) -> None:
     """Every live chart in its place of a 2 × 2 grid: two columns of two charts (three
     blocks for the browser to redraw, not six), each with the frames it is due at."""
     p = session_pace()
     n = pace.PLAYERS.count()
     column = st.columns([1.25, 1], gap="small")
+    same = timing.now and drawn_already(chunk)
+    if not timing.now:
+        SS.pop(DRAWN, None)
     for spec in sorted(specs(), key=lambda sp: sp.place):
-        if timing.now:
+        if same:
+            due = []  # the browser shows it already: nothing new to send
+        elif timing.now:
             due = [(chunk.frames - 1, chunk.states[-1])]  # not playing: as it is now
             p.due.pop(spec.key, None)
         else:
@@ -327,6 +353,7 @@ def page_state() -> tuple:
 
 def live_view() -> None:
     """Declare and draw the live fragment (it reruns when the browser asks for more)."""
+    SS[PAGE_RUNS] = SS.get(PAGE_RUNS, 0) + 1
     plane_options()
     if state.playing():
         # Streamlit's running indicator would flicker on every chunk
