@@ -18,8 +18,9 @@ click → its Iteration changes, p50 / p95 / max. The attack is one of:
   Step ×1000, the loss landscape at 41 × 41, a 10 MB CSV upload.
 
 Reported per attack: how long the attacker's page took to answer (its first page run
-for a link; page idle or a progress bar shown for a click) and to finish (the page idle
-with nothing left to do), the server's CPU seconds meanwhile, its memory (RSS) before,
+for a link; page idle or a progress bar shown for a click — beside what a plain Step of
+that page takes, a page run of the largest run) and to finish (the page idle with
+nothing left to do), the server's CPU seconds meanwhile, its memory (RSS) before,
 at the peak, and ``--ttl`` + 5 s after the attacker closed, the bytes the attacker's
 page received, and the probe's Step latencies. An attack not finished within
 ``--limit`` seconds is stopped and reported as such.
@@ -275,18 +276,30 @@ def big_csv(path: Path, mb: float = 10.0) -> Path:
 
 
 # ------------------------------------------------------------------ one attack
+def settle(page, quiet_s: float = 1.5) -> None:
+    """Wait until the page is idle with no progress bar, and stays so for ``quiet_s``
+    (a heavy action's chunks leave it idle between them)."""
+    deadline = time.monotonic() + TIMEOUT_MS * 5 / 1000
+    since = None
+    while time.monotonic() < deadline:
+        quiet = page.locator(IDLE).count() and not page.locator(PROGRESS).count()
+        if not quiet:
+            since = None
+        elif since is None:
+            since = time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the attacker's page did not settle")
+
+
 def _attacker_page(browser, url: str, name: str, what):
     """The attacker's page on the largest run, its tab open and Step ×N at ×1000."""
     attacker = new_page(browser, url, "?" + LARGEST, ANSWER_JS)
     tab = "Data" if name == "upload10mb" else (what[0] if what else None)
     if tab:
         attacker.get_by_role("tab", name=tab).click()
-        attacker.wait_for_timeout(300)
-        # the tab's own work done (the landscape it opens with may go on in chunks)
-        attacker.wait_for_function(
-            f"() => !document.querySelector({PROGRESS!r})", timeout=TIMEOUT_MS * 5
-        )
-        attacker.wait_for_selector(IDLE, timeout=TIMEOUT_MS * 5)
+        settle(attacker)  # the tab's own work done (the landscape it opens with)
     if name == "step1000":
         attacker.locator(".st-key-step_n_count").click()
         attacker.get_by_role("option", name="×1000").click()
@@ -326,6 +339,9 @@ def attack(app: Path, name: str, browser, args) -> dict:
         attacker = ws = thread = None
         if kind != "link":  # the attacker's page, opened before the clock starts
             attacker = _attacker_page(browser, server.url, name, what)
+            # what any click of that page takes: its own Step (a page run of the run)
+            out["attacker_step_s"] = probe_step(attacker)
+            attacker.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
         out["rss_before"] = server.rss_mb()
         peak = PeakRss(server)
         peak.start()
@@ -382,8 +398,8 @@ def _fmt(v, unit="s") -> str:
 
 def report(rows: list[dict], limit: float) -> None:
     print(
-        "| attack | app | answered | finished | server CPU | RSS before / peak / after TTL "
-        "| sent to the page | innocent Step p50 / p95 / max (n) |"
+        "| attack | app | answered (its page's own Step) | finished | server CPU "
+        "| RSS before / peak / after TTL | sent to the page | innocent Step p50 / p95 / max (n) |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
@@ -394,8 +410,9 @@ def report(rows: list[dict], limit: float) -> None:
             else "—"
         )
         finished = _fmt(r["finished_s"]) if r["finished_s"] is not None else f"> {limit:.0f} s"
+        own = f" ({_fmt(r['attacker_step_s'])})" if "attacker_step_s" in r else ""
         print(
-            f"| {r['attack']} | {r['label']} | {_fmt(r['answered_s'])} | {finished} | "
+            f"| {r['attack']} | {r['label']} | {_fmt(r['answered_s'])}{own} | {finished} | "
             f"{r['cpu_s']:.1f} s | {r['rss_before']:.0f} / {r['rss_peak']:.0f} / "
             f"{r['rss_after_ttl']:.0f} MB | "
             f"{r.get('received_mb', math.nan):.2f} MB | {steps} |"
