@@ -341,7 +341,7 @@ def attack(app: Path, name: str, browser, args) -> dict:
             attacker = _attacker_page(browser, server.url, name, what)
             # what any click of that page takes: its own Step (a page run of the run)
             out["attacker_step_s"] = probe_step(attacker)
-            attacker.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+            settle(attacker)
         out["rss_before"] = server.rss_mb()
         peak = PeakRss(server)
         peak.start()
@@ -442,7 +442,12 @@ def main() -> int:
                 r = attack(app, name, browser, args)
                 r["label"] = label
                 rows.append(r)
-                print(json.dumps({k: v for k, v in r.items() if k != "steps"}), flush=True)
+                summary = {k: v for k, v in r.items() if k != "steps"}
+                if r["steps"]:  # the innocent Step, as it goes (a later attack may fail)
+                    summary["step_p50"] = statistics.median(r["steps"])
+                    summary["step_p95"] = p95(r["steps"])
+                    summary["step_n"] = len(r["steps"])
+                print(json.dumps(summary), flush=True)
         browser.close()
     report(rows, args.limit)
     if args.json:
