@@ -294,8 +294,11 @@ def settle(page, quiet_s: float = 1.5) -> None:
 
 
 def _attacker_page(browser, url: str, name: str, what):
-    """The attacker's page on the largest run, its tab open and Step ×N at ×1000."""
+    """The attacker's page on the largest run, its tab open and Step ×N at ×1000; and
+    how long a plain Step of it took."""
     attacker = new_page(browser, url, "?" + LARGEST, ANSWER_JS)
+    own_step = probe_step(attacker)  # what any click of that page takes: a page run
+    settle(attacker)
     tab = "Data" if name == "upload10mb" else (what[0] if what else None)
     if tab:
         attacker.get_by_role("tab", name=tab).click()
@@ -304,7 +307,7 @@ def _attacker_page(browser, url: str, name: str, what):
         attacker.locator(".st-key-step_n_count").click()
         attacker.get_by_role("option", name="×1000").click()
         attacker.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-    return attacker
+    return attacker, own_step
 
 
 def _click(attacker, name: str, what) -> None:
@@ -338,10 +341,7 @@ def attack(app: Path, name: str, browser, args) -> dict:
         time.sleep(2)
         attacker = ws = thread = None
         if kind != "link":  # the attacker's page, opened before the clock starts
-            attacker = _attacker_page(browser, server.url, name, what)
-            # what any click of that page takes: its own Step (a page run of the run)
-            out["attacker_step_s"] = probe_step(attacker)
-            settle(attacker)
+            attacker, out["attacker_step_s"] = _attacker_page(browser, server.url, name, what)
         out["rss_before"] = server.rss_mb()
         peak = PeakRss(server)
         peak.start()
