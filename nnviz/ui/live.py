@@ -256,14 +256,18 @@ PAGE_RUNS = "_live_page_runs"  # full runs of the page so far
 DRAWN = "_live_drawn"  # what the charts last showed, not playing: (page run, neuron, State)
 
 
+def drawn_view(chunk: Chunk) -> tuple:
+    """What the charts show when drawn with ``chunk``, not playing: (page run, neuron,
+    its last state)."""
+    return SS.get(PAGE_RUNS, 0), SS.get(NEURON), chunk.states[-1]
+
+
 def drawn_already(chunk: Chunk) -> bool:
     """Not playing, the charts show this chunk's state already: no full run of the page
-    since they were drawn (its settings and options are as they were), and the same
-    iteration, parameters and neuron (a heavy action that does not train, as it goes
-    on, costs no chart updates)."""
-    last = SS.get(DRAWN)
-    now = (SS.get(PAGE_RUNS, 0), SS.get(NEURON), chunk.states[-1])
-    SS[DRAWN] = now
+    since they were drawn whole (its settings and options are as they were), and the
+    same iteration, parameters and neuron (a heavy action that does not train, as it
+    goes on, costs no chart updates)."""
+    last, now = SS.get(DRAWN), drawn_view(chunk)
     return (
         last is not None
         and last[:2] == now[:2]
@@ -279,8 +283,7 @@ def charts_area(chunk: Chunk, timing: livechart.Timing, first: int) -> None:
     n = pace.PLAYERS.count()
     column = st.columns([1.25, 1], gap="small")
     same = timing.now and drawn_already(chunk)
-    if not timing.now:
-        SS.pop(DRAWN, None)
+    SS.pop(DRAWN, None)  # set again once every chart is drawn (a run may be cut short)
     for spec in sorted(specs(), key=lambda sp: sp.place):
         if same:
             due = []  # the browser shows it already: nothing new to send
@@ -295,6 +298,8 @@ def charts_area(chunk: Chunk, timing: livechart.Timing, first: int) -> None:
             livechart.chart(spec, timing, due, on_click=CLICKS.get(spec.click))
             if caption := spec.caption():
                 st.caption(md(caption))
+    if timing.now:
+        SS[DRAWN] = drawn_view(chunk)
 
 
 # ------------------------------------------------------------------------ the fragment
