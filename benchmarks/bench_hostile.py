@@ -294,20 +294,22 @@ def settle(page, quiet_s: float = 1.5) -> None:
 
 
 def _attacker_page(browser, url: str, name: str, what):
-    """The attacker's page on the largest run, its tab open and Step ×N at ×1000; and
-    how long a plain Step of it took."""
+    """The attacker's page on the largest run, its tab open and Step ×N at ×1000."""
     attacker = new_page(browser, url, "?" + LARGEST, ANSWER_JS)
-    own_step = probe_step(attacker)  # what any click of that page takes: a page run
-    settle(attacker)
     tab = "Data" if name == "upload10mb" else (what[0] if what else None)
     if tab:
         attacker.get_by_role("tab", name=tab).click()
-        settle(attacker)  # the tab's own work done (the landscape it opens with)
+        attacker.wait_for_timeout(300)
+        # the tab's own work done (the landscape it opens with may go on in chunks)
+        attacker.wait_for_function(
+            f"() => !document.querySelector({PROGRESS!r})", timeout=TIMEOUT_MS * 5
+        )
+        attacker.wait_for_selector(IDLE, timeout=TIMEOUT_MS * 5)
     if name == "step1000":
         attacker.locator(".st-key-step_n_count").click()
         attacker.get_by_role("option", name="×1000").click()
         attacker.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
-    return attacker, own_step
+    return attacker
 
 
 def _click(attacker, name: str, what) -> None:
@@ -341,7 +343,7 @@ def attack(app: Path, name: str, browser, args) -> dict:
         time.sleep(2)
         attacker = ws = thread = None
         if kind != "link":  # the attacker's page, opened before the clock starts
-            attacker, out["attacker_step_s"] = _attacker_page(browser, server.url, name, what)
+            attacker = _attacker_page(browser, server.url, name, what)
         out["rss_before"] = server.rss_mb()
         peak = PeakRss(server)
         peak.start()
@@ -372,6 +374,8 @@ def attack(app: Path, name: str, browser, args) -> dict:
         else:
             state = attacker.evaluate("() => window.__nnviz")
             out["answered_s"] = None if state["answered"] is None else state["answered"] / 1000
+            # what any click of that page takes: a plain Step (a page run of the run)
+            out["attacker_step_s"] = probe_step(attacker)
             attacker.context.close()
         peak.done.set()
         peak.join()

@@ -87,7 +87,10 @@ def test_step_1000_on_the_largest_run_goes_on_in_chunks_and_stops(browser, app_s
         button(other, "Step").click()
         wait_iteration(other, 1)
         heavy.mouse.move(1, 1)
-        screenshot(heavy, "job-step-1000-1280")
+        for width, height in ((1280, 720), (1024, 768), (1440, 900)):
+            heavy.set_viewport_size({"width": width, "height": height})
+            time.sleep(0.5)
+            screenshot(heavy, f"job-step-1000-{width}")
         button(heavy, "Stop stepping").click()
         bar.wait_for(state="detached", timeout=POLL_MS)
         stopped = iteration(heavy)
