@@ -108,7 +108,9 @@ def step_n(page, n: int = 100) -> None:
     """Step ×N with N chosen in the control bar's selectbox (default 100)."""
     if n != 100:
         page.locator(".st-key-step_n_count").click()
-        rerun(page, page.get_by_role("option", name=f"×{n}", exact=True).click)
+        page.get_by_role("option", name=f"×{n}", exact=True).click()
+        time.sleep(0.2)
+        wait_idle(page)
     before = iteration(page)
     button(page, "Step ×N").click()
     wait_iteration(page, before + n)
@@ -133,13 +135,15 @@ def slider_key(page, key: str, press: str) -> str:
     thumb = slider(page, key)
     before = thumb.get_attribute("aria-valuetext")
     thumb.focus()
-    rerun(page, lambda: thumb.press(press))  # the change is sent on release
+    thumb.press(press)
     page.wait_for_function(
         "([key, before]) => { const s = document.querySelector(`.st-key-${key} input[type=range]`);"
         " return s && s.getAttribute('aria-valuetext') !== before; }",
         arg=[key, before],
         timeout=POLL_MS,
     )
+    time.sleep(0.3)  # the change is sent on release/debounce; let the rerun start
+    wait_idle(page)
     return thumb.get_attribute("aria-valuetext") or ""
 
 
