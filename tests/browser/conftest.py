@@ -37,6 +37,7 @@ APP_SELECTOR = "[data-testid='stApp']"
 NUMBER = "[data-nnviz-metric] .value"
 ITERATION = "[data-nnviz-metric='iteration'] .value"
 IDLE_SELECTOR = harness.IDLE
+SEEN_MS = 3_000  # rerun(): how long a run it started may take to show
 
 
 def pytest_collection_modifyitems(config, items):
@@ -109,14 +110,21 @@ RUNS_JS = """() => {
 def rerun(page, action, timeout: float = IDLE_TIMEOUT_MS) -> None:
     """Do ``action`` (a click, a key: something that reruns the script), then wait until
     a run that started after it has finished and the app is idle — instead of sleeping
-    for the run to start before waiting for idle."""
+    for the run to start before waiting for idle. A run too quick for the page to show
+    it running (or one of a fragment) is not seen: after ``SEEN_MS`` without one, the
+    app being idle is enough."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     before = page.evaluate(RUNS_JS)
     action()
-    page.wait_for_function(
-        "([n, idle]) => window.__nnvizRuns > n && document.querySelector(idle)",
-        arg=[before, IDLE_SELECTOR],
-        timeout=timeout,
-    )
+    try:
+        page.wait_for_function(
+            "([n, idle]) => window.__nnvizRuns > n && document.querySelector(idle)",
+            arg=[before, IDLE_SELECTOR],
+            timeout=SEEN_MS,
+        )
+    except PlaywrightTimeout:
+        wait_idle(page, timeout)
 
 
 # The page's layout: the main area's scroll position and every chart's box.
