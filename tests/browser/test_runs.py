@@ -22,13 +22,14 @@ TRAIN_LOSS = "[data-nnviz-metric='train_loss'] .value"
 
 
 @contextmanager
-def server(url: str, name: str):
-    """``streamlit run app.py`` saving into the database at ``url``; yields its address."""
+def server(url: str, name: str, **env: str):
+    """``streamlit run app.py`` saving into the database at ``url`` (more environment in
+    ``env``); yields its address."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with (
         open(SCREENSHOTS / f"streamlit-runs-{name}.log", "w+b") as log,
         harness.streamlit_server(
-            APP, log, timeout=SERVER_START_TIMEOUT_S, env={"NNVIZ_DB_URL": url}
+            APP, log, timeout=SERVER_START_TIMEOUT_S, env={"NNVIZ_DB_URL": url, **env}
         ) as (base, _proc),
     ):
         yield base
@@ -122,3 +123,72 @@ def test_play_reload_and_restart_bring_the_run_back(browser, db_url):
             assert store.info(ours).iteration == played[0] + 1
     finally:
         context.close()
+
+
+def test_a_published_run_opens_as_a_copy_and_a_wrong_passphrase_publishes_nothing(browser, db_url):
+    """A lecturer publishes with the passphrase (a wrong one changes nothing); a student in
+    another browser opens the gallery's run as a copy of their own, and their steps leave
+    the published run as it was."""
+    store = RunStore(create_store_engine({"NNVIZ_DB_URL": db_url}))
+    lecturer = browser.new_context(viewport=VIEWPORT)
+    student = browser.new_context(viewport=VIEWPORT)
+    try:
+        with server(db_url, "gallery", NNVIZ_PUBLISH_PASSPHRASE="owl and pussycat") as base:
+            page = lecturer.new_page()
+            page.goto(base, wait_until="domcontentloaded")
+            wait_ready(page)
+            for _ in range(3):
+                button(page, "Step").click()
+                time.sleep(0.3)
+                wait_idle(page)
+            prepared = settled(page)[0]
+            assert prepared >= 1
+
+            page.get_by_role("tab", name="Runs", exact=True).click()
+            page.get_by_text("Publish this run to the gallery").click()
+            page.get_by_label("Title").fill("Three steps on circle")
+            page.get_by_label("Passphrase").fill("owl")
+            page.get_by_role("button", name="Publish", exact=True).click()
+            expect(page.get_by_text("Wrong passphrase: nothing was published.")).to_be_visible(
+                timeout=POLL_MS
+            )
+            assert store.gallery() == []  # the wrong passphrase changed nothing
+
+            page.get_by_label("Title").fill("Three steps on circle")
+            page.get_by_label("Passphrase").fill("owl and pussycat")
+            page.get_by_role("button", name="Publish", exact=True).click()
+            expect(page.get_by_text("to the gallery: everyone here can open a copy")).to_be_visible(
+                timeout=POLL_MS
+            )
+            published = store.gallery()
+            assert [p.name for p in published] == ["Three steps on circle"]
+            original = published[0]
+            assert original.iteration == prepared
+            no_exception(page)
+
+            other = student.new_page()  # another browser: its own localStorage, its own run
+            other.goto(base, wait_until="domcontentloaded")
+            wait_ready(other)
+            other.get_by_role("tab", name="Runs", exact=True).click()
+            expect(other.get_by_text("Three steps on circle")).to_be_visible(timeout=POLL_MS)
+            other.locator(f".st-key-gallery_run_{original.id} button").click()
+            other.wait_for_function(
+                f"() => location.search.includes('run=') && "
+                f"!location.search.includes('{original.id}')",
+                timeout=POLL_MS,
+            )
+            wait_idle(other)
+            copy = run_of(other)
+            assert copy != original.id
+            assert settled(other)[0] == prepared  # the published run's state, as a copy
+            button(other, "Step").click()
+            time.sleep(0.3)
+            wait_idle(other)
+            assert settled(other)[0] == prepared + 1
+            assert store.info(copy).iteration == prepared + 1
+            assert store.info(original.id).iteration == prepared  # the original unchanged
+            no_exception(other)
+            screenshot(other, "runs-gallery-copy")
+    finally:
+        lecturer.close()
+        student.close()
