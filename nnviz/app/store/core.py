@@ -25,6 +25,7 @@ from .errors import (
     MAX_RUN_BYTES,
     MAX_STATE_BYTES,
     MAX_SUMMARY_LENGTH,
+    OPEN_TRIES,
     PRUNE_AFTER_DAYS,
     PRUNE_EVERY_S,
     ROW_OVERHEAD,
@@ -114,9 +115,17 @@ class RunStore(Gallery):
         engine; every method calls it."""
         if _READY.get(self.engine):
             return
-        with self._errors("open the run store"):
-            self._prepare_file()
-            ensure_schema(self.engine)
+        for attempt in range(OPEN_TRIES):
+            try:
+                with self._errors("open the run store"):
+                    self._prepare_file()
+                    ensure_schema(self.engine)
+                break
+            except StoreBusy:
+                # refused at once by SQLite while other processes open it too: again
+                if attempt == OPEN_TRIES - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
         _READY[self.engine] = True
 
     def _prepare_file(self) -> None:

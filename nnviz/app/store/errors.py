@@ -44,6 +44,11 @@ SQLITE_TIMEOUT_S = 5.0
 """How long a SQLite connection waits for another writer (its busy timeout), in seconds.
 A save is a few milliseconds, so 5 s rides out many replicas saving at once; past it the
 save fails with :class:`StoreBusy` and the run goes on in memory."""
+OPEN_TRIES = 5
+"""How many times opening a store is tried when SQLite says at once that it is busy
+(processes opening a new file together: the switch to WAL, or two transactions that
+would wait on each other, are refused without waiting out the busy timeout); 0.05 s,
+0.1 s, … apart."""
 POSTGRES_LOCK_TIMEOUT_MS = 5000  # the same bound for PostgreSQL's row locks
 POSTGRES_CONNECT_TIMEOUT_S = 5  # an unreachable server is given up after this long
 DISABLED = "none"
