@@ -209,7 +209,14 @@ def test_every_kind_of_live_chart_draws_with_the_cartesian_bundle(browser, app_s
             assert {t for d in drawn for t in d["types"]} <= {"scatter", "heatmap"}, drawn
             play_button(page, "Play").click()
             expect(play_button(page, "Pause")).to_be_visible(timeout=POLL_MS)
-            time.sleep(2.0)
+            # play until every chart is redrawn (2 s on a quiet machine; a chart's cadence
+            # stretches on a busy one), at most 30 s
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                now = page.evaluate(DRAWN_JS, list(keys))
+                if all(a["draws"] > d["draws"] for a, d in zip(now, drawn)):
+                    break
+                time.sleep(0.25)
             play_button(page, "Pause").click()
             expect(play_button(page, "Play")).to_be_visible(timeout=5_000)
             time.sleep(0.5)
