@@ -169,12 +169,15 @@ def test_a_published_run_opens_as_a_copy_and_a_wrong_passphrase_publishes_nothin
             other = student.new_page()  # another browser: its own localStorage, its own run
             other.goto(base, wait_until="domcontentloaded")
             wait_ready(other)
+            other.wait_for_function("() => location.search.includes('run=')", timeout=POLL_MS)
+            own = run_of(other)  # the student's own new run, before the gallery's
             other.get_by_role("tab", name="Runs", exact=True).click()
             expect(other.get_by_text("Three steps on circle")).to_be_visible(timeout=POLL_MS)
             other.locator(f".st-key-gallery_run_{original.id} button").click()
             other.wait_for_function(
-                f"() => location.search.includes('run=') && "
-                f"!location.search.includes('{original.id}')",
+                "([own, published]) => { const run = new URLSearchParams(location.search)"
+                ".get('run'); return run && run !== own && run !== published; }",
+                arg=[own, original.id],
                 timeout=POLL_MS,
             )
             wait_idle(other)
