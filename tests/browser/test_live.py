@@ -12,7 +12,7 @@ import time
 
 from playwright.sync_api import expect
 
-from .conftest import ITERATION, screenshot, wait_idle
+from .conftest import ITERATION, screenshot, wait_idle, wait_still
 from .test_explorer import (
     POLL_MS,
     button,
@@ -152,9 +152,17 @@ def test_keys_for_a_presenter(page):
     page.keyboard.press("r")
     wait_iteration(page, 0)
     page.wait_for_selector(".st-key-replay_at", state="detached", timeout=POLL_MS)
-    # the help
-    page.locator("[data-testid='stPopover'] button").first.click()
+    # the help, once the reset's page run is drawn (its note with Undo moves the controls)
+    wait_idle(page)
+    wait_still(page)
     body = page.locator("[data-testid='stPopoverBody']")
+    for _ in range(3):  # a click during a late rerun may land on a moving button
+        page.locator("[data-testid='stPopover'] button").first.click()
+        try:
+            expect(body).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            wait_idle(page)
     expect(body).to_contain_text("Space", timeout=POLL_MS)
     for key in ("Page Down", "Page Up", "Reset", "Step back through the replay"):
         expect(body).to_contain_text(key)
